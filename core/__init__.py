@@ -1,0 +1,1 @@
+"""Bureau workspace logic: queries, figures, dates and labels, with no Streamlit import."""

@@ -1,0 +1,41 @@
+"""Settings read from the environment: where the database lives and whether demo mode is on."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """One place for configuration; every field can be set as an environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    # Empty means the embedded SQLite file under data_dir (demo mode).
+    database_url: str = ""
+    data_dir: Path = ROOT / "data"
+    # Load the demo data into an empty database on first start.
+    load_demo_data: bool = True
+    timezone: str = "Asia/Taipei"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "workspace.db"
+
+    @property
+    def url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def is_embedded(self) -> bool:
+        """True on the embedded SQLite default: the demo database."""
+        return not self.database_url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,44 @@
+"""All tables of the workspace; importing this module registers them on SQLModel.metadata."""
+
+from db.models.base import Tracked, utcnow
+from db.models.fleet import Driver, FuelType, Trip, TripPurpose, TripType, Vehicle, VehicleKind
+from db.models.gifts import Disposition, GiftItem, GiftMovement, GiftReceived, MovementDirection
+from db.models.international import (
+    DatePrecision,
+    EventKind,
+    ExchangeEvent,
+    ExchangeEventCity,
+    MeetingMode,
+    PartnerCity,
+    Reception,
+    TieType,
+    VisitorCategory,
+)
+from db.models.staffing import (
+    TEMP_CATEGORIES,
+    BudgetSource,
+    StaffCategory,
+    StaffingCount,
+    StaffingSnapshot,
+    TempStaffReview,
+    UnitType,
+)
+from db.models.venues import (
+    BookingKind,
+    BookingPurpose,
+    BookingStatus,
+    Centre,
+    Venue,
+    VenueBooking,
+    VenueKind,
+)
+
+__all__ = [
+    "TEMP_CATEGORIES", "BookingKind", "BookingPurpose", "BookingStatus", "BudgetSource",
+    "Centre", "DatePrecision", "Disposition", "Driver", "EventKind", "ExchangeEvent",
+    "ExchangeEventCity", "FuelType", "GiftItem", "GiftMovement", "GiftReceived", "MeetingMode",
+    "MovementDirection", "PartnerCity", "Reception", "StaffCategory", "StaffingCount",
+    "StaffingSnapshot", "TempStaffReview", "TieType", "Tracked", "Trip", "TripPurpose",
+    "TripType", "Vehicle", "VehicleKind", "Venue", "VenueBooking", "VenueKind",
+    "VisitorCategory", "utcnow",
+]

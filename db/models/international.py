@@ -1,0 +1,120 @@
+"""International side: partner cities, exchange events, receptions and gifts."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+from sqlmodel import Field
+
+from db.models.base import Tracked, enum_type
+
+
+class TieType(str, Enum):
+    SISTER = "sister"  # 姊妹市
+    FRIENDSHIP = "friendship"  # 友好城市
+    FRIENDSHIP_EXCHANGE = "friendship_exchange"  # 友好交流
+    PARTNER = "partner"  # 夥伴城市
+
+
+class DatePrecision(str, Enum):
+    """How much of a date a source gives: only the year is known for some early ties."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class EventKind(str, Enum):
+    VISIT_OUT = "visit_out"  # 出訪
+    VISIT_IN = "visit_in"  # 來訪
+    VIDEO_CALL = "video_call"  # 視訊會議
+    EXHIBITION = "exhibition"  # 展覽
+    ANNIVERSARY = "anniversary"  # 締盟紀念
+    YOUTH = "youth"  # 青年交流
+    DONATION = "donation"  # 捐贈
+    PROJECT = "project"  # 專案
+    OTHER = "other"
+
+
+class VisitorCategory(str, Enum):
+    HEAD_OF_GOVERNMENT = "head_of_government"  # 元首／總理
+    MINISTER = "minister"  # 部長／次長
+    AMBASSADOR = "ambassador"  # 大使／使節
+    REPRESENTATIVE = "representative"  # 駐台代表處
+    GOVERNOR_MAYOR = "governor_mayor"  # 首長（知事、市長）
+    LEGISLATOR = "legislator"  # 議員
+    BUSINESS = "business"  # 商務
+    DELEGATION = "delegation"  # 代表團
+    OTHER = "other"
+
+
+class MeetingMode(str, Enum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+
+
+class PartnerCity(Tracked, table=True):
+    """A city tied to Kaohsiung by a twinning or friendship agreement."""
+
+    __tablename__ = "partner_city"
+    name_zh: str = Field(max_length=60, unique=True)
+    name_original: str = Field(max_length=120)
+    name_en: str = Field(max_length=120)
+    country: str = Field(max_length=40, index=True)
+    country_code: str = Field(max_length=2)
+    region: str = Field(max_length=20)
+    tie_type: TieType = Field(sa_type=enum_type(TieType))
+    signed_on: date = Field(index=True)
+    signed_precision: DatePrecision = Field(
+        default=DatePrecision.DAY, sa_type=enum_type(DatePrecision)
+    )
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    timezone: str = Field(max_length=40)
+    note: str = Field(default="", max_length=500)
+
+
+class ExchangeEvent(Tracked, table=True):
+    """An exchange with partner cities: visit, video call, exhibition, youth programme…"""
+
+    __tablename__ = "exchange_event"
+    title: str = Field(max_length=200)
+    kind: EventKind = Field(sa_type=enum_type(EventKind))
+    start_date: date = Field(index=True)
+    end_date: date = Field(index=True)
+    location: str = Field(default="", max_length=120)
+    participants: str = Field(default="", max_length=500)
+    summary: str = Field(default="", max_length=2000)
+
+
+class ExchangeEventCity(Tracked, table=True):
+    """Which partner cities an exchange event involves (many to many)."""
+
+    __tablename__ = "exchange_event_city"
+    event_id: int = Field(foreign_key="exchange_event.id", ondelete="CASCADE", index=True)
+    city_id: int = Field(foreign_key="partner_city.id", ondelete="RESTRICT", index=True)
+
+
+class Reception(Tracked, table=True):
+    """A foreign visitor received by the city (in person or by video), by arrival date."""
+
+    __tablename__ = "reception"
+    visit_date: date = Field(index=True)
+    # Dates the report does not state are placed in its listing order and marked.
+    date_is_estimate: bool = Field(default=False)
+    visitor_name_zh: str = Field(max_length=120)
+    visitor_name_original: str = Field(default="", max_length=160)
+    title: str = Field(default="", max_length=120)
+    organisation: str = Field(default="", max_length=160)
+    country: str = Field(max_length=40, index=True)
+    category: VisitorCategory = Field(sa_type=enum_type(VisitorCategory))
+    is_ally: bool = Field(default=False)
+    host_official: str = Field(default="", max_length=60)
+    mode: MeetingMode = Field(default=MeetingMode.IN_PERSON, sa_type=enum_type(MeetingMode))
+    delegation_size: int = Field(default=1, ge=1, le=1000)
+    topics: str = Field(default="", max_length=500)
+    city_id: int | None = Field(
+        default=None, foreign_key="partner_city.id", ondelete="SET NULL", index=True
+    )
+    summary: str = Field(default="", max_length=2000)
