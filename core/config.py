@@ -18,8 +18,8 @@ class Settings(BaseSettings):
     # Empty means the embedded SQLite file under data_dir (demo mode).
     database_url: str = ""
     data_dir: Path = ROOT / "data"
-    # Load the demo data into an empty database on first start.
-    load_demo_data: bool = True
+    # Load the demo data into an empty database on start; by default only on the embedded file.
+    load_demo_data: bool | None = None
     timezone: str = "Asia/Taipei"
 
     @property
@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     @property
     def url(self) -> str:
         return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def demo_data(self) -> bool:
+        return self.is_embedded if self.load_demo_data is None else self.load_demo_data
 
     @property
     def is_embedded(self) -> bool:

@@ -39,6 +39,6 @@ __all__ = [
     "ExchangeEventCity", "FuelType", "GiftItem", "GiftMovement", "GiftReceived", "MeetingMode",
     "MovementDirection", "PartnerCity", "Reception", "StaffCategory", "StaffingCount",
     "StaffingSnapshot", "TempStaffReview", "TieType", "Tracked", "Trip", "TripPurpose",
-    "TripType", "Vehicle", "VehicleKind", "Venue", "VenueBooking", "VenueKind",
+    "TripType", "UnitType", "Vehicle", "VehicleKind", "Venue", "VenueBooking", "VenueKind",
     "VisitorCategory", "utcnow",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field
@@ -11,26 +11,26 @@ from sqlmodel import Field
 from db.models.base import Tracked, enum_type
 
 
-class VehicleKind(str, Enum):
+class VehicleKind(StrEnum):
     SEDAN = "sedan"  # 轎車
     VAN = "van"  # 廂型車
     VIP_VAN = "vip_van"  # 禮賓車
     TRUCK = "truck"  # 貨車
 
 
-class FuelType(str, Enum):
+class FuelType(StrEnum):
     GASOLINE = "gasoline"
     DIESEL = "diesel"
     HYBRID = "hybrid"
     ELECTRIC = "electric"
 
 
-class TripType(str, Enum):
+class TripType(StrEnum):
     DISPATCH = "dispatch"  # 調派
     LOAN = "loan"  # 支援借用
 
 
-class TripPurpose(str, Enum):
+class TripPurpose(StrEnum):
     OFFICIAL = "official"  # 公務洽公
     OFFICIALS = "officials"  # 載送首長
     FOREIGN_GUESTS = "foreign_guests"  # 接待外賓

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from sqlmodel import Field
 
 from db.models.base import Tracked, enum_type
 
 
-class MovementDirection(str, Enum):
+class MovementDirection(StrEnum):
     IN = "in"  # 入庫
     OUT = "out"  # 出庫
 
 
-class Disposition(str, Enum):
+class Disposition(StrEnum):
     """What happened to a gift received (公務員廉政倫理規範)."""
 
     PENDING = "pending"  # 待處理

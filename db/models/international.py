@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from sqlmodel import Field
 
 from db.models.base import Tracked, enum_type
 
 
-class TieType(str, Enum):
+class TieType(StrEnum):
     SISTER = "sister"  # 姊妹市
     FRIENDSHIP = "friendship"  # 友好城市
     FRIENDSHIP_EXCHANGE = "friendship_exchange"  # 友好交流
     PARTNER = "partner"  # 夥伴城市
 
 
-class DatePrecision(str, Enum):
+class DatePrecision(StrEnum):
     """How much of a date a source gives: only the year is known for some early ties."""
 
     DAY = "day"
@@ -25,7 +25,7 @@ class DatePrecision(str, Enum):
     YEAR = "year"
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     VISIT_OUT = "visit_out"  # 出訪
     VISIT_IN = "visit_in"  # 來訪
     VIDEO_CALL = "video_call"  # 視訊會議
@@ -37,7 +37,7 @@ class EventKind(str, Enum):
     OTHER = "other"
 
 
-class VisitorCategory(str, Enum):
+class VisitorCategory(StrEnum):
     HEAD_OF_GOVERNMENT = "head_of_government"  # 元首／總理
     MINISTER = "minister"  # 部長／次長
     AMBASSADOR = "ambassador"  # 大使／使節
@@ -49,7 +49,7 @@ class VisitorCategory(str, Enum):
     OTHER = "other"
 
 
-class MeetingMode(str, Enum):
+class MeetingMode(StrEnum):
     IN_PERSON = "in_person"
     VIDEO = "video"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field
@@ -11,12 +11,12 @@ from sqlmodel import Field
 from db.models.base import Tracked, enum_type
 
 
-class UnitType(str, Enum):
+class UnitType(StrEnum):
     AGENCY = "agency"  # 本府所屬機關
     SCHOOL = "school"  # 學校
 
 
-class StaffCategory(str, Enum):
+class StaffCategory(StrEnum):
     WORKER = "worker"  # 工級人員
     ASSISTANT = "assistant"  # 業務助理
     CONTRACT = "contract"  # 約用人員
@@ -24,7 +24,7 @@ class StaffCategory(str, Enum):
     OTHER = "other"  # 其他（臨時人員進用要點）
 
 
-class BudgetSource(str, Enum):
+class BudgetSource(StrEnum):
     NONE = "none"  # 不分
     PUBLIC = "public"  # 公務預算
     CENTRAL = "central"  # 中央補助費

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field
@@ -11,18 +11,18 @@ from sqlmodel import Field
 from db.models.base import Tracked, enum_type
 
 
-class Centre(str, Enum):
+class Centre(StrEnum):
     SIWEI = "siwei"  # 四維行政中心
     FENGSHAN = "fengshan"  # 鳳山行政中心
 
 
-class VenueKind(str, Enum):
+class VenueKind(StrEnum):
     HALL = "hall"  # 禮堂／活動場地
     MEETING_ROOM = "meeting_room"  # 會議室
     EXHIBITION = "exhibition"  # 展覽空間
 
 
-class BookingPurpose(str, Enum):
+class BookingPurpose(StrEnum):
     POLICY = "policy"  # 政令宣導
     MARKETING = "marketing"  # 市政行銷
     ACADEMIC = "academic"  # 學術教育
@@ -33,12 +33,12 @@ class BookingPurpose(str, Enum):
     MEETING = "meeting"  # 會議
 
 
-class BookingKind(str, Enum):
+class BookingKind(StrEnum):
     EVENT = "event"  # 活動（開放場次）
     MEETING = "meeting"  # 會議室借用
 
 
-class BookingStatus(str, Enum):
+class BookingStatus(StrEnum):
     REQUESTED = "requested"  # 申請中
     APPROVED = "approved"  # 核准
     REJECTED = "rejected"  # 駁回

@@ -1,0 +1,33 @@
+"""The label catalogue: every word the UI shows, in zh-TW (default) and English."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from core.label_text import EN, ZH
+
+LANGUAGES = {"zh-TW": "繁體中文", "en": "English"}
+DEFAULT_LANG = "zh-TW"
+CATALOGUE: dict[str, dict[str, str]] = {"zh-TW": ZH, "en": EN}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The label for key in lang, falling back to zh-TW, then to the key itself."""
+    text = CATALOGUE.get(lang, ZH).get(key) or ZH.get(key) or key
+    return text.format(**values) if values else text
+
+
+def enum_label(member: Enum | str | None, lang: str = DEFAULT_LANG, enum_cls: type | None = None) -> str:
+    """Label of an enum member (or its stored value when enum_cls is given)."""
+    if member is None:
+        return ""
+    if isinstance(member, Enum):
+        return t(f"enum.{type(member).__name__}.{member.value}", lang)
+    if enum_cls is not None:
+        return t(f"enum.{enum_cls.__name__}.{member}", lang)
+    return str(member)
+
+
+def enum_options(enum_cls: type[Enum], lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """{stored value: label} for a select box."""
+    return {m.value: enum_label(m, lang) for m in enum_cls}

@@ -1,0 +1,53 @@
+"""Reporting periods: whole days, inclusive, and the presets staff pick from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of whole days, as the council report states its period."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("迄日不可早於起日。")
+
+    @property
+    def start_dt(self) -> datetime:
+        return datetime.combine(self.start, time.min)
+
+    @property
+    def end_dt(self) -> datetime:
+        """Exclusive upper bound: midnight after the last day."""
+        return datetime.combine(self.end + timedelta(days=1), time.min)
+
+
+# The period of the bureau's report to the 4th council's 1st session (2023-04-26).
+REPORT_PERIOD = Period(date(2022, 7, 1), date(2023, 3, 15))
+
+
+def half_year_of(day: date) -> Period:
+    """January–June or July–December containing day."""
+    if day.month <= 6:
+        return Period(date(day.year, 1, 1), date(day.year, 6, 30))
+    return Period(date(day.year, 7, 1), date(day.year, 12, 31))
+
+
+def previous_month(day: date) -> Period:
+    first_this = day.replace(day=1)
+    last_prev = first_this - timedelta(days=1)
+    return Period(last_prev.replace(day=1), last_prev)
+
+
+def presets(today: date) -> dict[str, Period]:
+    """Named periods for the picker, keyed by label key."""
+    return {
+        "ui.preset.report": REPORT_PERIOD,
+        "ui.preset.this_half": half_year_of(today),
+        "ui.preset.last_month": previous_month(today),
+    }

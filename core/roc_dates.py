@@ -1,0 +1,128 @@
+"""民國 (ROC) calendar: format stored ISO dates for staff and parse what staff type."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+ROC_OFFSET = 1911  # 民國1年 = 1912; there is no year 0.
+MIN_ROC_YEAR = 1
+MAX_ROC_YEAR = 200  # 2111: anything later is a typing mistake.
+
+STYLES = ("long", "full", "slash", "dot", "compact")
+
+
+class ROCDateError(ValueError):
+    """A date staff typed that cannot be read; the message is zh-TW and says why."""
+
+
+def roc_year(d: date) -> int:
+    return d.year - ROC_OFFSET
+
+
+def format_roc(d: date | datetime | None, style: str = "slash") -> str:
+    """112/03/15 (slash), 112年3月15日 (long), 中華民國112年3月15日 (full), 112.3.15, 1120315."""
+    if d is None:
+        return ""
+    if isinstance(d, datetime):
+        d = d.date()
+    y = roc_year(d)
+    if y < MIN_ROC_YEAR:
+        # Before 1912 the ROC calendar does not apply; show the Gregorian date instead.
+        return d.isoformat()
+    if style == "long":
+        return f"{y}年{d.month}月{d.day}日"
+    if style == "full":
+        return f"中華民國{y}年{d.month}月{d.day}日"
+    if style == "slash":
+        return f"{y}/{d.month:02d}/{d.day:02d}"
+    if style == "dot":
+        return f"{y}.{d.month}.{d.day}"
+    if style == "compact":
+        return f"{y:03d}{d.month:02d}{d.day:02d}"
+    raise ValueError(f"unknown ROC date style: {style}")
+
+
+def format_roc_datetime(dt: datetime | None) -> str:
+    """112/03/15 14:30 — wall time in Asia/Taipei as stored."""
+    if dt is None:
+        return ""
+    return f"{format_roc(dt, 'slash')} {dt.hour:02d}:{dt.minute:02d}"
+
+
+def format_roc_month(d: date) -> str:
+    """112年3月"""
+    return f"{roc_year(d)}年{d.month}月"
+
+
+def format_roc_period(start: date, end: date) -> str:
+    """111年7月1日至112年3月15日, as the council report writes a period."""
+    return f"{format_roc(start, 'long')}至{format_roc(end, 'long')}"
+
+
+_LONG = re.compile(r"^(?:中華)?(?:民國)?(\d{1,3})年(\d{1,2})月(\d{1,2})日?$")
+_SEP = re.compile(r"^(?:中華)?(?:民國)?(\d{1,3})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_COMPACT = re.compile(r"^(?:中華)?(?:民國)?(\d{6,8})$")
+
+
+def _normalise(text: str) -> str:
+    # Full-width digits and separators, and the spaced-out digits of scanned reports.
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _build(roc_y: int, month: int, day: int, original: str) -> date:
+    if roc_y < MIN_ROC_YEAR:
+        raise ROCDateError(f"「{original}」：民國年份須為 1 以上（民國元年為 1912 年，沒有民國0年）。")
+    if roc_y > MAX_ROC_YEAR:
+        raise ROCDateError(f"「{original}」：民國 {roc_y} 年超出合理範圍，請確認年份。")
+    return _gregorian(roc_y + ROC_OFFSET, month, day, original)
+
+
+def _gregorian(year: int, month: int, day: int, original: str) -> date:
+    if not 1 <= month <= 12:
+        raise ROCDateError(f"「{original}」：月份須介於 1 至 12。")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ROCDateError(f"「{original}」：{month} 月沒有 {day} 日。") from None
+
+
+def parse_roc(text: str) -> date:
+    """Read 112年3月15日, 民國112/03/15, 112.3.15, 1120315 (or 990315), or ISO 2023-03-15."""
+    if not isinstance(text, str) or not text.strip():
+        raise ROCDateError("日期不可空白。")
+    s = _normalise(text)
+    for pattern in (_LONG, _SEP):
+        m = pattern.match(s)
+        if m:
+            return _build(int(m[1]), int(m[2]), int(m[3]), text)
+    m = _ISO.match(s)
+    if m:
+        year = int(m[1])
+        if not 1912 <= year <= 1911 + MAX_ROC_YEAR:
+            raise ROCDateError(f"「{text}」：西元 {year} 年超出合理範圍。")
+        return _gregorian(year, int(m[2]), int(m[3]), text)
+    m = _COMPACT.match(s)
+    if m:
+        digits = m[1]
+        if len(digits) == 8:
+            raise ROCDateError(f"「{text}」：8 位數日期無法判斷，請用民國 7 位數（如 1120315）或 2023-03-15。")
+        # 7 digits: 3-digit ROC year (1120315); 6 digits: 2-digit ROC year (990315).
+        year_len = len(digits) - 4
+        return _build(int(digits[:year_len]), int(digits[-4:-2]), int(digits[-2:]), text)
+    raise ROCDateError(
+        f"「{text}」不是可辨識的日期，請輸入如 112年3月15日、112/03/15、112.3.15 或 1120315。"
+    )
+
+
+def parse_any_date(value: object) -> date:
+    """A date from a widget, a datetime, an ISO string or an ROC string."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_roc(value)
+    raise ROCDateError(f"「{value}」不是日期。")

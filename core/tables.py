@@ -1,0 +1,166 @@
+"""Which rows each page lists: one spec per table, and a server-side page of rows for a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import String, cast, func, or_, select
+from sqlmodel import Session, SQLModel
+
+from core.labels import enum_label, t
+from core.periods import Period
+from core.roc_dates import format_roc, format_roc_datetime
+from db import models as m
+
+BOOKKEEPING = ("created_at", "updated_at", "version")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How a table is listed: its period column, order, search columns and foreign-key names."""
+
+    model: type[SQLModel]
+    period_column: str | None
+    order_by: tuple[str, ...]
+    search: tuple[str, ...] = ()
+    # field -> (model, column shown instead of the id)
+    lookups: dict[str, tuple[type[SQLModel], str]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.model.__tablename__
+
+    def columns(self) -> list[str]:
+        return [c.name for c in self.model.__table__.columns if c.name not in BOOKKEEPING]
+
+
+SPECS: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(m.PartnerCity, None, ("signed_on",), ("name_zh", "name_original", "name_en", "country")),
+        TableSpec(m.ExchangeEvent, "start_date", ("-start_date",), ("title", "participants", "summary")),
+        TableSpec(
+            m.Reception, "visit_date", ("-visit_date",),
+            ("visitor_name_zh", "visitor_name_original", "organisation", "country", "topics", "host_official"),
+            {"city_id": (m.PartnerCity, "name_zh")},
+        ),
+        TableSpec(m.GiftItem, None, ("name",), ("name", "description")),
+        TableSpec(
+            m.GiftMovement, "moved_on", ("-moved_on",), ("counterpart", "note"),
+            {"item_id": (m.GiftItem, "name"), "city_id": (m.PartnerCity, "name_zh"),
+             "reception_id": (m.Reception, "visitor_name_zh"), "event_id": (m.ExchangeEvent, "title")},
+        ),
+        TableSpec(
+            m.GiftReceived, "received_on", ("-received_on",),
+            ("donor", "presenting_person", "recipient_official", "description", "occasion"),
+            {"city_id": (m.PartnerCity, "name_zh"), "reception_id": (m.Reception, "visitor_name_zh"),
+             "event_id": (m.ExchangeEvent, "title")},
+        ),
+        TableSpec(m.Venue, None, ("centre", "name"), ("name",)),
+        TableSpec(
+            m.VenueBooking, "starts_at", ("-starts_at",), ("title", "organiser_agency"),
+            {"venue_id": (m.Venue, "name")},
+        ),
+        TableSpec(m.Vehicle, None, ("plate",), ("plate", "model_name")),
+        TableSpec(m.Driver, None, ("name",), ("name",)),
+        TableSpec(
+            m.Trip, "starts_at", ("-starts_at",), ("requesting_agency", "destination", "note"),
+            {"vehicle_id": (m.Vehicle, "plate"), "driver_id": (m.Driver, "name")},
+        ),
+        TableSpec(m.StaffingSnapshot, "as_of", ("-as_of",), ("label", "note")),
+        TableSpec(m.TempStaffReview, "meeting_date", ("-meeting_date",), ("note",)),
+    )
+}  # fmt: skip
+
+
+def _filters(spec: TableSpec, period: Period | None, search: str) -> list[Any]:
+    conditions: list[Any] = []
+    model = spec.model
+    if period is not None and spec.period_column:
+        col = getattr(model, spec.period_column)
+        is_datetime = col.type.python_type is datetime
+        lo, hi = (period.start_dt, period.end_dt) if is_datetime else (period.start, period.end)
+        conditions += [col >= lo, col < hi] if is_datetime else [col >= lo, col <= hi]
+    if search.strip() and spec.search:
+        needle = f"%{search.strip().lower()}%"
+        conditions.append(
+            or_(*(func.lower(cast(getattr(model, c), String)).like(needle) for c in spec.search))
+        )
+    return conditions
+
+
+def count_rows(session: Session, spec: TableSpec, period: Period | None, search: str = "") -> int:
+    stmt = select(func.count()).select_from(spec.model).where(*_filters(spec, period, search))
+    return int(session.execute(stmt).scalar_one())
+
+
+def fetch_page(
+    session: Session,
+    spec: TableSpec,
+    period: Period | None,
+    *,
+    search: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> list[dict[str, Any]]:
+    """One page of rows (dicts of raw values), newest first where the table has a date."""
+    order = [
+        getattr(spec.model, c[1:]).desc() if c.startswith("-") else getattr(spec.model, c)
+        for c in spec.order_by
+    ] + [spec.model.id]
+    stmt = (
+        select(spec.model)
+        .where(*_filters(spec, period, search))
+        .order_by(*order)
+        .offset((max(page, 1) - 1) * page_size)
+        .limit(page_size)
+    )
+    return [row.model_dump() for row in session.execute(stmt).scalars()]
+
+
+def _lookup_names(session: Session, spec: TableSpec, rows: list[dict[str, Any]]) -> dict[str, dict]:
+    names: dict[str, dict] = {}
+    for fk, (model, label_col) in spec.lookups.items():
+        ids = {r[fk] for r in rows if r.get(fk) is not None}
+        if ids:
+            stmt = select(model.id, getattr(model, label_col)).where(model.id.in_(ids))
+            names[fk] = dict(session.execute(stmt).all())
+    return names
+
+
+def _display(value: Any, lang: str) -> Any:
+    if isinstance(value, Enum):
+        return enum_label(value, lang)
+    if isinstance(value, datetime):
+        return format_roc_datetime(value)
+    if isinstance(value, date):
+        return format_roc(value)
+    return value
+
+
+def display_frame(
+    session: Session, spec: TableSpec, rows: list[dict[str, Any]], lang: str
+) -> pd.DataFrame:
+    """Rows as staff read them: labelled columns, ROC dates, enum labels, names for ids."""
+    names = _lookup_names(session, spec, rows)
+    columns = spec.columns()
+    out = []
+    for row in rows:
+        shown = {}
+        for c in columns:
+            value = row.get(c)
+            if c in names:
+                value = names[c].get(value, value)
+            shown[column_label(spec, c, lang)] = _display(value, lang)
+        out.append(shown)
+    return pd.DataFrame(out, columns=[column_label(spec, c, lang) for c in columns])
+
+
+def column_label(spec: TableSpec, column: str, lang: str) -> str:
+    specific = f"col.{spec.name}.{column}"
+    label = t(specific, lang)
+    return label if label != specific else t(f"col.{column}", lang)

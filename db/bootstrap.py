@@ -1,0 +1,35 @@
+"""Bring the configured database up to date on start: reachable, migrated, demo data if wanted."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from core.config import get_settings
+from db.engine import check_connection, get_engine
+
+log = logging.getLogger(__name__)
+
+
+def prepare_database(engine: Engine | None = None, *, load_demo: bool | None = None) -> Engine:
+    """Check the connection, apply migrations and, on the demo database, load the demo data.
+
+    Raises db.engine.DatabaseUnavailable with a zh-TW message when the database is unusable.
+    """
+    from db.migrate import upgrade_to_head
+    from db.seed import is_empty, load_demo_data
+
+    engine = engine or get_engine()
+    check_connection(engine)
+    upgrade_to_head(engine)
+    if load_demo is None:
+        load_demo = get_settings().demo_data
+    if load_demo:
+        with Session(engine) as session:
+            if is_empty(session):
+                counts = load_demo_data(session)
+                session.commit()
+                log.info("demo data loaded: %s", counts)
+    return engine

@@ -1,0 +1,24 @@
+"""公務車統計 — dispatch and loan trips of the central car pool."""
+
+import streamlit as st
+
+from core.figures import fleet_figures
+from core.labels import t
+from ui.context import current_period, db_session, lang
+from ui.widgets import figure_tiles, period_caption, record_table
+
+lg = lang()
+period = current_period()
+st.title(t("page.fleet", lg))
+period_caption(period)
+with db_session() as session:
+    figures = fleet_figures(session, period)
+figure_tiles(
+    figures, ["fleet.dispatch_trips", "fleet.loan_trips", "fleet.total_trips", "fleet.km"]
+)
+
+trips_tab, vehicles_tab = st.tabs([t("ui.records", lg), t("ui.vehicle_list", lg)])
+with trips_tab:
+    record_table("trip", period)
+with vehicles_tab:
+    record_table("vehicle", None)

@@ -1,0 +1,18 @@
+"""外賓接待紀錄 — the period's receptions of foreign visitors."""
+
+import streamlit as st
+
+from core.figures import visitor_figures
+from core.labels import t
+from ui.context import current_period, db_session, lang
+from ui.widgets import figure_tiles, period_caption, record_table
+
+lg = lang()
+period = current_period()
+st.title(t("page.visitors", lg))
+period_caption(period)
+with db_session() as session:
+    figures = visitor_figures(session, period)
+figure_tiles(figures, ["visitors.receptions", "visitors.video", "visitors.allies"])
+st.subheader(t("ui.records", lg))
+record_table("reception", period)

@@ -1,0 +1,83 @@
+"""ROC dates: every format staff type is read, every mistake gets a zh-TW message."""
+
+from datetime import date, datetime
+
+import pytest
+
+from core.roc_dates import (
+    ROCDateError,
+    format_roc,
+    format_roc_datetime,
+    format_roc_month,
+    format_roc_period,
+    parse_any_date,
+    parse_roc,
+)
+
+D = date(2023, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("style", "text"),
+    [("long", "112年3月15日"), ("full", "中華民國112年3月15日"), ("slash", "112/03/15"),
+     ("dot", "112.3.15"), ("compact", "1120315")],
+)  # fmt: skip
+def test_format_and_parse_round_trip(style, text):
+    assert format_roc(D, style) == text
+    assert parse_roc(text) == D
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["112年3月15日", "民國112年3月15日", "112/3/15", "112-03-15", "112.03.15", "1120315",
+     "民國112/03/15", "１１２／０３／１５", "1 1 2 年 3 月 1 5 日", "2023-03-15", " 112/03/15 "],
+)  # fmt: skip
+def test_parse_accepts_common_forms(text):
+    assert parse_roc(text) == D
+
+
+def test_two_digit_roc_year_compact_form():
+    assert parse_roc("990315") == date(2010, 3, 15)
+    assert parse_roc("99年12月25日") == date(2010, 12, 25)
+
+
+def test_first_roc_year_is_1912():
+    assert parse_roc("1/01/01") == date(1912, 1, 1)
+    assert format_roc(date(1912, 1, 1), "long") == "1年1月1日"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("民國0年1月1日", "沒有民國0年"), ("0000101", "沒有民國0年"), ("112/02/30", "2 月沒有 30 日"),
+     ("112/13/01", "月份須介於 1 至 12"), ("", "不可空白"), ("   ", "不可空白"),
+     ("abc", "不是可辨識的日期"), ("20230315", "8 位數"), ("999/01/01", "超出合理範圍"),
+     ("250/01/01", "超出合理範圍"), ("1800-01-01", "超出合理範圍"), ("11203150", "8 位數")],
+)  # fmt: skip
+def test_parse_refuses_with_zh_message(text, fragment):
+    with pytest.raises(ROCDateError, match=fragment):
+        parse_roc(text)
+
+
+def test_leap_day_only_in_leap_years():
+    assert parse_roc("113/02/29") == date(2024, 2, 29)
+    with pytest.raises(ROCDateError):
+        parse_roc("112/02/29")
+
+
+def test_period_month_and_datetime_formats():
+    assert format_roc_period(date(2022, 7, 1), D) == "111年7月1日至112年3月15日"
+    assert format_roc_month(D) == "112年3月"
+    assert format_roc_datetime(datetime(2023, 3, 15, 9, 5)) == "112/03/15 09:05"
+    assert format_roc(None) == "" and format_roc_datetime(None) == ""
+
+
+def test_dates_before_1912_fall_back_to_gregorian():
+    assert format_roc(date(1900, 5, 1)) == "1900-05-01"
+
+
+def test_parse_any_date_takes_widget_values():
+    assert parse_any_date(D) == D
+    assert parse_any_date(datetime(2023, 3, 15, 8)) == D
+    assert parse_any_date("112/03/15") == D
+    with pytest.raises(ROCDateError):
+        parse_any_date(42)

@@ -1,0 +1,42 @@
+"""Per-session context every page reads: language, period, database session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from core.labels import DEFAULT_LANG
+from core.periods import REPORT_PERIOD, Period
+
+LANG_KEY = "lang"
+PERIOD_KEY = "period"
+
+
+def lang() -> str:
+    return st.session_state.get(LANG_KEY, DEFAULT_LANG)
+
+
+def current_period() -> Period:
+    return st.session_state.get(PERIOD_KEY, REPORT_PERIOD)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine() -> Engine:
+    """Checked, migrated engine, once per server process (demo data on first start)."""
+    from db.bootstrap import prepare_database
+
+    return prepare_database()
+
+
+def engine() -> Engine:
+    return _engine()
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    with Session(engine()) as session:
+        yield session
