@@ -1,0 +1,155 @@
+"""Shared fixtures: an empty migrated database per test, a demo database per session, per backend.
+
+Backends: SQLite always; PostgreSQL too when TEST_DATABASE_URL is set
+(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). Each PostgreSQL database is a fresh
+schema ``t_<hex>`` of that database, reached through ``options=-csearch_path=<schema>,public``
+and dropped (CASCADE) afterwards, even when the test fails.
+
+Fixtures:
+    db_url       URL of an empty database at head, one per test.
+    engine       db.engine.make_engine(db_url), disposed after the test.
+    session      sqlmodel.Session(engine), closed after the test.
+    demo_url     URL of a database at head holding the demo data; one per backend per session.
+    demo_engine  Engine on demo_url, shared by the session: treat it as read-only.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from db.engine import make_engine, normalize_url
+from db.migrate import upgrade_to_head
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def _pg_admin() -> Iterator[Engine]:
+    """Autocommit engine on TEST_DATABASE_URL that creates and drops the per-test schemas."""
+    admin = make_engine(TEST_DATABASE_URL).execution_options(isolation_level="AUTOCOMMIT")
+    yield admin
+    admin.dispose()
+
+
+def _schema_url(schema: str) -> str:
+    url = make_url(normalize_url(TEST_DATABASE_URL)).update_query_dict(
+        # A libpq startup option, so every pooled connection gets it; application_name lets
+        # the cleanup find the connections a test left open.
+        {"options": f"-csearch_path={schema},public", "application_name": schema}
+    )
+    return url.render_as_string(hide_password=False)
+
+
+def _drop_schema(admin: Engine, schema: str) -> None:
+    """DROP SCHEMA CASCADE, even when a test left a connection open inside a transaction."""
+    drop = text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with admin.connect() as conn:
+        conn.execute(text("SET lock_timeout = '1s'"))
+        for release_locks in (gc.collect, lambda: _terminate(conn, schema)):
+            try:
+                conn.execute(drop)
+                return
+            except OperationalError:
+                # Blocked by an engine a test did not dispose: first let the garbage collector
+                # return its connections to their pool, then end its sessions.
+                release_locks()
+        conn.execute(text("SET lock_timeout = 0"))
+        conn.execute(drop)
+
+
+def _terminate(conn: Connection, schema: str) -> None:
+    conn.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = :schema AND pid <> pg_backend_pid()"
+        ),
+        {"schema": schema},
+    )
+
+
+@contextmanager
+def _migrated_database(
+    backend: str, request: pytest.FixtureRequest, directory: Path
+) -> Iterator[str]:
+    """Yield the URL of a new empty database at head; remove it afterwards."""
+    if backend == "sqlite":
+        url = f"sqlite:///{directory / 'workspace.db'}"
+        _migrate(url)
+        yield url
+        return
+    admin: Engine = request.getfixturevalue("_pg_admin")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = _schema_url(schema)
+        _migrate(url)
+        yield url
+    finally:
+        _drop_schema(admin, schema)
+
+
+def _migrate(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An isolated, empty database migrated to head, for this test only."""
+    with _migrated_database(request.param, request, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database with the demo data, loaded once per backend; read-only for tests."""
+    from db.seed import load_demo_data
+
+    directory = tmp_path_factory.mktemp(f"demo_{request.param}")
+    with _migrated_database(request.param, request, directory) as url:
+        engine = make_engine(url)
+        try:
+            with Session(engine) as session:
+                load_demo_data(session)
+                session.commit()
+        finally:
+            engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_url: str) -> Iterator[Engine]:
+    engine = make_engine(demo_url)
+    yield engine
+    engine.dispose()
