@@ -10,9 +10,7 @@ from ui.widgets import period_picker
 
 st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
 
-st.sidebar.selectbox(
-    "語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get
-)
+st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get)
 lg = lang()
 
 # (file, label key, icon) per section; the order is the order in the sidebar.

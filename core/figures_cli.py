@@ -53,7 +53,9 @@ def render_table(figures: dict[str, object]) -> str:
 
 def run(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m core.figures", description="期間統計數字")
-    parser.add_argument("--start", required=True, type=_date, help="起日，如 2022-07-01 或 111/07/01")
+    parser.add_argument(
+        "--start", required=True, type=_date, help="起日，如 2022-07-01 或 111/07/01"
+    )
     parser.add_argument("--end", required=True, type=_date, help="迄日，如 2023-03-15 或 112/03/15")
     parser.add_argument("--json", action="store_true", help="輸出 JSON")
     args = parser.parse_args(argv)

@@ -17,7 +17,9 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def enum_label(member: Enum | str | None, lang: str = DEFAULT_LANG, enum_cls: type | None = None) -> str:
+def enum_label(
+    member: Enum | str | None, lang: str = DEFAULT_LANG, enum_cls: type | None = None
+) -> str:
     """Label of an enum member (or its stored value when enum_cls is given)."""
     if member is None:
         return ""

@@ -74,7 +74,9 @@ def _normalise(text: str) -> str:
 
 def _build(roc_y: int, month: int, day: int, original: str) -> date:
     if roc_y < MIN_ROC_YEAR:
-        raise ROCDateError(f"「{original}」：民國年份須為 1 以上（民國元年為 1912 年，沒有民國0年）。")
+        raise ROCDateError(
+            f"「{original}」：民國年份須為 1 以上（民國元年為 1912 年，沒有民國0年）。"
+        )
     if roc_y > MAX_ROC_YEAR:
         raise ROCDateError(f"「{original}」：民國 {roc_y} 年超出合理範圍，請確認年份。")
     return _gregorian(roc_y + ROC_OFFSET, month, day, original)
@@ -108,7 +110,9 @@ def parse_roc(text: str) -> date:
     if m:
         digits = m[1]
         if len(digits) == 8:
-            raise ROCDateError(f"「{text}」：8 位數日期無法判斷，請用民國 7 位數（如 1120315）或 2023-03-15。")
+            raise ROCDateError(
+                f"「{text}」：8 位數日期無法判斷，請用民國 7 位數（如 1120315）或 2023-03-15。"
+            )
         # 7 digits: 3-digit ROC year (1120315); 6 digits: 2-digit ROC year (990315).
         year_len = len(digits) - 4
         return _build(int(digits[:year_len]), int(digits[-4:-2]), int(digits[-2:]), text)

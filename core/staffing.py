@@ -152,5 +152,7 @@ def list_snapshots(session: Session) -> pd.DataFrame:
                   StaffingSnapshot.is_baseline)
         .order_by(StaffingSnapshot.as_of)
     )  # fmt: skip
-    df = pd.DataFrame(session.execute(stmt).all(), columns=["as_of", "label", "is_baseline", "worker", "temp"])
+    df = pd.DataFrame(
+        session.execute(stmt).all(), columns=["as_of", "label", "is_baseline", "worker", "temp"]
+    )
     return df.fillna(0)

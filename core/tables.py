@@ -41,40 +41,71 @@ class TableSpec:
 SPECS: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec(m.PartnerCity, None, ("signed_on",), ("name_zh", "name_original", "name_en", "country")),
-        TableSpec(m.ExchangeEvent, "start_date", ("-start_date",), ("title", "participants", "summary")),
         TableSpec(
-            m.Reception, "visit_date", ("-visit_date",),
-            ("visitor_name_zh", "visitor_name_original", "organisation", "country", "topics", "host_official"),
+            m.PartnerCity, None, ("signed_on",), ("name_zh", "name_original", "name_en", "country")
+        ),
+        TableSpec(
+            m.ExchangeEvent, "start_date", ("-start_date",), ("title", "participants", "summary")
+        ),
+        TableSpec(
+            m.Reception,
+            "visit_date",
+            ("-visit_date",),
+            (
+                "visitor_name_zh",
+                "visitor_name_original",
+                "organisation",
+                "country",
+                "topics",
+                "host_official",
+            ),
             {"city_id": (m.PartnerCity, "name_zh")},
         ),
         TableSpec(m.GiftItem, None, ("name",), ("name", "description")),
         TableSpec(
-            m.GiftMovement, "moved_on", ("-moved_on",), ("counterpart", "note"),
-            {"item_id": (m.GiftItem, "name"), "city_id": (m.PartnerCity, "name_zh"),
-             "reception_id": (m.Reception, "visitor_name_zh"), "event_id": (m.ExchangeEvent, "title")},
+            m.GiftMovement,
+            "moved_on",
+            ("-moved_on",),
+            ("counterpart", "note"),
+            {
+                "item_id": (m.GiftItem, "name"),
+                "city_id": (m.PartnerCity, "name_zh"),
+                "reception_id": (m.Reception, "visitor_name_zh"),
+                "event_id": (m.ExchangeEvent, "title"),
+            },
         ),
         TableSpec(
-            m.GiftReceived, "received_on", ("-received_on",),
+            m.GiftReceived,
+            "received_on",
+            ("-received_on",),
             ("donor", "presenting_person", "recipient_official", "description", "occasion"),
-            {"city_id": (m.PartnerCity, "name_zh"), "reception_id": (m.Reception, "visitor_name_zh"),
-             "event_id": (m.ExchangeEvent, "title")},
+            {
+                "city_id": (m.PartnerCity, "name_zh"),
+                "reception_id": (m.Reception, "visitor_name_zh"),
+                "event_id": (m.ExchangeEvent, "title"),
+            },
         ),
         TableSpec(m.Venue, None, ("centre", "name"), ("name",)),
         TableSpec(
-            m.VenueBooking, "starts_at", ("-starts_at",), ("title", "organiser_agency"),
+            m.VenueBooking,
+            "starts_at",
+            ("-starts_at",),
+            ("title", "organiser_agency"),
             {"venue_id": (m.Venue, "name")},
         ),
         TableSpec(m.Vehicle, None, ("plate",), ("plate", "model_name")),
         TableSpec(m.Driver, None, ("name",), ("name",)),
         TableSpec(
-            m.Trip, "starts_at", ("-starts_at",), ("requesting_agency", "destination", "note"),
+            m.Trip,
+            "starts_at",
+            ("-starts_at",),
+            ("requesting_agency", "destination", "note"),
             {"vehicle_id": (m.Vehicle, "plate"), "driver_id": (m.Driver, "name")},
         ),
         TableSpec(m.StaffingSnapshot, "as_of", ("-as_of",), ("label", "note")),
         TableSpec(m.TempStaffReview, "meeting_date", ("-meeting_date",), ("note",)),
     )
-}  # fmt: skip
+}
 
 
 def _filters(spec: TableSpec, period: Period | None, search: str) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Engine and session factory: SQLite (WAL, foreign keys on) by default, any URL via DATABASE_URL."""
+"""Engine and session factory: SQLite (WAL, foreign keys on) by default, or DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -65,7 +65,11 @@ def check_connection(engine: Engine) -> None:
             conn.execute(text("SELECT 1"))
     except (OperationalError, SQLAlchemyError, OSError) as exc:
         where = engine.url.render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+        reason = (
+            str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            if str(exc)
+            else type(exc).__name__
+        )
         raise DatabaseUnavailable(f"無法連線至資料庫 {where}：{reason}") from exc
 
 

@@ -13,9 +13,7 @@ st.title(t("page.fleet", lg))
 period_caption(period)
 with db_session() as session:
     figures = fleet_figures(session, period)
-figure_tiles(
-    figures, ["fleet.dispatch_trips", "fleet.loan_trips", "fleet.total_trips", "fleet.km"]
-)
+figure_tiles(figures, ["fleet.dispatch_trips", "fleet.loan_trips", "fleet.total_trips", "fleet.km"])
 
 trips_tab, vehicles_tab = st.tabs([t("ui.records", lg), t("ui.vehicle_list", lg)])
 with trips_tab:

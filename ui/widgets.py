@@ -15,8 +15,8 @@ from core.roc_dates import ROCDateError, format_roc, format_roc_period, parse_ro
 from ui.context import PERIOD_KEY, current_period, db_session, lang
 
 
-def _apply_preset() -> None:
-    chosen = st.session_state["period.preset"]
+def _apply_preset(key: str) -> None:
+    chosen = st.session_state[key]
     if chosen != "ui.preset.custom":
         period = presets(date.today())[chosen]
         st.session_state["period.start"] = format_roc(period.start)
@@ -29,11 +29,15 @@ def period_picker() -> Period:
     period = current_period()
     st.session_state.setdefault("period.start", format_roc(period.start))
     st.session_state.setdefault("period.end", format_roc(period.end))
-    options = [*presets(date.today()), "ui.preset.custom"]
+    named = presets(date.today())
+    options = [*named, "ui.preset.custom"]
+    shown = next((k for k, p in named.items() if p == period), "ui.preset.custom")
     with st.sidebar.expander(t("ui.period", lg), expanded=True):
+        # One widget per language: its options are shown through labels of that language.
         st.selectbox(
-            t("ui.period_preset", lg), options, key="period.preset",
-            format_func=lambda k: t(k, lg), on_change=_apply_preset,
+            t("ui.period_preset", lg), options, index=options.index(shown),
+            key=f"period.preset.{lg}", format_func=lambda k: t(k, lg), on_change=_apply_preset,
+            args=(f"period.preset.{lg}",),
         )  # fmt: skip
         start_text = st.text_input(t("ui.period_start", lg), key="period.start")
         end_text = st.text_input(t("ui.period_end", lg), key="period.end")
@@ -76,7 +80,9 @@ def record_table(table: str, period: Period | None, *, page_size: int = 25) -> N
     """Searchable, server-side paged read-only table of one table's rows in the period."""
     lg = lang()
     spec = tables.SPECS[table]
-    search = st.text_input(t("ui.search", lg), key=f"{table}.search", placeholder="🔍")
+    search = st.text_input(
+        t("ui.search", lg), key=f"{table}.search", placeholder=t("ui.search_hint", lg)
+    )
     with db_session() as session:
         total = tables.count_rows(session, spec, period, search)
         if total == 0:
@@ -87,7 +93,9 @@ def record_table(table: str, period: Period | None, *, page_size: int = 25) -> N
             # A narrower search or period left the old page number past the end.
             st.session_state[f"{table}.page"] = 1
         page = st.session_state.get(f"{table}.page", 1)
-        rows = tables.fetch_page(session, spec, period, search=search, page=page, page_size=page_size)
+        rows = tables.fetch_page(
+            session, spec, period, search=search, page=page, page_size=page_size
+        )
         frame = tables.display_frame(session, spec, rows, lg)
     st.dataframe(frame, hide_index=True)
     left, right = st.columns([3, 1])

@@ -66,8 +66,8 @@ class Trip(Tracked, table=True):
 
     __tablename__ = "trip"
     __table_args__ = (
-        sa.CheckConstraint("ends_at > starts_at", name="trip_ends_after_start"),
-        sa.CheckConstraint("km >= 0", name="trip_km_not_negative"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("km >= 0", name="km_not_negative"),
         sa.Index("ix_trip_vehicle_id_starts_at", "vehicle_id", "starts_at"),
         sa.Index("ix_trip_driver_id_starts_at", "driver_id", "starts_at"),
     )
@@ -75,8 +75,8 @@ class Trip(Tracked, table=True):
     driver_id: int | None = Field(
         default=None, foreign_key="driver.id", ondelete="RESTRICT", index=True
     )
-    starts_at: datetime = Field(index=True)
-    ends_at: datetime
+    starts_at: datetime = Field(index=True, sa_type=sa.DateTime())
+    ends_at: datetime = Field(sa_type=sa.DateTime())
     trip_type: TripType = Field(sa_type=enum_type(TripType))
     requesting_agency: str = Field(max_length=60, index=True)
     purpose: TripPurpose = Field(sa_type=enum_type(TripPurpose))

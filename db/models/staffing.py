@@ -1,4 +1,4 @@
-"""Staffing: headcount snapshots of 工級 and 臨時人員 per agency or school, and temp-staff reviews."""
+"""Staffing: 工級 and 臨時人員 headcount per agency or school, and temp-staff reviews."""
 
 from __future__ import annotations
 
@@ -55,16 +55,12 @@ class StaffingCount(Tracked, table=True):
     """Headcount of one category (and budget source) in one agency or school."""
 
     __tablename__ = "staffing_count"
-    __table_args__ = (
-        sa.UniqueConstraint("snapshot_id", "unit_name", "category", "budget_source"),
-    )
+    __table_args__ = (sa.UniqueConstraint("snapshot_id", "unit_name", "category", "budget_source"),)
     snapshot_id: int = Field(foreign_key="staffing_snapshot.id", ondelete="CASCADE", index=True)
     unit_name: str = Field(max_length=60)
     unit_type: UnitType = Field(sa_type=enum_type(UnitType))
     category: StaffCategory = Field(sa_type=enum_type(StaffCategory))
-    budget_source: BudgetSource = Field(
-        default=BudgetSource.NONE, sa_type=enum_type(BudgetSource)
-    )
+    budget_source: BudgetSource = Field(default=BudgetSource.NONE, sa_type=enum_type(BudgetSource))
     headcount: int = Field(ge=0, le=100_000)
     note: str = Field(default="", max_length=200)
 

@@ -62,12 +62,12 @@ class VenueBooking(Tracked, table=True):
 
     __tablename__ = "venue_booking"
     __table_args__ = (
-        sa.CheckConstraint("ends_at > starts_at", name="booking_ends_after_start"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_venue_booking_venue_id_starts_at", "venue_id", "starts_at"),
     )
     venue_id: int = Field(foreign_key="venue.id", ondelete="RESTRICT", index=True)
-    starts_at: datetime = Field(index=True)
-    ends_at: datetime
+    starts_at: datetime = Field(index=True, sa_type=sa.DateTime())
+    ends_at: datetime = Field(sa_type=sa.DateTime())
     title: str = Field(default="", max_length=200)
     organiser_agency: str = Field(max_length=60, index=True)
     purpose: BookingPurpose = Field(sa_type=enum_type(BookingPurpose))

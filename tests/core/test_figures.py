@@ -114,9 +114,13 @@ def test_cli_accepts_roc_dates_and_prints_a_table(demo_url):
 
 @pytest.mark.parametrize(
     "args",
-    [("--start", "2023-03-15", "--end", "2022-07-01"), ("--start", "yesterday", "--end", "2023-03-15"),
-     ("--start", "2022-07-01"), ("--start", "民國0年1月1日", "--end", "2023-03-15")],
-)  # fmt: skip
+    [
+        ("--start", "2023-03-15", "--end", "2022-07-01"),
+        ("--start", "yesterday", "--end", "2023-03-15"),
+        ("--start", "2022-07-01"),
+        ("--start", "民國0年1月1日", "--end", "2023-03-15"),
+    ],
+)
 def test_cli_bad_arguments_one_line_exit_2(args):
     result = _cli(*args)
     assert result.returncode == 2
