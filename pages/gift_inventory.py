@@ -20,8 +20,10 @@ stock_tab, moves_tab, received_tab = st.tabs(
     [t("ui.gift_stock", lg), t("ui.gift_movements", lg), t("ui.gift_register", lg)]
 )
 with stock_tab:
-    for name in stock.loc[stock["low"], "name"]:
-        st.warning(t("ui.low_stock", lg, name=name))
+    for item in stock[stock["low"]].itertuples():
+        st.warning(
+            t("ui.low_stock", lg, name=item.name, on_hand=item.on_hand, threshold=item.threshold)
+        )
     st.dataframe(
         stock.drop(columns=["id", "low"]).rename(
             columns={"name": t("col.name", lg), "unit": t("col.unit", lg),

@@ -67,3 +67,9 @@ def test_bad_period_keeps_the_last_good_one(app):
     assert not app.exception
     assert "沒有民國0年" in app.sidebar.error[0].value
     assert [m.value for m in app.metric] == ["15"]  # the report period's exchange events
+
+
+def test_gift_page_warns_of_low_stock(app):
+    app.run()
+    app.switch_page("pages/gift_inventory.py").run()
+    assert any("庫存不足" in w.value and "橋見2023" in w.value for w in app.warning)
