@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from core import monthly
+from core.charts import monthly_bars
 from core.figures import venue_figures
 from core.labels import t
+from db.models import BookingKind
 from ui.context import current_period, db_session, lang
 from ui.widgets import figure_tiles, period_caption, record_table
 
@@ -13,7 +16,9 @@ st.title(t("page.venues", lg))
 period_caption(period)
 with db_session() as session:
     figures = venue_figures(session, period)
+    by_month = monthly.bookings_by_month(session, period)
 figure_tiles(figures, ["venue.events_opened", "venue.meeting_bookings"])
+st.altair_chart(monthly_bars(by_month, BookingKind, title_key="chart.bookings_by_month", lang=lg))
 
 bookings_tab, venues_tab = st.tabs([t("ui.records", lg), t("ui.venue_list", lg)])
 with bookings_tab:
