@@ -1,5 +1,6 @@
 """All tables of the workspace; importing this module registers them on SQLModel.metadata."""
 
+from db.models.audit import AuditAction, AuditEntry, TableStamp
 from db.models.base import Tracked, utcnow
 from db.models.fleet import Driver, FuelType, Trip, TripPurpose, TripType, Vehicle, VehicleKind
 from db.models.gifts import Disposition, GiftItem, GiftMovement, GiftReceived, MovementDirection
@@ -35,6 +36,8 @@ from db.models.venues import (
 
 __all__ = [
     "TEMP_CATEGORIES",
+    "AuditAction",
+    "AuditEntry",
     "BookingKind",
     "BookingPurpose",
     "BookingStatus",
@@ -57,6 +60,7 @@ __all__ = [
     "StaffCategory",
     "StaffingCount",
     "StaffingSnapshot",
+    "TableStamp",
     "TempStaffReview",
     "TieType",
     "Tracked",

@@ -1,0 +1,294 @@
+"""Validation of edited table rows: field rules from the model, cross-field rules, foreign keys."""
+
+from __future__ import annotations
+
+import math
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import pydantic
+from sqlalchemy import Table, select
+from sqlmodel import Session, SQLModel
+
+from core.labels import t
+from core.roc_dates import ROCDateError, format_roc_datetime, parse_any_date
+from db.models import AuditEntry
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version"})
+# (start, end, strictly after): the end of a range may not come before its start.
+RANGES: dict[str, tuple[str, str, bool]] = {
+    "venue_booking": ("starts_at", "ends_at", True),
+    "trip": ("starts_at", "ends_at", True),
+    "exchange_event": ("start_date", "end_date", False),
+}
+# Years outside this span are typing mistakes (e.g. 112 typed as a Gregorian year).
+YEAR_RANGE = (1950, 2100)
+
+# pydantic error type -> label key of the zh-TW message
+_ERROR_KEYS = {
+    "missing": "edit.required",
+    "greater_than_equal": "edit.min",
+    "greater_than": "edit.gt",
+    "less_than_equal": "edit.max",
+    "less_than": "edit.lt",
+    "string_too_long": "edit.too_long",
+    "enum": "edit.bad_enum",
+    "finite_number": "edit.not_finite",
+}
+_LIMIT_CONTEXT = ("ge", "gt", "le", "lt", "max_length")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one row cannot be saved; position is the row's index in the page or "new #k"."""
+
+    position: int | str
+    field: str | None
+    message: str
+
+
+def row_label(position: int | str) -> str:
+    """第 3 列 for the third loaded row (positions count from 0), 新增第 1 列 for "new #1"."""
+    if isinstance(position, int):
+        return t("edit.row", n=position + 1)
+    return t("edit.new_row", n=str(position).removeprefix("new #"))
+
+
+def editable_fields(model: type[SQLModel]) -> list[str]:
+    return [name for name in model.model_fields if name not in BOOKKEEPING]
+
+
+@cache
+def validator_for(model: type[SQLModel]) -> type[pydantic.BaseModel]:
+    """A plain pydantic model with the table's fields and limits: table models never validate."""
+    fields: dict[str, Any] = {}
+    for name in editable_fields(model):
+        info = model.model_fields[name]
+        # Keep the limits (Ge, MaxLen…), drop SQLModel's column metadata.
+        limits = [m for m in info.metadata if not type(m).__module__.startswith("sqlmodel")]
+        annotation = Annotated[(info.annotation, *limits)] if limits else info.annotation
+        if info.default_factory is not None:
+            fields[name] = (annotation, pydantic.Field(default_factory=info.default_factory))
+        elif info.is_required():
+            fields[name] = (annotation, ...)
+        else:
+            fields[name] = (annotation, info.default)
+    config = pydantic.ConfigDict(str_strip_whitespace=True, allow_inf_nan=False, extra="forbid")
+    return pydantic.create_model(f"{model.__name__}Check", __config__=config, **fields)
+
+
+def _is_date_field(model: type[SQLModel], name: str) -> bool:
+    annotation = model.model_fields[name].annotation
+    return annotation is date or annotation == date | None
+
+
+def _prepare(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
+    """Strip text and read 民國 dates before pydantic sees the values."""
+    out = dict(values)
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+            out[name] = value
+        if name in model.model_fields and _is_date_field(model, name) and value not in ("", None):
+            # An unreadable date is left for pydantic to report as malformed.
+            with suppress(ROCDateError):
+                out[name] = parse_any_date(value)
+    return out
+
+
+def _message(error: dict[str, Any], position: int | str, values: dict[str, Any]) -> RowError:
+    name = str(error["loc"][0]) if error.get("loc") else None
+    value = values.get(name) if name else None
+    key = _ERROR_KEYS.get(error["type"], "edit.bad_value")
+    if value is None or value == "":
+        key = "edit.required"
+    elif isinstance(value, float) and not math.isfinite(value):
+        key = "edit.not_finite"
+    ctx = error.get("ctx") or {}
+    limit = next((ctx[k] for k in _LIMIT_CONTEXT if k in ctx), "")
+    text = t(
+        key,
+        row=row_label(position),
+        field=t(f"col.{name}") if name else "",
+        limit=limit,
+        value=value,
+    )
+    return RowError(position, name, text)
+
+
+def _required_text_errors(
+    model: type[SQLModel], position: int | str, values: dict[str, Any]
+) -> list[RowError]:
+    errors = []
+    for name in editable_fields(model):
+        info = model.model_fields[name]
+        if info.annotation is str and info.is_required() and values.get(name) == "":
+            text = t("edit.required", row=row_label(position), field=t(f"col.{name}"))
+            errors.append(RowError(position, name, text))
+    return errors
+
+
+def _cross_field_errors(
+    model: type[SQLModel], position: int | str, row: dict[str, Any]
+) -> list[RowError]:
+    errors = []
+    for name, value in row.items():
+        if isinstance(value, date) and not YEAR_RANGE[0] <= value.year <= YEAR_RANGE[1]:
+            text = t("edit.year_range", row=row_label(position), field=t(f"col.{name}"))
+            errors.append(RowError(position, name, text))
+    rule = RANGES.get(model.__tablename__)
+    if rule and not errors:
+        start, end, strict = rule
+        if row.get(start) is not None and row.get(end) is not None:
+            bad = row[end] <= row[start] if strict else row[end] < row[start]
+            if bad:
+                key = "edit.ends_after_start" if strict else "edit.end_not_before_start"
+                text = t(
+                    key, row=row_label(position), field=t(f"col.{end}"), start=t(f"col.{start}")
+                )
+                errors.append(RowError(position, end, text))
+    return errors
+
+
+def validate_row(
+    model: type[SQLModel], position: int | str, values: dict[str, Any]
+) -> tuple[dict[str, Any] | None, list[RowError]]:
+    """The validated field values of one row (enums as members), or its errors."""
+    prepared = _prepare(model, values)
+    errors = _required_text_errors(model, position, prepared)
+    try:
+        checked = validator_for(model).model_validate(prepared)
+    except pydantic.ValidationError as exc:
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error.get("loc") else None
+            if not any(e.field == field for e in errors):
+                errors.append(_message(error, position, prepared))
+        return None, errors
+    row = checked.model_dump()
+    errors += _cross_field_errors(model, position, row)
+    return (None, errors) if errors else (row, [])
+
+
+def foreign_key_errors(
+    session: Session, model: type[SQLModel], rows: list[tuple[int | str, dict[str, Any]]]
+) -> list[RowError]:
+    """Rows whose foreign keys point at missing rows: one query per foreign-key column."""
+    errors = []
+    for column in model.__table__.columns:
+        for fk in column.foreign_keys:
+            wanted = {row[column.name] for _, row in rows if row.get(column.name) is not None}
+            if not wanted:
+                continue
+            target = fk.column
+            found = set(session.execute(select(target).where(target.in_(wanted))).scalars())
+            for position, row in rows:
+                value = row.get(column.name)
+                if value is not None and value not in found:
+                    text = t(
+                        "edit.missing_fk",
+                        row=row_label(position),
+                        field=t(f"col.{column.name}"),
+                        value=value,
+                    )
+                    errors.append(RowError(position, column.name, text))
+    return errors
+
+
+def validate_changes(
+    session: Session, model: type[SQLModel], state: Any, current: dict[int, Any]
+) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]], list[RowError]]:
+    """Validated updates (by id) and inserts of an EditorState, and every row's errors."""
+    fields = editable_fields(model)
+    errors: list[RowError] = []
+    updates: dict[int, dict[str, Any]] = {}
+    inserts: list[dict[str, Any]] = []
+    checked: list[tuple[int | str, dict[str, Any]]] = []
+    for pos, edits in state.edited_rows.items():
+        for name in set(edits) - set(fields) - BOOKKEEPING:
+            errors.append(
+                RowError(pos, name, t("edit.not_editable", row=row_label(pos), field=name))
+            )
+        merged = {name: getattr(current[state.rows[pos]["id"]], name) for name in fields}
+        merged.update({k: v for k, v in edits.items() if k in fields})
+        row, row_errors = validate_row(model, pos, merged)
+        errors += row_errors
+        if row is not None:
+            updates[state.rows[pos]["id"]] = row
+            checked.append((pos, row))
+    for k, values in enumerate(state.added_rows, start=1):
+        given = {n: v for n, v in values.items() if n in fields and v is not None}
+        row, row_errors = validate_row(model, f"new #{k}", given)
+        errors += row_errors
+        if row is not None:
+            inserts.append(row)
+            checked.append((f"new #{k}", row))
+    errors += foreign_key_errors(session, model, checked)
+    return updates, inserts, errors
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A row someone else changed (or deleted) after it was loaded: their value and yours."""
+
+    row_id: int
+    field: str | None
+    theirs: Any
+    yours: Any
+    message: str
+
+
+def image(row: Any) -> dict[str, Any]:
+    return {key: jsonable(value) for key, value in dict(row._mapping).items()}
+
+
+def _last_change(session: Session, table_name: str, row: Any) -> tuple[str, str]:
+    """Who changed a row last and when (Asia/Taipei wall time), from the audit log."""
+    entry = session.execute(
+        select(AuditEntry.username, AuditEntry.at)
+        .where(AuditEntry.table_name == table_name, AuditEntry.row_id == row.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    user, at = (entry.username, entry.at) if entry else (t("edit.someone"), row.updated_at)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite returns UTC without a zone
+    return user, format_roc_datetime(at.astimezone(TAIPEI))
+
+
+def find_conflicts(
+    session: Session, table: Table, state: Any, current: dict[int, Any]
+) -> list[Conflict]:
+    """Edited or deleted rows whose version in the database is not the one loaded."""
+    found = []
+    for pos in sorted({*state.edited_rows, *state.deleted_rows}):
+        loaded = state.rows[pos]
+        row = current.get(loaded["id"])
+        if row is not None and row.version == loaded["version"]:
+            continue
+        label = row_label(pos)
+        if row is None:
+            message = t("edit.conflict_deleted", row=label)
+            found.append(Conflict(loaded["id"], None, None, loaded["version"], message))
+            continue
+        user, when = _last_change(session, table.name, row)
+        versions = {"yours": loaded["version"], "theirs": row.version}
+        message = t("edit.conflict", row=label, user=user, when=when, **versions)
+        edits = state.edited_rows.get(pos, {})
+        for name, value in edits.items() or [("version", loaded["version"])]:
+            theirs = jsonable(getattr(row, name, None))
+            found.append(Conflict(loaded["id"], name, theirs, jsonable(value), message))
+    return found
+
+
+def jsonable(value: Any) -> Any:
+    """A value as the audit log stores it: dates as ISO strings, enums as their values."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
