@@ -3,15 +3,15 @@
 import streamlit as st
 
 from core.config import get_settings
-from core.labels import LANGUAGES, t
+from core.labels import DEFAULT_LANG, LANGUAGES, t
 from db.engine import DatabaseUnavailable
-from ui.context import LANG_KEY, engine, lang
+from ui.context import LANG_KEY, engine, framed
 from ui.widgets import period_picker
 
 st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
 
 st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get)
-lg = lang()
+lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
 
 # (file, label key, icon) per section; the order is the order in the sidebar.
 SECTIONS = {
@@ -49,5 +49,6 @@ current = st.navigation(pages)
 st.sidebar.caption(t("app.bureau", lg))
 if get_settings().is_embedded:
     st.sidebar.caption(t("ui.demo_mode", lg))
-period_picker()
-current.run()
+with framed():
+    period_picker()
+    current.run()
