@@ -27,8 +27,8 @@ class TableSpec:
     period_column: str | None
     order_by: tuple[str, ...]
     search: tuple[str, ...] = ()
-    # field -> (model, column shown instead of the id)
-    lookups: dict[str, tuple[type[SQLModel], str]] = field(default_factory=dict)
+    # field -> (model, columns shown instead of the id, joined by a space)
+    lookups: dict[str, tuple[type[SQLModel], str | tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -91,7 +91,7 @@ SPECS: dict[str, TableSpec] = {
             "starts_at",
             ("-starts_at",),
             ("title", "organiser_agency"),
-            {"venue_id": (m.Venue, "name")},
+            {"venue_id": (m.Venue, ("centre", "name"))},
         ),
         TableSpec(m.Vehicle, None, ("plate",), ("plate", "model_name")),
         TableSpec(m.Driver, None, ("name",), ("name",)),
@@ -153,13 +153,20 @@ def fetch_page(
     return [row.model_dump() for row in session.execute(stmt).scalars()]
 
 
-def _lookup_names(session: Session, spec: TableSpec, rows: list[dict[str, Any]]) -> dict[str, dict]:
+def _lookup_names(
+    session: Session, spec: TableSpec, rows: list[dict[str, Any]], lang: str
+) -> dict[str, dict]:
+    """{fk column: {id: name}} for the ids on this page, one query per foreign key."""
     names: dict[str, dict] = {}
-    for fk, (model, label_col) in spec.lookups.items():
+    for fk, (model, label_cols) in spec.lookups.items():
+        cols = (label_cols,) if isinstance(label_cols, str) else label_cols
         ids = {r[fk] for r in rows if r.get(fk) is not None}
         if ids:
-            stmt = select(model.id, getattr(model, label_col)).where(model.id.in_(ids))
-            names[fk] = dict(session.execute(stmt).all())
+            stmt = select(model.id, *(getattr(model, c) for c in cols)).where(model.id.in_(ids))
+            names[fk] = {
+                row[0]: " ".join(str(_display(v, lang)) for v in row[1:])
+                for row in session.execute(stmt)
+            }
     return names
 
 
@@ -177,7 +184,7 @@ def display_frame(
     session: Session, spec: TableSpec, rows: list[dict[str, Any]], lang: str
 ) -> pd.DataFrame:
     """Rows as staff read them: labelled columns, ROC dates, enum labels, names for ids."""
-    names = _lookup_names(session, spec, rows)
+    names = _lookup_names(session, spec, rows, lang)
     columns = spec.columns()
     out = []
     for row in rows:

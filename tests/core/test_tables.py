@@ -48,3 +48,11 @@ def test_display_uses_labels_roc_dates_and_names(demo_engine):
 def test_tables_without_a_period_list_everything(demo_engine):
     with Session(demo_engine) as session:
         assert tables.count_rows(session, tables.SPECS["partner_city"], REPORT_PERIOD) == 16
+
+
+def test_venues_are_named_with_their_centre(demo_engine):
+    spec = tables.SPECS["venue_booking"]
+    with Session(demo_engine) as session:
+        rows = tables.fetch_page(session, spec, REPORT_PERIOD, page_size=50)
+        frame = tables.display_frame(session, spec, rows, "zh-TW")
+    assert frame["場地"].str.match(r"^(四維|鳳山)行政中心 ").all()
