@@ -24,6 +24,7 @@ from db.models.staffing import (
     TempStaffReview,
     UnitType,
 )
+from db.models.users import AuthSession, User, UserRole
 from db.models.venues import (
     BookingKind,
     BookingPurpose,
@@ -38,6 +39,7 @@ __all__ = [
     "TEMP_CATEGORIES",
     "AuditAction",
     "AuditEntry",
+    "AuthSession",
     "BookingKind",
     "BookingPurpose",
     "BookingStatus",
@@ -68,6 +70,8 @@ __all__ = [
     "TripPurpose",
     "TripType",
     "UnitType",
+    "User",
+    "UserRole",
     "Vehicle",
     "VehicleKind",
     "Venue",

@@ -17,6 +17,10 @@ class AuditAction(StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     RESTORE = "restore"
+    LOGIN_SUCCESS = "login_success"
+    LOGIN_FAILURE = "login_failure"
+    LOCKOUT = "lockout"
+    LOGOUT = "logout"
 
 
 class AuditEntry(Tracked, table=True):

@@ -1,0 +1,43 @@
+"""Sign-in: user accounts (with the failed-attempt counter and lock) and server-side sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from db.models.base import Tracked, enum_type
+
+
+class UserRole(StrEnum):
+    VIEWER = "viewer"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class User(Tracked, table=True):
+    """One account; `sections` is a comma-separated list of core.editing.TABLE_SECTIONS values."""
+
+    __tablename__ = "app_user"
+    username: str = Field(max_length=40, unique=True)
+    display_name: str = Field(default="", max_length=60)
+    password_hash: str = Field(max_length=100)
+    role: UserRole = Field(default=UserRole.VIEWER, sa_type=enum_type(UserRole))
+    sections: str = Field(default="", max_length=200)
+    active: bool = Field(default=True)
+    # Kept in the database so every process and session sees the same counter and lock.
+    failed_attempts: int = Field(default=0, ge=0)
+    locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_login_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class AuthSession(Tracked, table=True):
+    """A signed-in browser session, identified by a random token; revoked on sign-out."""
+
+    __tablename__ = "auth_session"
+    token_id: str = Field(max_length=64, unique=True)
+    username: str = Field(max_length=40, index=True)
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
