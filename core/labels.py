@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from enum import Enum
 
-from core.label_text import EN, ZH
+from core import label_text, label_text_admin, label_text_io
+
+# One catalogue from several modules (so separate areas can add labels without clashing);
+# a key may be defined in only one of them (tests check that).
+LABEL_MODULES = (label_text, label_text_admin, label_text_io)
+ZH: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.ZH.items()}
+EN: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.EN.items()}
 
 LANGUAGES = {"zh-TW": "繁體中文", "en": "English"}
 DEFAULT_LANG = "zh-TW"

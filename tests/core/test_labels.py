@@ -1,19 +1,46 @@
 """The label catalogue is complete in both languages and covers every enum and column."""
 
+import re
 from enum import Enum
+from pathlib import Path
 
 import pytest
 from sqlmodel import SQLModel
 
 import db.models as m
-from core.label_text import EN, ZH
-from core.labels import enum_label, enum_options, t
+from core.labels import EN, LABEL_MODULES, ZH, enum_label, enum_options, t
 
 ENUMS = [v for v in vars(m).values() if isinstance(v, type) and issubclass(v, Enum)]
 
 
 def test_both_languages_have_the_same_keys():
     assert set(ZH) == set(EN)
+
+
+def test_each_key_is_defined_in_one_module_only():
+    seen: dict[str, str] = {}
+    for module in LABEL_MODULES:
+        for key in module.ZH:
+            assert key not in seen, f"{key} in {seen.get(key)} and {module.__name__}"
+            seen[key] = module.__name__
+        assert set(module.ZH) == set(module.EN), module.__name__
+
+
+def test_every_literal_key_used_in_code_exists():
+    """t("…") / t(f"…") calls with a plain literal key must name a catalogue key."""
+    root = Path(__file__).resolve().parents[2]
+    call = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[A-Za-z0-9_]+)+)["']""")
+    missing = set()
+    for path in root.glob("*/**/*.py"):
+        if path.parts[len(root.parts)] in {"tests", ".venv", "data"}:
+            continue
+        missing |= {(path.name, k) for k in call.findall(path.read_text()) if k not in ZH}
+    missing |= {
+        ("streamlit_app.py", k)
+        for k in call.findall((root / "streamlit_app.py").read_text())
+        if k not in ZH
+    }
+    assert missing == set()
 
 
 def test_no_label_is_empty():
