@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ import bcrypt
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from core.config import get_settings
 from core.editing import TABLE_SECTIONS, Actor
 from core.labels import t
 from core.roc_dates import format_roc_datetime
@@ -30,6 +32,9 @@ MAX_PASSWORD_BYTES = 72  # bcrypt refuses longer passwords
 BCRYPT_ROUNDS = 12
 USERNAME_PATTERN = re.compile(r"[a-z0-9_.-]{3,40}")
 SECTIONS = frozenset(TABLE_SECTIONS.values())
+MAX_DISPLAY_NAME = 60  # app_user.display_name
+# Demo accounts (core.users.DEMO_ACCOUNTS) are named demo.*; they sign in only in demo mode.
+DEMO_PREFIX = "demo."
 TAIPEI = ZoneInfo("Asia/Taipei")
 
 _dummy_hash: bytes | None = None
@@ -73,39 +78,76 @@ def _taipei(value: datetime) -> str:
     return format_roc_datetime(value.astimezone(TAIPEI))
 
 
+def is_demo_username(username: str) -> bool:
+    return username.startswith(DEMO_PREFIX)
+
+
+def check_password(password: str) -> None:
+    """ValueError with a zh-TW message unless the password may be set."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(t("auth.short_password", n=MIN_PASSWORD_LENGTH))
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise ValueError(t("auth.long_password", n=MAX_PASSWORD_BYTES))
+    # streamlit-authenticator strips what is typed before checking it: it could never match.
+    if password != password.strip():
+        raise ValueError(t("users.password_whitespace"))
+
+
+def check_role_sections(role: str, sections: Iterable[str]) -> tuple[UserRole, str]:
+    """The role and the stored sections text ("fleet,gifts"), or ValueError (zh-TW)."""
+    try:
+        user_role = UserRole(role)
+    except ValueError:
+        raise ValueError(t("auth.bad_role", role=role)) from None
+    chosen = sorted(set(sections))
+    for section in chosen:
+        if section not in SECTIONS:
+            raise ValueError(t("auth.bad_section", section=section))
+    if user_role is UserRole.LEAD and not chosen:
+        raise ValueError(t("users.lead_needs_section"))
+    return user_role, ",".join(chosen)
+
+
+def check_display_name(display_name: str) -> str:
+    name = display_name.strip()
+    if len(name) > MAX_DISPLAY_NAME:
+        raise ValueError(t("users.long_name", n=MAX_DISPLAY_NAME))
+    return name
+
+
 def create_user(
     session: Session,
     *,
     username: str,
     password: str,
     role: str,
-    sections: tuple[str, ...] | list[str] | frozenset[str] = (),
+    sections: Iterable[str] = (),
     display_name: str = "",
+    commit: bool = True,
 ) -> User:
-    """Validate and add an account (commits); ValueError with a zh-TW message if refused."""
+    """Validate and add an account; ValueError with a zh-TW message if refused.
+
+    Commits, unless commit=False: then it only flushes, so the caller can audit it in the same
+    transaction.
+    """
     if not isinstance(username, str) or not USERNAME_PATTERN.fullmatch(username):
         raise ValueError(t("auth.bad_username"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(t("auth.short_password", n=MIN_PASSWORD_LENGTH))
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
-        raise ValueError(t("auth.long_password", n=MAX_PASSWORD_BYTES))
-    try:
-        user_role = UserRole(role)
-    except ValueError:
-        raise ValueError(t("auth.bad_role", role=role)) from None
-    for section in sections:
-        if section not in SECTIONS:
-            raise ValueError(t("auth.bad_section", section=section))
+    check_password(password)
+    user_role, sections_text = check_role_sections(role, sections)
+    name = check_display_name(display_name)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValueError(t("auth.username_taken", username=username))
     user = User(
         username=username,
-        display_name=display_name or username,
+        display_name=name or username,
         password_hash=hash_password(password),
         role=user_role,
-        sections=",".join(sorted(set(sections))),
+        sections=sections_text,
     )
     session.add(user)
+    if not commit:
+        session.flush()
+        return user
     session.commit()
     session.refresh(user)
     return user
@@ -138,11 +180,25 @@ def _audit(
 
 
 def authenticate(
-    session: Session, username: str, password: str, *, now: datetime | None = None
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    allow_demo: bool | None = None,
 ) -> AuthOutcome:
-    """Check a sign-in attempt, update the counter/lock, audit it and commit."""
+    """Check a sign-in attempt, update the counter/lock, audit it and commit.
+
+    Demo accounts sign in only when allow_demo (default: the settings' demo mode).
+    """
     now = _utc(now) or utcnow()
     user = session.scalar(select(User).where(User.username == username))
+    if allow_demo is None:
+        allow_demo = get_settings().demo_data
+    if not allow_demo and is_demo_username(username):
+        _audit(session, username, AuditAction.LOGIN_FAILURE, now, row_id=user.id if user else None)
+        session.commit()
+        return AuthOutcome(False, None, t("users.demo_only"))
     if user is None or not user.active:
         _burn_time(password)
         _audit(session, username, AuditAction.LOGIN_FAILURE, now, row_id=user.id if user else None)
@@ -186,10 +242,17 @@ def authenticate(
     return AuthOutcome(True, user, t("auth.welcome", name=user.display_name or user.username))
 
 
-def open_session(session: Session, username: str, *, days: int = 1) -> str:
-    """Record a new signed-in session (commits) and return its random token."""
-    token_id = secrets.token_hex(32)
-    expires_at = utcnow() + timedelta(days=days)
+def open_session(
+    session: Session,
+    username: str,
+    *,
+    days: float = 1,
+    token_id: str | None = None,
+    expires_at: datetime | None = None,
+) -> str:
+    """Record a new signed-in session (commits) and return its token (random unless given)."""
+    token_id = token_id or secrets.token_hex(32)
+    expires_at = _utc(expires_at) or utcnow() + timedelta(days=days)
     session.add(AuthSession(token_id=token_id, username=username, expires_at=expires_at))
     session.commit()
     return token_id

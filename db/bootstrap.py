@@ -16,8 +16,12 @@ log = logging.getLogger(__name__)
 def prepare_database(engine: Engine | None = None, *, load_demo: bool | None = None) -> Engine:
     """Check the connection, apply migrations and, on the demo database, load the demo data.
 
+    A demo database also gets the demo accounts (core.users.DEMO_ACCOUNTS), including one
+    created before they existed.
+
     Raises db.engine.DatabaseUnavailable with a zh-TW message when the database is unusable.
     """
+    from core.users import ensure_demo_accounts
     from db.migrate import upgrade_to_head
     from db.seed import is_empty, load_demo_data
 
@@ -32,4 +36,7 @@ def prepare_database(engine: Engine | None = None, *, load_demo: bool | None = N
                 counts = load_demo_data(session)
                 session.commit()
                 log.info("demo data loaded: %s", counts)
+            created = ensure_demo_accounts(session)
+            if created:
+                log.info("demo accounts created: %s", ", ".join(created))
     return engine
