@@ -169,14 +169,41 @@ def _db_error(exc: SQLAlchemyError) -> SaveResult:
     return SaveResult(ok=False, errors=[RowError(0, None, t(key, detail=detail))])
 
 
+def _bad_positions(state: EditorState) -> SaveResult | None:
+    """Positions that are not integers or not rows of the page: refused before any read."""
+    bad = []
+    for pos in [*state.edited_rows, *state.deleted_rows]:
+        try:
+            inside = 0 <= int(pos) < len(state.rows)
+        except (TypeError, ValueError):
+            inside = False
+        if not inside:
+            text = t("edit.position_out_of_range", position=pos, total=len(state.rows))
+            bad.append(RowError(pos, None, text))
+    return SaveResult(ok=False, errors=bad) if bad else None
+
+
 def save_changes(
-    session: Session, model: type[SQLModel], state: EditorState, *, actor: Actor
+    session: Session,
+    model: type[SQLModel],
+    state: EditorState,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
 ) -> SaveResult:
-    """Apply the editor's changes in one transaction, all or nothing, with an audit entry each."""
+    """Apply the editor's changes in one transaction, all or nothing, with an audit entry each.
+
+    dry_run runs every check and write (so version conflicts and database constraints are
+    found) and then rolls back: the result says whether the save would succeed, but its
+    batch_id and inserted_ids are None and empty, since nothing was kept.
+    """
     table: Table = model.__table__  # type: ignore[attr-defined]
     _check_edit(actor, table.name)
     if not (state.edited_rows or state.added_rows or state.deleted_rows):
         return SaveResult(ok=True)
+    out_of_range = _bad_positions(state)
+    if out_of_range:
+        return out_of_range
     state = _normalised(state)
     positions = {*state.edited_rows, *state.deleted_rows}
     version_of = {state.rows[pos]["id"]: state.rows[pos]["version"] for pos in positions}
@@ -198,6 +225,9 @@ def save_changes(
         for pos in state.deleted_rows:
             row_id = state.rows[pos]["id"]
             writer.delete(pos, row_id, version_of[row_id], image(current[row_id]))
+        if dry_run:
+            session.rollback()
+            return SaveResult(ok=True)
         writer.commit()
     except _Refused as refused:
         session.rollback()

@@ -1,6 +1,72 @@
 """Label texts for import and export of tables (zh-TW and English); keys must match."""
 
 # ruff: noqa: E501
-ZH: dict[str, str] = {}
+ZH: dict[str, str] = {
+    "io.line": "檔案第 {n} 列",
+    "io.yes": "是",
+    "io.no": "否",
+    "io.summary": "新增 {inserts} 筆、修改 {updates} 筆、未變更 {unchanged} 筆",
+    # The file as a whole
+    "io.bad_extension": "無法匯入「{name}」：只接受 .csv 或 .xlsx 檔（舊版 Excel 的 .xls 請另存為 .xlsx）",
+    "io.empty_file": "檔案是空的，沒有可匯入的資料",
+    "io.too_large": "檔案太大（{size} MB），上限為 {limit} MB，請分批匯入（未修改的列可從檔案刪除，不影響系統中的資料）",
+    "io.too_many_rows": "資料超過 {limit} 列，請分批匯入（未修改的列可從檔案刪除，不影響系統中的資料）",
+    "io.too_many_columns": "欄位超過 {limit} 欄，請確認是否選錯檔案",
+    "io.no_data_rows": "檔案只有標題列，沒有資料列",
+    "io.utf16": "無法讀取：這是 UTF-16（Unicode 文字）檔，請在 Excel 以「CSV UTF-8（逗號分隔）」另存後再匯入",
+    "io.unreadable_csv": "無法讀取 CSV 檔：檔案不是 UTF-8 或 Big5 編碼的文字檔，請在 Excel 以「CSV UTF-8（逗號分隔）」另存後再匯入",
+    "io.bad_csv": "CSV 格式錯誤（檔案第 {line} 行附近：{detail}）",
+    "io.unreadable_xlsx": "無法讀取 Excel 檔：檔案已損毀或不是 .xlsx 格式",
+    "io.blank_header": "標題列第 {n} 欄沒有欄名，但下方有資料",
+    "io.duplicate_header": "標題列的「{name}」重複出現",
+    "io.extra_cells": "檔案第 {line} 列的欄位比標題列多",
+    # The header line
+    "io.unknown_columns": "無法辨識的欄位：{columns}。可用的欄位：{known}",
+    "io.duplicate_column": "{headers} 都是「{field}」欄，只能保留一欄",
+    "io.missing_columns": "新增資料缺少必填欄位：{columns}",
+    "io.missing_version": "檔案有「編號」但沒有「版本」欄：修改既有資料須保留匯出時的版本，以免覆蓋他人的修改",
+    # One row
+    "io.bad_id": "{row}「編號」的「{value}」不是有效的編號（新增資料請留白）",
+    "io.version_required": "{row}有編號 {id} 但「版本」空白：修改既有資料須保留匯出時的版本",
+    "io.bad_version": "{row}「版本」的「{value}」不是有效的版本",
+    "io.duplicate_id": "{row}的編號 {id} 與檔案第 {first} 列重複",
+    "io.unknown_id": "{row}的編號 {id} 不存在（可能已被刪除）；新增資料請將編號留白",
+    "io.bad_date": "{row}「{field}」有誤：{detail}",
+    "io.unknown_name": "{row}「{field}」找不到「{value}」，請填系統中的名稱或編號",
+    "io.ambiguous_name": "{row}「{field}」的「{value}」對應多筆資料（編號 {ids}），請改填編號",
+    # The edit pipeline (core.editing), kept here to stay clear of label_text.py
+    "edit.position_out_of_range": "編輯器回報的列位置「{position}」不在載入的 {total} 列中，本次未寫入任何資料，請重新載入後再儲存",
+}
 
-EN: dict[str, str] = {}
+EN: dict[str, str] = {
+    "io.line": "File line {n}",
+    "io.yes": "Yes",
+    "io.no": "No",
+    "io.summary": "{inserts} to add, {updates} to change, {unchanged} unchanged",
+    "io.bad_extension": "Cannot import “{name}”: only .csv and .xlsx files are accepted (save an old .xls as .xlsx)",
+    "io.empty_file": "The file is empty: nothing to import",
+    "io.too_large": "The file is too large ({size} MB); the limit is {limit} MB. Import it in parts",
+    "io.too_many_rows": "More than {limit} rows; import them in parts (unchanged rows may be deleted from the file; the records stay)",
+    "io.too_many_columns": "More than {limit} columns; is this the right file?",
+    "io.no_data_rows": "The file has a header line but no data rows",
+    "io.utf16": "Cannot read a UTF-16 (Unicode text) file; in Excel, save as “CSV UTF-8 (Comma delimited)” and import that",
+    "io.unreadable_csv": "Cannot read the CSV file: it is not UTF-8 or Big5 text. In Excel, save as “CSV UTF-8 (Comma delimited)” and import that",
+    "io.bad_csv": "Malformed CSV (near line {line} of the file: {detail})",
+    "io.unreadable_xlsx": "Cannot read the Excel file: it is damaged or not an .xlsx file",
+    "io.blank_header": "Column {n} of the header line has no name but holds data",
+    "io.duplicate_header": "The header “{name}” appears more than once",
+    "io.extra_cells": "File line {line} has more cells than the header line",
+    "io.unknown_columns": "Unknown columns: {columns}. Known columns: {known}",
+    "io.duplicate_column": "{headers} are all the “{field}” column; keep only one",
+    "io.missing_columns": "New rows need these columns: {columns}",
+    "io.missing_version": "The file has an ID column but no Version column: changing existing rows needs the version they were exported with, so no one else's change is overwritten",
+    "io.bad_id": "{row}: ID “{value}” is not a valid ID (leave it blank for a new row)",
+    "io.version_required": "{row} has ID {id} but no Version: keep the version it was exported with",
+    "io.bad_version": "{row}: Version “{value}” is not a valid version",
+    "io.duplicate_id": "{row}: ID {id} repeats file line {first}",
+    "io.unknown_id": "{row}: ID {id} does not exist (it may have been deleted); leave the ID blank for a new row",
+    "io.bad_date": "{row} “{field}”: {detail}",
+    "io.unknown_name": "{row} “{field}”: “{value}” was not found; write a name the system knows, or an ID",
+    "io.ambiguous_name": "{row} “{field}”: “{value}” matches several rows (IDs {ids}); write the ID instead",
+    "edit.position_out_of_range": "The editor reported row position “{position}”, which is not among the {total} loaded rows; nothing was saved. Reload and save again",
+}

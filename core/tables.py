@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlmodel import Session, SQLModel
 
 from core.labels import enum_label, t
@@ -129,6 +129,15 @@ def count_rows(session: Session, spec: TableSpec, period: Period | None, search:
     return int(session.execute(stmt).scalar_one())
 
 
+def _ordered_select(spec: TableSpec, period: Period | None, search: str) -> Select:
+    """The filtered rows, newest first where the table has a date, then by id."""
+    order = [
+        getattr(spec.model, c[1:]).desc() if c.startswith("-") else getattr(spec.model, c)
+        for c in spec.order_by
+    ] + [spec.model.id]
+    return select(spec.model).where(*_filters(spec, period, search)).order_by(*order)
+
+
 def fetch_page(
     session: Session,
     spec: TableSpec,
@@ -139,18 +148,30 @@ def fetch_page(
     page_size: int = 50,
 ) -> list[dict[str, Any]]:
     """One page of rows (dicts of raw values), newest first where the table has a date."""
-    order = [
-        getattr(spec.model, c[1:]).desc() if c.startswith("-") else getattr(spec.model, c)
-        for c in spec.order_by
-    ] + [spec.model.id]
-    stmt = (
-        select(spec.model)
-        .where(*_filters(spec, period, search))
-        .order_by(*order)
-        .offset((max(page, 1) - 1) * page_size)
-        .limit(page_size)
-    )
+    stmt = _ordered_select(spec, period, search).offset((max(page, 1) - 1) * page_size)
+    return [row.model_dump() for row in session.execute(stmt.limit(page_size)).scalars()]
+
+
+def fetch_all(
+    session: Session, spec: TableSpec, period: Period | None, *, search: str = ""
+) -> list[dict[str, Any]]:
+    """Every row matching the filter, in the order of fetch_page (for exports)."""
+    stmt = _ordered_select(spec, period, search)
     return [row.model_dump() for row in session.execute(stmt).scalars()]
+
+
+def lookup_names(
+    session: Session, spec: TableSpec, fk: str, lang: str, ids: set[Any] | None = None
+) -> dict[int, str]:
+    """{id: name shown instead of the id} for one foreign key: for ids, or every row."""
+    model, label_cols = spec.lookups[fk]
+    cols = (label_cols,) if isinstance(label_cols, str) else label_cols
+    stmt = select(model.id, *(getattr(model, c) for c in cols))
+    if ids is not None:
+        stmt = stmt.where(model.id.in_(ids))
+    return {
+        row[0]: " ".join(str(_display(v, lang)) for v in row[1:]) for row in session.execute(stmt)
+    }
 
 
 def _lookup_names(
@@ -158,15 +179,10 @@ def _lookup_names(
 ) -> dict[str, dict]:
     """{fk column: {id: name}} for the ids on this page, one query per foreign key."""
     names: dict[str, dict] = {}
-    for fk, (model, label_cols) in spec.lookups.items():
-        cols = (label_cols,) if isinstance(label_cols, str) else label_cols
+    for fk in spec.lookups:
         ids = {r[fk] for r in rows if r.get(fk) is not None}
         if ids:
-            stmt = select(model.id, *(getattr(model, c) for c in cols)).where(model.id.in_(ids))
-            names[fk] = {
-                row[0]: " ".join(str(_display(v, lang)) for v in row[1:])
-                for row in session.execute(stmt)
-            }
+            names[fk] = lookup_names(session, spec, fk, lang, ids)
     return names
 
 
@@ -181,11 +197,15 @@ def _display(value: Any, lang: str) -> Any:
 
 
 def display_frame(
-    session: Session, spec: TableSpec, rows: list[dict[str, Any]], lang: str
+    session: Session,
+    spec: TableSpec,
+    rows: list[dict[str, Any]],
+    lang: str,
+    columns: list[str] | None = None,
 ) -> pd.DataFrame:
     """Rows as staff read them: labelled columns, ROC dates, enum labels, names for ids."""
     names = _lookup_names(session, spec, rows, lang)
-    columns = spec.columns()
+    columns = spec.columns() if columns is None else columns
     out = []
     for row in rows:
         shown = {}
