@@ -1,10 +1,15 @@
 """The frame: page config, language, period, and st.navigation over the bureau's pages."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from core.config import get_settings
+from core.editing import Actor
 from core.labels import DEFAULT_LANG, LANGUAGES, t
+from core.session_keys import CookieKeyError
 from db.engine import DatabaseUnavailable
+from ui import auth
 from ui.context import LANG_KEY, engine, framed
 from ui.widgets import period_picker
 
@@ -13,7 +18,8 @@ st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", l
 st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get)
 lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
 
-# (file, label key, icon) per section; the order is the order in the sidebar.
+# (file, label key, icon) per section; the order is the order in the sidebar. Every signed-in
+# user reads every function's page; SYSTEM pages are offered by role (see _allowed).
 SECTIONS = {
     "nav.international": [
         ("pages/sister_cities.py", "page.calendar", ":material/public:"),
@@ -25,7 +31,20 @@ SECTIONS = {
         ("pages/fleet_stats.py", "page.fleet", ":material/directions_car:"),
         ("pages/staffing_table.py", "page.staffing", ":material/groups:"),
     ],
+    "nav.system": [
+        ("pages/history.py", "page.history", ":material/history:"),
+        ("pages/users.py", "page.users", ":material/manage_accounts:"),
+    ],
 }
+
+
+def _allowed(path: str, actor: Actor) -> bool:
+    """History for those who edit (leads see their sections' tables), users for admins."""
+    if path == "pages/users.py":
+        return actor.role == "admin"
+    if path == "pages/history.py":
+        return actor.role in ("lead", "admin")
+    return True
 
 
 def _db_error_page() -> None:
@@ -33,21 +52,53 @@ def _db_error_page() -> None:
     st.info(t("ui.db_hint", lg))
 
 
+def _stop_with(message: str, hint: str) -> None:
+    """An error page; st.navigation is still called, or Streamlit would serve pages/ by URL."""
+
+    def page() -> None:
+        st.error(message)
+        st.info(hint)
+
+    st.navigation([st.Page(page, title=t("ui.db_error", lg), icon="⚠️")]).run()
+    st.stop()
+
+
 try:
     engine()
+    auth.signing_key()
 except DatabaseUnavailable as exc:
-    # Still call st.navigation: without it Streamlit would serve pages/ by URL on its own.
-    st.session_state["db_error"] = str(exc)
-    st.navigation([st.Page(_db_error_page, title=t("ui.db_error", lg), icon="⚠️")]).run()
+    _stop_with(f"{t('ui.db_error', lg)}：{exc}", t("ui.db_hint", lg))
+except CookieKeyError as exc:
+    _stop_with(str(exc), t("auth.cookie_key_hint", lg))
+
+auth.new_run()
+actor = auth.current_actor()
+auth.deliver_cookie()
+if actor is None:
+    # Anonymous: the sign-in form is the only page there is, under every page's address, so a
+    # bookmarked page asks for sign-in and then opens (no "page not found").
+    paths = [path for items in SECTIONS.values() for path, _, _ in items]
+    gate = [
+        st.Page(
+            auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem, default=i == 0
+        )
+        for i, p in enumerate(paths)
+    ]
+    st.navigation(gate, position="hidden").run()
     st.stop()
 
 pages = {
-    t(section, lg): [st.Page(path, title=t(label, lg), icon=icon) for path, label, icon in items]
+    t(section, lg): [
+        st.Page(path, title=t(label, lg), icon=icon)
+        for path, label, icon in items
+        if _allowed(path, actor)
+    ]
     for section, items in SECTIONS.items()
 }
-current = st.navigation(pages)
+current = st.navigation({name: group for name, group in pages.items() if group})
+auth.user_badge(lg)
 st.sidebar.caption(t("app.bureau", lg))
-if get_settings().is_embedded:
+if get_settings().demo_data:
     st.sidebar.caption(t("ui.demo_mode", lg))
 with framed():
     period_picker()

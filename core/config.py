@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     # Load the demo data into an empty database on start; by default only on the embedded file.
     load_demo_data: bool | None = None
     timezone: str = "Asia/Taipei"
+    # Signs the sign-in cookie; .streamlit/secrets.toml [auth] cookie_key wins over this.
+    workspace_cookie_key: str = ""
+    # How long a sign-in lasts before the password is asked again.
+    session_hours: float = 10.0
 
     @property
     def sqlite_path(self) -> Path:

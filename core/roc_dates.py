@@ -130,3 +130,27 @@ def parse_any_date(value: object) -> date:
     if isinstance(value, str):
         return parse_roc(value)
     raise ROCDateError(f"「{value}」不是日期。")
+
+
+_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+
+
+def parse_roc_datetime(text: str) -> datetime:
+    """A wall-clock time as staff type it: 112/03/15 14:30 (any parse_roc date, then HH:MM).
+
+    The date alone means midnight; ISO 2023-03-15T14:30 is read too.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ROCDateError("日期時間不可空白。")
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if "T" in cleaned and _ISO.match(cleaned.split("T", 1)[0]):
+        cleaned = cleaned.replace("T", " ", 1)
+    date_part, _, time_part = cleaned.partition(" ")
+    day = parse_roc(date_part)
+    time_part = time_part.strip()
+    if not time_part:
+        return datetime(day.year, day.month, day.day)
+    m = _TIME.match(time_part)
+    if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3] or 0) > 59:
+        raise ROCDateError(f"「{text}」：時間請寫成 24 小時制的 時:分，例如 14:30。")
+    return datetime(day.year, day.month, day.day, int(m[1]), int(m[2]), int(m[3] or 0))

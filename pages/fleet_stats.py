@@ -8,7 +8,8 @@ from core.figures import fleet_figures
 from core.labels import t
 from db.models import TripType
 from ui.context import current_period, db_session, lang
-from ui.widgets import figure_tiles, period_caption, record_table
+from ui.editor import table_view
+from ui.widgets import figure_tiles, period_caption
 
 lg = lang()
 period = current_period()
@@ -22,6 +23,6 @@ st.altair_chart(monthly_bars(by_month, TripType, title_key="chart.trips_by_month
 
 trips_tab, vehicles_tab = st.tabs([t("ui.records", lg), t("ui.vehicle_list", lg)])
 with trips_tab:
-    record_table("trip", period)
+    table_view("trip", period)
 with vehicles_tab:
-    record_table("vehicle", None)
+    table_view("vehicle", None)

@@ -5,7 +5,8 @@ import streamlit as st
 from core.gifts import gift_figures, stock_levels
 from core.labels import t
 from ui.context import current_period, db_session, lang
-from ui.widgets import figure_tiles, period_caption, record_table
+from ui.editor import table_view
+from ui.widgets import figure_tiles, period_caption
 
 lg = lang()
 period = current_period()
@@ -32,6 +33,6 @@ with stock_tab:
         hide_index=True,
     )  # fmt: skip
 with moves_tab:
-    record_table("gift_movement", period)
+    table_view("gift_movement", period)
 with received_tab:
-    record_table("gift_received", period)
+    table_view("gift_received", period)

@@ -5,7 +5,8 @@ import streamlit as st
 from core.figures import exchange_figures
 from core.labels import t
 from ui.context import current_period, db_session, lang
-from ui.widgets import figure_tiles, period_caption, record_table
+from ui.editor import table_view
+from ui.widgets import figure_tiles, period_caption
 
 lg = lang()
 period = current_period()
@@ -17,6 +18,6 @@ figure_tiles(figures, ["exchange.events"])
 
 events_tab, cities_tab = st.tabs([t("ui.records", lg), t("ui.cities", lg)])
 with events_tab:
-    record_table("exchange_event", period)
+    table_view("exchange_event", period)
 with cities_tab:
-    record_table("partner_city", None)
+    table_view("partner_city", None)

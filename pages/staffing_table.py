@@ -6,8 +6,9 @@ from core import staffing
 from core.labels import t
 from core.roc_dates import format_roc
 from ui.context import current_period, db_session, lang
+from ui.editor import table_view
 from ui.staffing_view import reduction_html, staffing_html
-from ui.widgets import period_caption, record_table
+from ui.widgets import period_caption
 
 lg = lang()
 period = current_period()
@@ -29,4 +30,4 @@ else:
         st.html(reduction_html(base, now, lg))
 
 st.subheader(t("ui.snapshots", lg))
-record_table("staffing_snapshot", None)
+table_view("staffing_snapshot", None)

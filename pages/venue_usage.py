@@ -8,7 +8,8 @@ from core.figures import venue_figures
 from core.labels import t
 from db.models import BookingKind
 from ui.context import current_period, db_session, lang
-from ui.widgets import figure_tiles, period_caption, record_table
+from ui.editor import table_view
+from ui.widgets import figure_tiles, period_caption
 
 lg = lang()
 period = current_period()
@@ -22,6 +23,6 @@ st.altair_chart(monthly_bars(by_month, BookingKind, title_key="chart.bookings_by
 
 bookings_tab, venues_tab = st.tabs([t("ui.records", lg), t("ui.venue_list", lg)])
 with bookings_tab:
-    record_table("venue_booking", period)
+    table_view("venue_booking", period)
 with venues_tab:
-    record_table("venue", None)
+    table_view("venue", None)

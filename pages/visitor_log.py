@@ -8,7 +8,8 @@ from core.figures import visitor_figures
 from core.labels import t
 from db.models import VisitorCategory
 from ui.context import current_period, db_session, lang
-from ui.widgets import figure_tiles, period_caption, record_table
+from ui.editor import table_view
+from ui.widgets import figure_tiles, period_caption
 
 lg = lang()
 period = current_period()
@@ -22,4 +23,4 @@ if not by_month.empty:
     chart = monthly_bars(by_month, VisitorCategory, title_key="chart.receptions_by_month", lang=lg)
     st.altair_chart(chart)
 st.subheader(t("ui.records", lg))
-record_table("reception", period)
+table_view("reception", period)

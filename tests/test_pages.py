@@ -1,9 +1,19 @@
-"""Every page renders without an exception and shows the period's figures (AppTest)."""
+"""Every page renders without an exception and shows the period's figures (AppTest).
+
+Signed-in runs put a live server-side session in session_state before the first run, as the
+sign-in form does; the form itself is tested at the end.
+"""
 
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
+
+from core import auth
+from db.engine import make_engine
+from db.models import User
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 PAGES = {
@@ -16,22 +26,79 @@ PAGES = {
 }
 
 
+PASSWORD = "pages-test-pass-1"
+ACCOUNTS = {
+    "t.viewer": ("viewer", ()),
+    "t.fleet": ("lead", ("fleet",)),
+    "t.admin": ("admin", ()),
+}
+
+
+@pytest.fixture(scope="session")
+def accounts(demo_url):
+    """Test accounts in the demo database (cheap bcrypt)."""
+    engine = make_engine(demo_url)
+    original = auth.BCRYPT_ROUNDS
+    auth.BCRYPT_ROUNDS = 4
+    try:
+        with Session(engine) as session:
+            for username, (role, sections) in ACCOUNTS.items():
+                if session.scalar(select(User.id).where(User.username == username)) is None:
+                    auth.create_user(
+                        session, username=username, password=PASSWORD, role=role,
+                        sections=sections,
+                    )  # fmt: skip
+    finally:
+        auth.BCRYPT_ROUNDS = original
+        engine.dispose()
+    return demo_url
+
+
+def _signed_in(at: AppTest, url: str, username: str) -> AppTest:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            token = auth.open_session(session, username)
+    finally:
+        engine.dispose()
+    at.session_state["auth.signed_in"] = {"username": username, "token": token}
+    return at
+
+
 @pytest.fixture
-def app(demo_url, monkeypatch):
-    """The app against the demo database, with the process-wide caches emptied."""
+def clean_caches(monkeypatch, tmp_path):
     from core.config import get_settings
     from db.engine import get_engine
+    from ui.auth import signing_key
     from ui.context import _engine
 
-    monkeypatch.setenv("DATABASE_URL", demo_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))  # the generated cookie key goes here
+
+    def clear():
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+        _engine.clear()
+        signing_key.clear()
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.fixture
+def anonymous(accounts, monkeypatch, clean_caches):
+    """The app against the demo database, nobody signed in."""
+    monkeypatch.setenv("DATABASE_URL", accounts)
+    from core.config import get_settings
+
     get_settings.cache_clear()
-    get_engine.cache_clear()
-    _engine.clear()
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    yield at
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    _engine.clear()
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+@pytest.fixture
+def app(anonymous, accounts):
+    """Signed in as an administrator: every page."""
+    return _signed_in(anonymous, accounts, "t.admin")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -55,6 +122,7 @@ def test_staffing_page_shows_the_report_table(app):
 
 def test_english_labels(app):
     app.session_state["lang"] = "en"
+    app.run()
     app.switch_page("pages/fleet_stats.py").run()
     assert not app.exception
     assert app.title[0].value == "Fleet statistics"
@@ -73,3 +141,68 @@ def test_gift_page_warns_of_low_stock(app):
     app.run()
     app.switch_page("pages/gift_inventory.py").run()
     assert any("庫存不足" in w.value and "橋見2023" in w.value for w in app.warning)
+
+
+def _editors(at: AppTest) -> list:
+    """The st.data_editor elements on the page (AppTest has no accessor for them)."""
+    return [f for f in at.dataframe if f.proto.editing_mode != 0]
+
+
+def test_anonymous_sees_only_the_sign_in_form(anonymous):
+    anonymous.run()
+    assert not anonymous.exception
+    assert [i.label for i in anonymous.text_input] == ["帳號", "密碼"]
+    assert not anonymous.metric and not anonymous.dataframe
+    assert not anonymous.title or anonymous.title[0].value == "行國處業務工作台"
+
+
+def test_wrong_password_is_refused_with_a_message(anonymous):
+    anonymous.run()
+    anonymous.text_input[0].input("t.viewer")
+    anonymous.text_input[1].input("not-the-password")
+    anonymous.button[0].click().run()
+    assert not anonymous.exception
+    assert any("帳號或密碼錯誤" in e.value for e in anonymous.error)
+    assert not anonymous.metric
+
+
+def test_sign_in_through_the_form(anonymous):
+    anonymous.run()
+    anonymous.text_input[0].input("t.viewer")
+    anonymous.text_input[1].input(PASSWORD)
+    anonymous.button[0].click().run()
+    assert not anonymous.exception
+    assert anonymous.session_state["auth.signed_in"]["username"] == "t.viewer"
+    assert [m.value for m in anonymous.metric] == ["15"]  # the first page's figure
+
+
+def test_a_viewer_sees_no_editor(anonymous, accounts):
+    at = _signed_in(anonymous, accounts, "t.viewer")
+    at.run()
+    at.switch_page("pages/fleet_stats.py").run()
+    assert not at.exception
+    assert at.dataframe and not _editors(at)
+
+
+def test_a_lead_edits_only_their_sections(anonymous, accounts):
+    at = _signed_in(anonymous, accounts, "t.fleet")
+    at.run()
+    at.switch_page("pages/fleet_stats.py").run()
+    assert not at.exception
+    assert len(_editors(at)) == 2  # trips and vehicles
+    at.switch_page("pages/gift_inventory.py").run()
+    assert not at.exception
+    assert at.dataframe and not _editors(at)
+
+
+def test_a_revoked_session_returns_to_the_sign_in_form(anonymous, accounts):
+    at = _signed_in(anonymous, accounts, "t.viewer")
+    token = at.session_state["auth.signed_in"]["token"]
+    engine = make_engine(accounts)
+    with Session(engine) as session:
+        auth.revoke_session(session, token, username="t.viewer")
+    engine.dispose()
+    at.run()
+    assert not at.exception
+    assert [i.label for i in at.text_input][-2:] == ["帳號", "密碼"]
+    assert not at.metric

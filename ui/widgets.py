@@ -1,18 +1,16 @@
-"""Widgets the pages compose: period picker, figure tiles, a paged read-only record table."""
+"""Widgets the pages compose: period picker, figure tiles (tables: ui.editor.table_view)."""
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
 import streamlit as st
 
-from core import tables
 from core.labels import t
 from core.periods import Period, presets
 from core.roc_dates import ROCDateError, format_roc, format_roc_period, parse_roc
-from ui.context import PERIOD_KEY, current_period, db_session, lang
+from ui.context import PERIOD_KEY, current_period, lang
 
 
 def _apply_preset(key: str) -> None:
@@ -74,31 +72,3 @@ def figure_tiles(figures: dict[str, Any], keys: list[str]) -> None:
     lg = lang()
     for col, key in zip(st.columns(len(keys)), keys, strict=True):
         col.metric(t(f"fig.{key}", lg), _format(key, figures.get(key)), border=True)
-
-
-def record_table(table: str, period: Period | None, *, page_size: int = 25) -> None:
-    """Searchable, server-side paged read-only table of one table's rows in the period."""
-    lg = lang()
-    spec = tables.SPECS[table]
-    search = st.text_input(
-        t("ui.search", lg), key=f"{table}.search", placeholder=t("ui.search_hint", lg)
-    )
-    with db_session() as session:
-        total = tables.count_rows(session, spec, period, search)
-        if total == 0:
-            st.info(t("ui.no_records", lg))
-            return
-        pages = max(1, math.ceil(total / page_size))
-        if st.session_state.get(f"{table}.page", 1) > pages:
-            # A narrower search or period left the old page number past the end.
-            st.session_state[f"{table}.page"] = 1
-        page = st.session_state.get(f"{table}.page", 1)
-        rows = tables.fetch_page(
-            session, spec, period, search=search, page=page, page_size=page_size
-        )
-        frame = tables.display_frame(session, spec, rows, lg)
-    st.dataframe(frame, hide_index=True)
-    left, right = st.columns([3, 1])
-    with left:
-        st.pagination(pages, key=f"{table}.page")
-    right.caption(t("ui.rows_total", lg, n=f"{total:,}"))

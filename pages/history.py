@@ -1,0 +1,134 @@
+"""異動紀錄 — who changed what and when; a row's changes as a diff; an admin restores a version."""
+
+import math
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core import history
+from core.editing import TABLE_SECTIONS, PermissionDenied, restore_version
+from core.labels import enum_label, enum_options, t
+from core.roc_dates import ROCDateError, parse_roc
+from db.models import AuditAction, AuditEntry
+from ui import auth
+from ui.context import db_session, lang
+
+PAGE_SIZE = 50
+lg = lang()
+actor = auth.actor()
+st.title(t("page.history", lg))
+st.caption(t("history.intro", lg))
+
+# Sign-in events and account changes are for administrators; leads see the data tables.
+with db_session() as session:
+    tables = history.audit_tables(session)
+    people = history.audit_users(session)
+if actor.role != "admin":
+    tables = [name for name in tables if name in TABLE_SECTIONS]
+
+
+def _day(text: str, label_key: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_roc(text)
+    except ROCDateError as exc:
+        st.error(f"{t(label_key, lg)}：{exc}")
+        st.stop()
+
+
+table_col, user_col, start_col, end_col, row_col = st.columns([2, 2, 1.3, 1.3, 1])
+table = table_col.selectbox(
+    t("history.filter_table", lg), [None, *tables], key="history.table",
+    format_func=lambda v: t("history.all", lg) if v is None else history.table_label(v, lg),
+)  # fmt: skip
+username = user_col.selectbox(
+    t("history.filter_user", lg), [None, *people], key="history.user",
+    format_func=lambda v: t("history.all", lg) if v is None else v,
+)  # fmt: skip
+start = _day(start_col.text_input(t("history.from", lg), key="history.start",
+                                  placeholder="115/11/01"), "history.from")  # fmt: skip
+end = _day(end_col.text_input(t("history.to", lg), key="history.end",
+                              placeholder="115/11/30"), "history.to")  # fmt: skip
+row_text = row_col.text_input(t("col.row_id", lg), key="history.row")
+if row_text.strip() and not row_text.strip().isdigit():
+    st.error(t("history.bad_row", lg, value=row_text))
+    st.stop()
+row_id = int(row_text) if row_text.strip() else None
+actions = enum_options(AuditAction, lg)
+if actor.role != "admin":  # sign-in events are not in a lead's history
+    data_actions = (AuditAction.INSERT, AuditAction.UPDATE, AuditAction.DELETE, AuditAction.RESTORE)
+    actions = {a.value: actions[a.value] for a in data_actions}
+chosen = st.pills(
+    t("history.filter_action", lg), list(actions), format_func=actions.get,
+    selection_mode="multi", key="history.actions",
+)  # fmt: skip
+
+query = dict(table=table, username=username, start=start, end=end, row_id=row_id)
+query["actions"] = chosen or None
+if table is None and actor.role != "admin":
+    query["tables"] = list(TABLE_SECTIONS)
+page = st.session_state.get("history.page", 1)
+with db_session() as session:
+    total, entries = history.query_audit(
+        session, **query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+pages = max(1, math.ceil(total / PAGE_SIZE))
+if page > pages:
+    st.session_state["history.page"] = 1
+    st.rerun()
+if not entries:
+    st.info(t("history.none", lg))
+    st.stop()
+
+picked = st.dataframe(
+    history.history_frame(entries, lg), hide_index=True, key=f"history.list.{page}",
+    on_select="rerun", selection_mode="single-row",
+)  # fmt: skip
+left, right = st.columns([3, 1], vertical_alignment="center")
+with left:
+    if pages > 1:
+        st.pagination(pages, key="history.page")
+right.caption(t("ui.rows_total", lg, n=f"{total:,}"))
+
+rows = picked.selection.rows if picked else []
+if not rows:
+    st.caption(t("history.pick", lg))
+    st.stop()
+
+
+def _show(entry: AuditEntry) -> None:
+    what = history.table_label(entry.table_name, lg)
+    action = enum_label(AuditAction(entry.action), lg)
+    when = history.history_frame([entry], lg).iloc[0, 1]
+    st.subheader(t("history.detail", lg, table=what, row=entry.row_id or "—", action=action))
+    st.caption(t("history.by", lg, user=entry.username, when=when, id=entry.id))
+    changes = history.diff(entry, lg)
+    if changes:
+        frame = pd.DataFrame(
+            [(c.label, c.before, c.after) for c in changes],
+            columns=[t("history.field", lg), t("history.before", lg), t("history.after", lg)],
+        )
+        st.dataframe(frame, hide_index=True)
+    if entry.row_id is not None and entry.table_name in TABLE_SECTIONS:
+        with st.expander(t("history.timeline", lg)), db_session() as session:
+            timeline = history.row_timeline(session, entry.table_name, entry.row_id)
+            st.dataframe(history.history_frame(timeline, lg), hide_index=True)
+
+
+entry = entries[rows[0]]
+_show(entry)
+if actor.role == "admin" and history.is_restorable(entry):
+    st.warning(t("history.restore_hint", lg))
+    if st.button(t("history.restore", lg), key=f"history.restore.{entry.id}", type="primary"):
+        try:
+            with db_session() as session:
+                result = restore_version(session, entry.id, actor=actor)
+        except PermissionDenied as exc:
+            st.error(str(exc))
+        else:
+            if result.ok:
+                st.success(t("history.restored", lg, row=entry.row_id))
+            else:
+                st.error("\n".join(result.messages()))

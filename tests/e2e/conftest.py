@@ -1,0 +1,94 @@
+"""Browser tests: a real app process and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Screenshots land here (git-ignored) for people to look at after a run.
+SHOTS = ROOT / "artifacts" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(env: dict[str, str | None]) -> Iterator[str]:
+    """Run streamlit_app.py on a free loopback port until the generator is closed."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true"]  # fmt: skip
+    # Unset what the caller sets to None (e.g. LOAD_DEMO_DATA, to get the default).
+    full = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory) -> Iterator[str]:
+    """The README's quick start: the embedded SQLite default, demo data and demo accounts."""
+    data = tmp_path_factory.mktemp("demo_data")
+    env = {"DATA_DIR": str(data), "DATABASE_URL": None, "LOAD_DEMO_DATA": None}
+    yield from start_app(env)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def settle(page, extra_ms: int = 600) -> None:
+    """Wait until the script run the last action started has finished."""
+    page.wait_for_timeout(250)
+    page.wait_for_selector(READY, timeout=90_000)
+    page.wait_for_timeout(extra_ms)
+
+
+def sign_in(page, base: str, username: str, password: str, path: str = "") -> None:
+    page.goto(f"{base}/{path}")
+    settle(page)
+    page.get_by_label("帳號").fill(username)
+    page.get_by_label("密碼").fill(password)
+    page.get_by_role("button", name="登入").click()
+    settle(page, 1200)
+
+
+def shot(page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path

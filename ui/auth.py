@@ -1,0 +1,275 @@
+"""Sign-in for the frame: streamlit-authenticator's form and cookie, our checks and sessions.
+
+streamlit-authenticator draws the form (with zh-TW labels) and keeps the re-sign-in cookie, a JWT
+of {username, exp_date}. Everything it cannot do safely is ours, in core.auth:
+- the password check goes through core.auth.authenticate (bcrypt, a lock after 5 failures kept
+  in the database, every attempt audited) in place of the library's in-memory check;
+- each sign-in is recorded server-side (auth_session) under an id derived from the cookie, and
+  checked on every run, so sign-out, expiry or a disabled account ends it everywhere, and a
+  copied cookie no longer signs anyone in after sign-out (the library's issue #91).
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import streamlit as st
+import streamlit_authenticator as stauth
+from extra_streamlit_components import CookieManager
+from sqlalchemy import select
+from streamlit_authenticator.utilities import LoginError
+
+from core import auth
+from core.config import get_settings
+from core.editing import Actor
+from core.labels import enum_label, t
+from core.session_keys import cookie_signing_key, session_token_id
+from db.models import User, UserRole
+from ui.context import db_session
+
+COOKIE_NAME = "bureau_workspace_signin"
+SIGNED_IN = "auth.signed_in"  # {"username", "token"} of this browser session
+ACTOR = "auth.actor"
+PENDING_COOKIE = "auth.pending_cookie"  # ("set", jwt, expiry) or ("delete",) for the browser
+NOTICE = "auth.notice"
+MESSAGE = "auth.message"
+BUILT = "auth.authenticator"  # (run id, Authenticate) so a run builds it once
+RUN = "auth.run"
+
+
+def _secret_key() -> str | None:
+    try:
+        return st.secrets["auth"]["cookie_key"]
+    except Exception:  # no secrets.toml, or no [auth] table in it
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def signing_key() -> str:
+    return cookie_signing_key(_secret_key())
+
+
+def _lifetime() -> timedelta:
+    return timedelta(hours=get_settings().session_hours)
+
+
+def _check_password(username: str, password: str) -> bool:
+    """Stands in for the library's in-memory check: every attempt goes through core.auth."""
+    with db_session() as session:
+        outcome = auth.authenticate(session, username, password)
+    if not outcome.ok:
+        st.session_state[MESSAGE] = outcome.message
+    return outcome.ok
+
+
+def _authenticator() -> stauth.Authenticate:
+    """One per run: the library draws its cookie component under a fixed key when created."""
+    made = st.session_state.get(BUILT)
+    if made is not None and made[0] == _run_id():
+        return made[1]
+    with db_session() as session:
+        users = session.execute(
+            select(User.username, User.display_name, User.role).where(User.active.is_(True))
+        ).all()
+    # No password hashes here: the library never checks passwords itself (see _check_password).
+    credentials = {
+        "usernames": {
+            u.username: {"name": u.display_name or u.username, "password": "-", "roles": [u.role]}
+            for u in users
+        }
+    }
+    authenticator = stauth.Authenticate(
+        credentials,
+        COOKIE_NAME,
+        signing_key(),
+        cookie_expiry_days=_lifetime().total_seconds() / 86400,
+        auto_hash=False,
+        login_sleep_time=0.05,
+    )
+    authenticator.authentication_controller.authentication_model.check_credentials = _check_password
+    st.session_state[BUILT] = (_run_id(), authenticator)
+    return authenticator
+
+
+def _run_id() -> int:
+    """Changes with every script run of this browser session (the frame bumps it)."""
+    return st.session_state.get(RUN, 0)
+
+
+def new_run() -> None:
+    st.session_state[RUN] = _run_id() + 1
+
+
+def _load_actor(username: str) -> tuple[Actor, User] | None:
+    with db_session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None or not user.active:
+            return None
+        session.expunge(user)
+    return auth.actor_for(user), user
+
+
+def _clear_library_state() -> None:
+    for key in ("name", "username", "authentication_status", "email", "roles"):
+        st.session_state[key] = None
+    st.session_state["logout"] = True  # the library then ignores the cookie in this session
+
+
+def _end(notice_key: str | None) -> None:
+    """Forget the sign-in in this browser session and have the browser drop its cookie."""
+    st.session_state.pop(SIGNED_IN, None)
+    st.session_state.pop(ACTOR, None)
+    st.session_state[PENDING_COOKIE] = ("delete",)
+    _clear_library_state()
+    if notice_key:
+        st.session_state[NOTICE] = notice_key
+
+
+def _live(token: str) -> bool:
+    with db_session() as session:
+        return auth.session_is_live(session, token)
+
+
+def _adopt_cookie(authenticator: stauth.Authenticate) -> None:
+    """The library signed in from a cookie: accept it only if its session is still live."""
+    decoded: Any = authenticator.cookie_controller.cookie_model.token
+    if not isinstance(decoded, dict) or "username" not in decoded:
+        _end(None)
+        return
+    token = session_token_id(signing_key(), decoded["username"], decoded["exp_date"])
+    if _live(token):
+        st.session_state[SIGNED_IN] = {"username": decoded["username"], "token": token}
+    else:
+        # Signed out, expired or disabled: a copied or stale cookie signs no one in.
+        _end("auth.session_ended")
+
+
+def current_actor() -> Actor | None:
+    """Who is signed in for this run (re-read from the database), or None."""
+    signed = st.session_state.get(SIGNED_IN)
+    if (
+        signed is None
+        and st.context.cookies.get(COOKIE_NAME)
+        and not st.session_state.get("logout")
+    ):
+        authenticator = _authenticator()
+        try:
+            authenticator.login(location="unrendered")
+        except LoginError:  # the cookie names an account that no longer may sign in
+            _end("auth.session_ended")
+        if st.session_state.get("authentication_status"):
+            _adopt_cookie(authenticator)
+        signed = st.session_state.get(SIGNED_IN)
+    if signed is None:
+        return None
+    loaded = _load_actor(signed["username"]) if _live(signed["token"]) else None
+    if loaded is None:
+        _end("auth.session_ended")
+        return None
+    actor, user = loaded
+    st.session_state[ACTOR] = actor
+    st.session_state["auth.user"] = {
+        "name": user.display_name or user.username,
+        "role": UserRole(user.role).value,
+    }
+    return actor
+
+
+def actor() -> Actor:
+    """The signed-in actor of this run; pages only run after sign-in, through the frame."""
+    return st.session_state[ACTOR]
+
+
+def sign_in_page() -> None:
+    """The only page an anonymous visitor gets: the form, and why they are here."""
+    lg = st.session_state.get("lang", "zh-TW")
+    # Kept until the next sign-in: the cookie component's first report reruns the page.
+    notice = st.session_state.get(NOTICE)
+    if notice:
+        st.info(t(notice, lg))
+    st.title(t("app.title", lg))
+    st.caption(t("app.bureau", lg))
+    authenticator = _authenticator()
+    fields = {
+        "Form name": t("auth.form_title", lg),
+        "Username": t("auth.username", lg),
+        "Password": t("auth.password", lg),
+        "Login": t("auth.submit", lg),
+    }
+    st.session_state.pop(MESSAGE, None)
+    try:
+        authenticator.login(location="main", fields=fields, key="signin")
+    except LoginError as exc:
+        st.error(str(exc))
+        return
+    status = st.session_state.get("authentication_status")
+    if status:
+        _start_session(authenticator)
+        st.rerun()
+    elif status is False:
+        st.error(st.session_state.get(MESSAGE) or t("auth.failed", lg))
+        st.session_state["authentication_status"] = None
+    if get_settings().demo_data:
+        st.caption(t("auth.demo_hint", lg))
+
+
+def _start_session(authenticator: stauth.Authenticate) -> None:
+    """Record the sign-in server-side under the id its cookie will carry."""
+    username = st.session_state["username"]
+    model = authenticator.cookie_controller.cookie_model
+    exp_date = model.exp_date or (datetime.now(UTC) + _lifetime()).timestamp()
+    token = session_token_id(signing_key(), username, exp_date)
+    expires_at = datetime.fromtimestamp(exp_date, UTC)
+    with db_session() as session:
+        auth.open_session(session, username, token_id=token, expires_at=expires_at)
+    st.session_state[SIGNED_IN] = {"username": username, "token": token}
+    st.session_state["logout"] = False
+    st.session_state.pop(NOTICE, None)
+    # The library set the cookie in this run; hand it over again after the rerun, in case the
+    # browser never got to run that component before the rerun replaced it.
+    cookie = jwt.encode({"username": username, "exp_date": exp_date}, signing_key(), "HS256")
+    st.session_state[PENDING_COOKIE] = ("set", cookie, expires_at)
+
+
+def deliver_cookie() -> None:
+    """Hand the browser a pending cookie change: the sign-in cookie, or its deletion."""
+    pending = st.session_state.pop(PENDING_COOKIE, None)
+    if pending is None:
+        return
+    with st.sidebar:
+        manager = CookieManager(key="auth.cookie")
+        if pending[0] == "set":
+            _, cookie, expires_at = pending
+            # The component wants the browser's local wall time; the server's is close enough
+            # for a cookie whose real limit is checked server-side (auth_session.expires_at).
+            local_expiry = expires_at.astimezone().replace(tzinfo=None)
+            manager.set(COOKIE_NAME, cookie, key="auth.cookie.set", expires_at=local_expiry)
+        else:
+            with suppress(KeyError):  # the component had not listed the cookie yet
+                manager.delete(COOKIE_NAME, key="auth.cookie.delete")
+
+
+def sign_out() -> None:
+    """Revoke this sign-in server-side (the cookie alone signs no one in again), then forget it."""
+    signed = st.session_state.get(SIGNED_IN)
+    if signed:
+        with db_session() as session:
+            auth.revoke_session(session, signed["token"], username=signed["username"])
+    _end("auth.signed_out")
+
+
+def user_badge(lg: str) -> None:
+    """Sidebar: who is signed in, what they may edit, and the sign-out button."""
+    who = st.session_state.get("auth.user") or {}
+    current = st.session_state.get(ACTOR)
+    if current is None:
+        return
+    role = enum_label(who.get("role"), lg, UserRole)
+    st.sidebar.markdown(f"**{t('auth.signed_in_as', lg, name=who.get('name'), role=role)}**")
+    if current.role == "lead":
+        names = "、".join(t(f"section.{s}", lg) for s in sorted(current.sections))
+        st.sidebar.caption(t("auth.sections_line", lg, sections=names or "—"))
+    st.sidebar.button(t("auth.sign_out", lg), key="auth.sign_out", on_click=sign_out)

@@ -1,0 +1,305 @@
+"""The one table component every page uses: search, server-side pages, export, and for those
+allowed to edit, an inline editor whose save goes through core.editing (all or nothing,
+version-checked, audited).
+
+The editor works on a snapshot of the page's rows taken when it was built: positions in its
+state index that snapshot (ids and versions), so a save is checked against what the user saw.
+The snapshot is renewed after a save, on discard, and when the page, search or period changes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core import tables, transfer
+from core.editing import PermissionDenied, SaveResult, can_edit, save_changes
+from core.editor_frame import (
+    ColumnSpec,
+    editor_columns,
+    editor_rows,
+    editor_state,
+    pending_count,
+    rebase,
+)
+from core.history import table_label
+from core.labels import t
+from core.periods import Period
+from ui import auth
+from ui.context import db_session, lang
+
+PAGE_SIZE = 25
+
+
+def _column_config(column: ColumnSpec) -> Any:
+    cc = st.column_config
+    common = dict(label=column.label, help=column.help, required=column.required or None)
+    if column.kind == "id":
+        return cc.NumberColumn(column.label, disabled=True, format="%d")
+    if column.kind in ("enum", "fk"):
+        options = column.options
+        return cc.SelectboxColumn(
+            options=list(options), format_func=lambda v, o=options: o.get(v, str(v)), **common
+        )
+    if column.kind == "bool":
+        return cc.CheckboxColumn(**common)
+    if column.kind in ("int", "float"):
+        step = 1 if column.kind == "int" else None
+        fmt = "%d" if column.kind == "int" else None
+        return cc.NumberColumn(
+            min_value=column.min_value, max_value=column.max_value, step=step, format=fmt, **common
+        )
+    return cc.TextColumn(max_chars=column.max_length, **common)
+
+
+def _state_keys(table: str) -> tuple[str, str]:
+    return f"{table}.editor.nonce", f"{table}.editor.result"
+
+
+def _renew(table: str) -> None:
+    """Forget the editor's edits and snapshot: the next run loads the rows as they are now."""
+    nonce_key, result_key = _state_keys(table)
+    st.session_state[nonce_key] = st.session_state.get(nonce_key, 0) + 1
+    st.session_state.pop(result_key, None)
+
+
+def _page_controls(table: str, total: int, page_size: int) -> int:
+    pages = max(1, math.ceil(total / page_size))
+    if st.session_state.get(f"{table}.page", 1) > pages:
+        # A narrower search or period left the old page number past the end.
+        st.session_state[f"{table}.page"] = 1
+    return pages
+
+
+def table_view(table: str, period: Period | None, *, page_size: int = PAGE_SIZE) -> None:
+    """Search, one page of rows, paging and export; the inline editor for those who may edit."""
+    lg = lang()
+    spec = tables.SPECS[table]
+    actor = auth.actor()
+    snapshot = st.session_state.get(f"{table}.editor.snapshot")
+    # Unsaved edits belong to this page of rows: keep the user on it until saved or discarded.
+    locked = bool(snapshot) and pending_count(st.session_state.get(snapshot["key"])) > 0
+    search = st.text_input(
+        t("ui.search", lg), key=f"{table}.search", placeholder=t("ui.search_hint", lg),
+        disabled=locked,
+    )  # fmt: skip
+    with db_session() as session:
+        total = tables.count_rows(session, spec, period, search)
+    pages = _page_controls(table, total, page_size)
+    page = st.session_state.get(f"{table}.page", 1)
+    editable = can_edit(actor, table)
+    if editable:
+        _editor(table, period, search, page, page_size)
+    elif total == 0:
+        st.info(t("ui.no_records", lg))
+    else:
+        with db_session() as session:
+            rows = tables.fetch_page(
+                session, spec, period, search=search, page=page, page_size=page_size
+            )
+            frame = tables.display_frame(session, spec, rows, lg)
+        st.dataframe(frame, hide_index=True)
+    left, middle, right = st.columns([3, 1, 1], vertical_alignment="center")
+    with left:
+        if pages > 1:
+            st.pagination(pages, key=f"{table}.page", disabled=locked)
+        if locked:
+            st.caption(t("editor.locked_nav", lg))
+    middle.caption(t("ui.rows_total", lg, n=f"{total:,}"))
+    with right:
+        _export_buttons(table, period, search)
+    if editable:
+        _import_panel(table)
+
+
+def _export_buttons(table: str, period: Period | None, search: str) -> None:
+    """CSV and XLSX of every row of the current filter, built only when clicked."""
+    lg = lang()
+    spec = tables.SPECS[table]
+
+    def frame() -> pd.DataFrame:
+        with db_session() as session:
+            return transfer.export_frame(session, spec, period, search, lg)
+
+    name = table_label(table, lg)
+    with st.popover(t("editor.export", lg), icon=":material/download:"):
+        st.download_button(
+            "CSV", lambda: transfer.to_csv_bytes(frame()), file_name=f"{name}.csv",
+            mime="text/csv", key=f"{table}.export.csv", on_click="ignore",
+        )  # fmt: skip
+        st.download_button(
+            "Excel (XLSX)", lambda: transfer.to_xlsx_bytes(frame()), file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{table}.export.xlsx", on_click="ignore",
+        )  # fmt: skip
+
+
+def _editor(table: str, period: Period | None, search: str, page: int, page_size: int) -> None:
+    lg = lang()
+    spec = tables.SPECS[table]
+    nonce_key, result_key = _state_keys(table)
+    nonce = st.session_state.get(nonce_key, 0)
+    key = f"{table}.editor.{nonce}.{page}.{search}.{period}"
+    snapshot_key = f"{table}.editor.snapshot"
+    snapshot = st.session_state.get(snapshot_key)
+    if snapshot is None or snapshot["key"] != key:
+        with db_session() as session:
+            rows = tables.fetch_page(
+                session, spec, period, search=search, page=page, page_size=page_size
+            )
+            columns = editor_columns(session, spec, lg)
+        snapshot = {"key": key, "rows": rows, "columns": columns, "lang": lg}
+        st.session_state[snapshot_key] = snapshot
+        st.session_state.pop(result_key, None)
+    rows, columns = snapshot["rows"], snapshot["columns"]
+    if snapshot["lang"] != lg:  # labels follow the language; the rows stay as loaded
+        with db_session() as session:
+            columns = editor_columns(session, spec, lg)
+    frame = pd.DataFrame(editor_rows(rows, columns), columns=[c.name for c in columns])
+    st.caption(t("editor.hint", lg))
+    st.data_editor(
+        frame,
+        key=key,
+        column_config={c.name: _column_config(c) for c in columns},
+        num_rows="dynamic",
+        hide_index=True,
+        disabled=["id"],
+    )
+    widget_state = st.session_state.get(key) or {}
+    pending = pending_count(widget_state)
+    save_col, discard_col, status_col = st.columns([1, 1, 4], vertical_alignment="center")
+    save = save_col.button(
+        t("editor.save", lg), type="primary", key=f"{table}.editor.save", disabled=not pending,
+        icon=":material/save:",
+    )  # fmt: skip
+    discard_col.button(
+        t("editor.discard", lg), key=f"{table}.editor.discard", disabled=not pending,
+        on_click=_renew, args=(table,),
+    )  # fmt: skip
+    if pending:
+        status_col.caption(t("editor.pending", lg, n=pending))
+    if save:
+        state = editor_state(rows, columns, widget_state)
+        _save(table, state)
+    _show_result(table, rows, columns)
+
+
+def _save(table: str, state: Any, *, note: str = "") -> None:
+    lg = lang()
+    spec = tables.SPECS[table]
+    _, result_key = _state_keys(table)
+    with db_session() as session:
+        try:
+            result = save_changes(session, spec.model, state, actor=auth.actor())
+        except PermissionDenied as exc:
+            st.session_state[result_key] = {"denied": str(exc)}
+            return
+    if result.ok:
+        _renew(table)
+        changed = len(state.edited_rows) + len(state.added_rows) + len(state.deleted_rows)
+        st.toast(t("editor.saved", lg, n=changed) + note, icon=":material/check_circle:")
+        st.rerun()
+    st.session_state[result_key] = {"result": result, "state": state}
+
+
+def _show_result(table: str, rows: list[dict], columns: list[ColumnSpec]) -> None:
+    """Why the last save was refused; the edits stay in the editor to fix or discard."""
+    lg = lang()
+    _, result_key = _state_keys(table)
+    outcome = st.session_state.get(result_key)
+    if not outcome:
+        return
+    if "denied" in outcome:
+        st.error(outcome["denied"])
+        return
+    result: SaveResult = outcome["result"]
+    if result.errors:
+        st.error(t("editor.invalid", lg, n=len(result.errors)))
+        for error in result.errors:
+            st.markdown(f"- {error.message}")
+    if result.conflicts:
+        _show_conflicts(table, result, outcome["state"], columns)
+
+
+def _show_conflicts(table: str, result: SaveResult, state: Any, columns: list[ColumnSpec]) -> None:
+    lg = lang()
+    labels = {c.name: c.label for c in columns}
+    options = {c.name: c.options for c in columns if c.options}
+
+    def shown(name: str | None, value: Any) -> str:
+        if value is None:
+            return "—"
+        return str(options.get(name or "", {}).get(value, value))
+
+    with st.container(border=True):
+        st.warning(t("editor.conflict_title", lg))
+        for message in dict.fromkeys(c.message for c in result.conflicts):
+            st.markdown(f"- {message}")
+        table_rows = [
+            {
+                t("editor.conflict_row", lg): f"#{c.row_id}",
+                t("editor.conflict_field", lg): labels.get(c.field or "", c.field or "—"),
+                t("editor.conflict_theirs", lg): shown(c.field, c.theirs),
+                t("editor.conflict_yours", lg): shown(c.field, c.yours),
+            }
+            for c in result.conflicts
+        ]
+        st.dataframe(pd.DataFrame(table_rows), hide_index=True)
+        keep, drop = st.columns(2)
+        if keep.button(t("editor.keep_mine", lg), key=f"{table}.editor.keep_mine"):
+            with db_session() as session:
+                rebased, gone = rebase(session, tables.SPECS[table].model, state)
+            ids = "、".join(f"#{i}" for i in gone)
+            _save(table, rebased, note=t("editor.gone", lg, ids=ids) if gone else "")
+        drop.button(
+            t("editor.take_theirs", lg), key=f"{table}.editor.take_theirs",
+            on_click=_renew, args=(table,),
+        )  # fmt: skip
+
+
+def _import_panel(table: str) -> None:
+    """Upload CSV/XLSX → every row checked (nothing written) → confirm → all or nothing."""
+    lg = lang()
+    model = tables.SPECS[table].model
+    key = f"{table}.import"
+    with st.expander(t("editor.import", lg), icon=":material/upload_file:"):
+        st.caption(t("editor.import_hint", lg, rows=f"{transfer.MAX_ROWS:,}"))
+        upload = st.file_uploader(
+            t("editor.import_file", lg), type=["csv", "xlsx"],
+            key=f"{key}.file.{_import_round(key)}",
+            max_upload_size=max(1, transfer.MAX_BYTES // (1024 * 1024)),  # megabytes
+        )  # fmt: skip
+        if upload is None:
+            return
+        try:
+            frame = transfer.read_table_file(upload.name, upload.getvalue())
+            with db_session() as session:
+                preview = transfer.preview_import(session, model, frame, auth.actor())
+        except (transfer.ImportProblem, PermissionDenied) as exc:
+            st.error(str(exc))
+            return
+        if not preview.ok:
+            st.error(t("editor.import_refused", lg, n=len(preview.issues)))
+            st.markdown("\n".join(f"- {m}" for m in preview.messages()[:200]))
+            return
+        if not (preview.inserts or preview.updates):
+            st.info(t("editor.import_nothing", lg))
+            return
+        st.success(t("editor.import_ready", lg, summary=preview.summary(lg)))
+        if st.button(t("editor.import_commit", lg), type="primary", key=f"{key}.commit"):
+            with db_session() as session:
+                result = transfer.commit_import(session, model, frame, auth.actor())
+            if result.ok:
+                st.session_state[f"{key}.round"] = _import_round(key) + 1  # clear the upload
+                _renew(table)
+                st.toast(t("editor.import_done", lg, summary=result.summary(lg)), icon="✅")
+                st.rerun()
+            st.error(t("editor.import_refused", lg, n=len(result.issues)))
+            st.markdown("\n".join(f"- {m}" for m in result.messages()[:200]))
+
+
+def _import_round(key: str) -> int:
+    return st.session_state.get(f"{key}.round", 0)
