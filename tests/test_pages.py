@@ -206,3 +206,34 @@ def test_a_revoked_session_returns_to_the_sign_in_form(anonymous, accounts):
     assert not at.exception
     assert [i.label for i in at.text_input][-2:] == ["帳號", "密碼"]
     assert not at.metric
+
+
+@pytest.mark.parametrize(
+    ("username", "allowed", "refused"),
+    [
+        ("t.viewer", ["pages/fleet_stats.py"], ["pages/history.py", "pages/users.py"]),
+        ("t.fleet", ["pages/history.py"], ["pages/users.py"]),
+        ("t.admin", ["pages/history.py", "pages/users.py"], []),
+    ],
+)
+def test_navigation_offers_only_the_pages_of_the_role(
+    anonymous, accounts, username, allowed, refused
+):
+    at = _signed_in(anonymous, accounts, username)
+    at.run()
+    for page in allowed:
+        at.switch_page(page).run()
+        assert not at.exception and not at.error, (page, at.error)
+    for page in refused:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+
+
+def test_admin_pages_render(app):
+    app.run()
+    app.switch_page("pages/users.py").run()
+    assert not app.exception
+    assert "t.viewer" in app.dataframe[0].value.iloc[:, 0].tolist()
+    app.switch_page("pages/history.py").run()
+    assert not app.exception
+    assert app.title[0].value == "異動紀錄"

@@ -1,0 +1,192 @@
+"""The editor's columns come from the model; what the editor sends back becomes model values;
+"keep mine" after a conflict re-applies the edits on the current versions."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlmodel import select
+
+from core.editing import Actor, EditorState, save_changes
+from core.editor_frame import (
+    editor_columns,
+    editor_rows,
+    editor_state,
+    from_editor_value,
+    pending_count,
+    rebase,
+)
+from core.tables import SPECS, fetch_page
+from db.models import (
+    AuditEntry,
+    Driver,
+    Reception,
+    Trip,
+    TripPurpose,
+    TripType,
+    Vehicle,
+    VehicleKind,
+    VisitorCategory,
+)
+
+LEAD = Actor("fleet.lead", "lead", frozenset({"fleet"}))
+OTHER = Actor("other.lead", "lead", frozenset({"fleet"}))
+
+
+@pytest.fixture
+def fleet(session):
+    vehicles = [
+        Vehicle(plate="RAA-0001", kind=VehicleKind.SEDAN, model_name="Altis", seats=5),
+        Vehicle(plate="RAA-0002", kind=VehicleKind.VIP_VAN, model_name="Alphard", seats=7),
+    ]
+    drivers = [Driver(name="陳建宏"), Driver(name="王美玲"), Driver(name="林志明")]
+    session.add_all(vehicles + drivers)
+    session.commit()
+    trip = Trip(
+        vehicle_id=vehicles[0].id, driver_id=drivers[2].id, starts_at=datetime(2023, 3, 15, 8, 30),
+        ends_at=datetime(2023, 3, 15, 11, 0), trip_type=TripType.DISPATCH,
+        requesting_agency="行政暨國際處", purpose=TripPurpose.DOCUMENTS, destination="市議會",
+    )  # fmt: skip
+    session.add(trip)
+    session.commit()
+    return vehicles, drivers, trip
+
+
+def _columns(session, table="trip"):
+    return {c.name: c for c in editor_columns(session, SPECS[table], "zh-TW")}
+
+
+def test_columns_follow_the_model(session, fleet):
+    cols = _columns(session)
+    assert list(cols)[0] == "id" and cols["id"].disabled
+    assert "version" not in cols and "created_at" not in cols
+    assert (cols["vehicle_id"].kind, cols["vehicle_id"].required) == ("fk", True)
+    assert cols["driver_id"].required is False  # optional foreign key
+    assert cols["starts_at"].kind == "datetime" and cols["starts_at"].label == "開始"
+    assert cols["trip_type"].options == {"dispatch": "調派", "loan": "支援借用"}
+    passengers = cols["passengers"]
+    assert (passengers.kind, passengers.min_value, passengers.max_value) == ("int", 0, 60)
+    assert cols["km"].kind == "float" and cols["requesting_agency"].max_length == 60
+    assert _columns(session, "vehicle")["in_service"].kind == "bool"
+
+
+def test_foreign_keys_are_named_and_same_names_told_apart(session, fleet):
+    vehicles, drivers, _ = fleet
+    assert _columns(session)["driver_id"].options[drivers[2].id] == "林志明"
+    assert _columns(session)["vehicle_id"].options[vehicles[1].id] == "RAA-0002"
+    # Two visits of one delegation: the gift movement's reception needs the id to tell them apart.
+    visits = [
+        Reception(visit_date=date(2023, d, 1), visitor_name_zh="熊本縣訪問團", country="日本",
+                  category=VisitorCategory.DELEGATION)  # fmt: skip
+        for d in (1, 2)
+    ] + [Reception(visit_date=date(2023, 3, 1), visitor_name_zh="大邱市長", country="韓國",
+                   category=VisitorCategory.DELEGATION)]  # fmt: skip
+    session.add_all(visits)
+    session.commit()
+    options = _columns(session, "gift_movement")["reception_id"].options
+    assert options[visits[0].id] == f"熊本縣訪問團（#{visits[0].id}）"
+    assert options[visits[2].id] == "大邱市長"
+
+
+def test_rows_show_roc_dates_and_stored_values(session, fleet):
+    rows = fetch_page(session, SPECS["trip"], None)
+    shown = editor_rows(rows, list(_columns(session).values()))[0]
+    assert shown["starts_at"] == "112/03/15 08:30"
+    assert shown["trip_type"] == "dispatch"
+    assert "version" not in shown
+
+
+def test_editor_values_become_model_values(session, fleet):
+    cols = _columns(session)
+    assert from_editor_value("112/03/16 14:05", cols["starts_at"]) == datetime(2023, 3, 16, 14, 5)
+    # Unreadable text goes on unchanged, so validation names the row and field.
+    assert from_editor_value("明天", cols["starts_at"]) == "明天"
+    assert from_editor_value(3.0, cols["passengers"]) == 3
+    assert from_editor_value(float("nan"), cols["km"]) is None
+    assert from_editor_value("  ", cols["destination"]) == ""
+    assert from_editor_value(None, cols["driver_id"]) is None
+    reception = {c.name: c for c in editor_columns(session, SPECS["reception"], "zh-TW")}
+    assert reception["visit_date"].kind == "date"
+    assert (
+        from_editor_value("112/03/15", reception["visit_date"]) == "112/03/15"
+    )  # pipeline reads it
+
+
+def test_widget_state_maps_positions_and_drops_blank_added_rows(session, fleet):
+    rows = fetch_page(session, SPECS["trip"], None)
+    cols = list(_columns(session).values())
+    widget = {
+        "edited_rows": {"0": {"destination": "高雄市議會", "id": 999}},
+        "added_rows": [
+            {},
+            {"destination": None, "km": float("nan")},
+            {"requesting_agency": "秘書處"},
+        ],
+        "deleted_rows": [],
+    }
+    state = editor_state(rows, cols, widget)
+    assert state.edited_rows == {
+        0: {"destination": "高雄市議會"}
+    }  # id is never taken from the grid
+    assert state.added_rows == [{"requesting_agency": "秘書處"}]
+    assert state.rows[0]["version"] == 1
+    assert pending_count(widget) == 2 and pending_count(None) == 0
+
+
+def test_an_edit_through_the_editor_state_is_saved_and_audited(session, fleet):
+    *_, trip = fleet
+    rows = fetch_page(session, SPECS["trip"], None)
+    cols = list(_columns(session).values())
+    widget = {"edited_rows": {0: {"starts_at": "112/03/15 09:00", "passengers": 3.0}}}
+    result = save_changes(session, Trip, editor_state(rows, cols, widget), actor=LEAD)
+    assert result.ok, result.messages()
+    session.expire_all()
+    saved = session.get(Trip, trip.id)
+    assert (saved.starts_at, saved.passengers, saved.version) == (datetime(2023, 3, 15, 9), 3, 2)
+    entry = session.exec(select(AuditEntry).where(AuditEntry.row_id == trip.id)).one()
+    assert entry.before["passengers"] == 1 and entry.after["passengers"] == 3
+
+
+def test_bad_date_text_is_refused_with_the_row_and_field(session, fleet):
+    rows = fetch_page(session, SPECS["trip"], None)
+    cols = list(_columns(session).values())
+    state = editor_state(rows, cols, {"edited_rows": {0: {"ends_at": "下週三"}}})
+    result = save_changes(session, Trip, state, actor=LEAD)
+    assert not result.ok
+    assert any(e.field == "ends_at" and "第 1 列" in e.message for e in result.errors)
+
+
+def test_keep_mine_reapplies_edits_on_the_current_version(session, fleet):
+    *_, trip = fleet
+    rows = fetch_page(session, SPECS["trip"], None)
+    theirs = EditorState(rows, edited_rows={0: {"destination": "鳳山行政中心"}})
+    assert save_changes(session, Trip, theirs, actor=OTHER).ok
+    mine = EditorState(rows, edited_rows={0: {"note": "改由林志明出車"}})
+    refused = save_changes(session, Trip, mine, actor=LEAD)
+    assert refused.conflicts and not refused.ok
+    rebased, gone = rebase(session, Trip, mine)
+    assert gone == [] and rebased.rows[0]["version"] == 2
+    assert save_changes(session, Trip, rebased, actor=LEAD).ok
+    session.expire_all()
+    saved = session.get(Trip, trip.id)
+    # Both edits survive: theirs (destination) and mine (note).
+    assert (saved.destination, saved.note, saved.version) == ("鳳山行政中心", "改由林志明出車", 3)
+
+
+def test_keep_mine_drops_edits_of_rows_deleted_meanwhile(session, fleet):
+    vehicles, *_ = fleet
+    kept, deleted = vehicles[0].id, vehicles[1].id
+    rows = fetch_page(session, SPECS["vehicle"], None)
+    pos = next(i for i, r in enumerate(rows) if r["id"] == deleted)
+    assert save_changes(session, Vehicle, EditorState(rows, deleted_rows=[pos]), actor=OTHER).ok
+    mine = EditorState(rows, edited_rows={pos: {"seats": 8}, 1 - pos: {"seats": 4}})
+    rebased, gone = rebase(session, Vehicle, mine)
+    assert gone == [deleted] and list(rebased.edited_rows) == [1 - pos]
+    assert save_changes(session, Vehicle, rebased, actor=LEAD).ok
+    session.expire_all()
+    assert session.get(Vehicle, kept).seats == 4
+
+
+def test_dates_in_the_editor_use_the_date_column(session):
+    cols = {c.name: c for c in editor_columns(session, SPECS["exchange_event"], "en")}
+    assert cols["start_date"].kind == "date" and "ROC" in cols["start_date"].help
+    assert date(2023, 3, 15)  # the pipeline reads ROC text for date fields (test_editing)
