@@ -197,3 +197,55 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     assert _grid_cells(grid, len(cells) - 1)[capacity] == cells[capacity]
     context.close()
+
+
+def _vehicles_grid(page):
+    page.get_by_role("tab", name="車輛").click()
+    settle(page)
+    grid = page.locator("[data-testid='stDataFrame']:visible").first
+    grid.scroll_into_view_if_needed()
+    return grid
+
+
+def _edit_cell(page, grid, row: int, column: int, value: str) -> None:
+    editor = _open_cell_editor(page, grid, row=row, column=column)
+    editor.fill(value)
+    editor.press("Enter")
+    settle(page)
+
+
+def test_a_conflicting_save_shows_both_values_and_keeps_mine_on_request(demo_server, browser):
+    first, second = (browser.new_context(viewport=VIEW) for _ in range(2))
+    admin, lead = first.new_page(), second.new_page()
+    sign_in(admin, demo_server, "demo.admin", ROLES["demo.admin"][0], "fleet_stats")
+    sign_in(lead, demo_server, "demo.fleet", ROLES["demo.fleet"][0], "fleet_stats")
+    admin_grid, lead_grid = _vehicles_grid(admin), _vehicles_grid(lead)
+    row = _grid_cells(lead_grid, 8 * 2)[8:]  # the second vehicle, as both loaded it
+    theirs, mine = row[3] + "（管理者改）", row[3] + "（主管改）"
+
+    _edit_cell(admin, admin_grid, 1, 3, theirs)
+    admin.locator("button:visible", has_text="儲存變更").click()
+    settle(admin, 1000)
+    _edit_cell(lead, lead_grid, 1, 3, mine)
+    lead.locator("button:visible", has_text="儲存變更").click()
+    settle(lead, 1000)
+    main = lead.locator("[data-testid='stMain']").inner_text()
+    assert "已被他人修改" in main and "demo.admin" in main  # who changed it, by username
+    conflict = lead.locator("[data-testid='stDataFrame']:visible").nth(1)
+    assert _grid_cells(conflict, 4) == [f"#{row[0]}", "車型", theirs, mine]
+    shot(lead, "conflict_shown")
+
+    lead.get_by_role("button", name="以我的修改覆寫最新資料").click()
+    settle(lead, 1200)
+    lead.reload()
+    settle(lead, 1200)
+    assert _grid_cells(_vehicles_grid(lead), 16)[8:12] == [*row[:3], mine]
+    admin.get_by_role("link", name="異動紀錄").click()
+    settle(admin, 1200)
+    history = _grid_cells(admin.locator("[data-testid='stDataFrame']").first, 14)
+    # Newest first: the lead's overwrite, then the administrator's change; neither is lost.
+    assert [history[2], history[5], history[9], history[12]] == [
+        "demo.fleet", "修改", "demo.admin", "修改",
+    ]  # fmt: skip
+    first.close()
+    second.close()
