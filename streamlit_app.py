@@ -37,6 +37,9 @@ SECTIONS = {
     ],
 }
 
+# Pages that do not read the sidebar's period (they filter by their own dates).
+NO_PERIOD = {"history", "users"}
+
 
 def _allowed(path: str, actor: Actor) -> bool:
     """History for those who edit (leads see their sections' tables), users for admins."""
@@ -101,5 +104,6 @@ st.sidebar.caption(t("app.bureau", lg))
 if get_settings().demo_data:
     st.sidebar.caption(t("ui.demo_mode", lg))
 with framed():
-    period_picker()
+    if current.url_path not in NO_PERIOD:
+        period_picker()
     current.run()

@@ -228,15 +228,20 @@ def _start_session(authenticator: stauth.Authenticate) -> None:
     st.session_state[SIGNED_IN] = {"username": username, "token": token}
     st.session_state["logout"] = False
     st.session_state.pop(NOTICE, None)
-    # The library set the cookie in this run; hand it over again after the rerun, in case the
-    # browser never got to run that component before the rerun replaced it.
+    # The library set the cookie in this run, but the rerun below can take that component off
+    # the page before the browser runs it: deliver_cookie hands it over on every run.
     cookie = jwt.encode({"username": username, "exp_date": exp_date}, signing_key(), "HS256")
     st.session_state[PENDING_COOKIE] = ("set", cookie, expires_at)
 
 
 def deliver_cookie() -> None:
-    """Hand the browser a pending cookie change: the sign-in cookie, or its deletion."""
-    pending = st.session_state.pop(PENDING_COOKIE, None)
+    """Hand the browser the cookie change of the last sign-in or sign-out.
+
+    Drawn on every run until the next sign-in or sign-out replaces it: a component drawn once
+    can be taken off the page by the next rerun before the browser has run it, and the cookie
+    would then be missing after a reload. Setting the same cookie again is harmless.
+    """
+    pending = st.session_state.get(PENDING_COOKIE)
     if pending is None:
         return
     with st.sidebar:

@@ -64,6 +64,9 @@ def _renew(table: str) -> None:
     nonce_key, result_key = _state_keys(table)
     st.session_state[nonce_key] = st.session_state.get(nonce_key, 0) + 1
     st.session_state.pop(result_key, None)
+    # The old editor's state lingers until the end of the next run: drop the snapshot that
+    # points at it, or the saved page would still count as having unsaved changes.
+    st.session_state.pop(f"{table}.editor.snapshot", None)
 
 
 def _page_controls(table: str, total: int, page_size: int) -> int:

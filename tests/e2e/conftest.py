@@ -51,10 +51,14 @@ def start_app(env: dict[str, str | None]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory) -> Iterator[str]:
+def demo_data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("demo_data")
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_data_dir) -> Iterator[str]:
     """The README's quick start: the embedded SQLite default, demo data and demo accounts."""
-    data = tmp_path_factory.mktemp("demo_data")
-    env = {"DATA_DIR": str(data), "DATABASE_URL": None, "LOAD_DEMO_DATA": None}
+    env = {"DATA_DIR": str(demo_data_dir), "DATABASE_URL": None, "LOAD_DEMO_DATA": None}
     yield from start_app(env)
 
 

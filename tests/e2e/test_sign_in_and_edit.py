@@ -5,7 +5,10 @@ after failed sign-ins holds in a new browser."""
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
+from core import auth
+from db.engine import make_engine
 from tests.e2e.conftest import CHROMIUM, settle, shot, sign_in
 
 pytestmark = [
@@ -21,6 +24,7 @@ ROLES = {
     "demo.admin": ("demo-admin-2023", ["異動紀錄", "使用者管理"], []),
 }
 VIEW = {"width": 1500, "height": 1000}
+LOCKED_PASSWORD = "e2e-locked-pass-1"
 
 
 def _sidebar(page) -> str:
@@ -55,6 +59,24 @@ def _open_cell_editor(page, grid, *, row: int, column: int):
     raise AssertionError("the cell editor did not open")
 
 
+def _save(page, outcome: str = "") -> None:
+    """Press 儲存變更 and wait until the save ran: the unsaved-changes line is gone, or the
+    expected outcome text is shown. Pressed again if a rerun swallowed the first click."""
+    main = page.locator("[data-testid='stMain']")
+    for _ in range(3):
+        button = page.locator("button:visible", has_text="儲存變更")
+        if button.is_disabled():
+            settle(page, 800)
+            continue
+        button.click()
+        settle(page, 800)
+        text = main.inner_text()
+        if (outcome and outcome in text) or (not outcome and "列未儲存的變更" not in text):
+            return
+    shot(page, "save_did_not_run")
+    raise AssertionError(f"the save did not run: {main.inner_text()[-300:]}")
+
+
 @pytest.mark.parametrize("username", ROLES)
 def test_each_demo_role_signs_in_to_its_pages(demo_server, browser, username):
     password, shown, hidden = ROLES[username]
@@ -82,14 +104,10 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
     grid.scroll_into_view_if_needed()
     before = _grid_cells(grid, 4)  # id, plate, kind, model of the first vehicle
     new_model = before[3] + " 改裝"
-    editor = _open_cell_editor(page, grid, row=0, column=3)  # 車型 (model) of the first row
-    editor.fill(new_model)
-    editor.press("Enter")
-    settle(page)
+    _edit_cell(page, grid, 0, 3, new_model)  # 車型 (model) of the first row
     assert "尚有 1 列未儲存的變更" in page.locator("[data-testid='stMain']").inner_text()
     shot(page, "lead_edit_before_save")
-    page.locator("button:visible", has_text="儲存變更").click()
-    settle(page, 1200)
+    _save(page)
 
     page.reload()
     settle(page, 1200)
@@ -138,13 +156,18 @@ def test_sign_out_revokes_a_copied_cookie(demo_server, browser):
     thief.close()
 
 
-def test_a_lock_after_five_failures_holds_in_a_new_browser(demo_server, browser):
+def test_a_lock_after_five_failures_holds_in_a_new_browser(demo_server, demo_data_dir, browser):
+    # An account of its own, so the lock does not get in the way of the other tests.
+    engine = make_engine(f"sqlite:///{demo_data_dir / 'workspace.db'}")
+    with Session(engine) as session:
+        auth.create_user(session, username="e2e.locked", password=LOCKED_PASSWORD, role="viewer")
+    engine.dispose()
     context = browser.new_context(viewport=VIEW)
     page = context.new_page()
     page.goto(demo_server)
     settle(page)
     for _ in range(5):
-        page.get_by_label("帳號").fill("demo.gifts")
+        page.get_by_label("帳號").fill("e2e.locked")
         page.get_by_label("密碼").fill("wrong password!")
         page.get_by_role("button", name="登入").click()
         settle(page, 300)
@@ -153,7 +176,7 @@ def test_a_lock_after_five_failures_holds_in_a_new_browser(demo_server, browser)
 
     fresh = browser.new_context(viewport=VIEW)
     page = fresh.new_page()
-    sign_in(page, demo_server, "demo.gifts", ROLES["demo.gifts"][0])
+    sign_in(page, demo_server, "e2e.locked", LOCKED_PASSWORD)
     main = page.locator("[data-testid='stMain']").inner_text()
     shot(page, "locked_in_new_browser")
     assert "已鎖定" in main and page.get_by_role("button", name="登出").count() == 0
@@ -208,10 +231,17 @@ def _vehicles_grid(page):
 
 
 def _edit_cell(page, grid, row: int, column: int, value: str) -> None:
-    editor = _open_cell_editor(page, grid, row=row, column=column)
-    editor.fill(value)
-    editor.press("Enter")
-    settle(page)
+    """Type value into a cell until the page counts it as an unsaved change."""
+    main = page.locator("[data-testid='stMain']")
+    for _ in range(3):
+        editor = _open_cell_editor(page, grid, row=row, column=column)
+        editor.fill(value)
+        editor.press("Enter")
+        settle(page)
+        if "列未儲存的變更" in main.inner_text():
+            return
+    shot(page, "edit_not_registered")
+    raise AssertionError(f"the edit did not register: {main.inner_text()[-300:]}")
 
 
 def test_a_conflicting_save_shows_both_values_and_keeps_mine_on_request(demo_server, browser):
@@ -224,11 +254,9 @@ def test_a_conflicting_save_shows_both_values_and_keeps_mine_on_request(demo_ser
     theirs, mine = row[3] + "（管理者改）", row[3] + "（主管改）"
 
     _edit_cell(admin, admin_grid, 1, 3, theirs)
-    admin.locator("button:visible", has_text="儲存變更").click()
-    settle(admin, 1000)
+    _save(admin)
     _edit_cell(lead, lead_grid, 1, 3, mine)
-    lead.locator("button:visible", has_text="儲存變更").click()
-    settle(lead, 1000)
+    _save(lead, "已被他人修改")
     main = lead.locator("[data-testid='stMain']").inner_text()
     assert "已被他人修改" in main and "demo.admin" in main  # who changed it, by username
     conflict = lead.locator("[data-testid='stDataFrame']:visible").nth(1)
