@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from enum import Enum
 
-from core import label_text, label_text_admin, label_text_io
+from core import (
+    label_text,
+    label_text_admin,
+    label_text_calendar,
+    label_text_gifts,
+    label_text_io,
+    label_text_visitors,
+)
 
 # One catalogue from several modules (so separate areas can add labels without clashing);
 # a key may be defined in only one of them (tests check that).
-LABEL_MODULES = (label_text, label_text_admin, label_text_io)
+LABEL_MODULES = (
+    label_text,
+    label_text_admin,
+    label_text_io,
+    label_text_calendar,
+    label_text_visitors,
+    label_text_gifts,
+)
 ZH: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.ZH.items()}
 EN: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.EN.items()}
 

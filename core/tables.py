@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -108,9 +109,19 @@ SPECS: dict[str, TableSpec] = {
 }
 
 
-def _filters(spec: TableSpec, period: Period | None, search: str) -> list[Any]:
+# column -> the values a row may have there (an empty collection means no restriction)
+Filters = Mapping[str, Iterable[Any]]
+
+
+def _filters(
+    spec: TableSpec, period: Period | None, search: str, filters: Filters | None = None
+) -> list[Any]:
     conditions: list[Any] = []
     model = spec.model
+    for column, allowed in (filters or {}).items():
+        values = [v.value if isinstance(v, Enum) else v for v in allowed]
+        if values:
+            conditions.append(getattr(model, column).in_(values))
     if period is not None and spec.period_column:
         col = getattr(model, spec.period_column)
         is_datetime = col.type.python_type is datetime
@@ -124,18 +135,27 @@ def _filters(spec: TableSpec, period: Period | None, search: str) -> list[Any]:
     return conditions
 
 
-def count_rows(session: Session, spec: TableSpec, period: Period | None, search: str = "") -> int:
-    stmt = select(func.count()).select_from(spec.model).where(*_filters(spec, period, search))
+def count_rows(
+    session: Session,
+    spec: TableSpec,
+    period: Period | None,
+    search: str = "",
+    filters: Filters | None = None,
+) -> int:
+    where = _filters(spec, period, search, filters)
+    stmt = select(func.count()).select_from(spec.model).where(*where)
     return int(session.execute(stmt).scalar_one())
 
 
-def _ordered_select(spec: TableSpec, period: Period | None, search: str) -> Select:
+def _ordered_select(
+    spec: TableSpec, period: Period | None, search: str, filters: Filters | None = None
+) -> Select:
     """The filtered rows, newest first where the table has a date, then by id."""
     order = [
         getattr(spec.model, c[1:]).desc() if c.startswith("-") else getattr(spec.model, c)
         for c in spec.order_by
     ] + [spec.model.id]
-    return select(spec.model).where(*_filters(spec, period, search)).order_by(*order)
+    return select(spec.model).where(*_filters(spec, period, search, filters)).order_by(*order)
 
 
 def fetch_page(
@@ -146,17 +166,23 @@ def fetch_page(
     search: str = "",
     page: int = 1,
     page_size: int = 50,
+    filters: Filters | None = None,
 ) -> list[dict[str, Any]]:
     """One page of rows (dicts of raw values), newest first where the table has a date."""
-    stmt = _ordered_select(spec, period, search).offset((max(page, 1) - 1) * page_size)
+    stmt = _ordered_select(spec, period, search, filters).offset((max(page, 1) - 1) * page_size)
     return [row.model_dump() for row in session.execute(stmt.limit(page_size)).scalars()]
 
 
 def fetch_all(
-    session: Session, spec: TableSpec, period: Period | None, *, search: str = ""
+    session: Session,
+    spec: TableSpec,
+    period: Period | None,
+    *,
+    search: str = "",
+    filters: Filters | None = None,
 ) -> list[dict[str, Any]]:
     """Every row matching the filter, in the order of fetch_page (for exports)."""
-    stmt = _ordered_select(spec, period, search)
+    stmt = _ordered_select(spec, period, search, filters)
     return [row.model_dump() for row in session.execute(stmt).scalars()]
 
 

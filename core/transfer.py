@@ -64,9 +64,10 @@ def export_frame(
     period: Period | None = None,
     search: str = "",
     lang: str = DEFAULT_LANG,
+    filters: tables.Filters | None = None,
 ) -> pd.DataFrame:
     """Every row of the current filter, shown as the record table shows it, 是/否 for booleans."""
-    rows = tables.fetch_all(session, spec, period, search=search)
+    rows = tables.fetch_all(session, spec, period, search=search, filters=filters)
     columns = export_columns(spec)
     frame = tables.display_frame(session, spec, rows, lang, columns)
     yes, no = t("io.yes", lang), t("io.no", lang)

@@ -77,8 +77,18 @@ def _page_controls(table: str, total: int, page_size: int) -> int:
     return pages
 
 
-def table_view(table: str, period: Period | None, *, page_size: int = PAGE_SIZE) -> None:
-    """Search, one page of rows, paging and export; the inline editor for those who may edit."""
+def table_view(
+    table: str,
+    period: Period | None,
+    *,
+    page_size: int = PAGE_SIZE,
+    filters: tables.Filters | None = None,
+) -> None:
+    """Search, one page of rows, paging and export; the inline editor for those who may edit.
+
+    `filters` ({column: allowed values}) narrows the rows as the page's own filter widgets say.
+    """
+    filters = {k: list(v) for k, v in (filters or {}).items() if v}
     lg = lang()
     spec = tables.SPECS[table]
     actor = auth.actor()
@@ -90,19 +100,20 @@ def table_view(table: str, period: Period | None, *, page_size: int = PAGE_SIZE)
         disabled=locked,
     )  # fmt: skip
     with db_session() as session:
-        total = tables.count_rows(session, spec, period, search)
+        total = tables.count_rows(session, spec, period, search, filters)
     pages = _page_controls(table, total, page_size)
     page = st.session_state.get(f"{table}.page", 1)
     editable = can_edit(actor, table)
     if editable:
-        _editor(table, period, search, page, page_size)
+        _editor(table, period, search, page, page_size, filters)
     elif total == 0:
         st.info(t("ui.no_records", lg))
     else:
         with db_session() as session:
             rows = tables.fetch_page(
-                session, spec, period, search=search, page=page, page_size=page_size
-            )
+                session, spec, period, search=search, page=page, page_size=page_size,
+                filters=filters,
+            )  # fmt: skip
             frame = tables.display_frame(session, spec, rows, lg)
         st.dataframe(frame, hide_index=True)
     left, middle, right = st.columns([3, 1, 1], vertical_alignment="center")
@@ -113,19 +124,21 @@ def table_view(table: str, period: Period | None, *, page_size: int = PAGE_SIZE)
             st.caption(t("editor.locked_nav", lg))
     middle.caption(t("ui.rows_total", lg, n=f"{total:,}"))
     with right:
-        _export_buttons(table, period, search)
+        _export_buttons(table, period, search, filters)
     if editable:
         _import_panel(table)
 
 
-def _export_buttons(table: str, period: Period | None, search: str) -> None:
+def _export_buttons(
+    table: str, period: Period | None, search: str, filters: tables.Filters
+) -> None:
     """CSV and XLSX of every row of the current filter, built only when clicked."""
     lg = lang()
     spec = tables.SPECS[table]
 
     def frame() -> pd.DataFrame:
         with db_session() as session:
-            return transfer.export_frame(session, spec, period, search, lg)
+            return transfer.export_frame(session, spec, period, search, lg, filters)
 
     name = table_label(table, lg)
     with st.popover(t("editor.export", lg), icon=":material/download:"):
@@ -140,19 +153,27 @@ def _export_buttons(table: str, period: Period | None, search: str) -> None:
         )  # fmt: skip
 
 
-def _editor(table: str, period: Period | None, search: str, page: int, page_size: int) -> None:
+def _editor(
+    table: str,
+    period: Period | None,
+    search: str,
+    page: int,
+    page_size: int,
+    filters: tables.Filters,
+) -> None:
     lg = lang()
     spec = tables.SPECS[table]
     nonce_key, result_key = _state_keys(table)
     nonce = st.session_state.get(nonce_key, 0)
-    key = f"{table}.editor.{nonce}.{page}.{search}.{period}"
+    key = f"{table}.editor.{nonce}.{page}.{search}.{period}.{sorted(filters.items())}"
     snapshot_key = f"{table}.editor.snapshot"
     snapshot = st.session_state.get(snapshot_key)
     if snapshot is None or snapshot["key"] != key:
         with db_session() as session:
             rows = tables.fetch_page(
-                session, spec, period, search=search, page=page, page_size=page_size
-            )
+                session, spec, period, search=search, page=page, page_size=page_size,
+                filters=filters,
+            )  # fmt: skip
             columns = editor_columns(session, spec, lg)
         snapshot = {"key": key, "rows": rows, "columns": columns, "lang": lg}
         st.session_state[snapshot_key] = snapshot

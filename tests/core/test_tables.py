@@ -56,3 +56,18 @@ def test_venues_are_named_with_their_centre(demo_engine):
         rows = tables.fetch_page(session, spec, REPORT_PERIOD, page_size=50)
         frame = tables.display_frame(session, spec, rows, "zh-TW")
     assert frame["場地"].str.match(r"^(四維|鳳山)行政中心 ").all()
+
+
+def test_filters_narrow_by_column_values(demo_engine):
+    from db.models import TripType
+
+    spec = tables.SPECS["trip"]
+    with Session(demo_engine) as session:
+        everything = tables.count_rows(session, spec, REPORT_PERIOD)
+        loans = tables.count_rows(session, spec, REPORT_PERIOD, filters={"trip_type": ["loan"]})
+        both = {"trip_type": [TripType.LOAN, TripType.DISPATCH]}
+        assert (everything, loans) == (821, 51)  # the report's trips, and its loan trips
+        assert tables.count_rows(session, spec, REPORT_PERIOD, filters=both) == 821
+        assert tables.count_rows(session, spec, REPORT_PERIOD, filters={"trip_type": []}) == 821
+        rows = tables.fetch_page(session, spec, REPORT_PERIOD, filters={"trip_type": ["loan"]})
+        assert rows and {r["trip_type"] for r in rows} == {TripType.LOAN}
