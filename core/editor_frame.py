@@ -7,8 +7,6 @@ values before core.editing.save_changes validates and writes it.
 
 from __future__ import annotations
 
-import types
-import typing
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -24,6 +22,7 @@ from core.editing_validate import editable_fields
 from core.labels import enum_label, t
 from core.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc_datetime
 from core.tables import TableSpec, column_label
+from core.transfer_values import base_type
 
 READ_ONLY = ("id",)
 # Foreign-key columns with more targets than this are typed as ids, not picked from a list.
@@ -44,14 +43,6 @@ class ColumnSpec:
     options: dict[Any, str] = field(default_factory=dict)
     help: str | None = None
     disabled: bool = False
-
-
-def _base_type(annotation: Any) -> tuple[Any, bool]:
-    """(X, optional) for X or X | None."""
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return (args[0] if len(args) == 1 else annotation), True
-    return annotation, False
 
 
 def _limits(metadata: list[Any]) -> dict[str, Any]:
@@ -103,7 +94,7 @@ def editor_columns(session: Session, spec: TableSpec, lang: str) -> list[ColumnS
     columns = [ColumnSpec("id", column_label(spec, "id", lang), "id", disabled=True)]
     for name in editable_fields(model):
         info = model.model_fields[name]
-        base, optional = _base_type(info.annotation)
+        base, optional = base_type(info.annotation)
         required = info.is_required() and not optional
         common: dict[str, Any] = dict(name=name, label=column_label(spec, name, lang))
         common |= dict(required=required, **_limits(info.metadata))
