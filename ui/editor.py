@@ -89,6 +89,9 @@ def table_view(
     `filters` ({column: allowed values}) narrows the rows as the page's own filter widgets say.
     """
     filters = {k: list(v) for k, v in (filters or {}).items() if v}
+    flash = st.session_state.pop(f"{table}.editor.flash", None)
+    if flash:  # from the save or import that triggered this run
+        st.toast(flash, icon=":material/check_circle:")
     lg = lang()
     spec = tables.SPECS[table]
     actor = auth.actor()
@@ -224,7 +227,7 @@ def _save(table: str, state: Any, *, note: str = "") -> None:
     if result.ok:
         _renew(table)
         changed = len(state.edited_rows) + len(state.added_rows) + len(state.deleted_rows)
-        st.toast(t("editor.saved", lg, n=changed) + note, icon=":material/check_circle:")
+        _flash(table, t("editor.saved", lg, n=changed) + note)
         st.rerun()
     st.session_state[result_key] = {"result": result, "state": state}
 
@@ -319,10 +322,15 @@ def _import_panel(table: str) -> None:
             if result.ok:
                 st.session_state[f"{key}.round"] = _import_round(key) + 1  # clear the upload
                 _renew(table)
-                st.toast(t("editor.import_done", lg, summary=result.summary(lg)), icon="✅")
+                _flash(table, t("editor.import_done", lg, summary=result.summary(lg)))
                 st.rerun()
             st.error(t("editor.import_refused", lg, n=len(result.issues)))
             st.markdown("\n".join(f"- {m}" for m in result.messages()[:200]))
+
+
+def _flash(table: str, message: str) -> None:
+    """A success message for the next run (a toast drawn right before st.rerun() is lost)."""
+    st.session_state[f"{table}.editor.flash"] = message
 
 
 def _import_round(key: str) -> int:

@@ -108,6 +108,7 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
     assert "尚有 1 列未儲存的變更" in page.locator("[data-testid='stMain']").inner_text()
     shot(page, "lead_edit_before_save")
     _save(page)
+    page.wait_for_selector("[data-testid='stToast']:has-text('已儲存 1 列變更')", timeout=5_000)
 
     page.reload()
     settle(page, 1200)
