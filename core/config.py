@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     workspace_cookie_key: str = ""
     # How long a sign-in lasts before the password is asked again.
     session_hours: float = 10.0
+    # 公務員廉政倫理規範 (localities differ, so these are settings; NT$ and calendar days):
+    # a gift from a party with interests above this value, not 公務禮儀, must be reported;
+    gift_interest_limit: int = 500
+    # any gift above the 正常社交禮俗標準 (per occasion) must be reported;
+    gift_social_limit: int = 3000
+    # within this many calendar days after the day it was received (the day itself not counted).
+    gift_report_days: int = 3
 
     @property
     def sqlite_path(self) -> Path:

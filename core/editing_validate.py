@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -209,6 +210,7 @@ def validate_changes(
     updates: dict[int, dict[str, Any]] = {}
     inserts: list[dict[str, Any]] = []
     checked: list[tuple[int | str, dict[str, Any]]] = []
+    edited_pos = set(state.edited_rows)
     for pos, edits in state.edited_rows.items():
         for name in set(edits) - set(fields) - BOOKKEEPING:
             errors.append(
@@ -229,7 +231,35 @@ def validate_changes(
             inserts.append(row)
             checked.append((f"new #{k}", row))
     errors += foreign_key_errors(session, model, checked)
+    rule = RULES.get(model.__tablename__)
+    if rule is not None and not errors:
+        batch = Batch(
+            edited={pos: (state.rows[pos]["id"], row) for pos, row in checked if pos in edited_pos},
+            added=[(pos, row) for pos, row in checked if pos not in edited_pos],
+            deleted=[(int(pos), state.rows[int(pos)]["id"]) for pos in state.deleted_rows],
+            current=current,
+        )
+        errors += rule(session, batch)
     return updates, inserts, errors
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One save's validated changes, for business rules that look at the whole batch.
+
+    edited: position -> (row id, the row's values after the edit); added: (position "new #k",
+    values); deleted: (position, row id); current: the stored rows being edited or deleted.
+    """
+
+    edited: dict[int, tuple[int, dict[str, Any]]]
+    added: list[tuple[str, dict[str, Any]]]
+    deleted: list[tuple[int, int]]
+    current: dict[int, Any]
+
+
+# Business rules per table, run after the field checks found nothing wrong: each gets the
+# session and the whole batch and returns zh-TW errors (registered by core modules, see the end).
+RULES: dict[str, Callable[[Session, Batch], list[RowError]]] = {}
 
 
 @dataclass(frozen=True)
@@ -292,3 +322,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+# Registers its rule in RULES; imported last because it imports from this module.
+import core.gift_rules  # noqa: E402, F401, I001

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from core.periods import Period
-from db.models import GiftItem, GiftMovement, GiftReceived, MovementDirection
+from db.models import GiftItem, GiftMovement, GiftReceived, MovementDirection, PartnerCity
 
 
 def _signed_quantity():
@@ -48,3 +48,44 @@ def gift_figures(session: Session, period: Period) -> dict[str, int]:
         )
     ).scalar_one()
     return {"gifts.received": int(received), "gifts.given_out": int(given)}
+
+
+def stock_history(session: Session) -> pd.DataFrame:
+    """Running balance of every active item after each day it moved: item, moved_on, on_hand."""
+    stmt = (
+        select(GiftItem.name, GiftMovement.moved_on, func.sum(_signed_quantity()))
+        .join(GiftMovement, GiftMovement.item_id == GiftItem.id)
+        .where(GiftItem.active.is_(True))
+        .group_by(GiftItem.name, GiftMovement.moved_on)
+        .order_by(GiftItem.name, GiftMovement.moved_on)
+    )
+    df = pd.DataFrame(session.execute(stmt).all(), columns=["item", "moved_on", "change"])
+    df["change"] = df["change"].astype(int)
+    df["on_hand"] = df.groupby("item")["change"].cumsum()
+    return df[["item", "moved_on", "on_hand"]]
+
+
+def gift_flows(session: Session, period: Period) -> pd.DataFrame:
+    """Gifts received (count) and given (items out) in the period: flow, month, country, count.
+
+    The country of a gift given is its partner city's, when the movement names one; "" otherwise.
+    """
+    received = session.execute(
+        select(GiftReceived.received_on, GiftReceived.donor_country).where(
+            GiftReceived.received_on >= period.start, GiftReceived.received_on <= period.end
+        )
+    ).all()
+    given = session.execute(
+        select(GiftMovement.moved_on, PartnerCity.country, GiftMovement.quantity)
+        .outerjoin(PartnerCity, PartnerCity.id == GiftMovement.city_id)
+        .where(
+            GiftMovement.direction == MovementDirection.OUT,
+            GiftMovement.moved_on >= period.start,
+            GiftMovement.moved_on <= period.end,
+        )
+    ).all()
+    rows = [("received", day, country or "", 1) for day, country in received]
+    rows += [("given", day, country or "", int(qty)) for day, country, qty in given]
+    df = pd.DataFrame(rows, columns=["flow", "day", "country", "count"])
+    df["month"] = df["day"].map(lambda d: d.replace(day=1))
+    return df.groupby(["flow", "month", "country"], as_index=False)["count"].sum()

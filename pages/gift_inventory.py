@@ -2,10 +2,21 @@
 
 import streamlit as st
 
-from core.gifts import gift_figures, stock_levels
-from core.labels import t
+from core.gift_charts import (
+    flows_by_country_chart,
+    flows_by_month_chart,
+    stock_chart,
+    value_band_chart,
+    value_band_counts,
+)
+from core.gift_ethics import gift_register, needs_action
+from core.gift_register import register_workbook
+from core.gifts import gift_figures, gift_flows, stock_history, stock_levels
+from core.labels import enum_options, t
+from db.models import MovementDirection
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
+from ui.gifts_view import needs_action_list, register_table
 from ui.widgets import figure_tiles, period_caption
 
 lg = lang()
@@ -15,7 +26,14 @@ period_caption(period)
 with db_session() as session:
     figures = gift_figures(session, period)
     stock = stock_levels(session)
+    history = stock_history(session)
+    register = gift_register(session)
+    flows = gift_flows(session, period)
 figure_tiles(figures, ["gifts.received", "gifts.given_out"])
+if not flows.empty:
+    left, right = st.columns(2)
+    left.altair_chart(flows_by_month_chart(flows, lg), use_container_width=True)
+    right.altair_chart(flows_by_country_chart(flows, lg), use_container_width=True)
 
 stock_tab, moves_tab, received_tab = st.tabs(
     [t("ui.gift_stock", lg), t("ui.gift_movements", lg), t("ui.gift_register", lg)]
@@ -32,7 +50,46 @@ with stock_tab:
         ),
         hide_index=True,
     )  # fmt: skip
+    if not history.empty:
+        st.altair_chart(stock_chart(history, lg), use_container_width=True)
 with moves_tab:
-    table_view("gift_movement", period)
+    names = dict(zip(stock["id"], stock["name"], strict=True))
+    left, right = st.columns(2)
+    items = left.multiselect(
+        t("gift.filter.item", lg),
+        list(names),
+        format_func=names.get,
+        key="gift.filter.item",
+        placeholder=t("gift.filter.all", lg),
+    )
+    directions = enum_options(MovementDirection, lg)
+    chosen = right.multiselect(
+        t("gift.filter.direction", lg),
+        list(directions),
+        format_func=directions.get,
+        placeholder=t("gift.filter.all", lg),
+        key="gift.filter.direction",
+    )
+    table_view("gift_movement", period, filters={"item_id": items, "direction": chosen})
+
+
+def _register_xlsx() -> bytes:
+    with db_session() as session:
+        return register_workbook(session, period)
+
+
 with received_tab:
+    needs_action_list(needs_action(register), lg)
+    st.download_button(
+        t("gift.download", lg),
+        data=_register_xlsx,
+        file_name=f"gift_register_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="gift.download",
+    )
+    register_table(register, lg)
+    st.altair_chart(
+        value_band_chart(value_band_counts(register["estimated_value"]), lg),
+        use_container_width=True,
+    )
     table_view("gift_received", period)

@@ -1,0 +1,100 @@
+"""Altair charts of the gift page: stock over time and value bands of gifts received."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.charts import PALETTE
+from core.gift_ethics import VALUE_BANDS, value_band
+from core.labels import t
+from core.roc_dates import format_roc
+
+
+def stock_chart(history: pd.DataFrame, lang: str) -> alt.Chart:
+    """A step line per item of its quantity on hand, dates in the 民國 calendar in the tooltip."""
+    data = history.assign(
+        day=pd.to_datetime(history["moved_on"]), roc=history["moved_on"].map(format_roc)
+    )
+    return (
+        alt.Chart(data, title=t("gift.chart.stock", lang))
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X(
+                "day:T",
+                title=None,
+                axis=alt.Axis(tickCount="year", labelExpr="(year(datum.value) - 1911) + '年'"),
+            ),
+            y=alt.Y("on_hand:Q", title=t("gift.on_hand", lang)),
+            color=alt.Color("item:N", title=None, scale=alt.Scale(range=PALETTE)),
+            tooltip=[
+                alt.Tooltip("item:N", title=t("gift.item", lang)),
+                alt.Tooltip("roc:N", title=t("gift.date", lang)),
+                alt.Tooltip("on_hand:Q", title=t("gift.on_hand", lang), format=","),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def value_band_counts(values: pd.Series) -> pd.DataFrame:
+    """How many gifts fall in each value band (all bands, in order, zero included)."""
+    bands = values.map(value_band).value_counts()
+    return pd.DataFrame({"band": VALUE_BANDS, "count": [int(bands.get(b, 0)) for b in VALUE_BANDS]})
+
+
+def value_band_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:
+    data = counts.assign(label=counts["band"].map(lambda b: t(f"gift.band.{b}", lang)))
+    return (
+        alt.Chart(data, title=t("gift.chart.bands", lang))
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title=t("gift.count", lang)),
+            tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("count:Q", title=None)],
+        )
+        .properties(height=260)
+    )
+
+
+def _flow_labels(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return flows.assign(
+        flow_label=flows["flow"].map(lambda f: t(f"gift.flow.{f}", lang)),
+        roc_month=flows["month"].map(lambda m: f"{m.year - 1911}/{m.month:02d}"),
+        country_label=flows["country"].map(lambda c: c or t("gift.country.unknown", lang)),
+    )
+
+
+def flows_by_month_chart(flows: pd.DataFrame, lang: str) -> alt.Chart:
+    """Gifts received (count) and given (items), side by side per 民國 month."""
+    data = _flow_labels(flows, lang).groupby(["flow_label", "roc_month"], as_index=False)["count"]
+    return (
+        alt.Chart(data.sum(), title=t("gift.chart.by_month", lang))
+        .mark_bar()
+        .encode(
+            x=alt.X("roc_month:O", title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset="flow_label:N",
+            y=alt.Y("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
+            color=alt.Color("flow_label:N", title=None, scale=alt.Scale(range=PALETTE)),
+            tooltip=["roc_month:O", "flow_label:N", alt.Tooltip("count:Q", format=",")],
+        )
+        .properties(height=280)
+    )
+
+
+def flows_by_country_chart(flows: pd.DataFrame, lang: str) -> alt.Chart:
+    """Gifts received and given per counterpart country, largest first."""
+    data = _flow_labels(flows, lang)
+    data = data.groupby(["flow_label", "country_label"], as_index=False)["count"].sum()
+    return (
+        alt.Chart(data, title=t("gift.chart.by_country", lang))
+        .mark_bar()
+        .encode(
+            y=alt.Y("country_label:N", title=None, sort="-x"),
+            x=alt.X("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
+            yOffset="flow_label:N",
+            color=alt.Color("flow_label:N", title=None, scale=alt.Scale(range=PALETTE)),
+            tooltip=["country_label:N", "flow_label:N", alt.Tooltip("count:Q", format=",")],
+        )
+        .properties(height=280)
+    )

@@ -1,0 +1,89 @@
+"""The XLSX register of gifts received: title, columns, 民國 dates, groups, no formulas."""
+
+from datetime import date
+from io import BytesIO
+
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from core.gift_register import COLUMNS, register_workbook
+from core.labels import t
+from core.periods import Period
+from db.models import GiftReceived
+
+PERIOD = Period(date(2026, 1, 1), date(2026, 12, 31))
+
+
+def _gift(session: Session, day: date, donor: str, description: str, value: int, **kw) -> None:
+    session.add(
+        GiftReceived(
+            received_on=day,
+            donor=donor,
+            recipient_official="陳其邁",
+            recipient_title="市長",
+            description=description,
+            estimated_value=value,
+            occasion=kw.pop("occasion", "締盟紀念"),
+            **kw,
+        )
+    )
+    session.commit()
+
+
+def _sheet(session: Session):
+    wb = load_workbook(BytesIO(register_workbook(session, PERIOD)))
+    return wb.active
+
+
+def test_title_headers_dates_and_groups(session):
+    _gift(session, date(2026, 3, 5), "韓國大田廣域市", "河回面具", 1500)
+    _gift(session, date(2026, 3, 5), "韓國大田廣域市", "紀念盤", 2000)
+    _gift(session, date(2026, 3, 5), "韓國大田廣域市", "書籍", 300, occasion="市政交流")
+    _gift(
+        session, date(2026, 11, 18), "熊本縣議會", "工藝紀念品禮盒", 6800, ethics_notified_on=None
+    )
+    _gift(session, date(2025, 12, 31), "不在期間內", "舊禮品", 100)
+    ws = _sheet(session)
+    assert ws["A1"].value == "高雄市政府行政暨國際處受贈財物登錄簿（115年1月1日至115年12月31日）"
+    assert "A1:R1" in {str(r) for r in ws.merged_cells.ranges}
+    assert [c.value for c in ws[2]] == [t(key) for key, _ in COLUMNS]
+    body = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    assert len(body) == 4
+    assert [r[0] for r in body] == [1, 2, 3, 4]
+    assert [r[1] for r in body] == [1, 1, 2, 3]  # same donor + date + occasion -> one group
+    assert [r[2] for r in body] == ["115/03/05", "115/03/05", "115/03/05", "115/11/18"]
+    assert [r[9] for r in body] == [1500, 2000, 300, 6800]
+    assert [r[10] for r in body] == [3500, 3500, 300, 6800]  # items given together: one value
+    assert body[3][3:6] == ["陳其邁", "市長", "熊本縣議會"]
+    assert body[3][12:14] == ["是", "否"]
+    assert body[3][14] == "待處理"
+    assert body[3][15] is None  # not notified: empty cell
+    assert body[0][17] == "免簽報"
+
+
+def test_notified_date_is_roc_and_status_says_late(session):
+    _gift(
+        session,
+        date(2026, 6, 1),
+        "美國聖安東尼市政府",
+        "掛畫",
+        4000,
+        ethics_notified_on=date(2026, 6, 5),
+    )
+    row = [c.value for c in next(_sheet(session).iter_rows(min_row=3))]
+    assert row[15] == "115/06/05"
+    assert row[17] == "逾期知會政風（期限 115/06/04）"
+
+
+def test_text_cannot_run_as_a_formula(session):
+    _gift(session, date(2026, 6, 1), '=HYPERLINK("http://x")', "+SUM(A1)", 100, location="@x")
+    row = [c.value for c in next(_sheet(session).iter_rows(min_row=3))]
+    assert row[5] == '\'=HYPERLINK("http://x")'
+    assert row[8] == "'+SUM(A1)"
+    assert row[16] == "'@x"
+    assert all(not (isinstance(v, str) and v.startswith(("=", "+", "-", "@"))) for v in row)
+
+
+def test_empty_period_gives_title_and_headers_only(session):
+    ws = _sheet(session)
+    assert ws.max_row == 2
