@@ -1,9 +1,10 @@
-"""姊妹市行事曆 — partner cities and the period's exchange events."""
+"""姊妹市行事曆 — calendar of exchanges and tie anniversaries, partner cities, charts."""
 
 import streamlit as st
 
 from core.figures import exchange_figures
 from core.labels import t
+from ui import calendar_view
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -16,8 +17,20 @@ with db_session() as session:
     figures = exchange_figures(session, period)
 figure_tiles(figures, ["exchange.events"])
 
-events_tab, cities_tab = st.tabs([t("ui.records", lg), t("ui.cities", lg)])
+cal_tab, coming_tab, cities_tab, charts_tab, events_tab = st.tabs([
+    t("cal.tab.calendar", lg), t("cal.tab.coming", lg), t("cal.tab.directory", lg),
+    t("cal.tab.charts", lg), t("ui.records", lg),
+])  # fmt: skip
+with db_session() as session:
+    with cal_tab:
+        calendar_view.calendar_panel(session, period, lg)
+    with coming_tab:
+        calendar_view.coming_up_panel(session, lg)
+    with cities_tab:
+        filters = calendar_view.directory_panel(session, lg)
+        st.subheader(t("ui.cities", lg))
+        table_view("partner_city", None, filters=filters)
+    with charts_tab:
+        calendar_view.charts_panel(session, period, lg)
 with events_tab:
     table_view("exchange_event", period)
-with cities_tab:
-    table_view("partner_city", None)

@@ -1,0 +1,227 @@
+"""Sister-city calendar: anniversaries, a FullCalendar feed, coming-up list, directory, timeline.
+
+Anniversary rules:
+- Milestone years are MILESTONE_YEARS (5, 10, … 50, then 60); other years get no entry.
+- A tie signed on 29 February has its anniversary on 28 February in non-leap years.
+- A tie whose signing date is known only to the month (or year) gets no day-exact anniversary:
+  it is shown on the 1st of that month (1 January for year-only ties) with `exact=False`
+  and the precision ("month" / "year"), and its title says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+from sqlmodel import Session
+
+from core.monthly import _frame, month_key
+from core.periods import Period
+from db.models import (
+    DatePrecision,
+    ExchangeEvent,
+    ExchangeEventCity,
+    GiftItem,
+    GiftMovement,
+    GiftReceived,
+    PartnerCity,
+    Reception,
+)
+
+MILESTONE_YEARS: tuple[int, ...] = (5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60)
+
+COLOURS: dict[str, str] = {"event": "#0b5394", "anniversary": "#cc4125", "inexact": "#e69138"}
+
+
+@dataclass(frozen=True)
+class Anniversary:
+    city_id: int
+    city_name: str
+    years: int
+    day: date
+    precision: str  # DatePrecision value
+    exact: bool
+
+
+def anniversary_day(signed_on: date, precision: str, year: int) -> date:
+    """The day a tie's anniversary is shown in `year` (see the module rules)."""
+    if precision != DatePrecision.DAY:
+        month = signed_on.month if precision == DatePrecision.MONTH else 1
+        return date(year, month, 1)
+    if signed_on.month == 2 and signed_on.day == 29:
+        try:
+            return date(year, 2, 29)
+        except ValueError:
+            return date(year, 2, 28)
+    return signed_on.replace(year=year)
+
+
+def anniversaries(session: Session, start: date, end: date) -> list[Anniversary]:
+    """Milestone anniversaries falling in [start, end] (inclusive), by day then city."""
+    found: list[Anniversary] = []
+    for city in _cities(session):
+        for year in range(start.year, end.year + 1):
+            years = year - city.signed_on.year
+            if years not in MILESTONE_YEARS:
+                continue
+            precision = DatePrecision(city.signed_precision).value
+            day = anniversary_day(city.signed_on, precision, year)
+            if start <= day <= end:
+                found.append(
+                    Anniversary(city.id, city.name_zh, years, day, precision, precision == "day")
+                )
+    return sorted(found, key=lambda a: (a.day, a.city_name))
+
+
+def _cities(session: Session) -> list[PartnerCity]:
+    return list(session.scalars(select(PartnerCity).order_by(PartnerCity.signed_on)))
+
+
+def _events(session: Session, start: date, end: date) -> list[ExchangeEvent]:
+    stmt = (
+        select(ExchangeEvent)
+        .where(ExchangeEvent.start_date <= end, ExchangeEvent.end_date >= start)
+        .order_by(ExchangeEvent.start_date, ExchangeEvent.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def anniversary_title(a: Anniversary, lang_titles: dict[str, str] | None = None) -> str:
+    """'布里斯本市 締盟25週年' (+ '（僅知月份）'/'（僅知年份）' when not day-exact)."""
+    titles = lang_titles or {
+        "anniv": "締盟{n}週年",
+        "month": "（僅知月份）",
+        "year": "（僅知年份）",
+    }
+    text = f"{a.city_name} {titles['anniv'].format(n=a.years)}"
+    return text if a.exact else text + titles[a.precision]
+
+
+def calendar_feed(
+    session: Session, start: date, end: date, titles: dict[str, str] | None = None
+) -> list[dict]:
+    """FullCalendar events in [start, end]: exchange events (all-day, end exclusive) and
+    anniversaries."""
+    feed: list[dict] = []
+    for ev in _events(session, start, end):
+        feed.append({
+            "id": f"event-{ev.id}",
+            "title": ev.title,
+            "start": ev.start_date.isoformat(),
+            "end": (ev.end_date + timedelta(days=1)).isoformat(),
+            "allDay": True,
+            "color": COLOURS["event"],
+            "extendedProps": {"kind": "event", "event_kind": getattr(ev.kind, "value", ev.kind)},
+        })  # fmt: skip
+    for a in anniversaries(session, start, end):
+        feed.append({
+            "id": f"anniv-{a.city_id}-{a.day.year}",
+            "title": anniversary_title(a, titles),
+            "start": a.day.isoformat(),
+            "end": (a.day + timedelta(days=1)).isoformat(),
+            "allDay": True,
+            "color": COLOURS["anniversary" if a.exact else "inexact"],
+            "extendedProps": {"kind": "anniversary", "years": a.years, "exact": a.exact},
+        })  # fmt: skip
+    return feed
+
+
+def coming_up(session: Session, today: date) -> pd.DataFrame:
+    """Anniversaries and exchange events from today up to (not incl.) the same day next year."""
+    last = anniversary_day(today, "day", today.year + 1) - timedelta(days=1)
+    rows = [
+        {"date": a.day, "kind": "anniversary", "title": anniversary_title(a), "ref": a.city_id}
+        for a in anniversaries(session, today, last)
+    ]
+    rows += [
+        {"date": max(ev.start_date, today), "kind": "event", "title": ev.title, "ref": ev.id}
+        for ev in _events(session, today, last)
+    ]
+    df = pd.DataFrame(rows, columns=["date", "kind", "title", "ref"])
+    return df.sort_values(["date", "kind", "title"], ignore_index=True)
+
+
+def directory(
+    session: Session,
+    countries: list[str] | None = None,
+    regions: list[str] | None = None,
+    tie_types: list[str] | None = None,
+) -> pd.DataFrame:
+    """Partner cities filtered by country, region and tie type (empty/None = all)."""
+    stmt = select(PartnerCity).order_by(PartnerCity.signed_on, PartnerCity.id)
+    if countries:
+        stmt = stmt.where(PartnerCity.country.in_(countries))
+    if regions:
+        stmt = stmt.where(PartnerCity.region.in_(regions))
+    if tie_types:
+        stmt = stmt.where(PartnerCity.tie_type.in_(tie_types))
+    cols = ["id", "name_zh", "name_en", "country", "region", "tie_type", "signed_on",
+            "signed_precision", "latitude", "longitude"]  # fmt: skip
+    rows = [{c: getattr(city, c) for c in cols} for city in session.scalars(stmt)]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("tie_type", "signed_precision"):
+        df[c] = df[c].map(lambda v: getattr(v, "value", v))
+    return df
+
+
+def city_timeline(session: Session, city_id: int) -> pd.DataFrame:
+    """Everything linked to a city, by date: exchange events, receptions, gift movements, gifts."""
+    rows: list[dict] = []
+    ev_stmt = (
+        select(ExchangeEvent)
+        .join(ExchangeEventCity, ExchangeEventCity.event_id == ExchangeEvent.id)
+        .where(ExchangeEventCity.city_id == city_id)
+    )
+    for ev in session.scalars(ev_stmt):
+        rows.append({"date": ev.start_date, "kind": "event", "title": ev.title, "ref": ev.id})
+    for r in session.scalars(select(Reception).where(Reception.city_id == city_id)):
+        title = f"{r.visitor_name_zh} {r.title}".strip()
+        rows.append({"date": r.visit_date, "kind": "reception", "title": title, "ref": r.id})
+    mv_stmt = (
+        select(GiftMovement, GiftItem.name)
+        .join(GiftItem, GiftItem.id == GiftMovement.item_id)
+        .where(GiftMovement.city_id == city_id)
+    )
+    for mv, name in session.execute(mv_stmt):
+        title = f"{name} ×{mv.quantity}"
+        rows.append({"date": mv.moved_on, "kind": "gift_movement", "title": title, "ref": mv.id})
+    for g in session.scalars(select(GiftReceived).where(GiftReceived.city_id == city_id)):
+        rows.append({"date": g.received_on, "kind": "gift_received", "title": g.description,
+                     "ref": g.id})  # fmt: skip
+    df = pd.DataFrame(rows, columns=["date", "kind", "title", "ref"])
+    return df.sort_values(["date", "kind", "ref"], ignore_index=True)
+
+
+def exchanges_by_month(session: Session, period: Period) -> pd.DataFrame:
+    """Exchange events per start month and kind (GROUP BY in SQL)."""
+    month = month_key(session, ExchangeEvent.start_date).label("month")
+    stmt = (
+        select(month, ExchangeEvent.kind, func.count())
+        .where(
+            and_(ExchangeEvent.start_date >= period.start, ExchangeEvent.start_date <= period.end)
+        )
+        .group_by(month, ExchangeEvent.kind)
+        .order_by(month)
+    )
+    df = _frame(session.execute(stmt).all(), ["month", "kind", "count"])
+    df["kind"] = df["kind"].map(lambda k: getattr(k, "value", k))
+    return df
+
+
+def ties_by_country(session: Session) -> pd.DataFrame:
+    stmt = (
+        select(PartnerCity.country, func.count())
+        .group_by(PartnerCity.country)
+        .order_by(func.count().desc(), PartnerCity.country)
+    )
+    return pd.DataFrame(session.execute(stmt).all(), columns=["country", "count"])
+
+
+def ties_by_decade(session: Session) -> pd.DataFrame:
+    counts: dict[int, int] = {}
+    for signed in session.scalars(select(PartnerCity.signed_on)):
+        decade = signed.year // 10 * 10
+        counts[decade] = counts.get(decade, 0) + 1
+    return pd.DataFrame(sorted(counts.items()), columns=["decade", "count"])

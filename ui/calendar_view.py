@@ -1,0 +1,165 @@
+"""Streamlit pieces of the sister-city calendar page (logic lives in core.calendar)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from core import calendar as cal
+from core import calendar_charts
+from core.gift_ethics import today_taipei
+from core.labels import enum_label, t
+from core.periods import Period
+from core.roc_dates import format_roc
+from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
+
+
+def _titles(lg: str) -> dict[str, str]:
+    return {"anniv": t("cal.anniv", lg), "month": t("cal.anniv.month", lg),
+            "year": t("cal.anniv.year", lg)}  # fmt: skip
+
+
+def _listing(df: pd.DataFrame, lg: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("cal.col.date", lg): df["date"].map(format_roc),
+        t("cal.col.kind", lg): df["kind"].map(lambda k: t(f"cal.kind.{k}", lg)),
+        t("cal.col.title", lg): df["title"],
+    })  # fmt: skip
+
+
+def calendar_panel(session: Session, period: Period, lg: str) -> None:
+    """The period's events and anniversaries in FullCalendar; a click shows the details."""
+    feed = cal.calendar_feed(session, period.start, period.end, _titles(lg))
+    st.caption(t("cal.legend", lg))
+    try:
+        from streamlit_calendar import calendar
+    except ImportError:
+        st.warning(t("cal.fallback", lg))
+        rows = [{"date": date.fromisoformat(e["start"]), "kind": e["extendedProps"]["kind"],
+                 "title": e["title"]} for e in feed]  # fmt: skip
+        frame = pd.DataFrame(rows, columns=["date", "kind", "title"])
+        st.dataframe(_listing(frame, lg), hide_index=True, width="stretch")
+        return
+    options = {
+        "initialDate": period.start.isoformat(),
+        "initialView": "dayGridMonth",
+        "headerToolbar": {
+            "left": "prev,next today",
+            "center": "title",
+            "right": "dayGridMonth,timeGridWeek,listMonth",
+        },  # fmt: skip
+        "locale": "zh-tw" if lg == "zh-TW" else "en",
+        "height": 650,
+    }
+    # Known limitation (streamlit-calendar 1.4.0 on Streamlit 1.67): after a click the rerun
+    # leaves the component's iframe at height 0; the details panel below still shows the entry.
+    state = calendar(events=feed, options=options, callbacks=["eventClick"], key="cal.calendar")
+    st.caption(t("cal.click_hint", lg))
+    clicked = (state or {}).get("eventClick", {}).get("event", {}).get("id")
+    if clicked:
+        st.session_state["cal.picked"] = clicked
+    picked = st.session_state.get("cal.picked")
+    if picked:
+        _details(session, picked, lg)
+
+
+def _details(session: Session, picked: str, lg: str) -> None:
+    kind, _, rest = picked.partition("-")
+    with st.container(border=True):
+        st.subheader(t("cal.details", lg))
+        if kind == "event" and rest.isdigit():
+            ev = session.get(ExchangeEvent, int(rest))
+            if ev is None:
+                return
+            st.markdown(f"**{ev.title}**")
+            st.write(f"{enum_label(ev.kind, lg)}｜{format_roc(ev.start_date)} – "
+                     f"{format_roc(ev.end_date)}｜{ev.location}")  # fmt: skip
+            if ev.participants:
+                st.write(ev.participants)
+            if ev.summary:
+                st.write(ev.summary)
+        elif kind == "anniv":
+            city_id, _, year = rest.partition("-")
+            city = session.get(PartnerCity, int(city_id)) if city_id.isdigit() else None
+            if city is None or not year.isdigit():
+                return
+            a = cal.anniversaries(session, date(int(year), 1, 1), date(int(year), 12, 31))
+            match = [x for x in a if x.city_id == city.id]
+            if match:
+                st.markdown(f"**{cal.anniversary_title(match[0], _titles(lg))}**")
+            st.write(f"{city.name_en}（{city.country}）｜{enum_label(city.tie_type, lg)}｜"
+                     f"{t('cal.col.signed', lg)} {format_roc(city.signed_on)}"
+                     f"（{enum_label(city.signed_precision, lg)}）")  # fmt: skip
+
+
+def coming_up_panel(session: Session, lg: str) -> None:
+    today = today_taipei()  # Asia/Taipei, not the server's zone
+    st.caption(t("cal.coming.caption", lg, today=format_roc(today)))
+    df = cal.coming_up(session, today)
+    if df.empty:
+        st.info(t("cal.coming.none", lg))
+        return
+    st.dataframe(_listing(df, lg), hide_index=True, width="stretch")
+
+
+def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
+    """Filters, the directory table, the map and a city's timeline; returns the filters."""
+    everything = cal.directory(session)
+    c1, c2, c3 = st.columns(3)
+    countries = c1.multiselect(t("cal.filter.country", lg), sorted(everything["country"].unique()),
+                               key="cal.filter.country")  # fmt: skip
+    regions = c2.multiselect(t("cal.filter.region", lg), sorted(everything["region"].unique()),
+                             key="cal.filter.region")  # fmt: skip
+    ties = c3.multiselect(
+        t("cal.filter.tie", lg),
+        [m.value for m in TieType],
+        format_func=lambda v: enum_label(v, lg, TieType),
+        key="cal.filter.tie",
+    )
+    df = cal.directory(session, countries, regions, ties)
+    if df.empty:
+        st.info(t("cal.directory.none", lg))
+        return {"country": countries, "region": regions, "tie_type": ties}
+    shown = pd.DataFrame({
+        t("cal.col.city", lg): df["name_zh"],
+        t("cal.col.name_en", lg): df["name_en"],
+        t("cal.col.country", lg): df["country"],
+        t("cal.col.region", lg): df["region"],
+        t("cal.col.tie", lg): df["tie_type"].map(lambda v: enum_label(v, lg, TieType)),
+        t("cal.col.signed", lg): df["signed_on"].map(format_roc),
+        t("cal.col.precision", lg): df["signed_precision"].map(
+            lambda v: enum_label(v, lg, DatePrecision)
+        ),
+    })  # fmt: skip
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(t("cal.map_note", lg))
+    st.map(df[["latitude", "longitude"]], size=60000)
+    ids = dict(zip(df["name_zh"], df["id"], strict=True))
+    picked = st.selectbox(t("cal.timeline.pick", lg), list(ids), key="cal.timeline.pick")
+    if picked is not None:
+        timeline = cal.city_timeline(session, int(ids[picked]))
+        if timeline.empty:
+            st.info(t("cal.timeline.none", lg))
+        else:
+            st.dataframe(_listing(timeline, lg), hide_index=True, width="stretch")
+    return {"country": countries, "region": regions, "tie_type": ties}
+
+
+def charts_panel(session: Session, period: Period, lg: str) -> None:
+    monthly = cal.exchanges_by_month(session, period)
+    if monthly.empty:
+        st.info(t("cal.chart.none", lg))
+    else:
+        st.altair_chart(calendar_charts.exchanges_chart(monthly, lg), width="stretch")
+    left, right = st.columns(2)
+    left.altair_chart(
+        calendar_charts.ties_by_country_chart(cal.ties_by_country(session), lg),
+        width="stretch",
+    )
+    right.altair_chart(
+        calendar_charts.ties_by_decade_chart(cal.ties_by_decade(session), lg),
+        width="stretch",
+    )
