@@ -29,6 +29,7 @@ TABLE_SECTIONS: dict[str, str] = {
     "exchange_event": "calendar",
     "exchange_event_city": "calendar",
     "reception": "visitors",
+    "reception_follow_up": "visitors",
     "gift_item": "gifts",
     "gift_movement": "gifts",
     "gift_received": "gifts",

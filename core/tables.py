@@ -62,6 +62,13 @@ SPECS: dict[str, TableSpec] = {
             ),
             {"city_id": (m.PartnerCity, "name_zh")},
         ),
+        TableSpec(
+            m.ReceptionFollowUp,
+            None,
+            ("done", "due_date"),
+            ("action_item", "owner", "note"),
+            {"reception_id": (m.Reception, "visitor_name_zh")},
+        ),
         TableSpec(m.GiftItem, None, ("name",), ("name", "description")),
         TableSpec(
             m.GiftMovement,

@@ -1,12 +1,14 @@
-"""外賓接待紀錄 — the period's receptions of foreign visitors."""
+"""外賓接待紀錄 — receptions of the period, charts, overdue follow-ups, one reception in detail."""
 
 import streamlit as st
 
-from core import monthly
+from core import monthly, visitors
 from core.charts import monthly_bars
 from core.figures import visitor_figures
 from core.labels import t
+from core.visitor_charts import host_share_chart, top_countries_chart
 from db.models import VisitorCategory
+from ui import visitors_view
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -18,9 +20,25 @@ period_caption(period)
 with db_session() as session:
     figures = visitor_figures(session, period)
     by_month = monthly.receptions_by_month(session, period)
+    countries = visitors.top_countries(session, period)
+    hosts = visitors.host_shares(session, period)
 figure_tiles(figures, ["visitors.receptions", "visitors.video", "visitors.allies"])
 if not by_month.empty:
     chart = monthly_bars(by_month, VisitorCategory, title_key="chart.receptions_by_month", lang=lg)
     st.altair_chart(chart)
+    left, right = st.columns([3, 2])
+    left.altair_chart(top_countries_chart(countries, lg))
+    right.altair_chart(host_share_chart(hosts, lg))
+
+with st.expander(t("vis.overdue", lg), icon=":material/alarm:", expanded=True):
+    visitors_view.overdue_list()
+
 st.subheader(t("ui.records", lg))
-table_view("reception", period)
+st.caption(t("vis.filter.hint", lg))
+filters = visitors_view.filters()
+table_view("reception", period, filters=filters)
+
+st.subheader(t("vis.detail", lg))
+chosen = visitors_view.pick_reception(period, filters)
+if chosen is not None:
+    visitors_view.detail(chosen)

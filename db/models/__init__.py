@@ -34,6 +34,7 @@ from db.models.venues import (
     VenueBooking,
     VenueKind,
 )
+from db.models.visitors import ReceptionFollowUp, ReceptionPhoto
 
 __all__ = [
     "TEMP_CATEGORIES",
@@ -59,6 +60,8 @@ __all__ = [
     "MovementDirection",
     "PartnerCity",
     "Reception",
+    "ReceptionFollowUp",
+    "ReceptionPhoto",
     "StaffCategory",
     "StaffingCount",
     "StaffingSnapshot",

@@ -6,7 +6,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 import db.models as m
-from db.seed import cities, exchange, fleet, gifts, gifts_received, receptions, staffing, venues
+from db.seed import (
+    cities,
+    exchange,
+    fleet,
+    follow_ups,
+    gifts,
+    gifts_received,
+    receptions,
+    staffing,
+    venues,
+)
 from db.seed.common import SeedContext
 
 TABLES: tuple[type[SQLModel], ...] = (
@@ -14,6 +24,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     m.ExchangeEvent,
     m.ExchangeEventCity,
     m.Reception,
+    m.ReceptionFollowUp,
     m.GiftItem,
     m.GiftMovement,
     m.GiftReceived,
@@ -52,6 +63,7 @@ def load_demo_data(session: Session) -> dict[str, int]:
     cities.load(session, ctx)
     exchange.load(session, ctx)
     receptions.load(session, ctx)
+    follow_ups.load(session, ctx)
     gifts.load(session, ctx)
     gifts_received.load(session, ctx)
     venues.load(session)

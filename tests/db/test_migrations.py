@@ -28,3 +28,22 @@ def test_upgrade_twice_is_a_no_op(engine):
 
 def test_migrated_database_is_at_head(engine):
     assert current_revision(engine) == head_revision()
+
+
+def test_newest_revision_downgrades_and_upgrades_again(engine):
+    from alembic import command
+
+    from db.migrate import alembic_config, migration_transaction
+
+    def run(step, target: str) -> None:
+        with migration_transaction(engine) as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            step(config, target)
+
+    run(command.downgrade, "-1")
+    assert current_revision(engine) != head_revision()
+    run(command.upgrade, "head")
+    assert current_revision(engine) == head_revision()
+    test_migrated_tables_are_the_model_tables(engine)
+    test_migrated_database_has_no_pending_autogenerate_diff(engine)

@@ -1,0 +1,68 @@
+"""The visitor log renders for a viewer and an administrator, with filters and details (AppTest)."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_pages import _signed_in, accounts, anonymous, app, clean_caches  # noqa: F401
+
+PAGE = "pages/visitor_log.py"
+
+
+def _editors(at: AppTest) -> list:
+    return [f for f in at.dataframe if f.proto.editing_mode != 0]
+
+
+def _open(at: AppTest) -> AppTest:
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("username", ["t.viewer", "t.admin"])
+def test_page_shows_the_report_periods_receptions(anonymous, accounts, username):  # noqa: F811
+    at = _open(_signed_in(anonymous, accounts, username))
+    assert [m.value for m in at.metric] == ["34", "3", "10"]
+    assert at.multiselect(key="vis.filter.category")
+    picker = at.selectbox(key="vis.detail.pick")
+    assert len(picker.options) == 34
+
+
+def test_viewer_reads_details_without_editors_or_uploads(anonymous, accounts):  # noqa: F811
+    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+    assert not _editors(at)
+    assert not at.get("file_uploader")
+    assert not [b for b in at.button if b.key and b.key.startswith("vis.photo.delete")]
+
+
+def test_admin_gets_the_follow_up_editor_and_the_upload(app):  # noqa: F811
+    at = _open(app)
+    assert len(_editors(at)) == 2  # receptions and the chosen reception's follow-ups
+    assert at.get("file_uploader")
+
+
+def test_filters_narrow_the_detail_picker(app):  # noqa: F811
+    at = _open(app)
+    at.multiselect(key="vis.filter.mode").select("video").run()
+    assert not at.exception
+    assert len(at.selectbox(key="vis.detail.pick").options) == 3
+    at.multiselect(key="vis.filter.mode").unselect("video").run()
+    at.multiselect(key="vis.filter.category").select("head_of_government").run()
+    assert len(at.selectbox(key="vis.detail.pick").options) == 2
+    assert [m.value for m in at.metric] == ["34", "3", "10"]  # figures stay the period's
+
+
+def test_detail_shows_city_gifts_and_follow_ups_of_the_kumamoto_visit(app):  # noqa: F811
+    at = _open(app)
+    picker = at.selectbox(key="vis.detail.pick")
+    picker.select_index(next(i for i, o in enumerate(picker.options) if "蒲島郁夫" in o)).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "熊本縣" in text and "熊本熊紀念禮盒" in text
+
+
+def test_english_page(app):  # noqa: F811
+    app.session_state["lang"] = "en"
+    at = _open(app)
+    assert at.title[0].value == "Visitor log"
+    assert at.selectbox(key="vis.detail.pick").label == "Choose a reception"

@@ -1,0 +1,220 @@
+"""Streamlit pieces of the visitor log: filters, the overdue list, one reception's details."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core import photos, visitors
+from core.editing import PermissionDenied
+from core.labels import enum_label, enum_options, t
+from core.periods import Period
+from core.roc_dates import format_roc, format_roc_datetime
+from db.models import MeetingMode, ReceptionPhoto, VisitorCategory
+from ui import auth
+from ui.context import db_session, lang
+from ui.editor import table_view
+
+FLASH = "vis.flash"
+
+
+def filters() -> dict[str, list[Any]]:
+    """Category, ally and meeting-mode widgets → {column: values} for the reception table."""
+    lg = lang()
+    categories, modes = enum_options(VisitorCategory, lg), enum_options(MeetingMode, lg)
+    left, middle, right = st.columns([3, 2, 2])
+    chosen_categories = left.multiselect(
+        t("vis.filter.category", lg), list(categories), format_func=categories.get,
+        key="vis.filter.category", placeholder=t("vis.ally.all", lg),
+    )  # fmt: skip
+    ally = middle.segmented_control(
+        t("vis.filter.ally", lg), list(visitors.AllyChoice), key="vis.filter.ally",
+        format_func=lambda c: t(f"vis.ally.{c.value}", lg), default=visitors.AllyChoice.ALL,
+    )  # fmt: skip
+    chosen_modes = right.multiselect(
+        t("vis.filter.mode", lg), list(modes), format_func=modes.get, key="vis.filter.mode",
+        placeholder=t("vis.ally.all", lg),
+    )  # fmt: skip
+    return visitors.reception_filters(
+        [VisitorCategory(c) for c in chosen_categories],
+        visitors.AllyChoice(ally or visitors.AllyChoice.ALL),
+        [MeetingMode(m) for m in chosen_modes],
+    )
+
+
+def overdue_list() -> None:
+    lg = lang()
+    today = visitors.taipei_today()
+    with db_session() as session:
+        rows = visitors.overdue_follow_ups(session, today)
+    st.caption(t("vis.overdue.today", lg, date=format_roc(today)))
+    if not rows:
+        st.success(t("vis.overdue.none", lg))
+        return
+    frame = pd.DataFrame(
+        {
+            t("col.due_date", lg): [format_roc(r["due_date"]) for r in rows],
+            t("vis.overdue.days", lg): [r["days_overdue"] for r in rows],
+            t("vis.overdue.visitor", lg): [
+                f"{format_roc(r['visit_date'])} {r['visitor_name_zh']}" for r in rows
+            ],
+            t("col.action_item", lg): [r["action_item"] for r in rows],
+            t("col.owner", lg): [r["owner"] for r in rows],
+        }
+    )
+    st.warning(t("vis.overdue", lg) + f"：{len(rows)}")
+    st.dataframe(frame, hide_index=True)
+
+
+def pick_reception(period: Period, page_filters: dict[str, list[Any]]) -> int | None:
+    """A select box of the receptions the table shows (same period, search and filters)."""
+    lg = lang()
+    search = st.session_state.get("reception.search", "")
+    with db_session() as session:
+        found = visitors.list_receptions(session, period, search=search, filters=page_filters)
+        options = {r.id: visitors.reception_label(r) for r in found}
+    if not options:
+        st.info(t("vis.detail.none", lg))
+        return None
+    return st.selectbox(
+        t("vis.detail.pick", lg), list(options), key="vis.detail.pick",
+        format_func=lambda i: options.get(i, str(i)),
+    )  # fmt: skip
+
+
+def detail(reception_id: int) -> None:
+    lg = lang()
+    with db_session() as session:
+        found = visitors.get_reception_detail(session, reception_id)
+        if found is None:
+            st.info(t("vis.detail.none", lg))
+            return
+        session.expunge_all()
+    r = found.reception
+    with st.container(border=True):
+        estimate = f" {t('vis.detail.estimate', lg)}" if r.date_is_estimate else ""
+        st.markdown(
+            f"**{format_roc(r.visit_date, 'long')}**{estimate}　{enum_label(r.mode, lg)}　"
+            f"{enum_label(r.category, lg)}"
+        )
+        shown_original = r.visitor_name_original not in ("", r.visitor_name_zh)
+        original = f"（{r.visitor_name_original}）" if shown_original else ""
+        name = r.visitor_name_zh + original
+        st.markdown(f"### {name}")
+        st.markdown(f"{r.organisation} {r.title}　·　{r.country}")
+        city = found.city
+        city_text = f"{city.name_zh}（{city.name_en}）" if city else t("vis.detail.no_city", lg)
+        facts = [
+            f"{t('vis.detail.host', lg)}：{r.host_official or '—'}",
+            t("vis.detail.size", lg, n=r.delegation_size),
+            f"{t('vis.detail.city', lg)}：{city_text}",
+        ]
+        st.caption("　|　".join(facts))
+        if r.topics:
+            st.markdown(f"{t('vis.detail.topics', lg)}：{r.topics}")
+        if r.summary:
+            st.markdown(r.summary)
+    _gifts(found)
+    st.markdown(f"#### {t('vis.detail.follow_ups', lg)}")
+    table_view("reception_follow_up", None, filters={"reception_id": [reception_id]})
+    _photos(reception_id, found.photos)
+
+
+def _gifts(found: visitors.ReceptionDetail) -> None:
+    lg = lang()
+    st.markdown(f"#### {t('vis.detail.gifts', lg)}")
+    if not (found.gifts_given or found.gifts_received):
+        st.caption(t("vis.detail.no_gifts", lg))
+        return
+    given, received = st.columns(2)
+    with given:
+        st.markdown(f"**{t('vis.detail.gifts_given', lg)}**")
+        for g in found.gifts_given:
+            line = t(
+                "vis.detail.gift_line", lg, date=format_roc(g["moved_on"]), name=g["name"],
+                quantity=g["quantity"], unit=g["unit"],
+            )  # fmt: skip
+            st.markdown(f"- {line}")
+    with received:
+        st.markdown(f"**{t('vis.detail.gifts_received', lg)}**")
+        for g in found.gifts_received:
+            line = t(
+                "vis.detail.received_line", lg, date=format_roc(g.received_on),
+                description=g.description, donor=g.donor, value=f"{g.estimated_value:,}",
+                recipient=g.recipient_official,
+            )  # fmt: skip
+            st.markdown(f"- {line}")
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def _thumbnail(stored_name: str, directory: str) -> bytes | None:
+    # Files are named by their content hash, so a name always means the same picture.
+    return photos.thumbnail(stored_name, directory=Path(directory))
+
+
+def _photos(reception_id: int, shown: list[ReceptionPhoto]) -> None:
+    lg = lang()
+    st.markdown(f"#### {t('vis.detail.photos', lg)}")
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.success(flash)
+    manage = photos.can_manage_photos(auth.actor())
+    if not shown:
+        st.caption(t("vis.detail.no_photos", lg))
+    directory = str(photos.photo_dir())
+    columns = st.columns(3) if shown else []
+    for i, photo in enumerate(shown):
+        column = columns[i % 3]
+        with column:
+            image = _thumbnail(photo.stored_name, directory)
+            caption = t(
+                "vis.photo.caption", lg, name=photo.original_filename, by=photo.uploaded_by,
+                at=format_roc_datetime(photos.uploaded_at_local(photo)),
+            )  # fmt: skip
+            if image is None:
+                st.warning(t("vis.photo.missing", lg, name=photo.original_filename))
+            else:
+                st.image(image, caption=caption)
+            key = f"vis.photo.delete.{photo.id}"
+            if manage and st.button(t("vis.photo.delete", lg), key=key, icon=":material/delete:"):
+                _delete(photo)
+    if manage:
+        _upload(reception_id)
+
+
+def _upload(reception_id: int) -> None:
+    lg = lang()
+    round_key = f"vis.photo.round.{reception_id}"
+    megabytes = photos.MAX_BYTES // (1024 * 1024)
+    upload = st.file_uploader(
+        t("vis.photo.upload", lg, mb=megabytes), type=["jpg", "jpeg", "png"],
+        key=f"vis.photo.file.{reception_id}.{st.session_state.get(round_key, 0)}",
+        max_upload_size=megabytes,
+    )  # fmt: skip
+    if upload is None:
+        return
+    try:
+        with db_session() as session:
+            data = upload.getvalue()
+            photos.add_photo(session, reception_id, upload.name, data, actor=auth.actor())
+    except (photos.PhotoRefused, PermissionDenied) as exc:
+        st.error(str(exc))
+        return
+    st.session_state[round_key] = st.session_state.get(round_key, 0) + 1  # clear the uploader
+    st.session_state[FLASH] = t("vis.photo.uploaded", lg, name=upload.name)
+    st.rerun()
+
+
+def _delete(photo: ReceptionPhoto) -> None:
+    lg = lang()
+    try:
+        with db_session() as session:
+            photos.delete_photo(session, photo.id, actor=auth.actor())
+    except (photos.PhotoRefused, PermissionDenied) as exc:
+        st.error(str(exc))
+        return
+    st.session_state[FLASH] = t("vis.photo.deleted", lg, name=photo.original_filename)
+    st.rerun()
