@@ -3,20 +3,21 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import _signed_in, accounts, anonymous, app, clean_caches  # noqa: F401
+from tests.test_pages import (  # noqa: F401
+    _editors,
+    _signed_in,
+    accounts,
+    anonymous,
+    app,
+    clean_caches,
+    open_page,
+)
 
 PAGE = "pages/visitor_log.py"
 
 
-def _editors(at: AppTest) -> list:
-    return [f for f in at.dataframe if f.proto.editing_mode != 0]
-
-
 def _open(at: AppTest) -> AppTest:
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(at, PAGE)
 
 
 @pytest.mark.parametrize("username", ["t.viewer", "t.admin"])

@@ -143,6 +143,14 @@ def test_gift_page_warns_of_low_stock(app):
     assert any("庫存不足" in w.value and "橋見2023" in w.value for w in app.warning)
 
 
+def open_page(at: AppTest, page: str) -> AppTest:
+    """Run the frame, then switch to page; no exception allowed."""
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _editors(at: AppTest) -> list:
     """The st.data_editor elements on the page (AppTest has no accessor for them)."""
     return [f for f in at.dataframe if f.proto.editing_mode != 0]
