@@ -136,6 +136,11 @@ def test_sign_out_revokes_a_copied_cookie(demo_server, browser):
     context = browser.new_context(viewport=VIEW)
     page = context.new_page()
     sign_in(page, demo_server, "demo.viewer", ROLES["demo.viewer"][0])
+    # The browser stores the cookie a moment after sign-in (a component sets it): wait for it.
+    for _ in range(40):
+        if any(c["name"] == "bureau_workspace_signin" for c in context.cookies()):
+            break
+        page.wait_for_timeout(250)
     page.reload()  # signed in again from the cookie alone
     settle(page)
     assert page.get_by_role("button", name="登出").count() == 1
