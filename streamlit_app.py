@@ -81,11 +81,12 @@ if actor is None:
     # Anonymous: the sign-in form is the only page there is, under every page's address, so a
     # bookmarked page asks for sign-in and then opens (no "page not found").
     paths = [path for items in SECTIONS.values() for path, _, _ in items]
-    gate = [
-        st.Page(
-            auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem, default=i == 0
-        )
-        for i, p in enumerate(paths)
+    # The default page answers at the root only, so the root gets its own entry and every
+    # page's address (the first one's too) stays a plain, non-default page.
+    root = st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path="sign_in", default=True)
+    gate = [root] + [
+        st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem)
+        for p in paths
     ]
     st.navigation(gate, position="hidden").run()
     st.stop()

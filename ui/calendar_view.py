@@ -17,6 +17,18 @@ from core.roc_dates import format_roc
 from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
 
 
+CALENDAR_HEIGHT = 650  # px, FullCalendar's own height option (toolbar included)
+_FRAME_CSS = f"""<style>
+div[data-testid="stElementContainer"]:has(> div > iframe[title="streamlit_calendar.calendar"]),
+div[data-testid="stElementContainer"]:has(> iframe[title="streamlit_calendar.calendar"]) {{
+  display: block !important;
+}}
+iframe[title="streamlit_calendar.calendar"] {{
+  min-height: {CALENDAR_HEIGHT + 10}px; width: 100%;
+}}
+</style>"""
+
+
 def _titles(lg: str) -> dict[str, str]:
     return {"anniv": t("cal.anniv", lg), "month": t("cal.anniv.month", lg),
             "year": t("cal.anniv.year", lg)}  # fmt: skip
@@ -52,10 +64,13 @@ def calendar_panel(session: Session, period: Period, lg: str) -> None:
             "right": "dayGridMonth,timeGridWeek,listMonth",
         },  # fmt: skip
         "locale": "zh-tw" if lg == "zh-TW" else "en",
-        "height": 650,
+        "height": CALENDAR_HEIGHT,
     }
-    # Known limitation (streamlit-calendar 1.4.0 on Streamlit 1.67): after a click the rerun
-    # leaves the component's iframe at height 0; the details panel below still shows the entry.
+    # streamlit-calendar 1.4.0 measures its height once, when it mounts. Streamlit 1.67 hides a
+    # component frame whose height is 0, and a frame that mounts where another component's
+    # (the sign-in cookie's) was, or that remounts after a click, starts hidden, measures 0 and
+    # stays hidden. The frame's size is fixed here instead; FullCalendar follows the resize.
+    st.html(_FRAME_CSS)
     state = calendar(events=feed, options=options, callbacks=["eventClick"], key="cal.calendar")
     st.caption(t("cal.click_hint", lg))
     clicked = (state or {}).get("eventClick", {}).get("event", {}).get("id")

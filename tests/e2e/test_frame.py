@@ -30,3 +30,20 @@ def test_first_request_to_a_page_url_is_framed(demo_server, browser):
     # The frame's grouped navigation, not Streamlit's list of files in pages/.
     assert "行政管理" in sidebar and "姊妹市行事曆" in sidebar
     assert "streamlit app" not in sidebar and "fleet stats" not in sidebar
+
+
+def test_first_page_address_asks_for_sign_in_then_opens_it(demo_server, browser):
+    # The first page is the navigation's default; its own address must still be a page.
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{demo_server}/sister_cities")
+    settle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    page.get_by_label("帳號").fill("demo.viewer")
+    page.get_by_label("密碼").fill("demo-viewer-2023")
+    page.get_by_role("button", name="登入").click()
+    page.wait_for_selector("text=交流活動", timeout=60_000)
+    settle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    # Signed in, the first page is the navigation's default and answers at the root.
+    assert page.locator("h1", has_text="姊妹市行事曆").count() == 1
+    page.close()
