@@ -85,8 +85,7 @@ if actor is None:
     # page's address (the first one's too) stays a plain, non-default page.
     root = st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path="sign_in", default=True)
     gate = [root] + [
-        st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem)
-        for p in paths
+        st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem) for p in paths
     ]
     st.navigation(gate, position="hidden").run()
     st.stop()

@@ -43,6 +43,7 @@ class Anniversary:
     day: date
     precision: str  # DatePrecision value
     exact: bool
+    city_name_en: str = ""
 
 
 def anniversary_day(signed_on: date, precision: str, year: int) -> date:
@@ -70,7 +71,15 @@ def anniversaries(session: Session, start: date, end: date) -> list[Anniversary]
             day = anniversary_day(city.signed_on, precision, year)
             if start <= day <= end:
                 found.append(
-                    Anniversary(city.id, city.name_zh, years, day, precision, precision == "day")
+                    Anniversary(
+                        city.id,
+                        city.name_zh,
+                        years,
+                        day,
+                        precision,
+                        precision == "day",
+                        city.name_en,
+                    )  # fmt: skip
                 )
     return sorted(found, key=lambda a: (a.day, a.city_name))
 
@@ -88,19 +97,27 @@ def _events(session: Session, start: date, end: date) -> list[ExchangeEvent]:
     return list(session.scalars(stmt))
 
 
-def anniversary_title(a: Anniversary, lang_titles: dict[str, str] | None = None) -> str:
-    """'布里斯本市 締盟25週年' (+ '（僅知月份）'/'（僅知年份）' when not day-exact)."""
+def anniversary_title(
+    a: Anniversary, lang_titles: dict[str, str] | None = None, english: bool = False
+) -> str:
+    """'布里斯本市 締盟25週年' (+ '（僅知月份）'/'（僅知年份）' when not day-exact); in English
+    the city's English name with the English words from `lang_titles`."""
     titles = lang_titles or {
         "anniv": "締盟{n}週年",
         "month": "（僅知月份）",
         "year": "（僅知年份）",
     }
-    text = f"{a.city_name} {titles['anniv'].format(n=a.years)}"
+    name = a.city_name_en if english and a.city_name_en else a.city_name
+    text = f"{name} {titles['anniv'].format(n=a.years)}"
     return text if a.exact else text + titles[a.precision]
 
 
 def calendar_feed(
-    session: Session, start: date, end: date, titles: dict[str, str] | None = None
+    session: Session,
+    start: date,
+    end: date,
+    titles: dict[str, str] | None = None,
+    english: bool = False,
 ) -> list[dict]:
     """FullCalendar events in [start, end]: exchange events (all-day, end exclusive) and
     anniversaries."""
@@ -118,7 +135,7 @@ def calendar_feed(
     for a in anniversaries(session, start, end):
         feed.append({
             "id": f"anniv-{a.city_id}-{a.day.year}",
-            "title": anniversary_title(a, titles),
+            "title": anniversary_title(a, titles, english),
             "start": a.day.isoformat(),
             "end": (a.day + timedelta(days=1)).isoformat(),
             "allDay": True,
@@ -128,11 +145,18 @@ def calendar_feed(
     return feed
 
 
-def coming_up(session: Session, today: date) -> pd.DataFrame:
+def coming_up(
+    session: Session, today: date, titles: dict[str, str] | None = None, english: bool = False
+) -> pd.DataFrame:
     """Anniversaries and exchange events from today up to (not incl.) the same day next year."""
     last = anniversary_day(today, "day", today.year + 1) - timedelta(days=1)
     rows = [
-        {"date": a.day, "kind": "anniversary", "title": anniversary_title(a), "ref": a.city_id}
+        {
+            "date": a.day,
+            "kind": "anniversary",
+            "title": anniversary_title(a, titles, english),
+            "ref": a.city_id,
+        }  # fmt: skip
         for a in anniversaries(session, today, last)
     ]
     rows += [
@@ -166,8 +190,9 @@ def directory(
     return df
 
 
-def city_timeline(session: Session, city_id: int) -> pd.DataFrame:
-    """Everything linked to a city, by date: exchange events, receptions, gift movements, gifts."""
+def city_timeline(session: Session, city_id: int, english: bool = False) -> pd.DataFrame:
+    """Everything linked to a city, by date: exchange events, receptions, gift movements, gifts.
+    In English a reception is titled with the visitor's name in the original script."""
     rows: list[dict] = []
     ev_stmt = (
         select(ExchangeEvent)
@@ -177,7 +202,8 @@ def city_timeline(session: Session, city_id: int) -> pd.DataFrame:
     for ev in session.scalars(ev_stmt):
         rows.append({"date": ev.start_date, "kind": "event", "title": ev.title, "ref": ev.id})
     for r in session.scalars(select(Reception).where(Reception.city_id == city_id)):
-        title = f"{r.visitor_name_zh} {r.title}".strip()
+        name = r.visitor_name_original if english and r.visitor_name_original else None
+        title = f"{name or r.visitor_name_zh} {r.title}".strip()
         rows.append({"date": r.visit_date, "kind": "reception", "title": title, "ref": r.id})
     mv_stmt = (
         select(GiftMovement, GiftItem.name)

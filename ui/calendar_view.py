@@ -16,7 +16,6 @@ from core.periods import Period
 from core.roc_dates import format_roc
 from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
 
-
 CALENDAR_HEIGHT = 650  # px, FullCalendar's own height option (toolbar included)
 _FRAME_CSS = f"""<style>
 div[data-testid="stElementContainer"]:has(> div > iframe[title="streamlit_calendar.calendar"]),
@@ -44,7 +43,7 @@ def _listing(df: pd.DataFrame, lg: str) -> pd.DataFrame:
 
 def calendar_panel(session: Session, period: Period, lg: str) -> None:
     """The period's events and anniversaries in FullCalendar; a click shows the details."""
-    feed = cal.calendar_feed(session, period.start, period.end, _titles(lg))
+    feed = cal.calendar_feed(session, period.start, period.end, _titles(lg), lg == "en")
     st.caption(t("cal.legend", lg))
     try:
         from streamlit_calendar import calendar
@@ -64,6 +63,8 @@ def calendar_panel(session: Session, period: Period, lg: str) -> None:
             "right": "dayGridMonth,timeGridWeek,listMonth",
         },  # fmt: skip
         "locale": "zh-tw" if lg == "zh-TW" else "en",
+        "buttonText": {k: t(f"cal.btn.{k}", lg) for k in ("today", "month", "week", "list")},
+        "allDayText": t("cal.all_day", lg),
         "height": CALENDAR_HEIGHT,
     }
     # streamlit-calendar 1.4.0 measures its height once, when it mounts. Streamlit 1.67 hides a
@@ -104,7 +105,7 @@ def _details(session: Session, picked: str, lg: str) -> None:
             a = cal.anniversaries(session, date(int(year), 1, 1), date(int(year), 12, 31))
             match = [x for x in a if x.city_id == city.id]
             if match:
-                st.markdown(f"**{cal.anniversary_title(match[0], _titles(lg))}**")
+                st.markdown(f"**{cal.anniversary_title(match[0], _titles(lg), lg == 'en')}**")
             st.write(f"{city.name_en}（{city.country}）｜{enum_label(city.tie_type, lg)}｜"
                      f"{t('cal.col.signed', lg)} {format_roc(city.signed_on)}"
                      f"（{enum_label(city.signed_precision, lg)}）")  # fmt: skip
@@ -113,7 +114,7 @@ def _details(session: Session, picked: str, lg: str) -> None:
 def coming_up_panel(session: Session, lg: str) -> None:
     today = today_taipei()  # Asia/Taipei, not the server's zone
     st.caption(t("cal.coming.caption", lg, today=format_roc(today)))
-    df = cal.coming_up(session, today)
+    df = cal.coming_up(session, today, _titles(lg), lg == "en")
     if df.empty:
         st.info(t("cal.coming.none", lg))
         return
@@ -124,15 +125,17 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
     """Filters, the directory table, the map and a city's timeline; returns the filters."""
     everything = cal.directory(session)
     c1, c2, c3 = st.columns(3)
+    every = t("ui.filter.all", lg)
     countries = c1.multiselect(t("cal.filter.country", lg), sorted(everything["country"].unique()),
-                               key="cal.filter.country")  # fmt: skip
+                               key="cal.filter.country", placeholder=every)  # fmt: skip
     regions = c2.multiselect(t("cal.filter.region", lg), sorted(everything["region"].unique()),
-                             key="cal.filter.region")  # fmt: skip
+                             key="cal.filter.region", placeholder=every)  # fmt: skip
     ties = c3.multiselect(
         t("cal.filter.tie", lg),
         [m.value for m in TieType],
         format_func=lambda v: enum_label(v, lg, TieType),
         key="cal.filter.tie",
+        placeholder=every,
     )
     df = cal.directory(session, countries, regions, ties)
     if df.empty:
@@ -152,10 +155,11 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
     st.dataframe(shown, hide_index=True, width="stretch")
     st.caption(t("cal.map_note", lg))
     st.map(df[["latitude", "longitude"]], size=60000)
-    ids = dict(zip(df["name_zh"], df["id"], strict=True))
-    picked = st.selectbox(t("cal.timeline.pick", lg), list(ids), key="cal.timeline.pick")
+    names = dict(zip(df["id"].astype(int), df["name_en" if lg == "en" else "name_zh"], strict=True))
+    picked = st.selectbox(t("cal.timeline.pick", lg), list(names), format_func=names.get,
+                          key="cal.timeline.pick")  # fmt: skip
     if picked is not None:
-        timeline = cal.city_timeline(session, int(ids[picked]))
+        timeline = cal.city_timeline(session, int(picked), lg == "en")
         if timeline.empty:
             st.info(t("cal.timeline.none", lg))
         else:
