@@ -248,7 +248,12 @@ def display_frame(
                 value = names[c].get(value, value)
             shown[column_label(spec, c, lang)] = _display(value, lang)
         out.append(shown)
-    return pd.DataFrame(out, columns=[column_label(spec, c, lang) for c in columns])
+    frame = pd.DataFrame(out, columns=[column_label(spec, c, lang) for c in columns])
+    # An empty date or text reads as a blank cell, not as "None"; numbers keep their nulls.
+    for name in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[name]) and frame[name].dtype != bool:
+            frame[name] = frame[name].where(frame[name].notna(), "")
+    return frame
 
 
 def column_label(spec: TableSpec, column: str, lang: str) -> str:

@@ -150,6 +150,8 @@ class CellReader:
         share (two receptions of one delegation) still means the row it already points at.
         """
         kind, nullable = base_type(self.spec.model.model_fields[name].annotation)
+        if isinstance(value, str) and not value.strip() and kind is not str:
+            value = None  # a cell holding only spaces (or "") is blank, not a bad date or number
         if value is None:
             return "" if kind is str and not nullable else None
         if self._is_foreign_key(name):

@@ -71,3 +71,15 @@ def test_filters_narrow_by_column_values(demo_engine):
         assert tables.count_rows(session, spec, REPORT_PERIOD, filters={"trip_type": []}) == 821
         rows = tables.fetch_page(session, spec, REPORT_PERIOD, filters={"trip_type": ["loan"]})
         assert rows and {r["trip_type"] for r in rows} == {TripType.LOAN}
+
+
+def test_empty_dates_and_texts_read_as_blank_cells(demo_engine):
+    spec = tables.SPECS["reception_follow_up"]
+    with Session(demo_engine) as session:
+        rows = tables.fetch_all(session, spec, None)
+        frame = tables.display_frame(session, spec, rows, "zh-TW")
+    open_rows = [i for i, r in enumerate(rows) if r["done_on"] is None]
+    assert open_rows  # the demo data has follow-ups not done yet
+    done_on = frame.columns[spec.columns().index("done_on")]
+    assert (frame[done_on].iloc[open_rows] == "").all()
+    assert "None" not in frame.astype(str).to_numpy().ravel().tolist()

@@ -615,3 +615,13 @@ def test_a_position_outside_the_loaded_rows_is_refused(
         f"編輯器回報的列位置「{position}」不在載入的 3 列中，本次未寫入任何資料，請重新載入後再儲存"
     )
     assert _dump(session) == before
+
+
+def test_cells_holding_only_spaces_are_blank_for_dates_and_numbers(session):
+    from core.transfer_values import CellReader
+
+    reader = CellReader(session, tables.SPECS["gift_received"])
+    assert reader.read("ethics_notified_on", "  ") is None
+    assert reader.read("ethics_notified_on", "") is None
+    assert reader.read("estimated_value", " ") is None
+    assert reader.read("description", "  ") == "  "  # text is the pipeline's to judge
