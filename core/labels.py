@@ -8,8 +8,11 @@ from core import (
     label_text,
     label_text_admin,
     label_text_calendar,
+    label_text_fleet,
     label_text_gifts,
     label_text_io,
+    label_text_staffing,
+    label_text_venues,
     label_text_visitors,
 )
 
@@ -22,6 +25,9 @@ LABEL_MODULES = (
     label_text_calendar,
     label_text_visitors,
     label_text_gifts,
+    label_text_venues,
+    label_text_fleet,
+    label_text_staffing,
 )
 ZH: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.ZH.items()}
 EN: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.EN.items()}
