@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     gift_social_limit: int = 3000
     # within this many calendar days after the day it was received (the day itself not counted).
     gift_report_days: int = 3
+    # Fleet: a trip's km must be within [0, trip_km_max]; the VIP-van loan charge is
+    # km × fuel_price ÷ the vehicle's km per litre + tolls + parking + cleaning (NT$ per litre).
+    trip_km_max: float = 800.0
+    fuel_price: float = 30.0
 
     @property
     def sqlite_path(self) -> Path:
