@@ -326,3 +326,5 @@ def jsonable(value: Any) -> Any:
 
 # Registers its rule in RULES; imported last because it imports from this module.
 import core.gift_rules  # noqa: E402, F401, I001
+import core.trip_rules  # noqa: E402, F401, I001
+import core.venue_rules  # noqa: E402, F401, I001

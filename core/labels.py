@@ -11,6 +11,7 @@ from core import (
     label_text_fleet,
     label_text_gifts,
     label_text_io,
+    label_text_rules,
     label_text_staffing,
     label_text_venues,
     label_text_visitors,
@@ -28,6 +29,7 @@ LABEL_MODULES = (
     label_text_venues,
     label_text_fleet,
     label_text_staffing,
+    label_text_rules,
 )
 ZH: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.ZH.items()}
 EN: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.EN.items()}
