@@ -157,6 +157,25 @@ class _Writer:
         self.session.commit()
 
 
+def _hold_write_lock(session: Session) -> None:
+    """On SQLite, take the database's write lock before the checks (BEGIN IMMEDIATE).
+
+    Python's sqlite3 opens a transaction only at the first write, so two app processes could
+    both check a rule (no overlap, enough stock) on the same data and both write. Holding the
+    lock from the first read makes a second save wait (busy_timeout) and then check against
+    the first one's rows. PostgreSQL has row locks and constraints for this instead.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# PostgreSQL's exclusion_violation: the no-overlap constraints on bookings and trips.
+EXCLUSION_VIOLATION = "23P01"
+
+
 def _normalised(state: EditorState) -> EditorState:
     """Integer positions (JSON gives strings); a row both edited and deleted is just deleted."""
     deleted = sorted({int(pos) for pos in state.deleted_rows})
@@ -165,6 +184,9 @@ def _normalised(state: EditorState) -> EditorState:
 
 
 def _db_error(exc: SQLAlchemyError) -> SaveResult:
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == EXCLUSION_VIOLATION:
+        # A save racing from another server got past the overlap rules; the constraint held.
+        return SaveResult(ok=False, errors=[RowError(0, None, t("rule.db_overlap"))])
     detail = str(getattr(exc, "orig", exc)).splitlines()[0]
     key = "edit.db_integrity" if isinstance(exc, IntegrityError) else "edit.db_error"
     return SaveResult(ok=False, errors=[RowError(0, None, t(key, detail=detail))])
@@ -210,6 +232,7 @@ def save_changes(
     version_of = {state.rows[pos]["id"]: state.rows[pos]["version"] for pos in positions}
     writer = _Writer(session, actor, table)
     try:
+        _hold_write_lock(session)
         # FOR UPDATE holds these rows (PostgreSQL) until commit; SQLite ignores it.
         locked = select(table).where(table.c.id.in_(list(version_of))).with_for_update()
         current = {row.id: row for row in session.execute(locked)} if version_of else {}

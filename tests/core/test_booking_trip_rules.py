@@ -218,3 +218,47 @@ def test_the_km_maximum_is_a_setting(session, fleet, monkeypatch):
     finally:
         monkeypatch.delenv("TRIP_KM_MAX")
         get_settings.cache_clear()
+
+
+def test_two_servers_saving_the_same_slot_at_once_keep_one_booking(engine, rooms, monkeypatch):
+    """Two processes' saves race: each checks the rule, then writes. The rule is slowed down
+    so both check before either writes; still only one booking of the slot is kept (SQLite:
+    the second save waits for the write lock and then sees the first; PostgreSQL: the
+    exclusion constraint refuses the second)."""
+    import threading
+    import time
+
+    from core import editing_validate
+
+    rule = editing_validate.RULES["venue_booking"]
+
+    def slow_rule(session, batch):
+        errors = rule(session, batch)
+        time.sleep(0.4)
+        return errors
+
+    monkeypatch.setitem(editing_validate.RULES, "venue_booking", slow_rule)
+    results = []
+
+    def save(title: str) -> None:
+        with Session(engine) as own:
+            row = _booking(rooms["hall"], at(5, 13), at(5, 17), title=title)
+            results.append(
+                save_changes(own, VenueBooking, EditorState([], added_rows=[row]), actor=ADMIN)
+            )
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in ("甲", "乙")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(r.ok for r in results) == [False, True]
+    refused = next(r for r in results if not r.ok)
+    assert "重疊" in " ".join(refused.messages())
+    with Session(engine) as check:
+        kept = check.scalar(
+            select(func.count())
+            .select_from(VenueBooking)
+            .where(VenueBooking.venue_id == rooms["hall"])
+        )
+    assert kept == 1
