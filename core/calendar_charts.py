@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 
 from core.charts import PALETTE, monthly_bars
-from core.labels import t
-from db.models import EventKind
+from core.labels import enum_label, t
+from db.models import EventKind, TieType
 
 
 def exchanges_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
@@ -36,3 +40,52 @@ def ties_by_country_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
 def ties_by_decade_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
     data = df.assign(decade=df["decade"].map(lambda d: f"{d}s"))
     return _bars(data, "decade", t("cal.chart.decade", lang), "cal.chart.by_decade", lang)
+
+
+# Land outlines from world-atlas 2.0.2 (Natural Earth 1:110m, ISC licence, assets/geo/): the
+# map is drawn in the browser from the app's own data, with no tile server or internet.
+LAND = Path(__file__).resolve().parent.parent / "assets" / "geo" / "land-110m.json"
+
+
+@cache
+def _land() -> dict:
+    return json.loads(LAND.read_text(encoding="utf-8"))
+
+
+def partner_map(df: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Partner cities as points on a world map, coloured by tie type, names in the tooltip."""
+    land = alt.Chart(
+        alt.Data(values=_land(), format=alt.DataFormat(type="topojson", feature="land"))
+    ).mark_geoshape(fill="#e8e6df", stroke="#b7b3a8", strokeWidth=0.5)
+    name = "name_en" if lang == "en" else "name_zh"
+    points = pd.DataFrame({
+        "name": df[name],
+        "country": df["country"],
+        "tie": df["tie_type"].map(lambda v: enum_label(v, lang, TieType)),
+        "longitude": df["longitude"],
+        "latitude": df["latitude"],
+    })  # fmt: skip
+    cities = (
+        alt.Chart(points)
+        .mark_circle(size=90, opacity=0.9, stroke="white", strokeWidth=1)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            color=alt.Color(
+                "tie:N",
+                title=t("cal.col.tie", lang),
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("cal.col.city", lang)),
+                alt.Tooltip("country:N", title=t("cal.col.country", lang)),
+                alt.Tooltip("tie:N", title=t("cal.col.tie", lang)),
+            ],
+        )
+    )
+    return (
+        alt.layer(land, cities)
+        .project(type="equalEarth", rotate=[-150, 0, 0])  # the Pacific in the middle
+        .properties(height=420, title=t("cal.map.title", lang))
+    )

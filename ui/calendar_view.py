@@ -153,8 +153,7 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
         ),
     })  # fmt: skip
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.caption(t("cal.map_note", lg))
-    st.map(df[["latitude", "longitude"]], size=60000)
+    st.altair_chart(calendar_charts.partner_map(df, lg), width="stretch")
     names = dict(zip(df["id"].astype(int), df["name_en" if lg == "en" else "name_zh"], strict=True))
     picked = st.selectbox(t("cal.timeline.pick", lg), list(names), format_func=names.get,
                           key="cal.timeline.pick")  # fmt: skip

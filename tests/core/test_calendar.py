@@ -135,3 +135,21 @@ def test_exchanges_by_month_matches_the_period_count(demo_engine):
         decades = cal.ties_by_decade(session)
     assert df["count"].sum() > 0
     assert ties["count"].sum() == decades["count"].sum()
+
+
+def test_partner_map_is_drawn_from_shipped_data_without_the_internet(demo_engine):
+    import json
+
+    from core.calendar_charts import partner_map
+
+    with Session(demo_engine) as session:
+        df = cal.directory(session)
+    spec = partner_map(df, "zh-TW").to_dict()
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "http" not in text.replace("https://vega.github.io/schema", "")  # no tiles, no CDN
+    land = spec["layer"][0]["data"]["values"]  # inline, from assets/geo
+    assert land["type"] == "Topology" and "land" in land["objects"]
+    (points,) = spec["datasets"].values()
+    assert len(points) == len(df) == 16
+    assert {p["name"] for p in points} == set(df["name_zh"])
+    assert {"longitude", "latitude", "tie", "country"} <= set(points[0])
