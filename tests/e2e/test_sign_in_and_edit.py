@@ -22,6 +22,7 @@ ROLES = {
     "demo.fleet": ("demo-fleet-2023", ["公務車統計", "異動紀錄"], ["使用者管理"]),
     "demo.intl": ("demo-intl-2023", ["外賓接待紀錄", "異動紀錄"], ["使用者管理"]),
     "demo.gifts": ("demo-gifts-2023", ["禮品管理", "異動紀錄"], ["使用者管理"]),
+    "demo.staffing": ("demo-staffing-2023", ["員額統計", "異動紀錄"], ["使用者管理"]),
     "demo.admin": ("demo-admin-2023", ["異動紀錄", "使用者管理"], []),
 }
 VIEW = {"width": 1500, "height": 1000}
