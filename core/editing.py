@@ -100,8 +100,12 @@ def _check_edit(actor: Actor, table_name: str) -> None:
 
 
 @dataclass
-class _Writer:
-    """Writes of one save: each change is audited under the save's batch id."""
+class AuditedWriter:
+    """Writes of one save: each change is audited under the save's batch id.
+
+    Public for core modules that write outside the table editor (photos, users, staffing):
+    their rows get the same audit entries, version bumps and table change stamp.
+    """
 
     session: Session
     actor: Actor
@@ -155,6 +159,10 @@ class _Writer:
             bumped = dict(stamp=stamp.stamp + 1, version=stamp.version + 1, updated_at=utcnow())
             self.session.execute(update(stamps).where(stamps.c.id == stamp.id).values(**bumped))
         self.session.commit()
+
+
+# The former private name, still imported by modules not yet switched (core.users, core.staffing).
+_Writer = AuditedWriter
 
 
 def _hold_write_lock(session: Session) -> None:
@@ -230,7 +238,7 @@ def save_changes(
     state = _normalised(state)
     positions = {*state.edited_rows, *state.deleted_rows}
     version_of = {state.rows[pos]["id"]: state.rows[pos]["version"] for pos in positions}
-    writer = _Writer(session, actor, table)
+    writer = AuditedWriter(session, actor, table)
     try:
         _hold_write_lock(session)
         # FOR UPDATE holds these rows (PostgreSQL) until commit; SQLite ignores it.
@@ -281,7 +289,7 @@ def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveRes
         )
     model = _model_for(entry.table_name)
     table: Table = model.__table__  # type: ignore[attr-defined]
-    row_id, writer = entry.row_id, _Writer(session, actor, table)
+    row_id, writer = entry.row_id, AuditedWriter(session, actor, table)
     given = {k: entry.before.get(k) for k in editable_fields(model)}
     values, errors = validate_row(model, 0, given)
     if values is None:

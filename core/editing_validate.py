@@ -328,3 +328,4 @@ def jsonable(value: Any) -> Any:
 import core.gift_rules  # noqa: E402, F401, I001
 import core.trip_rules  # noqa: E402, F401, I001
 import core.venue_rules  # noqa: E402, F401, I001
+import core.visitor_rules  # noqa: E402, F401, I001

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from core.config import get_settings
-from core.editing import Actor, PermissionDenied, _Writer, can_edit
+from core.editing import Actor, AuditedWriter, PermissionDenied, can_edit
 from core.labels import t
 from db.models import Reception, ReceptionPhoto
 
@@ -130,7 +130,7 @@ def add_photo(
         raise PhotoRefused(t("vis.photo.duplicate"))
     stored_name = f"{sha256}.{checked.extension}"
     wrote = _write_file(directory, stored_name, data)
-    writer = _Writer(session, actor, ReceptionPhoto.__table__)
+    writer = AuditedWriter(session, actor, ReceptionPhoto.__table__)
     values = dict(
         reception_id=reception_id,
         original_filename=Path(filename or "photo").name[-200:] or "photo",
@@ -163,7 +163,7 @@ def delete_photo(
     if photo is None:
         raise PhotoRefused(t("vis.photo.not_found", id=photo_id))
     sha256, stored_name, version = photo.sha256, photo.stored_name, photo.version
-    writer = _Writer(session, actor, ReceptionPhoto.__table__)
+    writer = AuditedWriter(session, actor, ReceptionPhoto.__table__)
     try:
         writer.delete(0, photo_id, version, writer.image(photo_id))
         writer.commit()

@@ -120,9 +120,10 @@ SPECS: dict[str, TableSpec] = {
 Filters = Mapping[str, Iterable[Any]]
 
 
-def _filters(
+def filter_clauses(
     spec: TableSpec, period: Period | None, search: str, filters: Filters | None = None
 ) -> list[Any]:
+    """WHERE clauses of a listing: allowed values per column, the period, the search text."""
     conditions: list[Any] = []
     model = spec.model
     for column, allowed in (filters or {}).items():
@@ -149,7 +150,7 @@ def count_rows(
     search: str = "",
     filters: Filters | None = None,
 ) -> int:
-    where = _filters(spec, period, search, filters)
+    where = filter_clauses(spec, period, search, filters)
     stmt = select(func.count()).select_from(spec.model).where(*where)
     return int(session.execute(stmt).scalar_one())
 
@@ -162,7 +163,7 @@ def _ordered_select(
         getattr(spec.model, c[1:]).desc() if c.startswith("-") else getattr(spec.model, c)
         for c in spec.order_by
     ] + [spec.model.id]
-    return select(spec.model).where(*_filters(spec, period, search, filters)).order_by(*order)
+    return select(spec.model).where(*filter_clauses(spec, period, search, filters)).order_by(*order)
 
 
 def fetch_page(

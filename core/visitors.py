@@ -15,7 +15,7 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.periods import Period
 from core.roc_dates import format_roc
-from core.tables import SPECS, Filters, _filters
+from core.tables import SPECS, Filters, filter_clauses
 from db.models import (
     GiftItem,
     GiftMovement,
@@ -84,7 +84,7 @@ def list_receptions(
     """Receptions of the period matching the page's search and filters, newest first."""
     stmt = (
         select(Reception)
-        .where(*_filters(RECEPTIONS, period, search, filters))
+        .where(*filter_clauses(RECEPTIONS, period, search, filters))
         .order_by(Reception.visit_date.desc(), Reception.id)
     )
     return list(session.execute(stmt).scalars())
@@ -100,7 +100,7 @@ def top_countries(session: Session, period: Period, limit: int = 10) -> pd.DataF
     n = func.count().label("count")
     stmt = (
         select(Reception.country, n)
-        .where(*_filters(RECEPTIONS, period, ""))
+        .where(*filter_clauses(RECEPTIONS, period, ""))
         .group_by(Reception.country)
         .order_by(n.desc(), Reception.country)
         .limit(limit)
@@ -112,7 +112,7 @@ def host_shares(session: Session, period: Period) -> pd.DataFrame:
     """Receptions per host group (mayor, deputy mayor, other) with each group's share in %."""
     stmt = (
         select(Reception.host_official, func.count())
-        .where(*_filters(RECEPTIONS, period, ""))
+        .where(*filter_clauses(RECEPTIONS, period, ""))
         .group_by(Reception.host_official)
     )
     counts = dict.fromkeys(HostGroup, 0)
