@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from core.editing_validate import (
+    RULES,
+    Batch,
     Conflict,
     RowError,
     editable_fields,
@@ -287,6 +289,11 @@ def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveRes
         return SaveResult(
             ok=False, errors=[RowError(0, None, t("edit.not_restorable", id=audit_id))]
         )
+    if entry.table_name not in TABLE_SECTIONS:
+        # Accounts, sign-ins, photos' files…: kept by their own functions, not restored here.
+        session.rollback()
+        text = t("edit.not_restorable_table", id=audit_id, table=entry.table_name)
+        return SaveResult(ok=False, errors=[RowError(0, None, text)])
     model = _model_for(entry.table_name)
     table: Table = model.__table__  # type: ignore[attr-defined]
     row_id, writer = entry.row_id, AuditedWriter(session, actor, table)
@@ -296,8 +303,26 @@ def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveRes
         session.rollback()
         return SaveResult(ok=False, errors=errors)
     try:
+        _hold_write_lock(session)
         locked = select(table).where(table.c.id == row_id).with_for_update()
         current = session.execute(locked).first()
+        if current is not None and not _same_row(current, entry.before):
+            # SQLite gave the deleted row's id to a newer row; restoring would overwrite it.
+            text = t("edit.id_reused", id=audit_id, row=row_id)
+            raise _Refused(SaveResult(ok=False, errors=[RowError(0, None, text)]))
+        # The business rules judge the restored row as they judge a save (no overlap, stock).
+        rule = RULES.get(table.name)
+        if rule is not None:
+            batch = (
+                Batch(edited={}, added=[(0, values)], deleted=[], current={})
+                if current is None
+                else Batch(
+                    edited={0: (row_id, values)}, added=[], deleted=[], current={row_id: current}
+                )  # fmt: skip
+            )
+            errors = rule(session, batch)
+            if errors:
+                raise _Refused(SaveResult(ok=False, errors=errors))
         if current is None:
             # Re-insert the deleted row under its id, with a version it never had before.
             extra = {"id": row_id, "version": _max_version(session, entry) + 1}
@@ -315,6 +340,16 @@ def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveRes
         session.rollback()
         return _db_error(exc)
     return SaveResult(ok=True, batch_id=writer.batch)
+
+
+def _same_row(current: Any, before: dict[str, Any]) -> bool:
+    """The stored row is the one the audit image shows (same creation time), not a newer row
+    that was given the same id."""
+    created = before.get("created_at")
+    if not created:
+        return True
+    stored = current.created_at
+    return stored.replace(tzinfo=None) == datetime.fromisoformat(created).replace(tzinfo=None)
 
 
 def _max_version(session: Session, entry: AuditEntry) -> int:

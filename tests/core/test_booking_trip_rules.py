@@ -262,3 +262,61 @@ def test_two_servers_saving_the_same_slot_at_once_keep_one_booking(engine, rooms
             .where(VenueBooking.venue_id == rooms["hall"])
         )
     assert kept == 1
+
+
+def test_restoring_a_deleted_booking_onto_a_taken_slot_is_refused(session, rooms):
+    from core.editing import restore_version
+
+    later = _booking(rooms["hall"], at(9, 9), at(9, 10))  # so the deleted id is not the last
+    assert _save(session, VenueBooking, EditorState([], added_rows=[later])).ok
+    rows = _rows(session, VenueBooking)
+    assert _save(session, VenueBooking, EditorState(rows, deleted_rows=[0])).ok
+    deleted = session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "delete").order_by(AuditEntry.id.desc())
+    )
+    session.rollback()
+    taken = _booking(rooms["room"], at(1, 10), at(1, 11), title="臨時會議")
+    assert _save(session, VenueBooking, EditorState([], added_rows=[taken])).ok
+    before = (_rows(session, VenueBooking), _count(session, AuditEntry))
+    result = restore_version(session, deleted.id, actor=ADMIN)
+    assert not result.ok
+    assert "臨時會議" in " ".join(result.messages())
+    assert (_rows(session, VenueBooking), _count(session, AuditEntry)) == before
+
+
+def test_accounts_are_not_restored_from_the_history(session):
+    from core import auth
+    from core.editing import AuditedWriter, restore_version
+    from db.models import User
+
+    user = auth.create_user(session, username="amy", password="a-long-password-1", role="viewer")
+    session.commit()
+    writer = AuditedWriter(session, ADMIN, User.__table__)
+    writer.audit(user.id, "update", {"username": "amy", "role": "admin"}, None)
+    session.commit()
+    entry = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+    result = restore_version(session, entry.id, actor=ADMIN)
+    assert not result.ok and "使用者管理" in " ".join(result.messages())
+    assert session.get(User, user.id).role == "viewer"
+
+
+def test_a_deleted_row_whose_id_went_to_a_newer_row_is_not_restored_over_it(session, rooms):
+    from core.editing import restore_version
+
+    rows = _rows(session, VenueBooking)
+    assert _save(session, VenueBooking, EditorState(rows, deleted_rows=[0])).ok
+    deleted = session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "delete").order_by(AuditEntry.id.desc())
+    )
+    session.rollback()
+    newer = _booking(rooms["hall"], at(6, 9), at(6, 10), title="新的預約")
+    result = _save(session, VenueBooking, EditorState([], added_rows=[newer]))
+    assert result.ok
+    before = _rows(session, VenueBooking)
+    restored = restore_version(session, deleted.id, actor=ADMIN)
+    if result.inserted_ids == [rooms["booked"]]:  # SQLite reuses the highest deleted id
+        assert not restored.ok and "另一筆新資料" in " ".join(restored.messages())
+        assert _rows(session, VenueBooking) == before
+    else:  # PostgreSQL's sequence never does: the row comes back beside the newer one
+        assert restored.ok
+        assert len(_rows(session, VenueBooking)) == 2
