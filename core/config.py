@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     gift_interest_limit: int = 500
     # any gift above the 正常社交禮俗標準 (per occasion) must be reported;
     gift_social_limit: int = 3000
+    # and so is a gift that takes the year's total from one source to one official above this;
+    gift_social_year_limit: int = 10000
     # within this many calendar days after the day it was received (the day itself not counted).
     gift_report_days: int = 3
     # Fleet: a trip's km must be within [0, trip_km_max]; the VIP-van loan charge is

@@ -2,7 +2,8 @@
 
 One row per gift under a title row naming the period; gifts given together (same donor, date
 and occasion) share a group number and the group's total value, since items presented together
-are valued together. Dates are 民國 (115/11/18); text is neutralised against formula injection.
+are valued together. The disposition is followed by the day a returned gift went back, then
+the 簽報 and 政風 dates. Dates are 民國 (115/11/18); text is neutralised against formula injection.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ COLUMNS: list[tuple[str, int]] = [
     ("gift.col.official_courtesy", 8),
     ("gift.col.donor_has_interest", 8),
     ("gift.col.disposition", 12),
+    ("gift.col.returned_on", 11),
+    ("gift.col.report_filed_on", 11),
     ("gift.col.ethics_notified_on", 12),
     ("gift.col.location", 16),
     ("gift.col.status", 16),
@@ -56,6 +59,11 @@ def group_numbers(register: pd.DataFrame) -> list[int]:
     return out
 
 
+def _roc(day: Any) -> str:
+    """A 民國 date, or "" (an empty cell) when there is none."""
+    return format_roc(day) if day is not None and pd.notna(day) else ""
+
+
 def _yes(flag: bool) -> str:
     return t("gift.yes") if flag else t("gift.no")
 
@@ -66,8 +74,7 @@ def register_rows(register: pd.DataFrame) -> list[list[Any]]:
     totals = register.groupby(groups)["estimated_value"].sum().to_dict() if groups else {}
     rows = []
     for n, (group, row) in enumerate(zip(groups, register.itertuples(), strict=True), start=1):
-        due = row.report_due if pd.notna(row.report_due) else None
-        status = t(f"gift.status.{row.ethics_status}", due=format_roc(due) if due else "")
+        status = t(f"gift.status.{row.ethics_status}", due=_roc(row.report_due))
         values = [
             n,
             group,
@@ -84,7 +91,9 @@ def register_rows(register: pd.DataFrame) -> list[list[Any]]:
             _yes(row.official_courtesy),
             _yes(row.donor_has_interest),
             enum_label(row.disposition, enum_cls=Disposition),
-            format_roc(row.ethics_notified_on) if pd.notna(row.ethics_notified_on) else "",
+            _roc(row.returned_on),
+            _roc(row.report_filed_on),
+            _roc(row.ethics_notified_on),
             row.location,
             status,
         ]

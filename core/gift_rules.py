@@ -1,16 +1,25 @@
-"""Business rule of the gift stock: no save may take more out of an item than it holds."""
+"""Business rules of the gift tables, run on every save (table editor and import alike).
+
+Stock: no save may take more out of an item than it holds. Register of gifts received: the
+退還 date only with disposition 退還, and no report, notice or return date before the gift was
+received or after today (Asia/Taipei). 退還 without a return date is allowed: the return is
+pending, and core.gift_ethics.needs_action lists it.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from core import gift_ethics
 from core.editing_validate import RULES, Batch, RowError, row_label
-from core.labels import t
-from db.models import GiftItem, GiftMovement, MovementDirection
+from core.labels import enum_label, t
+from core.roc_dates import format_roc
+from db.models import Disposition, GiftItem, GiftMovement, GiftReceived, MovementDirection
 
 
 def signed(direction: Any, quantity: int) -> int:
@@ -87,4 +96,40 @@ def movement_stock_errors(session: Session, batch: Batch) -> list[RowError]:
     return errors
 
 
+# Dates of a gift received that follow its receipt: none may precede it or lie in the future.
+FOLLOWING_DATES = ("report_filed_on", "ethics_notified_on", "returned_on")
+
+
+def received_date_errors(session: Session, batch: Batch) -> list[RowError]:
+    """Each added or edited gift whose return, report or notice date cannot be right."""
+    today = gift_ethics.today_taipei()
+    rows = [(pos, row) for pos, (_id, row) in batch.edited.items()] + list(batch.added)
+    return [error for pos, row in rows for error in _date_errors(pos, row, today)]
+
+
+def _date_errors(pos: int | str, row: dict[str, Any], today: date) -> list[RowError]:
+    errors = []
+    label = row_label(pos)
+    if row.get("returned_on") is not None and row["disposition"] != Disposition.RETURNED:
+        disposition = enum_label(Disposition(row["disposition"]))
+        text = t("gift.rule.returned_only", row=label, disposition=disposition)
+        errors.append(RowError(pos, "returned_on", text))
+    received = row["received_on"]
+    for name in FOLLOWING_DATES:
+        value = row.get(name)
+        if value is None:
+            continue
+        shown = dict(row=label, field=t(f"col.{name}"), value=format_roc(value))
+        if value < received:
+            since = dict(received_field=t("col.received_on"), received=format_roc(received))
+            text = t("gift.rule.before_received", **since, **shown)
+            errors.append(RowError(pos, name, text))
+        elif value > today:
+            errors.append(
+                RowError(pos, name, t("gift.rule.future", today=format_roc(today), **shown))
+            )
+    return errors
+
+
 RULES[GiftMovement.__tablename__] = movement_stock_errors
+RULES[GiftReceived.__tablename__] = received_date_errors

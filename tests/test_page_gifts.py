@@ -32,6 +32,28 @@ def test_page_shows_low_stock_and_the_overdue_gift(anonymous, accounts, username
     assert at.multiselect(key="gift.filter.direction")
 
 
+def test_needs_action_gives_the_reasons_and_the_return_to_record(anonymous, accounts):  # noqa: F811
+    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+    overdue = next(e.value for e in at.error if "工藝紀念品禮盒" in e.value)
+    assert overdue.endswith("市價超過 NT$3,000（正常社交禮俗標準）")
+    returns = [w.value for w in at.warning if w.value.startswith("待退還：")]
+    assert returns == [
+        "待退還：115/11/20 公務車保養維修廠商 致贈 車輛管理股股長黃柏翰「茶葉禮盒」，估值 NT$800。"
+        "來自有利害關係者、非公務禮儀且超過 NT$500；處理方式為退還，尚未登錄退還日期"
+    ]
+
+
+def test_register_shows_return_and_report_dates_and_the_year_total(anonymous, accounts):  # noqa: F811
+    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+    register = next(f.value for f in at.dataframe if "事由及提醒" in f.value.columns)
+    assert {"退還日期", "簽報日期", "知會政風日期"} <= set(register.columns)
+    returned = register[register["品名及說明"] == "中秋月餅禮盒"].iloc[0]
+    assert (returned["退還日期"], returned["簽報日期"]) == ("115/09/25", "115/09/24")
+    daejeon = register[register["品名及說明"] == "河回面具"].iloc[0]
+    assert daejeon["事由及提醒"] == "同一來源 106 年致贈同一人累計 NT$11,500，超過每年 NT$10,000"
+    assert daejeon["簽報狀態"] == "已如期知會政風"
+
+
 def test_viewer_gets_no_editor(anonymous, accounts):  # noqa: F811
     at = _open(_signed_in(anonymous, accounts, "t.viewer"))
     assert not [f for f in at.dataframe if f.proto.editing_mode != 0]

@@ -75,6 +75,9 @@ class GiftReceived(Tracked, table=True):
     official_courtesy: bool = Field(default=True)  # 公務禮儀
     donor_has_interest: bool = Field(default=False)  # 與職務有利害關係
     disposition: Disposition = Field(default=Disposition.PENDING, sa_type=enum_type(Disposition))
+    # The day it actually went back, with disposition 退還; empty while the return is pending.
+    returned_on: date | None = Field(default=None)
+    report_filed_on: date | None = Field(default=None)  # 簽報日期: written report to the superior
     ethics_notified_on: date | None = Field(default=None)
     location: str = Field(default="", max_length=120)
     # Items presented together share a group and are valued together.

@@ -1,4 +1,5 @@
-"""The register of gifts received (公務員廉政倫理規範): values around NT$500/1,000/3,000."""
+"""The register of gifts received (公務員廉政倫理規範): values around NT$500/1,000/3,000, with
+the 簽報 dates of the gifts that needed one and two gifts returned to contractors."""
 
 from __future__ import annotations
 
@@ -128,14 +129,68 @@ def _generic(ctx: SeedContext) -> list[tuple]:
     return out
 
 
+# Gifts from parties with interests (contractors of the bureau), not 公務禮儀: refused and sent
+# back, one returned the next day and one whose return is still to be recorded.
+# received, donor, recipient (name, title), description, NT$, occasion, report filed, notified,
+# returned (None: not yet)
+RETURNED: tuple[tuple, ...] = (
+    (date(2026, 9, 24), "四維行政中心清潔勞務承攬廠商", ("林志明", "行政管理科科長"),
+     "中秋月餅禮盒", 1200, "中秋節致贈", date(2026, 9, 24), date(2026, 9, 25), date(2026, 9, 25)),
+    (date(2026, 11, 20), "公務車保養維修廠商", ("黃柏翰", "車輛管理股股長"), "茶葉禮盒", 800,
+     "年終致贈", date(2026, 11, 20), date(2026, 11, 23), None),
+)  # fmt: skip
+# Reported in writing (簽報): gifts above NT$3,000 with what the same donor gave with them, and
+# San Antonio's gift of 2022-12, which took its gifts to the mayor that year above NT$10,000.
+REPORTED_GROUPS = {("SAT-2022-12", "美國聖安東尼市政府")}
+SOCIAL_LIMIT = 3000
+
+
+def _filed(on: date, days: int | None, reported: bool) -> date | None:
+    """簽報 the day after receipt (the same day when 政風 heard that day); a late notice's
+    report was late as well."""
+    if days is None or not reported:
+        return None
+    return on + timedelta(days=days if days > 3 else min(days, 1))
+
+
+def _returned() -> list[dict[str, Any]]:
+    rows = []
+    for on, donor, (name, title), desc, value, occasion, filed, notified, back in RETURNED:
+        rows.append(
+            {
+                "received_on": on,
+                "donor": donor,
+                "presenting_person": "",
+                "donor_country": "臺灣",
+                "recipient_official": name,
+                "recipient_title": title,
+                "description": desc,
+                "estimated_value": value,
+                "occasion": occasion,
+                "official_courtesy": False,
+                "donor_has_interest": True,
+                "disposition": D.RETURNED,
+                "returned_on": back,
+                "report_filed_on": filed,
+                "ethics_notified_on": notified,
+                "location": "",
+                "group_ref": "",
+                "reception_id": None,
+                "event_id": None,
+                "city_id": None,
+            }
+        )
+    return rows
+
+
 def load(session: Session, ctx: SeedContext) -> None:
     rows: list[dict[str, Any]] = []
+    register = REGISTER + tuple(_generic(ctx))
+    reported = REPORTED_GROUPS | {(g[11], g[1]) for g in register if g[6] > SOCIAL_LIMIT and g[11]}
     for on, donor, who, country, (
         name,
         title,
-    ), desc, value, occasion, disp, days, loc, group, rec, ev, city in REGISTER + tuple(
-        _generic(ctx)
-    ):
+    ), desc, value, occasion, disp, days, loc, group, rec, ev, city in register:
         rows.append(
             {
                 "received_on": on,
@@ -150,6 +205,10 @@ def load(session: Session, ctx: SeedContext) -> None:
                 "official_courtesy": True,
                 "donor_has_interest": False,
                 "disposition": disp,
+                "returned_on": None,
+                "report_filed_on": _filed(
+                    on, days, value > SOCIAL_LIMIT or (group, donor) in reported
+                ),
                 "ethics_notified_on": None if days is None else on + timedelta(days=days),
                 "location": loc,
                 "group_ref": group,
@@ -158,4 +217,4 @@ def load(session: Session, ctx: SeedContext) -> None:
                 "city_id": ctx.cities[city] if city else None,
             }
         )
-    bulk(session, GiftReceived, rows)
+    bulk(session, GiftReceived, rows + _returned())

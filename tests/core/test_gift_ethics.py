@@ -8,11 +8,14 @@ from sqlmodel import Session
 from core.config import Settings
 from core.gift_ethics import (
     EthicsStatus,
+    ReportReason,
     ethics_status,
     gift_register,
     needs_action,
     needs_report,
     report_due,
+    report_made_on,
+    report_reasons,
     value_band,
 )
 from db.models import GiftReceived
@@ -74,15 +77,17 @@ def test_value_bands(value, band):
     assert value_band(value, S) == band
 
 
-def _gift(session: Session, value: int, notified: date | None, day: int = 18) -> None:
+def _gift(session: Session, value: int, notified: date | None, day: int = 18, **kw) -> None:
     session.add(
         GiftReceived(
             received_on=date(2026, 11, day),
-            donor="某國政府",
+            # a source of its own, so that the yearly total from one source stays out of the way
+            donor=f"某國政府 {value}-{day}",
             recipient_official="陳其邁",
             description=f"紀念品 {value}",
             estimated_value=value,
             ethics_notified_on=notified,
+            **kw,
         )
     )
     session.commit()
@@ -99,6 +104,45 @@ def test_register_and_needs_action_from_the_database(session):
     assert list(action["estimated_value"]) == [6800, 4000]
 
 
+def test_a_report_date_alone_counts_and_the_earlier_date_decides():
+    def status(filed, notified):
+        return ethics_status(RECEIVED, 6800, False, True, notified, date(2026, 11, 26), S,
+                             filed_on=filed)  # fmt: skip
+
+    assert status(date(2026, 11, 20), None) is EthicsStatus.ON_TIME
+    assert status(date(2026, 11, 21), date(2026, 11, 24)) is EthicsStatus.ON_TIME
+    assert status(date(2026, 11, 24), date(2026, 11, 21)) is EthicsStatus.ON_TIME
+    assert status(date(2026, 11, 22), date(2026, 11, 25)) is EthicsStatus.LATE
+    assert status(None, None) is EthicsStatus.OVERDUE
+    assert report_made_on(date(2026, 11, 22), date(2026, 11, 20)) == date(2026, 11, 20)
+    assert report_made_on(None, None) is None
+
+
+def test_reasons_name_each_rule_that_applies():
+    assert report_reasons(3001, False, True, S) == (ReportReason.SOCIAL,)
+    assert report_reasons(501, True, False, S) == (ReportReason.INTEREST,)
+    assert report_reasons(3001, True, False, S, year_total=10_001) == (
+        ReportReason.SOCIAL, ReportReason.INTEREST, ReportReason.YEAR,
+    )  # fmt: skip
+    assert report_reasons(800, False, True, S, year_total=10_000) == ()
+
+
+def test_returns_not_recorded_need_action_after_the_reports(session):
+    _gift(session, 6800, None)  # overdue
+    _gift(session, 800, None, disposition="returned", day=10)  # return to record
+    _gift(session, 800, None, disposition="returned", returned_on=date(2026, 11, 12))
+    _gift(session, 4000, None, disposition="returned", day=24)  # pending report and return
+    _gift(session, 5000, date(2026, 11, 19), report_filed_on=date(2026, 11, 19))  # done
+    register = gift_register(session, today=date(2026, 11, 26), settings=S)
+    # oldest first: 800 (11-10), 6800, 800 returned, 5000 (all 11-18), 4000 (11-24)
+    assert list(register["return_pending"]) == [True, False, False, False, True]
+    assert list(register["returned_on"])[2] == date(2026, 11, 12)
+    action = needs_action(register)
+    assert list(action["estimated_value"]) == [6800, 4000, 800]
+    assert list(action["ethics_status"]) == ["overdue", "pending", "not_required"]
+    assert list(action["return_pending"]) == [False, True, True]
+
+
 def test_demo_gift_of_18_november_is_overdue(demo_engine):
     with Session(demo_engine) as session:
         register = gift_register(session, today=date(2026, 11, 26), settings=S)
@@ -106,6 +150,19 @@ def test_demo_gift_of_18_november_is_overdue(demo_engine):
     overdue = action[action["ethics_status"] == "overdue"]
     assert RECEIVED in set(overdue["received_on"])
     assert 6800 in set(overdue["estimated_value"])
+
+
+def test_demo_register_has_returns_report_dates_and_a_year_over_the_limit(demo_engine):
+    with Session(demo_engine) as session:
+        register = gift_register(session, today=date(2026, 11, 26), settings=S)
+    returned = register[register["disposition"] == "returned"]
+    assert returned["returned_on"].notna().any()  # one went back and its day is recorded
+    pending = register[register["return_pending"]]
+    assert list(pending["description"]) == ["茶葉禮盒"]
+    assert pending["description"].iloc[0] in set(needs_action(register)["description"])
+    reported = register[register["ethics_status"] != "not_required"]
+    assert reported["report_filed_on"].notna().sum() == len(reported) - 1  # all but the overdue
+    assert register["over_year_limit"].any()  # 韓國大田廣域市 in 2017: NT$11,500 in one day
 
 
 def test_value_band_counts_keep_every_band():

@@ -45,7 +45,7 @@ def test_title_headers_dates_and_groups(session):
     _gift(session, date(2025, 12, 31), "不在期間內", "舊禮品", 100)
     ws = _sheet(session)
     assert ws["A1"].value == "高雄市政府行政暨國際處受贈財物登錄簿（115年1月1日至115年12月31日）"
-    assert "A1:R1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:T1" in {str(r) for r in ws.merged_cells.ranges}
     assert [c.value for c in ws[2]] == [t(key) for key, _ in COLUMNS]
     body = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     assert len(body) == 4
@@ -57,8 +57,40 @@ def test_title_headers_dates_and_groups(session):
     assert body[3][3:6] == ["陳其邁", "市長", "熊本縣議會"]
     assert body[3][12:14] == ["是", "否"]
     assert body[3][14] == "待處理"
-    assert body[3][15] is None  # not notified: empty cell
-    assert body[0][17] == "免簽報"
+    assert body[3][15:18] == [None, None, None]  # not returned, reported or notified: empty
+    assert body[0][19] == "免簽報"
+
+
+def test_column_order(session):
+    headers = [c.value for c in _sheet(session)[2]]
+    assert headers == [
+        "編號", "組別", "受贈日期", "受贈人", "受贈人職稱", "致贈單位", "致贈人", "國家",
+        "品名及說明", "估值（新臺幣）", "同組合計估值", "場合", "公務禮儀", "與職務有利害關係",
+        "處理方式", "退還日期", "簽報日期", "知會政風日期", "現存地點", "簽報狀態",
+    ]  # fmt: skip
+    assert [key for key, _ in COLUMNS][14:18] == [
+        "gift.col.disposition", "gift.col.returned_on", "gift.col.report_filed_on",
+        "gift.col.ethics_notified_on",
+    ]  # fmt: skip
+
+
+def test_return_and_report_dates_are_roc(session):
+    _gift(
+        session,
+        date(2026, 9, 24),
+        "清潔勞務承攬廠商",
+        "中秋月餅禮盒",
+        1200,
+        official_courtesy=False,
+        donor_has_interest=True,
+        disposition="returned",
+        returned_on=date(2026, 9, 25),
+        report_filed_on=date(2026, 9, 24),
+        ethics_notified_on=date(2026, 9, 25),
+    )
+    row = [c.value for c in next(_sheet(session).iter_rows(min_row=3))]
+    assert row[14:18] == ["退還", "115/09/25", "115/09/24", "115/09/25"]
+    assert row[19] == "已如期知會政風"
 
 
 def test_notified_date_is_roc_and_status_says_late(session):
@@ -71,8 +103,8 @@ def test_notified_date_is_roc_and_status_says_late(session):
         ethics_notified_on=date(2026, 6, 5),
     )
     row = [c.value for c in next(_sheet(session).iter_rows(min_row=3))]
-    assert row[15] == "115/06/05"
-    assert row[17] == "逾期知會政風（期限 115/06/04）"
+    assert row[17] == "115/06/05"
+    assert row[19] == "逾期知會政風（期限 115/06/04）"
 
 
 def test_text_cannot_run_as_a_formula(session):
@@ -80,7 +112,7 @@ def test_text_cannot_run_as_a_formula(session):
     row = [c.value for c in next(_sheet(session).iter_rows(min_row=3))]
     assert row[5] == '\'=HYPERLINK("http://x")'
     assert row[8] == "'+SUM(A1)"
-    assert row[16] == "'@x"
+    assert row[18] == "'@x"
     assert all(not (isinstance(v, str) and v.startswith(("=", "+", "-", "@"))) for v in row)
 
 

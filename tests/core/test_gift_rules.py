@@ -1,4 +1,4 @@
-"""An out movement larger than the stock is refused, judged over the whole save."""
+"""Gift rules on save: an out movement beyond the stock; return, report and notice dates."""
 
 from datetime import date
 from typing import Any
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from core.editing import Actor, EditorState, save_changes
-from db.models import GiftItem, GiftMovement
+from db.models import GiftItem, GiftMovement, GiftReceived
 
 GIFTS_LEAD = Actor("gina", "lead", frozenset({"gifts"}))
 
@@ -155,3 +155,117 @@ def test_stock_history_is_the_running_balance_by_date(session, bears):
     assert list(history["moved_on"]) == [date(2026, 11, 1), date(2026, 11, 5), date(2026, 11, 9)]
     assert list(history["on_hand"]) == [10, 5, 9]
     assert set(history["item"]) == {"高雄熊抱枕"}
+
+
+# The register of gifts received: return, report and notice dates.
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def today(monkeypatch) -> date:
+    """Asia/Taipei today, fixed for the date rules."""
+    from core import gift_ethics
+
+    monkeypatch.setattr(gift_ethics, "today_taipei", lambda settings=None: TODAY)
+    return TODAY
+
+
+def _received(**kw: Any) -> dict[str, Any]:
+    return {
+        "received_on": date(2026, 11, 18),
+        "donor": "熊本縣議會",
+        "recipient_official": "陳其邁",
+        "description": "工藝紀念品禮盒",
+        "estimated_value": 6800,
+    } | kw
+
+
+def _gift_rows(session: Session) -> list[dict[str, Any]]:
+    table = GiftReceived.__table__
+    rows = [dict(r) for r in session.execute(select(table).order_by(table.c.id)).mappings()]
+    session.rollback()
+    return rows
+
+
+def _save_gift(session: Session, state: EditorState):
+    return save_changes(session, GiftReceived, state, actor=GIFTS_LEAD)
+
+
+def _add_gift(session: Session, **kw: Any):
+    return _save_gift(session, EditorState(_gift_rows(session), added_rows=[_received(**kw)]))
+
+
+def test_a_returned_gift_saves_with_or_without_its_return_date(session, today):
+    pending = _add_gift(session, disposition="returned")
+    assert pending.ok, pending.messages()
+    back = _add_gift(session, disposition="returned", returned_on="115/11/20")
+    assert back.ok, back.messages()
+    filed = _add_gift(session, report_filed_on="115/11/19", ethics_notified_on="115/11/19")
+    assert filed.ok, filed.messages()
+    assert [r["returned_on"] for r in _gift_rows(session)] == [None, date(2026, 11, 20), None]
+    assert _gift_rows(session)[2]["report_filed_on"] == date(2026, 11, 19)
+
+
+def test_a_return_date_needs_the_disposition_returned(session, today):
+    result = _add_gift(session, disposition="to_agency", returned_on="115/11/20")
+    assert not result.ok
+    assert [(e.position, e.field) for e in result.errors] == [("new #1", "returned_on")]
+    assert result.messages() == [
+        "新增第 1 列：處理方式為「歸公」，不可填退還日期；"
+        "禮品已退還請將處理方式改為「退還」，否則請清空退還日期。"
+    ]
+    assert _gift_rows(session) == []
+
+
+def test_changing_the_disposition_away_from_returned_keeps_no_return_date(session, today):
+    assert _add_gift(session, disposition="returned", returned_on="115/11/20").ok
+    edit = EditorState(_gift_rows(session), edited_rows={0: {"disposition": "donated"}})
+    result = _save_gift(session, edit)
+    assert not result.ok and "處理方式為「轉贈慈善機構」" in result.messages()[0]
+    both = {"disposition": "donated", "returned_on": None}
+    assert _save_gift(session, EditorState(_gift_rows(session), edited_rows={0: both})).ok
+
+
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("returned_on", "退還日期"),
+        ("report_filed_on", "簽報日期"),
+        ("ethics_notified_on", "知會政風日期"),
+    ],
+)
+def test_no_date_before_the_gift_was_received(session, today, field, label):
+    result = _add_gift(session, disposition="returned", **{field: "115/11/17"})
+    assert not result.ok
+    assert [(e.position, e.field) for e in result.errors] == [("new #1", field)]
+    assert result.messages() == [
+        f"新增第 1 列：{label} 115/11/17 早於收受日期 115/11/18，請更正日期。"
+    ]
+    same_day = _add_gift(session, disposition="returned", **{field: "115/11/18"})
+    assert same_day.ok, same_day.messages()
+
+
+@pytest.mark.parametrize("field", ["returned_on", "report_filed_on", "ethics_notified_on"])
+def test_no_date_after_today_in_taipei(session, today, field):
+    result = _add_gift(session, disposition="returned", **{field: "115/11/27"})
+    assert [(e.position, e.field) for e in result.errors] == [("new #1", field)]
+    assert "115/11/27 晚於今天（115/11/26）" in result.messages()[0]
+    assert _add_gift(session, disposition="returned", **{field: "115/11/26"}).ok
+
+
+def test_editing_a_gift_is_judged_on_its_dates_too(session, today):
+    assert _add_gift(session).ok
+    rows = _gift_rows(session)
+    late = _save_gift(session, EditorState(rows, edited_rows={0: {"received_on": "115/11/20"}}))
+    assert late.ok  # no dates yet to compare
+    rows = _gift_rows(session)
+    result = _save_gift(session, EditorState(rows, edited_rows={0: {"report_filed_on": "1151119"}}))
+    assert result.messages() == ["第 1 列：簽報日期 115/11/19 早於收受日期 115/11/20，請更正日期。"]
+
+
+def test_the_rule_uses_asia_taipei_today_by_default(session):
+    from core.gift_ethics import today_taipei
+
+    ok = _add_gift(session, received_on=today_taipei(), report_filed_on=today_taipei())
+    assert ok.ok, ok.messages()
