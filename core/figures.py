@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from core import staffing
+from core import staffing, venues
 from core.periods import Period
 from db.models import (
     BookingKind,
@@ -26,7 +26,7 @@ def _count(session: Session, stmt) -> int:
     return int(session.execute(stmt).scalar_one() or 0)
 
 
-def venue_figures(session: Session, period: Period) -> dict[str, int]:
+def venue_figures(session: Session, period: Period) -> dict[str, Any]:
     in_period = and_(
         VenueBooking.starts_at >= period.start_dt,
         VenueBooking.starts_at < period.end_dt,
@@ -39,7 +39,7 @@ def venue_figures(session: Session, period: Period) -> dict[str, int]:
     return {
         "venue.events_opened": by_kind.get(BookingKind.EVENT, 0),
         "venue.meeting_bookings": by_kind.get(BookingKind.MEETING, 0),
-    }
+    } | venues.utilisation_figures(session, period)  # booked hours, utilisation (core.venues)
 
 
 def fleet_figures(session: Session, period: Period) -> dict[str, Any]:

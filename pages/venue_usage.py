@@ -1,12 +1,10 @@
-"""場地使用 — bookings of the 四維 and 鳳山 administrative centres' venues."""
+"""場地使用 — the 四維 and 鳳山 centres' venues: schedule and booking, charts, records, venues."""
 
 import streamlit as st
 
-from core import monthly
-from core.charts import monthly_bars
 from core.figures import venue_figures
 from core.labels import t
-from db.models import BookingKind
+from ui import venues_view
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -17,12 +15,25 @@ st.title(t("page.venues", lg))
 period_caption(period)
 with db_session() as session:
     figures = venue_figures(session, period)
-    by_month = monthly.bookings_by_month(session, period)
-figure_tiles(figures, ["venue.events_opened", "venue.meeting_bookings"])
-st.altair_chart(monthly_bars(by_month, BookingKind, title_key="chart.bookings_by_month", lang=lg))
+figure_tiles(
+    figures,
+    [
+        "venue.events_opened",
+        "venue.meeting_bookings",
+        "venue.booked_hours",
+        "venue.utilisation_pct",
+    ],
+)
 
-bookings_tab, venues_tab = st.tabs([t("ui.records", lg), t("ui.venue_list", lg)])
+schedule_tab, charts_tab, bookings_tab, venues_tab = st.tabs(
+    [t(f"ven.tab.{tab}", lg) for tab in ("schedule", "charts", "bookings", "venues")]
+)
+with schedule_tab:
+    venue_id, day = venues_view.schedule()
+    venues_view.booking_form(venue_id, day)  # only for those who may edit bookings
+with charts_tab:
+    venues_view.charts(period)
 with bookings_tab:
-    table_view("venue_booking", period)
+    table_view("venue_booking", period, filters=venues_view.booking_filters())
 with venues_tab:
-    table_view("venue", None)
+    table_view("venue", None, filters=venues_view.venue_filters())

@@ -1,0 +1,343 @@
+"""Venues of the 四維 and 鳳山 centres: the rooms, a day's or week's bookings, free slots, a new
+booking through the edit pipeline, and the period's use (by purpose and month, utilisation,
+weekday × hour), aggregated in SQL."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Date, Float, Integer, case, cast, extract, func, literal, or_, select
+from sqlalchemy import DateTime as SADateTime
+from sqlmodel import Session
+
+from core.editing import Actor, EditorState, SaveResult, save_changes
+from core.labels import t
+from core.monthly import month_key
+from core.periods import Period
+from db.models import BookingPurpose, BookingStatus, Centre, Venue, VenueBooking, VenueKind
+
+# A requested booking holds its slot as an approved one does; rejected and cancelled free it
+# (the same statuses core.venue_rules checks for overlaps).
+ACTIVE_STATUSES = (BookingStatus.REQUESTED, BookingStatus.APPROVED)
+OPENS, CLOSES = 8, 22  # the centres' bookable day, 08:00–22:00
+STANDARD_SLOTS = ((8, 12), (13, 17), (18, 22))  # the published slots (DOMAIN.md, Venues)
+SLOT_HOURS_PER_DAY = sum(end - start for start, end in STANDARD_SLOTS)  # 12
+MIN_GAP = timedelta(minutes=30)  # a shorter free gap is not offered as a slot
+Slot = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class VenueInfo:
+    id: int
+    centre: Centre
+    name: str
+    kind: VenueKind
+    capacity: int
+    active: bool
+
+
+def _centre_order():
+    return case({c.value: i for i, c in enumerate(Centre)}, value=Venue.centre)
+
+
+def list_venues(
+    session: Session, centres: Iterable[Centre | str] = (), *, active_only: bool = True
+) -> list[VenueInfo]:
+    """The venues (of the given centres, or all), 四維 first, in the order they were entered."""
+    stmt = select(Venue).order_by(_centre_order(), Venue.id)
+    wanted = [Centre(c).value for c in centres]
+    if wanted:
+        stmt = stmt.where(Venue.centre.in_(wanted))
+    if active_only:
+        stmt = stmt.where(Venue.active.is_(True))
+    return [
+        VenueInfo(v.id, Centre(v.centre), v.name, VenueKind(v.kind), v.capacity, v.active)
+        for v in session.execute(stmt).scalars()
+    ]
+
+
+def venue_label(venue: VenueInfo, lang: str) -> str:
+    """四維 第一會議室: the short centre name and the room."""
+    return f"{t(f'ven.centre_short.{venue.centre.value}', lang)} {venue.name}"
+
+
+def booking_filters(
+    venues: Sequence[VenueInfo],
+    centres: Iterable[str] = (),
+    venue_ids: Iterable[int] = (),
+    **columns: Iterable[Any],
+) -> dict[str, list[Any]]:
+    """{column: allowed values} for table_view: chosen venues, else every venue of the chosen
+    centres; purpose, kind, status… pass through. Nothing chosen means no restriction."""
+    centres, picked = set(centres), list(venue_ids)
+    in_centres = [v.id for v in venues if v.centre.value in centres]
+    ids = [i for i in picked if not centres or i in in_centres] if picked else in_centres
+    if (centres or picked) and not ids:
+        ids = [-1]  # the choice matches no venue: no row may match either (ids start at 1)
+    return {"venue_id": ids} | {k: list(v) for k, v in columns.items()}
+
+
+# --- one day or week ---------------------------------------------------------------------
+
+BOOKING_COLUMNS = (
+    "id", "venue_id", "starts_at", "ends_at", "title", "organiser_agency", "purpose", "kind",
+    "status", "attendees",
+)  # fmt: skip
+
+
+def bookings_between(
+    session: Session, venue_ids: Sequence[int], start: datetime, end: datetime
+) -> pd.DataFrame:
+    """Active bookings of these venues that overlap [start, end), by venue and start time.
+
+    Reads only the window: the bookings starting inside it (index venue_id, starts_at), and
+    per venue the last active booking starting before it, the only one that can still run at
+    `start` because active bookings of one venue never overlap (core.venue_rules, and on
+    PostgreSQL an exclusion constraint).
+    """
+    cols = [getattr(VenueBooking, c) for c in BOOKING_COLUMNS]
+    active = VenueBooking.status.in_([s.value for s in ACTIVE_STATUSES])
+    inside = select(*cols).where(
+        VenueBooking.venue_id.in_(list(venue_ids)),
+        active,
+        VenueBooking.starts_at >= start,
+        VenueBooking.starts_at < end,
+    )
+    rows = list(session.execute(inside).all())
+    for venue_id in venue_ids:
+        before = (
+            select(*cols)
+            .where(VenueBooking.venue_id == venue_id, active, VenueBooking.starts_at < start)
+            .order_by(VenueBooking.starts_at.desc())
+            .limit(1)
+        )
+        rows += [r for r in session.execute(before).all() if r.ends_at > start]
+    frame = pd.DataFrame(rows, columns=list(BOOKING_COLUMNS))
+    return frame.sort_values(["venue_id", "starts_at"], ignore_index=True)
+
+
+def at_hour(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour))
+
+
+def standard_slots(day: date) -> list[Slot]:
+    return [(at_hour(day, a), at_hour(day, b)) for a, b in STANDARD_SLOTS]
+
+
+def _gaps(window: Slot, busy: list[Slot]) -> list[Slot]:
+    """The free stretches of window between the busy intervals."""
+    gaps, cursor = [], window[0]
+    for start, end in sorted(busy):
+        if start > cursor:
+            gaps.append((cursor, start))
+        cursor = max(cursor, end)
+    if cursor < window[1]:
+        gaps.append((cursor, window[1]))
+    return gaps
+
+
+def free_slots(session: Session, venue_id: int, day: date) -> list[Slot]:
+    """The free times of a venue on a day, to offer when booking it.
+
+    First the standard slots (08–12, 13–17, 18–22) that no active booking touches, then each
+    free gap of the bookable day 08:00–22:00 of at least MIN_GAP that is not itself a standard
+    slot, in time order. Bookings are half-open, so a slot may start when a booking ends.
+    """
+    window = (at_hour(day, OPENS), at_hour(day, CLOSES))
+    booked = bookings_between(session, [venue_id], *window)
+    busy = [
+        (max(s.to_pydatetime(), window[0]), min(e.to_pydatetime(), window[1]))
+        for s, e in zip(booked["starts_at"], booked["ends_at"], strict=True)
+    ]
+    taken = [slot for slot in standard_slots(day) for s, e in busy if s < slot[1] and slot[0] < e]
+    standard = [slot for slot in standard_slots(day) if slot not in taken]
+    gaps = [g for g in _gaps(window, busy) if g[1] - g[0] >= MIN_GAP and g not in standard]
+    return standard + gaps
+
+
+def day_segments(bookings: pd.DataFrame, first_day: date, days: int) -> pd.DataFrame:
+    """Bookings cut at midnight into one row per day they cover within the window, with the
+    start and end as hours of that day (08:30 → 8.5; the next midnight → 24)."""
+    rows = []
+    for booking in bookings.to_dict("records"):
+        for offset in range(days):
+            day = first_day + timedelta(days=offset)
+            lo, hi = datetime.combine(day, time.min), datetime.combine(day, time.min) + timedelta(1)
+            start, end = max(booking["starts_at"], lo), min(booking["ends_at"], hi)
+            if start < end:
+                hours = [(x - lo).total_seconds() / 3600 for x in (start, end)]
+                rows.append(booking | {"day": day, "start_h": hours[0], "end_h": hours[1]})
+    columns = [*BOOKING_COLUMNS, "day", "start_h", "end_h"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def create_booking(session: Session, values: dict[str, Any], *, actor: Actor) -> SaveResult:
+    """Insert one booking through core.editing.save_changes: the field checks, the venue rules
+    (no overlap, capacity), the permission check and the audit log all apply; nothing is
+    written when the result is not ok."""
+    state = EditorState(rows=[], added_rows=[values])
+    return save_changes(session, VenueBooking, state, actor=actor)
+
+
+# --- the period's use ----------------------------------------------------------------------
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _hours(session: Session, start: Any, end: Any) -> Any:
+    """Hours from start to end, computed by the database."""
+    if _sqlite(session):
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return cast(extract("epoch", end - start), Float) / 3600.0
+
+
+def _clipped_hours(session: Session, period: Period) -> Any:
+    lo = literal(period.start_dt, SADateTime())
+    hi = literal(period.end_dt, SADateTime())
+    if _sqlite(session):  # SQLite's max()/min() of two values; ISO text sorts as time does
+        start, end = func.max(VenueBooking.starts_at, lo), func.min(VenueBooking.ends_at, hi)
+    else:
+        start, end = func.greatest(VenueBooking.starts_at, lo), func.least(VenueBooking.ends_at, hi)
+    return _hours(session, start, end)
+
+
+def weekdays(period: Period) -> int:
+    """Mondays to Fridays in the period (national holidays not taken off: no holiday data)."""
+    return int(np.busday_count(period.start, period.end + timedelta(days=1)))
+
+
+def available_hours(period: Period) -> int:
+    """Bookable hours of one venue in the period: the standard slots (12 h) on each weekday."""
+    return weekdays(period) * SLOT_HOURS_PER_DAY
+
+
+def utilisation(session: Session, period: Period) -> pd.DataFrame:
+    """Per venue: booked hours ÷ available hours, in percent.
+
+    Booked hours are the approved bookings' hours inside the period (cut at its first and last
+    day), whenever they fall: use at lunchtime, after 22:00 or at weekends counts as booked
+    although it is outside the available hours, so a venue used beyond its standard slots can
+    pass 100%. Available hours: see available_hours. Active venues, and inactive ones that were
+    booked in the period.
+    """
+    in_period = (
+        VenueBooking.status == BookingStatus.APPROVED,
+        VenueBooking.starts_at < period.end_dt,
+        VenueBooking.ends_at > period.start_dt,
+    )
+    hours = func.sum(_clipped_hours(session, period)).label("booked")
+    booked = (
+        select(VenueBooking.venue_id, hours).where(*in_period).group_by(VenueBooking.venue_id)
+    ).subquery()
+    stmt = (
+        select(Venue.id, Venue.centre, Venue.name, Venue.kind, Venue.capacity, booked.c.booked)
+        .outerjoin(booked, booked.c.venue_id == Venue.id)
+        .where(or_(Venue.active.is_(True), booked.c.booked.is_not(None)))
+        .order_by(_centre_order(), Venue.id)
+    )
+    columns = ["venue_id", "centre", "name", "kind", "capacity", "booked_hours"]
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame["booked_hours"] = frame["booked_hours"].astype(float).fillna(0.0).round(2)
+    available = available_hours(period)
+    frame["available_hours"] = available
+    share = frame["booked_hours"] / available * 100 if available else math.nan
+    frame["utilisation_pct"] = share
+    return frame
+
+
+def utilisation_figures(session: Session, period: Period) -> dict[str, float | None]:
+    """Booked hours of all venues and their utilisation together (None with no weekday)."""
+    frame = utilisation(session, period)
+    booked = float(frame["booked_hours"].sum())
+    available = float(frame["available_hours"].sum())
+    pct = round(booked / available * 100, 2) if available else None
+    return {"venue.booked_hours": round(booked, 1), "venue.utilisation_pct": pct}
+
+
+def purpose_by_month(session: Session, period: Period) -> pd.DataFrame:
+    """Approved bookings starting in the period per month, purpose and kind (SQL GROUP BY)."""
+    month = month_key(session, VenueBooking.starts_at).label("month")
+    stmt = (
+        select(month, VenueBooking.purpose, VenueBooking.kind, func.count().label("n"))
+        .where(
+            VenueBooking.starts_at >= period.start_dt,
+            VenueBooking.starts_at < period.end_dt,
+            VenueBooking.status == BookingStatus.APPROVED,
+        )
+        .group_by(month, VenueBooking.purpose, VenueBooking.kind)
+        .order_by(month)
+    )
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=["month", "purpose", "kind", "count"])
+    frame["month"] = pd.to_datetime(frame["month"] + "-01")
+    for column in ("purpose", "kind"):
+        frame[column] = frame[column].map(lambda v: getattr(v, "value", v))
+    return frame
+
+
+def purpose_totals(by_month: pd.DataFrame) -> pd.DataFrame:
+    """Count per purpose, every purpose of the report in its order (zero included)."""
+    totals = by_month.groupby("purpose")["count"].sum()
+    purposes = [p.value for p in BookingPurpose]
+    return pd.DataFrame({"purpose": purposes, "count": [int(totals.get(p, 0)) for p in purposes]})
+
+
+def _time_parts(session: Session) -> tuple[Any, Any, Any]:
+    """Weekday of the start (0 = Sunday), start and end as minutes of the start day (an end on
+    a later day counts as midnight, 1440)."""
+    s, e = VenueBooking.starts_at, VenueBooking.ends_at
+    if _sqlite(session):
+        dow = cast(func.strftime("%w", s), Integer)
+
+        def minutes(col: Any) -> Any:
+            hour, minute = func.strftime("%H", col), func.strftime("%M", col)
+            return cast(hour, Integer) * 60 + cast(minute, Integer)
+
+        same_day = func.date(e) == func.date(s)
+    else:
+        dow = cast(extract("dow", s), Integer)
+
+        def minutes(col: Any) -> Any:
+            return cast(extract("hour", col) * 60 + extract("minute", col), Integer)
+
+        same_day = cast(e, Date) == cast(s, Date)
+    end = case((same_day, minutes(e)), else_=1440)
+    return dow.label("dow"), minutes(s).label("start_m"), end.label("end_m")
+
+
+def weekday_hours(session: Session, period: Period) -> pd.DataFrame:
+    """Booked hours per weekday (0 = Monday) and hour of day, for a heatmap.
+
+    Approved bookings starting in the period, counted on their start day (one running past
+    midnight counts up to midnight). The database groups them by weekday and start and end
+    minute, so the rows read are the distinct time shapes, not the bookings. Every hour of the
+    bookable day is in the grid, and any other hour that was booked.
+    """
+    dow, start_m, end_m = _time_parts(session)
+    stmt = (
+        select(dow, start_m, end_m, func.count())
+        .where(
+            VenueBooking.starts_at >= period.start_dt,
+            VenueBooking.starts_at < period.end_dt,
+            VenueBooking.status == BookingStatus.APPROVED,
+        )
+        .group_by(dow, start_m, end_m)
+    )
+    cells: dict[tuple[int, int], float] = defaultdict(float)
+    for sunday_first, start, end, n in session.execute(stmt).all():
+        weekday = (int(sunday_first) + 6) % 7
+        for hour in range(int(start) // 60, math.ceil(int(end) / 60)):
+            minutes = min(int(end), (hour + 1) * 60) - max(int(start), hour * 60)
+            if minutes > 0:
+                cells[weekday, hour] += n * minutes / 60
+    hours = sorted(set(range(OPENS, CLOSES)) | {h for _, h in cells})
+    grid = [(w, h, round(cells.get((w, h), 0.0), 2)) for w in range(7) for h in hours]
+    return pd.DataFrame(grid, columns=["weekday", "hour", "hours"])

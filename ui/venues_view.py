@@ -1,0 +1,419 @@
+"""Streamlit parts of the venue page: the day / week schedule, the booking form for section
+leads, the charts of the period and the filters of the booking and venue tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core import monthly, venues
+from core.charts import monthly_bars
+from core.editing import PermissionDenied, can_edit
+from core.editing_validate import row_label
+from core.editor_frame import pending_count
+from core.labels import enum_label, enum_options, t
+from core.periods import Period
+from core.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
+from core.venue_charts import (
+    day_label,
+    events_by_month_chart,
+    heatmap_chart,
+    purpose_chart,
+    timeline_chart,
+    utilisation_chart,
+)
+from core.visitors import taipei_today
+from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, VenueKind
+from ui import auth
+from ui.context import db_session, lang
+
+DAY_KEY, LAST_DAY_KEY = "ven.sched.day", "ven.sched.last_day"
+FLASH, JUMP = "ven.form.flash", "ven.sched.jump"
+CUSTOM = "custom"
+ALL = 0  # the venue choice "every venue of the centre"
+
+
+# Widgets whose options are shown through labels carry the language in their key (as the
+# period picker does): a selectbox keeps showing the old language's label otherwise.
+
+
+def _venues(active_only: bool = True) -> list[venues.VenueInfo]:
+    with db_session() as session:
+        return venues.list_venues(session, active_only=active_only)
+
+
+def _span(start: datetime, end: datetime) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def _shift_day(days: int | None) -> None:
+    """Move the schedule's date (None: back to today); a callback, before the input is drawn."""
+    current = st.session_state.get(LAST_DAY_KEY) or taipei_today()
+    moved = taipei_today() if days is None else current + timedelta(days=days)
+    st.session_state[DAY_KEY] = format_roc(moved)
+
+
+def _pick_day(step: int) -> date:
+    """The schedule's date as typed (民國), with buttons a day or week back and forward."""
+    lg = lang()
+    st.session_state.setdefault(DAY_KEY, format_roc(taipei_today()))
+    unit = "week" if step == 7 else "day"
+    text_col, prev_col, today_col, next_col = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    text = text_col.text_input(t("ven.sched.day", lg), key=DAY_KEY)
+    prev_col.button(
+        t(f"ven.sched.prev_{unit}", lg), key="ven.sched.prev", on_click=_shift_day, args=(-step,),
+        icon=":material/chevron_left:", width="stretch",
+    )  # fmt: skip
+    today_col.button(
+        t("ven.sched.today", lg), key="ven.sched.today", on_click=_shift_day, args=(None,),
+        width="stretch",
+    )  # fmt: skip
+    next_col.button(
+        t(f"ven.sched.next_{unit}", lg), key="ven.sched.next", on_click=_shift_day, args=(step,),
+        icon=":material/chevron_right:", width="stretch",
+    )  # fmt: skip
+    try:
+        day = parse_roc(text)
+    except ROCDateError as exc:
+        day = st.session_state.get(LAST_DAY_KEY) or taipei_today()
+        st.error(f"{exc} {t('ven.sched.bad_day', lg, date=format_roc(day))}")
+    st.session_state[LAST_DAY_KEY] = day
+    return day
+
+
+def schedule() -> tuple[int | None, date]:
+    """Pick a centre (and a venue) and a day: the day's or week's bookings as a timeline, the
+    free slots of a single venue, and the bookings as a table. Returns (venue id, day)."""
+    lg = lang()
+    rooms = _venues()
+    names = {v.id: venues.venue_label(v, lg) for v in rooms}
+    centres = list(dict.fromkeys(v.centre.value for v in rooms))
+    if not centres:
+        st.info(t("ven.sched.none", lg))
+        return None, taipei_today()
+    jump = st.session_state.pop(JUMP, None)
+    if jump:  # set before the widgets are drawn
+        st.session_state[f"ven.sched.centre.{lg}"] = jump[0]
+        st.session_state[f"ven.sched.venue.{jump[0]}.{lg}"] = jump[1]
+        st.session_state[DAY_KEY] = format_roc(jump[2])
+    left, middle, right = st.columns([2, 3, 2])
+    centre = left.selectbox(
+        t("ven.sched.centre", lg), centres, key=f"ven.sched.centre.{lg}",
+        format_func=lambda c: enum_label(c, lg, Centre),
+    )  # fmt: skip
+    in_centre = [v for v in rooms if v.centre.value == centre]
+    chosen = middle.selectbox(
+        t("ven.sched.venue", lg), [ALL, *(v.id for v in in_centre)],
+        key=f"ven.sched.venue.{centre}.{lg}",
+        format_func=lambda i: t("ven.sched.all_venues", lg) if i == ALL else names[i],
+    )  # fmt: skip
+    view = right.segmented_control(
+        t("ven.sched.view", lg), ["day", "week"], key="ven.sched.view", default="day",
+        format_func=lambda v: t(f"ven.view.{v}", lg),
+    ) or "day"  # fmt: skip
+    day = _pick_day(7 if view == "week" else 1)
+    shown = in_centre if chosen == ALL else [v for v in in_centre if v.id == chosen]
+    first = day - timedelta(days=day.weekday()) if view == "week" else day
+    days = [first + timedelta(days=i) for i in range(7 if view == "week" else 1)]
+    start = datetime.combine(days[0], time.min)
+    window = (start, start + timedelta(days=len(days)))
+    with db_session() as session:
+        booked = venues.bookings_between(session, [v.id for v in shown], *window)
+        free = venues.free_slots(session, chosen, day) if chosen != ALL else None
+    scope = enum_label(centre, lg, Centre) if chosen == ALL else names[chosen]
+    if view == "week":
+        title = t("ven.sched.title_week", lg, scope=scope, start=day_label(days[0], lg),
+                  end=day_label(days[-1], lg))  # fmt: skip
+    else:
+        title = t("ven.sched.title_day", lg, scope=scope, date=day_label(day, lg))
+    segments = venues.day_segments(booked, days[0], len(days))
+    chart = timeline_chart(
+        segments, venue_names={v.id: names[v.id] for v in shown}, days=days, title=title, lang=lg
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(t("ven.sched.caption", lg))
+    _free_line(free, names.get(chosen, ""), view)
+    _window_table(booked, names)
+    return (None if chosen == ALL else chosen), day
+
+
+def _free_line(free: list[venues.Slot] | None, venue: str, view: str) -> None:
+    lg = lang()
+    if view != "day":
+        return
+    if free is None:
+        st.caption(t("ven.sched.pick_venue", lg))
+    elif free:
+        standard = venues.standard_slots(free[0][0].date())
+        groups = {
+            "ven.sched.free_standard": [s for s in free if s in standard],
+            "ven.sched.free_gaps": [s for s in free if s not in standard],
+        }
+        parts = [t(k, lg, slots="、".join(_span(*s) for s in g)) for k, g in groups.items() if g]
+        text = t("ven.sched.free", lg, venue=venue, slots="；".join(parts))
+        st.success(text, icon=":material/event_available:")
+    else:
+        st.warning(t("ven.sched.no_free", lg, venue=venue))
+
+
+def _window_table(booked: pd.DataFrame, names: dict[int, str]) -> None:
+    lg = lang()
+    if booked.empty:
+        st.info(t("ven.sched.none", lg))
+        return
+    rows = booked.sort_values(["starts_at", "venue_id"])
+    purposes, statuses = enum_options(BookingPurpose, lg), enum_options(BookingStatus, lg)
+    frame = pd.DataFrame(
+        {
+            t("ven.col.when", lg): [
+                f"{format_roc_datetime(s)}–{e:%H:%M}" if s.date() == e.date()
+                else f"{format_roc_datetime(s)}–{format_roc_datetime(e)}"
+                for s, e in zip(rows["starts_at"], rows["ends_at"], strict=True)
+            ],
+            t("ven.col.venue", lg): rows["venue_id"].map(names).fillna(""),
+            t("ven.col.title", lg): rows["title"].fillna(""),
+            t("ven.col.organiser", lg): rows["organiser_agency"].fillna(""),
+            t("ven.col.purpose", lg): rows["purpose"].map(purposes),
+            t("ven.col.attendees", lg): rows["attendees"],
+            t("ven.col.status", lg): rows["status"].map(statuses),
+        }
+    )  # fmt: skip
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+# --- the booking form ------------------------------------------------------------------------
+
+
+def _slot_options(slots: list[venues.Slot], day: date) -> dict[str, tuple[str, venues.Slot | None]]:
+    """{option: (label, slot)}: the free slots by their time span, then "custom times"."""
+    lg = lang()
+    standard = venues.standard_slots(day)
+    options: dict[str, tuple[str, venues.Slot | None]] = {}
+    for slot in slots:
+        key = "ven.form.slot_standard" if slot in standard else "ven.form.slot_gap"
+        options[_span(*slot)] = (t(key, lg, span=_span(*slot)), slot)
+    options[CUSTOM] = (t("ven.form.slot_custom", lg), None)
+    return options
+
+
+def booking_form(default_venue: int | None, default_day: date) -> None:
+    """A new booking for those who may edit bookings: venue, day, one of the day's free slots
+    (times adjustable), title, organiser, purpose, kind, attendees, status; saved through the
+    edit pipeline (checks, venue rules, audit), its refusals shown as they come."""
+    if not can_edit(auth.actor(), "venue_booking"):
+        return
+    lg = lang()
+    rooms = _venues()
+    if not rooms:
+        return
+    by_id = {v.id: v for v in rooms}
+    flash = st.session_state.pop(FLASH, None)
+    with st.container(border=True):
+        st.subheader(t("ven.form.title", lg))
+        if flash:
+            st.success(flash, icon=":material/check_circle:")
+        st.session_state.setdefault(f"ven.form.venue.{lg}", default_venue or rooms[0].id)
+        _follow_schedule(default_venue, default_day)
+        left, right = st.columns(2)
+        options = {
+            v.id: t(
+                "ven.form.venue_option", lg, venue=venues.venue_label(v, lg), capacity=v.capacity
+            )
+            for v in rooms
+        }
+        venue_id = left.selectbox(
+            t("ven.form.venue", lg),
+            list(options),
+            key=f"ven.form.venue.{lg}",
+            format_func=options.get,
+        )
+        try:
+            day = parse_roc(right.text_input(t("ven.form.day", lg), key="ven.form.day"))
+        except ROCDateError as exc:
+            st.error(str(exc))
+            return
+        _form_fields(by_id[venue_id], day)
+
+
+def _follow_schedule(venue_id: int | None, day: date) -> None:
+    """Put the schedule's venue (when it shows one) and day in the form when the schedule
+    changes to them; the form's own choices stay until then."""
+    if st.session_state.get("ven.form.follows") != (venue_id, day):
+        st.session_state["ven.form.follows"] = (venue_id, day)
+        if venue_id is not None:
+            st.session_state[f"ven.form.venue.{lang()}"] = venue_id
+        st.session_state["ven.form.day"] = format_roc(day)
+
+
+def _form_fields(venue: venues.VenueInfo, day: date) -> None:
+    lg = lang()
+    with db_session() as session:
+        slots = venues.free_slots(session, venue.id, day)
+    if not slots:
+        st.warning(t("ven.form.no_slots", lg))
+    options = _slot_options(slots, day)
+    choice = st.selectbox(
+        t("ven.form.slot", lg), list(options), key=f"ven.form.slot.{venue.id}.{day}.{lg}",
+        format_func=lambda o: options[o][0],
+    )  # fmt: skip
+    slot = options[choice][1] or (venues.at_hour(day, 9), venues.at_hour(day, 10))
+    # Times keyed by the slot, so choosing another slot puts its times in the inputs.
+    suffix = f"{venue.id}.{day}.{choice}"
+    start_col, end_col = st.columns(2)
+    start = start_col.time_input(
+        t("ven.form.start", lg), value=slot[0].time(), step=1800, key=f"ven.form.start.{suffix}"
+    )
+    end = end_col.time_input(
+        t("ven.form.end", lg), value=slot[1].time(), step=1800, key=f"ven.form.end.{suffix}"
+    )
+    title = st.text_input(
+        t("ven.form.booking_title", lg), key="ven.form.booking_title", max_chars=200
+    )
+    organiser = st.text_input(
+        t("ven.form.organiser", lg), key="ven.form.organiser", max_chars=60,
+        placeholder=t("ven.form.organiser_hint", lg),
+    )  # fmt: skip
+    meeting_room = venue.kind == VenueKind.MEETING_ROOM
+    purposes, kinds = enum_options(BookingPurpose, lg), enum_options(BookingKind, lg)
+    statuses = {s.value: enum_label(s, lg) for s in venues.ACTIVE_STATUSES}
+    p_col, k_col, a_col, s_col = st.columns(4)
+    usual = BookingPurpose.MEETING if meeting_room else BookingPurpose.POLICY
+    purpose = p_col.selectbox(
+        t("ven.form.purpose", lg), list(purposes), format_func=purposes.get,
+        index=list(purposes).index(usual), key=f"ven.form.purpose.{venue.kind.value}.{lg}",
+    )  # fmt: skip
+    kind = k_col.selectbox(
+        t("ven.form.kind", lg), list(kinds), format_func=kinds.get,
+        index=list(kinds).index(BookingKind.MEETING if meeting_room else BookingKind.EVENT),
+        key=f"ven.form.kind.{venue.kind.value}.{lg}",
+    )  # fmt: skip
+    attendees = a_col.number_input(
+        t("ven.form.attendees", lg), min_value=0, value=0, step=1, key="ven.form.attendees"
+    )
+    status = s_col.selectbox(
+        t("ven.form.status", lg), list(statuses), format_func=statuses.get,
+        index=list(statuses).index(BookingStatus.APPROVED), key=f"ven.form.status.{lg}",
+    )  # fmt: skip
+    notes = [
+        t("ven.form.capacity", lg, venue=venues.venue_label(venue, lg), capacity=venue.capacity)
+    ]
+    ahead = (day - taipei_today()).days
+    if 0 <= ahead < 14:
+        notes.append(t("ven.form.notice", lg, days=ahead))
+    st.caption("　".join(notes))
+    if st.button(t("ven.form.submit", lg), type="primary", key="ven.form.submit",
+                 icon=":material/event_available:"):  # fmt: skip
+        values = dict(
+            venue_id=venue.id, starts_at=datetime.combine(day, start),
+            ends_at=datetime.combine(day, end), title=title, organiser_agency=organiser,
+            purpose=purpose, kind=kind, attendees=int(attendees), status=status,
+        )  # fmt: skip
+        _submit(venue, values)
+
+
+def _submit(venue: venues.VenueInfo, values: dict[str, Any]) -> None:
+    lg = lang()
+    try:
+        with db_session() as session:
+            result = venues.create_booking(session, values, actor=auth.actor())
+    except PermissionDenied as exc:
+        st.error(str(exc))
+        return
+    if not result.ok:
+        # One booking, not a table: "新增第 1 列" would only confuse.
+        row = row_label("new #1")
+        messages = [m.removeprefix(row).removeprefix("：") for m in result.messages()]
+        st.error(t("ven.form.refused", lg, n=len(messages)))
+        st.markdown("\n".join(f"- {m}" for m in messages))
+        return
+    when = f"{format_roc_datetime(values['starts_at'])}–{values['ends_at']:%H:%M}"
+    st.session_state[FLASH] = t(
+        "ven.form.saved", lg, id=result.inserted_ids[0], venue=venues.venue_label(venue, lg),
+        when=when, title=values["title"] or values["organiser_agency"],
+    )  # fmt: skip
+    # Show the new booking: the schedule moves to its venue and day on the next run.
+    st.session_state[JUMP] = (venue.centre.value, venue.id, values["starts_at"].date())
+    _reload_booking_table()
+    st.rerun()
+
+
+def _reload_booking_table() -> None:
+    """Let the bookings table load its rows again so it shows the new booking, unless the
+    user has unsaved edits there (those stay on the rows they were made on)."""
+    key = "venue_booking.editor.snapshot"
+    snapshot = st.session_state.get(key)
+    if snapshot and not pending_count(st.session_state.get(snapshot["key"])):
+        st.session_state.pop(key, None)
+
+
+# --- charts and table filters ----------------------------------------------------------------
+
+
+def charts(period: Period) -> None:
+    lg = lang()
+    with db_session() as session:
+        by_kind = monthly.bookings_by_month(session, period)
+        by_month = venues.purpose_by_month(session, period)
+        use = venues.utilisation(session, period)
+        grid = venues.weekday_hours(session, period)
+    if by_month.empty:
+        st.info(t("ven.chart.none", lg))
+        return
+    left, right = st.columns(2)
+    left.altair_chart(
+        monthly_bars(by_kind, BookingKind, title_key="chart.bookings_by_month", lang=lg),
+        width="stretch",
+    )
+    right.altair_chart(events_by_month_chart(by_month, period, lg), width="stretch")
+    left, right = st.columns(2)
+    left.altair_chart(purpose_chart(venues.purpose_totals(by_month), period, lg),
+                      width="stretch")  # fmt: skip
+    with right:
+        st.altair_chart(heatmap_chart(grid, period, lg), width="stretch")
+        st.caption(t("ven.heatmap.caption", lg))
+    names = {v.id: venues.venue_label(v, lg) for v in _venues(active_only=False)}
+    labels = [names.get(i, str(i)) for i in use["venue_id"]]
+    st.altair_chart(utilisation_chart(use, labels, period, lg), width="stretch")
+    st.caption(t("ven.util.definition", lg, days=venues.weekdays(period),
+                 hours=venues.available_hours(period)))  # fmt: skip
+
+
+def _multiselect(column: Any, label_key: str, options: dict[Any, str], key: str) -> list[Any]:
+    return column.multiselect(
+        t(label_key, lang()), list(options), format_func=options.get, key=f"{key}.{lang()}",
+        placeholder=t("ven.filter.all", lang()),
+    )  # fmt: skip
+
+
+def booking_filters() -> dict[str, list[Any]]:
+    """Centre, venue, purpose, kind and status widgets → {column: values} for the bookings."""
+    lg = lang()
+    rooms = _venues(active_only=False)
+    centres = {c.value: enum_label(c, lg) for c in Centre}
+    top = st.columns([2, 3])
+    chosen_centres = _multiselect(top[0], "ven.filter.centre", centres, "ven.filter.centre")
+    offered = [v for v in rooms if not chosen_centres or v.centre.value in chosen_centres]
+    names = {v.id: venues.venue_label(v, lg) for v in offered}
+    chosen_venues = _multiselect(top[1], "ven.filter.venue", names, "ven.filter.venue")
+    columns = {"purpose": BookingPurpose, "kind": BookingKind, "status": BookingStatus}
+    chosen = {
+        name: _multiselect(
+            column, f"ven.filter.{name}", enum_options(enum, lg), f"ven.filter.{name}"
+        )
+        for column, (name, enum) in zip(st.columns(3), columns.items(), strict=True)
+    }
+    return venues.booking_filters(rooms, chosen_centres, chosen_venues, **chosen)
+
+
+def venue_filters() -> dict[str, list[Any]]:
+    """Centre and venue-type widgets → {column: values} for the venue list."""
+    lg = lang()
+    left, right = st.columns(2)
+    centres = _multiselect(left, "ven.filter.centre", enum_options(Centre, lg), "ven.list.centre")
+    kinds = _multiselect(
+        right, "ven.filter.venue_kind", enum_options(VenueKind, lg), "ven.list.kind"
+    )
+    return {"centre": centres, "kind": kinds}
