@@ -329,3 +329,4 @@ import core.gift_rules  # noqa: E402, F401, I001
 import core.trip_rules  # noqa: E402, F401, I001
 import core.venue_rules  # noqa: E402, F401, I001
 import core.visitor_rules  # noqa: E402, F401, I001
+import core.staffing  # noqa: E402, F401, I001

@@ -93,6 +93,7 @@ def compute_figures(session: Session, start: date, end: date) -> dict[str, Any]:
     figures |= venue_figures(session, period)
     figures |= fleet_figures(session, period)
     figures |= staffing.staffing_figures(session, period.end)
+    figures |= staffing.review_figures(session, period)
     figures |= visitor_figures(session, period)
     figures |= exchange_figures(session, period)
     return figures

@@ -111,6 +111,13 @@ SPECS: dict[str, TableSpec] = {
             {"vehicle_id": (m.Vehicle, "plate"), "driver_id": (m.Driver, "name")},
         ),
         TableSpec(m.StaffingSnapshot, "as_of", ("-as_of",), ("label", "note")),
+        TableSpec(
+            m.StaffingCount,
+            None,
+            ("unit_type", "unit_name", "category", "budget_source"),
+            ("unit_name", "note"),
+            {"snapshot_id": (m.StaffingSnapshot, "label")},
+        ),
         TableSpec(m.TempStaffReview, "meeting_date", ("-meeting_date",), ("note",)),
     )
 }

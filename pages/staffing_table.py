@@ -1,33 +1,99 @@
-"""員額統計 — the 工級 / 臨時人員 table and the reductions since the 2010 merger."""
+"""員額統計 — the 工級 / 臨時人員 table, reductions since the 2010 merger, trend, agencies,
+temp-staff reviews, and snapshots (copied from the latest, counts edited inline)."""
 
 import streamlit as st
 
 from core import staffing
+from core.editing import can_edit
 from core.labels import t
 from core.roc_dates import format_roc
+from core.staffing_charts import trend_chart, unit_chart
+from ui import auth
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
-from ui.staffing_view import reduction_html, staffing_html
-from ui.widgets import period_caption
+from ui.staffing_view import (
+    FLASH,
+    copy_form,
+    reduction_html,
+    reduction_sentence,
+    snapshot_picker,
+    staffing_html,
+    unit_table,
+)
+from ui.widgets import figure_tiles, period_caption
+
+TILES = ["staffing.grand_total", "staffing.worker_total", "staffing.temp_total",
+         "staffing.worker_reduction_pct", "staffing.temp_reduction_pct",
+         "staffing.assistant_reduction_pct"]  # fmt: skip
+REVIEW_TILES = ["staffing.review_meetings", "staffing.review_cases", "staffing.review_approved"]
 
 lg = lang()
 period = current_period()
 st.title(t("page.staffing", lg))
 period_caption(period)
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash)
 with db_session() as session:
-    snapshot = staffing.latest_snapshot(session, period.end)
+    snapshots = staffing.list_snapshots(session)
+    default = staffing.latest_snapshot(session, period.end)
+    reviews = staffing.review_figures(session, period)
+# The picker's key follows the period, so a new period starts from its own latest snapshot.
+picker_key = f"staffing.snapshot.{period.end}"
+with st.columns([1, 2])[0]:
+    chosen_id = snapshot_picker(snapshots, default.id if default else None, picker_key, lg)
+with db_session() as session:
+    chosen = staffing.get_snapshot(session, chosen_id) if chosen_id is not None else None
     baseline = staffing.baseline_snapshot(session)
-    now = staffing.staffing_table(session, snapshot) if snapshot else None
+    now = staffing.staffing_table(session, chosen) if chosen else None
     base = staffing.staffing_table(session, baseline) if baseline else None
-
+    other = staffing.other_breakdown(session, chosen) if chosen else None
+    units = staffing.headcount_by_unit(session, chosen) if chosen else None
+    figures = staffing.snapshot_figures(session, chosen) if chosen else {}
 if now is None:
     st.info(t("fig.staffing.none", lg))
 else:
-    st.subheader(t("staff.table_title", lg))
-    st.html(staffing_html(now, lg))
+    figure_tiles(figures, TILES)
     if base is not None:
-        st.subheader(t("staff.reduction", lg, baseline=format_roc(base.as_of, "long")))
-        st.html(reduction_html(base, now, lg))
+        st.caption(t("staff.as_of_caption", lg, date=format_roc(now.as_of, "long"),
+                     baseline=format_roc(base.as_of, "long")))  # fmt: skip
 
-st.subheader(t("ui.snapshots", lg))
-table_view("staffing_snapshot", None)
+table_tab, reduction_tab, trend_tab, review_tab, snapshot_tab = st.tabs(
+    [t(f"staff.tab.{k}", lg) for k in ("table", "reduction", "trend", "review", "snapshots")]
+)
+with table_tab:
+    if now is not None:
+        st.subheader(t("staff.table_title", lg))
+        st.html(staffing_html(now, lg, other))
+with reduction_tab:
+    if now is None or base is None:
+        st.info(t("staff.no_baseline", lg))
+    elif chosen.is_baseline:
+        st.info(t("staff.baseline_chosen", lg))
+    else:
+        rows = staffing.reductions(base, now)
+        st.subheader(t("staff.reduction", lg, baseline=format_roc(base.as_of, "long")))
+        st.html(reduction_html(rows, base, now, lg))
+        st.markdown(reduction_sentence(rows, now, lg))
+        st.caption(t("staff.rate_rule", lg))
+with trend_tab:
+    if not snapshots.empty:
+        st.altair_chart(trend_chart(snapshots, lg, now.as_of if now else None),
+                        use_container_width=True)  # fmt: skip
+    if units is not None and not units.empty:
+        st.subheader(t("staff.units_title", lg, date=format_roc(now.as_of, "long")))
+        st.altair_chart(unit_chart(units, lg), use_container_width=True)
+        unit_table(units, lg)
+with review_tab:
+    st.caption(t("staff.review_caption", lg))
+    figure_tiles(reviews, REVIEW_TILES)
+    table_view("temp_staff_review", period)
+with snapshot_tab:
+    if can_edit(auth.actor(), "staffing_count") and not snapshots.empty:
+        st.subheader(t("staff.copy.title", lg))
+        copy_form(snapshots.iloc[-1], picker_key, lg)
+    if chosen is not None:
+        st.subheader(t("staff.counts_title", lg, date=format_roc(chosen.as_of, "long")))
+        table_view("staffing_count", None, filters={"snapshot_id": [chosen.id]}, page_size=50)
+    st.subheader(t("ui.snapshots", lg))
+    table_view("staffing_snapshot", None)
