@@ -1,12 +1,14 @@
-"""公務車統計 — dispatch and loan trips of the central car pool."""
+"""公務車統計 — trips, use per vehicle and agency, cars, drivers, 禮賓車 charges, reports."""
 
 import streamlit as st
 
-from core import monthly
+from core import fleet, monthly
 from core.charts import monthly_bars
 from core.figures import fleet_figures
+from core.fleet_charts import km_by_month_chart
 from core.labels import t
 from db.models import TripType
+from ui import fleet_view
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -18,11 +20,36 @@ period_caption(period)
 with db_session() as session:
     figures = fleet_figures(session, period)
     by_month = monthly.trips_by_month(session, period)
-figure_tiles(figures, ["fleet.dispatch_trips", "fleet.loan_trips", "fleet.total_trips", "fleet.km"])
-st.altair_chart(monthly_bars(by_month, TripType, title_key="chart.trips_by_month", lang=lg))
+    usage = fleet.vehicle_usage(session, period)
+    agencies = fleet.trips_by_agency(session, period, top=fleet_view.TOP_AGENCIES)
+figures["fleet.utilisation_pct"] = fleet.fleet_utilisation(usage)
+figure_tiles(
+    figures,
+    ["fleet.dispatch_trips", "fleet.loan_trips", "fleet.total_trips", "fleet.km",
+     "fleet.utilisation_pct"],
+)  # fmt: skip
+if not by_month.empty:
+    left, right = st.columns(2)
+    trips_chart = monthly_bars(by_month, TripType, title_key="chart.trips_by_month", lang=lg)
+    left.altair_chart(trips_chart, width="stretch")
+    right.altair_chart(km_by_month_chart(by_month, lg), width="stretch")
 
-trips_tab, vehicles_tab = st.tabs([t("ui.records", lg), t("ui.vehicle_list", lg)])
-with trips_tab:
-    table_view("trip", period)
-with vehicles_tab:
-    table_view("vehicle", None)
+stats, trips, vehicles, drivers, charges, report = st.tabs(
+    [t("fleet.tab.stats", lg), t("fleet.tab.trips", lg), t("ui.vehicle_list", lg),
+     t("fleet.tab.drivers", lg), t("fleet.tab.charges", lg), t("fleet.tab.report", lg)]
+)  # fmt: skip
+with stats:
+    fleet_view.statistics(period, usage, agencies)
+with trips:
+    st.caption(t("fleet.filter.hint", lg))
+    table_view("trip", period, filters=fleet_view.trip_filters())
+with vehicles:
+    table_view("vehicle", None, filters=fleet_view.vehicle_filters())
+with drivers:
+    table_view("driver", None, filters=fleet_view.driver_filters())
+with charges:
+    fleet_view.charge_detail(period)
+    st.divider()
+    fleet_view.statement(period)
+with report:
+    fleet_view.usage_report(period)

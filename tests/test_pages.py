@@ -197,7 +197,7 @@ def test_a_lead_edits_only_their_sections(anonymous, accounts):
     at.run()
     at.switch_page("pages/fleet_stats.py").run()
     assert not at.exception
-    assert len(_editors(at)) == 2  # trips and vehicles
+    assert len(_editors(at)) == 3  # trips, vehicles and drivers
     at.switch_page("pages/gift_inventory.py").run()
     assert not at.exception
     assert at.dataframe and not _editors(at)
