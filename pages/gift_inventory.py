@@ -17,7 +17,7 @@ from db.models import MovementDirection
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.gifts_view import needs_action_list, register_table
-from ui.widgets import figure_tiles, period_caption
+from ui.widgets import figure_tiles, per_language, period_caption
 
 lg = lang()
 period = current_period()
@@ -59,7 +59,7 @@ with moves_tab:
         t("gift.filter.item", lg),
         list(names),
         format_func=names.get,
-        key="gift.filter.item",
+        key=per_language("gift.filter.item"),
         placeholder=t("gift.filter.all", lg),
     )
     directions = enum_options(MovementDirection, lg)
@@ -68,7 +68,7 @@ with moves_tab:
         list(directions),
         format_func=directions.get,
         placeholder=t("gift.filter.all", lg),
-        key="gift.filter.direction",
+        key=per_language("gift.filter.direction"),
     )
     table_view("gift_movement", period, filters={"item_id": items, "direction": chosen})
 

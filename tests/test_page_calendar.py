@@ -17,8 +17,8 @@ def test_page_renders_with_the_report_figure(anonymous, accounts, username):  # 
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     assert [m.value for m in at.metric] == ["15"]
-    assert at.multiselect(key="cal.filter.country")
-    picker = at.selectbox(key="cal.timeline.pick")
+    assert at.multiselect(key="cal.filter.country.zh-TW")
+    picker = at.selectbox(key="cal.timeline.pick.zh-TW")
     assert len(picker.options) > 10
     titles = [
         "".join(str(c) for c in df.value.iloc[:, 2])
@@ -31,9 +31,9 @@ def test_page_renders_with_the_report_figure(anonymous, accounts, username):  # 
 def test_directory_filter_narrows_the_cities(app, accounts):  # noqa: F811
     app.run()
     app.switch_page(PAGE).run()
-    app.multiselect(key="cal.filter.country").select("韓國").run()
+    app.multiselect(key="cal.filter.country.zh-TW").select("韓國").run()
     assert not app.exception, app.exception
-    picker = app.selectbox(key="cal.timeline.pick")
+    picker = app.selectbox(key="cal.timeline.pick.zh-TW")
     assert 0 < len(picker.options) < 10
     assert all(o.endswith("市") for o in picker.options)
     engine = make_engine(accounts)
@@ -42,7 +42,7 @@ def test_directory_filter_narrows_the_cities(app, accounts):  # noqa: F811
     engine.dispose()
     picker.set_value(int(last)).run()
     assert not app.exception, app.exception
-    assert app.selectbox(key="cal.timeline.pick").value is not None
+    assert app.selectbox(key="cal.timeline.pick.zh-TW").value is not None
 
 
 def test_english_mode_titles_and_names_are_english(app):  # noqa: F811
@@ -57,6 +57,6 @@ def test_english_mode_titles_and_names_are_english(app):  # noqa: F811
     ]
     assert coming and "anniversary of the tie" in coming[0]
     assert "締盟" not in coming[0]
-    picker = app.selectbox(key="cal.timeline.pick")
+    picker = app.selectbox(key="cal.timeline.pick.en")
     assert "San Antonio" in " ".join(picker.options)
-    assert app.multiselect(key="cal.filter.country").placeholder == "All (no filter)"
+    assert app.multiselect(key="cal.filter.country.en").placeholder == "All (no filter)"

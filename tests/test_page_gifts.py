@@ -28,8 +28,8 @@ def test_page_shows_low_stock_and_the_overdue_gift(anonymous, accounts, username
     overdue = [e.value for e in at.error if "逾期未簽報" in e.value]
     assert len(overdue) >= 1
     assert any("115/11/18" in e and "工藝紀念品禮盒" in e and "6,800" in e for e in overdue)
-    assert at.multiselect(key="gift.filter.item")
-    assert at.multiselect(key="gift.filter.direction")
+    assert at.multiselect(key="gift.filter.item.zh-TW")
+    assert at.multiselect(key="gift.filter.direction.zh-TW")
 
 
 def test_needs_action_gives_the_reasons_and_the_return_to_record(anonymous, accounts):  # noqa: F811
@@ -66,5 +66,5 @@ def test_admin_gets_the_movement_and_register_editors(app):  # noqa: F811
 
 def test_filtering_movements_by_direction_narrows_the_table(app):  # noqa: F811
     at = _open(app)
-    at.multiselect(key="gift.filter.direction").select("in").run()
+    at.multiselect(key="gift.filter.direction.zh-TW").select("in").run()
     assert not at.exception, at.exception

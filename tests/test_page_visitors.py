@@ -24,8 +24,8 @@ def _open(at: AppTest) -> AppTest:
 def test_page_shows_the_report_periods_receptions(anonymous, accounts, username):  # noqa: F811
     at = _open(_signed_in(anonymous, accounts, username))
     assert [m.value for m in at.metric] == ["34", "3", "10"]
-    assert at.multiselect(key="vis.filter.category")
-    picker = at.selectbox(key="vis.detail.pick")
+    assert at.multiselect(key="vis.filter.category.zh-TW")
+    picker = at.selectbox(key="vis.detail.pick.zh-TW")
     assert len(picker.options) == 34
 
 
@@ -44,18 +44,18 @@ def test_admin_gets_the_follow_up_editor_and_the_upload(app):  # noqa: F811
 
 def test_filters_narrow_the_detail_picker(app):  # noqa: F811
     at = _open(app)
-    at.multiselect(key="vis.filter.mode").select("video").run()
+    at.multiselect(key="vis.filter.mode.zh-TW").select("video").run()
     assert not at.exception
-    assert len(at.selectbox(key="vis.detail.pick").options) == 3
-    at.multiselect(key="vis.filter.mode").unselect("video").run()
-    at.multiselect(key="vis.filter.category").select("head_of_government").run()
-    assert len(at.selectbox(key="vis.detail.pick").options) == 2
+    assert len(at.selectbox(key="vis.detail.pick.zh-TW").options) == 3
+    at.multiselect(key="vis.filter.mode.zh-TW").unselect("video").run()
+    at.multiselect(key="vis.filter.category.zh-TW").select("head_of_government").run()
+    assert len(at.selectbox(key="vis.detail.pick.zh-TW").options) == 2
     assert [m.value for m in at.metric] == ["34", "3", "10"]  # figures stay the period's
 
 
 def test_detail_shows_city_gifts_and_follow_ups_of_the_kumamoto_visit(app):  # noqa: F811
     at = _open(app)
-    picker = at.selectbox(key="vis.detail.pick")
+    picker = at.selectbox(key="vis.detail.pick.zh-TW")
     picker.select_index(next(i for i, o in enumerate(picker.options) if "蒲島郁夫" in o)).run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
@@ -66,4 +66,17 @@ def test_english_page(app):  # noqa: F811
     app.session_state["lang"] = "en"
     at = _open(app)
     assert at.title[0].value == "Visitor log"
-    assert at.selectbox(key="vis.detail.pick").label == "Choose a reception"
+    assert at.selectbox(key="vis.detail.pick.en").label == "Choose a reception"
+
+
+def test_switching_language_relabels_filters_and_keeps_the_choice(app):  # noqa: F811
+    at = _open(app)
+    at.multiselect(key="vis.filter.mode.zh-TW").select("video").run()
+    assert len(at.selectbox(key="vis.detail.pick.zh-TW").options) == 3
+    at.selectbox(key="lang").set_value("en").run()
+    assert not at.exception
+    mode = at.multiselect(key="vis.filter.mode.en")
+    assert mode.value == ["video"]
+    assert "Video" in " ".join(mode.options) or "video" in " ".join(mode.options).lower()
+    assert not any("視訊" in o for o in mode.options)
+    assert len(at.selectbox(key="vis.detail.pick.en").options) == 3

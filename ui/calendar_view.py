@@ -15,6 +15,7 @@ from core.labels import enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc
 from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
+from ui.widgets import per_language
 
 CALENDAR_HEIGHT = 650  # px, FullCalendar's own height option (toolbar included)
 _FRAME_CSS = f"""<style>
@@ -126,15 +127,19 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
     everything = cal.directory(session)
     c1, c2, c3 = st.columns(3)
     every = t("ui.filter.all", lg)
-    countries = c1.multiselect(t("cal.filter.country", lg), sorted(everything["country"].unique()),
-                               key="cal.filter.country", placeholder=every)  # fmt: skip
-    regions = c2.multiselect(t("cal.filter.region", lg), sorted(everything["region"].unique()),
-                             key="cal.filter.region", placeholder=every)  # fmt: skip
+    countries = c1.multiselect(
+        t("cal.filter.country", lg), sorted(everything["country"].unique()),
+        key=per_language("cal.filter.country"), placeholder=every,
+    )  # fmt: skip
+    regions = c2.multiselect(
+        t("cal.filter.region", lg), sorted(everything["region"].unique()),
+        key=per_language("cal.filter.region"), placeholder=every,
+    )  # fmt: skip
     ties = c3.multiselect(
         t("cal.filter.tie", lg),
         [m.value for m in TieType],
         format_func=lambda v: enum_label(v, lg, TieType),
-        key="cal.filter.tie",
+        key=per_language("cal.filter.tie"),
         placeholder=every,
     )
     df = cal.directory(session, countries, regions, ties)
@@ -156,7 +161,7 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
     st.altair_chart(calendar_charts.partner_map(df, lg), width="stretch")
     names = dict(zip(df["id"].astype(int), df["name_en" if lg == "en" else "name_zh"], strict=True))
     picked = st.selectbox(t("cal.timeline.pick", lg), list(names), format_func=names.get,
-                          key="cal.timeline.pick")  # fmt: skip
+                          key=per_language("cal.timeline.pick"))  # fmt: skip
     if picked is not None:
         timeline = cal.city_timeline(session, int(picked), lg == "en")
         if timeline.empty:

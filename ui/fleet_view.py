@@ -22,11 +22,12 @@ from core.fleet_reports import (
     usage_report_workbook,
     usage_rows,
 )
-from core.labels import LANGUAGES, enum_label, enum_options, t
+from core.labels import enum_label, enum_options, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_month
 from db.models import TripPurpose, TripType, VehicleKind
 from ui.context import db_session, lang
+from ui.widgets import per_language
 
 TOP_AGENCIES = 8
 STATES = ("all", "yes", "no")
@@ -37,18 +38,6 @@ _MARKUP = re.compile(r"([\\`*_\[\]<>~#|$])")
 def _md(text: str) -> str:
     """Text (labels with NT$, agency and place names) shown as typed in markdown elements."""
     return _MARKUP.sub(r"\\\1", text)
-
-
-def _per_language(key: str) -> str:
-    """One widget per language for choices shown through labels (as the frame's period preset):
-    a widget keeps the labels of the language it was created in. The choice carries over."""
-    lg = lang()
-    own = f"{key}.{lg}"
-    if own not in st.session_state:
-        for other in LANGUAGES:
-            if f"{key}.{other}" in st.session_state:
-                st.session_state[own] = st.session_state[f"{key}.{other}"]
-    return own
 
 
 def _all(lg: str) -> dict[str, Any]:
@@ -65,7 +54,7 @@ def trip_filters() -> dict[str, list[Any]]:
     return {
         "trip_type": cols[0].multiselect(
             t("fleet.filter.trip_type", lg), list(types), format_func=types.get,
-            key=_per_language("fleet.filter.trip_type"), **_all(lg),
+            key=per_language("fleet.filter.trip_type"), **_all(lg),
         ),
         "vehicle_id": cols[1].multiselect(
             t("fleet.filter.vehicle", lg), list(vehicles), format_func=vehicles.get,
@@ -76,7 +65,7 @@ def trip_filters() -> dict[str, list[Any]]:
         ),
         "purpose": cols[3].multiselect(
             t("fleet.filter.purpose", lg), list(purposes), format_func=purposes.get,
-            key=_per_language("fleet.filter.purpose"), **_all(lg),
+            key=per_language("fleet.filter.purpose"), **_all(lg),
         ),
     }  # fmt: skip
 
@@ -85,7 +74,7 @@ def _state(label_key: str, key: str, names: tuple[str, str]) -> list[bool]:
     """A segmented all / yes / no control → [] (all), [True] or [False]."""
     lg = lang()
     texts = {"all": "fleet.state.all", "yes": names[0], "no": names[1]}
-    key = _per_language(key)
+    key = per_language(key)
     st.session_state.setdefault(key, "all")  # no default= : a carried-over choice must win
     chosen = st.segmented_control(
         t(label_key, lg), STATES, format_func=lambda s: t(texts[s], lg), key=key
@@ -100,7 +89,7 @@ def vehicle_filters() -> dict[str, list[Any]]:
     with left:
         chosen = st.multiselect(
             t("fleet.filter.kind", lg), list(kinds), format_func=kinds.get,
-            key=_per_language("fleet.filter.kind"), **_all(lg),
+            key=per_language("fleet.filter.kind"), **_all(lg),
         )  # fmt: skip
     with right:
         names = ("fleet.state.in_service", "fleet.state.retired")
@@ -176,7 +165,7 @@ def charge_detail(period: Period) -> None:
         return
     chosen = st.selectbox(
         t("fleet.charge.pick", lg), list(options), format_func=lambda i: options.get(i, str(i)),
-        key=_per_language("fleet.charge.pick"),
+        key=per_language("fleet.charge.pick"),
     )  # fmt: skip
     try:
         with db_session() as session:

@@ -17,6 +17,7 @@ from db.models import MeetingMode, ReceptionPhoto, VisitorCategory
 from ui import auth
 from ui.context import db_session, lang
 from ui.editor import table_view
+from ui.widgets import per_language
 
 FLASH = "vis.flash"
 
@@ -28,15 +29,15 @@ def filters() -> dict[str, list[Any]]:
     left, middle, right = st.columns([3, 2, 2])
     chosen_categories = left.multiselect(
         t("vis.filter.category", lg), list(categories), format_func=categories.get,
-        key="vis.filter.category", placeholder=t("vis.ally.all", lg),
+        key=per_language("vis.filter.category"), placeholder=t("vis.ally.all", lg),
     )  # fmt: skip
     ally = middle.segmented_control(
-        t("vis.filter.ally", lg), list(visitors.AllyChoice), key="vis.filter.ally",
+        t("vis.filter.ally", lg), list(visitors.AllyChoice), key=per_language("vis.filter.ally"),
         format_func=lambda c: t(f"vis.ally.{c.value}", lg), default=visitors.AllyChoice.ALL,
     )  # fmt: skip
     chosen_modes = right.multiselect(
-        t("vis.filter.mode", lg), list(modes), format_func=modes.get, key="vis.filter.mode",
-        placeholder=t("vis.ally.all", lg),
+        t("vis.filter.mode", lg), list(modes), format_func=modes.get,
+        key=per_language("vis.filter.mode"), placeholder=t("vis.ally.all", lg),
     )  # fmt: skip
     return visitors.reception_filters(
         [VisitorCategory(c) for c in chosen_categories],
@@ -80,7 +81,7 @@ def pick_reception(period: Period, page_filters: dict[str, list[Any]]) -> int | 
         st.info(t("vis.detail.none", lg))
         return None
     return st.selectbox(
-        t("vis.detail.pick", lg), list(options), key="vis.detail.pick",
+        t("vis.detail.pick", lg), list(options), key=per_language("vis.detail.pick"),
         format_func=lambda i: options.get(i, str(i)),
     )  # fmt: skip
 

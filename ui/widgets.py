@@ -13,6 +13,18 @@ from core.roc_dates import ROCDateError, format_roc, format_roc_period, parse_ro
 from ui.context import PERIOD_KEY, current_period, lang
 
 
+def per_language(key: str) -> str:
+    """The key of a widget whose labels depend on the language (enum labels, placeholders,
+    names in zh or en): one widget per language, since a keyed widget keeps the labels it was
+    created with. The choice made in the language used last carries over on a switch."""
+    lg = lang()
+    own, last = f"{key}.{lg}", st.session_state.get(f"{key}.@lang")
+    if last and last != lg and f"{key}.{last}" in st.session_state:
+        st.session_state[own] = st.session_state[f"{key}.{last}"]
+    st.session_state[f"{key}.@lang"] = lg
+    return own
+
+
 def _apply_preset(key: str) -> None:
     chosen = st.session_state[key]
     if chosen != "ui.preset.custom":
