@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from core import staffing, venues
+from core import gifts, staffing, venues
 from core.periods import Period
 from db.models import (
     BookingKind,
@@ -96,6 +96,7 @@ def compute_figures(session: Session, start: date, end: date) -> dict[str, Any]:
     figures |= staffing.review_figures(session, period)
     figures |= visitor_figures(session, period)
     figures |= exchange_figures(session, period)
+    figures |= gifts.gift_figures(session, period)
     return figures
 
 

@@ -56,8 +56,11 @@ def format_roc_month(d: date) -> str:
     return f"{roc_year(d)}年{d.month}月"
 
 
-def format_roc_period(start: date, end: date) -> str:
-    """111年7月1日至112年3月15日, as the council report writes a period."""
+def format_roc_period(start: date, end: date, lang: str = "zh-TW") -> str:
+    """111年7月1日至112年3月15日, as the council report writes a period; in English
+    ROC 111/07/01 – 112/03/15 (still the 民國 calendar, in words an English reader follows)."""
+    if lang == "en":
+        return f"ROC {format_roc(start)} – {format_roc(end)}"
     return f"{format_roc(start, 'long')}至{format_roc(end, 'long')}"
 
 

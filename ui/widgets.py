@@ -64,7 +64,8 @@ def period_picker() -> Period:
 
 
 def period_caption(period: Period) -> None:
-    st.caption(t("ui.period_caption", lang(), period=format_roc_period(period.start, period.end)))
+    lg = lang()
+    st.caption(t("ui.period_caption", lg, period=format_roc_period(period.start, period.end, lg)))
 
 
 def _format(key: str, value: Any) -> str:

@@ -81,3 +81,11 @@ def test_parse_any_date_takes_widget_values():
     assert parse_any_date("112/03/15") == D
     with pytest.raises(ROCDateError):
         parse_any_date(42)
+
+
+def test_a_period_in_english_keeps_the_roc_calendar():
+    from core.roc_dates import format_roc_period
+
+    start, end = date(2022, 7, 1), date(2023, 3, 15)
+    assert format_roc_period(start, end) == "111年7月1日至112年3月15日"
+    assert format_roc_period(start, end, "en") == "ROC 111/07/01 – 112/03/15"

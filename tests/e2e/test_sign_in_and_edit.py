@@ -195,7 +195,7 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     context = browser.new_context(viewport=VIEW, accept_downloads=True)
     page = context.new_page()
     sign_in(page, demo_server, "demo.gifts", ROLES["demo.gifts"][0], "venue_usage")
-    page.get_by_role("tab", name="場地", exact=True).click()
+    page.get_by_role("tab", name="場地清單", exact=True).click()
     settle(page)
     page.locator("button:visible", has_text="匯出").click()
     with page.expect_download() as download:
@@ -211,8 +211,8 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     edited = tmp_path / "venues_edited.csv"
     edited.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8-sig")
 
-    page.get_by_role("tabpanel", name="場地").get_by_text("匯入 CSV／Excel").click()
-    page.get_by_role("tabpanel", name="場地").locator("input[type='file']").set_input_files(
+    page.get_by_role("tabpanel", name="場地清單").get_by_text("匯入 CSV／Excel").click()
+    page.get_by_role("tabpanel", name="場地清單").locator("input[type='file']").set_input_files(
         str(edited)
     )
     shot(page, "import_uploaded")
@@ -223,7 +223,7 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     settle(page, 1200)
     page.reload()
     settle(page, 1200)
-    page.get_by_role("tab", name="場地", exact=True).click()
+    page.get_by_role("tab", name="場地清單", exact=True).click()
     settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     assert _grid_cells(grid, len(cells) - 1)[capacity] == cells[capacity]

@@ -1,0 +1,553 @@
+"""In a real browser: the three international pages (sister-city calendar, visitor log, gift
+inventory) open for a viewer and for their section's lead; their figure tiles show what
+core.figures (and `python -m core.figures`) compute for the council report period on the
+server's own database; the calendar's frame, months, anniversaries, clicks and list view; a
+visitor search and a reception's details; the gift stock and register; the calendar in English.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from core import calendar as cal
+from core.config import Settings
+from core.figures import exchange_figures, visitor_figures
+from core.figures_cli import _format_value
+from core.gifts import gift_figures, stock_levels
+from core.labels import t
+from core.periods import Period
+from core.roc_dates import format_roc, format_roc_period
+from db.engine import make_engine
+from db.seed.receptions import NAMED
+from tests.e2e.conftest import CHROMIUM, ROOT, settle, shot, sign_in
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+REPORT = Period(date(2022, 7, 1), date(2023, 3, 15))  # the sidebar's default period
+PASSWORDS = {
+    "demo.viewer": "demo-viewer-2023",
+    "demo.intl": "demo-intl-2023",
+    "demo.gifts": "demo-gifts-2023",
+}
+VIEW = {"width": 1500, "height": 1000}
+TALL = {"width": 1500, "height": 1400}  # the calendar frame and the details panel below it
+CALENDAR = "iframe[title='streamlit_calendar.calendar']"
+SAVE = t("editor.save")  # 儲存變更
+# "共 34 筆": a table's row count under it
+ROWS_TOTAL = re.compile("^" + re.escape(t("ui.rows_total", n=0)).replace("0", r"[\d,]+") + "$")
+BORDERED = "[data-testid='stLayoutWrapper']"  # st.container(border=True) in Streamlit 1.67
+# Han, kana, hangul, CJK punctuation and full-width forms: none belongs in an English label.
+CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class IntlPage:
+    path: str
+    title: str
+    figures: Callable[[Session, Period], dict]
+    tiles: tuple[str, ...]
+    lead: str
+    records_tab: str | None  # the tab holding the page's editable table, if it is in a tab
+
+
+PAGES = {
+    "sister_cities": IntlPage(
+        "sister_cities", t("page.calendar"), exchange_figures, ("exchange.events",),
+        "demo.intl", t("ui.records"),
+    ),
+    "visitor_log": IntlPage(
+        "visitor_log", t("page.visitors"), visitor_figures,
+        ("visitors.receptions", "visitors.video", "visitors.allies"), "demo.intl", None,
+    ),
+    "gift_inventory": IntlPage(
+        "gift_inventory", t("page.gifts"), gift_figures, ("gifts.received", "gifts.given_out"),
+        "demo.gifts", t("ui.gift_movements"),
+    ),
+}  # fmt: skip
+
+
+# --- the database the server uses --------------------------------------------------------------
+
+
+def _engine(data_dir: Path):
+    # The file the app itself opens on the embedded default (core.config.Settings.sqlite_path).
+    return make_engine(f"sqlite:///{Settings(data_dir=data_dir).sqlite_path}")
+
+
+def _expected_tiles(data_dir: Path, spec: IntlPage) -> dict[str, str]:
+    """{tile label: value as shown} from the figures function the page calls."""
+    engine = _engine(data_dir)
+    try:
+        with Session(engine) as session:
+            figures = spec.figures(session, REPORT)
+    finally:
+        engine.dispose()
+    return {t(f"fig.{key}"): _format_value(key, figures[key]) for key in spec.tiles}
+
+
+_CLI: dict[Path, subprocess.Popen] = {}
+
+
+def _start_cli(data_dir: Path) -> None:
+    """Start `python -m core.figures --json` for the report period on the server's database.
+
+    Started once a page has drawn (the server has migrated and seeded the file by then), and
+    left to run while the browser works.
+    """
+    if data_dir in _CLI:
+        return
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOAD_DEMO_DATA")}
+    env["DATA_DIR"] = str(data_dir)
+    _CLI[data_dir] = subprocess.Popen(
+        [sys.executable, "-m", "core.figures", "--start", REPORT.start.isoformat(),
+         "--end", REPORT.end.isoformat(), "--json"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+@cache
+def _cli_figures(data_dir: Path) -> dict:
+    _start_cli(data_dir)
+    out, err = _CLI[data_dir].communicate(timeout=180)
+    assert _CLI[data_dir].returncode == 0, err
+    return json.loads(out)
+
+
+def _anniversaries_2022(data_dir: Path) -> dict[str, tuple[date, str]]:
+    """English city name → (day shown, zh title) of the 2022 milestone anniversaries."""
+    titles = {"anniv": t("cal.anniv"), "month": t("cal.anniv.month"), "year": t("cal.anniv.year")}
+    engine = _engine(data_dir)
+    try:
+        with Session(engine) as session:
+            found = cal.anniversaries(session, date(2022, 1, 1), date(2022, 12, 31))
+    finally:
+        engine.dispose()
+    return {a.city_name_en: (a.day, cal.anniversary_title(a, titles)) for a in found}
+
+
+# --- browser helpers ---------------------------------------------------------------------------
+
+
+COOKIE = "bureau_workspace_signin"
+
+
+class Tabs:
+    """Signed-in tabs of the demo accounts, opened once per module and shared by the tests.
+
+    Each account signs in through the form once, at the address of the first page asked
+    for; later tabs of that account are signed in by the cookie the form left. Every tab is a
+    Streamlit session of its own, so one tab's state (search, period, language) stays there.
+    """
+
+    def __init__(self, base: str, browser) -> None:
+        self.base, self.browser = base, browser
+        self.contexts: dict[str, object] = {}
+        self.shared: dict[tuple[str, str], object] = {}
+
+    def new(self, username: str, spec: IntlPage, viewport: dict | None = None):
+        """A new tab of the account on the page, once the page has drawn."""
+        context = self.contexts.get(username)
+        if context is None:
+            context = self.browser.new_context(viewport=VIEW)
+            self.contexts[username] = context
+            page = context.new_page()
+            page.set_viewport_size(viewport or VIEW)
+            sign_in(page, self.base, username, PASSWORDS[username], spec.path)
+            _wait_for_cookie(page)
+        else:
+            page = context.new_page()
+            page.set_viewport_size(viewport or VIEW)
+            page.goto(f"{self.base}/{_address(spec)}")
+        _wait_for_page(page, spec)
+        return page
+
+    def shared_tab(self, username: str, name: str):
+        """The account's one tab on a page, for tests that only read it or read it last."""
+        key = (username, name)
+        if key not in self.shared:
+            viewport = TALL if name == "sister_cities" else VIEW
+            self.shared[key] = self.new(username, PAGES[name], viewport)
+        return self.shared[key]
+
+    def close(self) -> None:
+        for context in self.contexts.values():
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def tabs(demo_server, demo_data_dir, browser):
+    opened = Tabs(demo_server, browser)
+    # The viewer signs in through the form on the calendar, so the calendar tests see the
+    # frame as drawn right after sign-in (where the sign-in cookie's component was).
+    opened.shared_tab("demo.viewer", "sister_cities")
+    _start_cli(demo_data_dir)
+    yield opened
+    opened.close()
+    cli = _CLI.pop(demo_data_dir, None)
+    if cli is not None and cli.poll() is None:  # started, and no test read it
+        cli.kill()
+        cli.communicate()
+
+
+def _wait_for_cookie(page) -> None:
+    for _ in range(80):  # a component stores the cookie a moment after sign-in
+        if any(c["name"] == COOKIE for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("the sign-in cookie was not stored")
+
+
+def _address(spec: IntlPage) -> str:
+    """The page's address as the sidebar links it: the first page is the default, at the root
+    (its own address answers only before sign-in; see the xfail test below)."""
+    return "" if spec.path == "sister_cities" else spec.path
+
+
+def _wait_for_page(page, spec: IntlPage) -> None:
+    # The sign-in cookie component reports back once after sign-in and the page reruns: wait
+    # for this page's own title and tiles, then for the run to finish.
+    try:
+        expect(page.locator("h1", has_text=spec.title)).to_be_visible(timeout=60_000)
+        expect(page.locator("[data-testid='stMetric']")).to_have_count(
+            len(spec.tiles), timeout=30_000
+        )
+        settle(page, 800)
+    except AssertionError:
+        shot(page, f"intl_{spec.path}_did_not_open")
+        raise
+
+
+def _main(page):
+    return page.locator("[data-testid='stMain']")
+
+
+def _tiles(page) -> dict[str, str]:
+    shown = {}
+    for metric in page.locator("[data-testid='stMetric']").all():
+        label = metric.locator("[data-testid='stMetricLabel']").inner_text().strip()
+        shown[label] = metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+    return shown
+
+
+def _assert_no_error(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, _main(page).inner_text()
+    assert page.get_by_text("Page not found").count() == 0
+
+
+def _click_tab(page, name: str) -> None:
+    """Select a tab; pressed again if a rerun landing at that moment swallowed the click."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    for _ in range(3):
+        tab.click()
+        settle(page, 300)
+        if tab.get_attribute("aria-selected") == "true":
+            return
+    raise AssertionError(f"the tab {name} did not open")
+
+
+def _calendar_height(page) -> float:
+    """The calendar frame's height once it is in the page (0 if it never shows)."""
+    frame = page.locator(CALENDAR)
+    expect(frame).to_have_count(1, timeout=30_000)
+    height = 0.0
+    for _ in range(20):  # FullCalendar sizes itself a moment after the frame mounts
+        box = frame.bounding_box()
+        height = box["height"] if box else 0.0
+        if height >= 600:
+            break
+        page.wait_for_timeout(250)
+    return height
+
+
+def _show_month(page, year: int, month: int) -> None:
+    """Press the calendar's "next" button until it shows the month (zh-TW title, 2022年9月)."""
+    fc = page.frame_locator(CALENDAR)
+    title = fc.locator(".fc-toolbar-title")
+    wanted = f"{year}年{month}月"
+    for _ in range(13):
+        expect(title).not_to_have_text("", timeout=15_000)
+        shown = re.fullmatch(r"(\d+)年(\d+)月", title.inner_text().strip())
+        assert shown, title.inner_text()
+        if (int(shown[1]), int(shown[2])) == (year, month):
+            return
+        assert (int(shown[1]), int(shown[2])) < (year, month), f"past {wanted}: {shown[0]}"
+        fc.locator(".fc-next-button").click()
+        expect(title).not_to_have_text(shown[0], timeout=5_000)
+    raise AssertionError(f"the calendar never showed {wanted}")
+
+
+def _events(page) -> list[str]:
+    return [e.strip() for e in page.frame_locator(CALENDAR).locator(".fc-event").all_inner_texts()]
+
+
+def _set_period(page, start: date, end: date) -> None:
+    """Type ROC dates into the sidebar's period fields (each Enter reruns the page)."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    fields = ((t("ui.period_start"), format_roc(start)), (t("ui.period_end"), format_roc(end)))
+    for label, value in fields:
+        field = sidebar.get_by_label(label, exact=True)
+        for _ in range(3):
+            field.fill(value)
+            field.press("Enter")
+            settle(page, 600)
+            if field.input_value() == value:
+                break
+    caption = t("ui.period_caption", period=format_roc_period(start, end))
+    expect(_main(page).get_by_text(caption, exact=True)).to_be_visible(timeout=30_000)
+
+
+# --- each page as a viewer and as its lead -----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_viewer_reads_the_page_and_its_figures(tabs, demo_data_dir, name):
+    spec = PAGES[name]
+    page = tabs.shared_tab("demo.viewer", name)
+    _assert_no_error(page)
+    shown = _tiles(page)
+    shot(page, f"intl_{name}_viewer")
+    assert shown == _expected_tiles(demo_data_dir, spec)
+    # The same numbers as `python -m core.figures` prints (it has no gift figures).
+    cli = _cli_figures(demo_data_dir)
+    for key in spec.tiles:
+        if key in cli:
+            assert shown[t(f"fig.{key}")] == _format_value(key, cli[key]), key
+    # A viewer reads the records (a table is there) but has no editor anywhere on the page.
+    assert _main(page).locator("[data-testid='stDataFrame']").count() >= 1
+    assert page.locator("button", has_text=SAVE).count() == 0
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_sections_lead_gets_the_editor(tabs, name):
+    spec = PAGES[name]
+    page = tabs.shared_tab(spec.lead, name)
+    _assert_no_error(page)
+    if spec.records_tab:
+        _click_tab(page, spec.records_tab)
+    save = page.locator("button:visible", has_text=SAVE).first
+    expect(save).to_be_visible(timeout=30_000)
+    save.scroll_into_view_if_needed()  # the editable grid is right above its save button
+    shot(page, f"intl_{name}_lead")
+    _assert_no_error(page)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="streamlit_app.py: signed in, the first page is the navigation's default and answers "
+    "only at the root, so its own address /sister_cities (a bookmark or shared link opened with "
+    "the sign-in cookie) shows Streamlit's 'Page not found' dialog over the page",
+)
+def test_a_signed_in_bookmark_of_the_first_page_opens_it(demo_server, tabs):
+    page = tabs.contexts["demo.viewer"].new_page()
+    try:
+        page.goto(f"{demo_server}/sister_cities")
+        _wait_for_page(page, PAGES["sister_cities"])
+        shot(page, "intl_sister_cities_bookmark")
+        assert page.get_by_text("Page not found").count() == 0
+    finally:
+        page.close()
+
+
+# --- the sister-city calendar ------------------------------------------------------------------
+
+
+def test_calendar_frame_months_click_and_list(tabs, demo_data_dir):
+    page = tabs.shared_tab("demo.viewer", "sister_cities")  # signed in through the form here
+    assert _calendar_height(page) >= 600
+    fc = page.frame_locator(CALENDAR)
+    expect(fc.locator(".fc-toolbar-title")).to_have_text("2022年7月", timeout=15_000)
+    expect(fc.locator(".fc-event").first).to_be_visible(timeout=15_000)  # July has an event
+
+    brisbane_day, brisbane = _anniversaries_2022(demo_data_dir)["Brisbane"]
+    assert REPORT.start <= brisbane_day <= REPORT.end
+    _show_month(page, brisbane_day.year, brisbane_day.month)
+    assert brisbane in _events(page)
+
+    main = _main(page)
+    details = main.get_by_text(t("cal.details"), exact=True)
+    for _ in range(3):  # a rerun landing on the click can swallow it
+        fc.locator(".fc-event", has_text=brisbane).first.click()
+        settle(page, 500)
+        if details.count():
+            break
+    expect(details).to_be_visible(timeout=30_000)
+    panel = main.locator(BORDERED, has=page.get_by_text(t("cal.details"), exact=True)).last
+    expect(panel).to_contain_text(brisbane)
+    expect(panel).to_contain_text("Brisbane")
+    assert _calendar_height(page) >= 600  # still drawn after the click's rerun
+    _assert_no_error(page)
+    details.scroll_into_view_if_needed()
+    shot(page, "intl_calendar_click")
+
+    fc.locator(".fc-listMonth-button").click()
+    expect(fc.locator(".fc-list")).to_be_visible(timeout=10_000)
+    assert fc.locator(".fc-list-event").count() >= 1
+    expect(fc.locator(".fc-listMonth-button")).to_have_class(re.compile("fc-button-active"))
+
+
+def test_calendar_shows_the_2022_anniversaries(tabs, demo_data_dir):
+    """San Antonio's 40th (year only: 1 January), Daejeon's 5th and Brisbane's 25th.
+
+    The first two fall before the report period starts, so the period is set to 2022 first
+    (on another page: the calendar opens at the period's first month when it is drawn).
+    """
+    wanted = _anniversaries_2022(demo_data_dir)
+    page = tabs.new("demo.viewer", PAGES["visitor_log"], TALL)
+    try:
+        _set_period(page, date(2022, 1, 1), date(2022, 12, 31))
+        page.locator("[data-testid='stSidebarNav'] a", has_text=t("page.calendar")).click()
+        expect(page.locator("h1", has_text=t("page.calendar"))).to_be_visible(timeout=60_000)
+        settle(page, 500)
+        assert _calendar_height(page) >= 600
+        fc = page.frame_locator(CALENDAR)
+        expect(fc.locator(".fc-toolbar-title")).to_have_text("2022年1月", timeout=15_000)
+        for city in ("San Antonio", "Daejeon", "Brisbane"):  # in date order: "next" only
+            day, text = wanted[city]
+            _show_month(page, day.year, day.month)
+            expect(fc.locator(".fc-event", has_text=text).first).to_be_visible()
+            if city == "Daejeon":
+                shot(page, "intl_calendar_2022_daejeon")
+        _assert_no_error(page)
+    finally:
+        page.close()
+
+
+# --- the visitor log ---------------------------------------------------------------------------
+
+
+def test_visitor_search_and_reception_detail(tabs):
+    schrinner = next(row for row in NAMED if row[0] == "schrinner")
+    visit, name_zh, original, organisation = schrinner[1], schrinner[3], schrinner[4], schrinner[6]
+    page = tabs.shared_tab("demo.viewer", "visitor_log")
+    main = _main(page)
+    totals = main.get_by_text(ROWS_TOTAL)
+    before = totals.first.inner_text()
+    search = main.get_by_label(t("ui.search"), exact=True).first  # the reception table's
+    for _ in range(3):
+        search.fill(original.split()[-1])
+        search.press("Enter")
+        settle(page, 500)
+        if totals.first.inner_text() != before:
+            break
+    assert totals.first.inner_text() == t("ui.rows_total", n=1), before
+    grid = main.locator("[data-testid='stDataFrame']", has_text=original).first
+    expect(grid).to_contain_text(name_zh)
+
+    pick = main.get_by_role("combobox", name=t("vis.detail.pick"))
+    expect(pick).to_have_value(re.compile(re.escape(name_zh)))
+    heading = page.locator("h3", has_text=f"{name_zh}（{original}）")
+    expect(heading).to_be_visible(timeout=15_000)
+    panel = main.locator(BORDERED, has=heading).last
+    expect(panel).to_contain_text(organisation)
+    expect(panel).to_contain_text(f"{visit.year - 1911}年{visit.month}月{visit.day}日")
+    main.get_by_text(t("vis.detail"), exact=True).scroll_into_view_if_needed()
+    shot(page, "intl_visitor_detail")
+    _assert_no_error(page)
+
+
+# --- the gift inventory ------------------------------------------------------------------------
+
+
+def test_gift_stock_warning_chart_and_register(tabs, demo_data_dir):
+    engine = _engine(demo_data_dir)
+    with Session(engine) as session:
+        low = stock_levels(session).query("low")
+    engine.dispose()
+    assert not low.empty, "the demo data has an item below its threshold"
+    page = tabs.shared_tab("demo.viewer", "gift_inventory")
+    stock = page.get_by_role("tabpanel", name=t("ui.gift_stock"))
+    for item in low.itertuples():
+        text = t("ui.low_stock", name=item.name, on_hand=item.on_hand, threshold=item.threshold)
+        expect(stock.locator("[data-testid='stAlert']", has_text=text)).to_be_visible()
+    chart = stock.locator("[data-testid='stVegaLiteChart']").last
+    expect(chart).to_be_visible(timeout=15_000)
+    chart.scroll_into_view_if_needed()
+    assert chart.bounding_box()["height"] > 150
+    stock.locator("[data-testid='stAlert']").first.scroll_into_view_if_needed()
+    shot(page, "intl_gifts_stock")
+
+    _click_tab(page, t("ui.gift_register"))
+    register = page.get_by_role("tabpanel", name=t("ui.gift_register"))
+    expect(register.get_by_text(t("gift.needs_action"))).to_be_visible()
+    expect(register.get_by_role("button", name=t("gift.download"))).to_be_visible()
+    expect(register.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    _assert_no_error(page)
+
+
+# --- the calendar in English -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def english_calendar(tabs):
+    """A tab of the calendar's lead on the calendar, the sidebar language set to English."""
+    page = tabs.new("demo.intl", PAGES["sister_cities"])
+    english = t("page.calendar", "en")
+    for _ in range(3):
+        page.get_by_role("combobox", name="語言 / Language").click()
+        page.get_by_role("option", name="English", exact=True).click()
+        settle(page, 500)
+        if page.locator("h1", has_text=english).count():
+            break
+    expect(page.locator("h1", has_text=english)).to_be_visible(timeout=30_000)
+    expect(page.frame_locator(CALENDAR).locator(".fc-today-button")).to_have_text(
+        t("cal.btn.today", "en"), timeout=15_000
+    )
+    yield page
+    page.close()
+
+
+def _cjk(texts: list[str]) -> list[str]:
+    return [text for text in texts if CJK.search(text)]
+
+
+def test_calendar_in_english(english_calendar):
+    page = english_calendar
+    _assert_no_error(page)
+    shot(page, "intl_calendar_en")
+    title = page.locator("h1").inner_text().strip()
+    tabs = [tab.inner_text().strip() for tab in page.get_by_role("tab").all()]
+    tiles = list(_tiles(page))
+    nav = [a.inner_text().strip() for a in page.locator("[data-testid='stSidebarNav'] a").all()]
+    fc = page.frame_locator(CALENDAR)
+    toolbar = [fc.locator(".fc-toolbar").inner_text(), fc.locator(".fc-col-header").inner_text()]
+    assert title == t("page.calendar", "en")
+    assert tabs == [
+        t(k, "en")
+        for k in (
+            "cal.tab.calendar",
+            "cal.tab.coming",
+            "cal.tab.directory",
+            "cal.tab.charts",
+            "ui.records",
+        )
+    ]
+    assert tiles == [t("fig.exchange.events", "en")]
+    assert _cjk([title, *tabs, *tiles, *nav, *toolbar]) == []
+
+
+def test_calendar_period_caption_in_english(english_calendar):
+    caption = _main(english_calendar).get_by_text(t("ui.period_caption", "en", period="")).first
+    assert _cjk([caption.inner_text()]) == []
+
+
+def test_calendar_sidebar_sections_line_in_english(english_calendar):
+    line = english_calendar.locator("[data-testid='stSidebar']").get_by_text(
+        t("auth.sections_line", "en", sections="")
+    )
+    assert _cjk([line.inner_text()]) == []
