@@ -58,6 +58,7 @@ BASELINE_KEYS = {
     "assistant": "staffing.baseline_assistant",
 }
 
+
 class SnapshotRefused(ValueError):
     """A new snapshot was refused; the message is zh-TW and nothing was written."""
 

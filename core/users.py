@@ -61,7 +61,9 @@ class DemoAccount:
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("demo.viewer", "demo-viewer-2023", "viewer", (), "示範檢視者"),
     DemoAccount("demo.fleet", "demo-fleet-2023", "lead", ("fleet",), "示範公務車主管"),
-    DemoAccount("demo.intl", "demo-intl-2023", "lead", ("calendar", "visitors"), "示範國際交流主管"),
+    DemoAccount(
+        "demo.intl", "demo-intl-2023", "lead", ("calendar", "visitors"), "示範國際交流主管"
+    ),
     DemoAccount("demo.gifts", "demo-gifts-2023", "lead", ("gifts", "venues"), "示範禮品場地主管"),
     DemoAccount("demo.staffing", "demo-staffing-2023", "lead", ("staffing",), "示範員額主管"),
     DemoAccount("demo.admin", "demo-admin-2023", "admin", (), "示範管理者"),
