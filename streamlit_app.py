@@ -98,7 +98,16 @@ pages = {
     ]
     for section, items in SECTIONS.items()
 }
-current = st.navigation({name: group for name, group in pages.items() if group})
+groups = {name: group for name, group in pages.items() if group}
+# The default page answers at the root only; a hidden one takes that role and opens the first
+# page, so every page keeps its own address (a bookmark of /sister_cities opens it signed in).
+first = next(iter(groups.values()))[0]
+home = st.Page(
+    lambda: st.switch_page(first), title=first.title, url_path="home", default=True,
+    visibility="hidden",
+)  # fmt: skip
+groups[next(iter(groups))] = [home, *groups[next(iter(groups))]]
+current = st.navigation(groups)
 auth.user_badge(lg)
 st.sidebar.caption(t("app.bureau", lg))
 if get_settings().demo_data:

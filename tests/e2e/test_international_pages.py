@@ -214,9 +214,8 @@ def _wait_for_cookie(page) -> None:
 
 
 def _address(spec: IntlPage) -> str:
-    """The page's address as the sidebar links it: the first page is the default, at the root
-    (its own address answers only before sign-in; see the xfail test below)."""
-    return "" if spec.path == "sister_cities" else spec.path
+    """The page's address: every page, the first one too, answers at its own path."""
+    return spec.path
 
 
 def _wait_for_page(page, spec: IntlPage) -> None:
@@ -347,12 +346,6 @@ def test_the_sections_lead_gets_the_editor(tabs, name):
     _assert_no_error(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="streamlit_app.py: signed in, the first page is the navigation's default and answers "
-    "only at the root, so its own address /sister_cities (a bookmark or shared link opened with "
-    "the sign-in cookie) shows Streamlit's 'Page not found' dialog over the page",
-)
 def test_a_signed_in_bookmark_of_the_first_page_opens_it(demo_server, tabs):
     page = tabs.contexts["demo.viewer"].new_page()
     try:
