@@ -189,6 +189,9 @@ def test_a_lead_books_a_free_slot_and_the_save_is_audited(booking_app):
     # the schedule moved to the new booking's venue and day
     assert at.text_input(key="ven.sched.day").value == "115/12/08"
     assert "專案推動會議" in at.dataframe[0].value.to_string()
+    # the form is empty again: a second press does not book another slot under that title
+    assert at.text_input(key="ven.form.booking_title").value == ""
+    assert at.text_input(key="ven.form.organiser").value == ""
     # the booked slot is no longer offered
     assert not any(o.startswith("13:00–17:00") for o in next(
         s for s in at.selectbox if s.label == "可預約時段").options)  # fmt: skip

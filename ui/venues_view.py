@@ -336,6 +336,9 @@ def _submit(venue: venues.VenueInfo, values: dict[str, Any]) -> None:
     )  # fmt: skip
     # Show the new booking: the schedule moves to its venue and day on the next run.
     st.session_state[JUMP] = (venue.centre.value, venue.id, values["starts_at"].date())
+    # An empty form again, so a second press cannot book the next slot under the same title.
+    for key in ("ven.form.booking_title", "ven.form.organiser", "ven.form.attendees"):
+        st.session_state.pop(key, None)
     _reload_booking_table()
     st.rerun()
 
