@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,70 @@ def shot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+# --- helpers of the page tests -------------------------------------------------------------------
+
+REPORT_START, REPORT_END = "2022-07-01", "2023-03-15"  # the sidebar's default period
+_CLI: dict[Path, subprocess.Popen] = {}
+
+
+def app_engine(data_dir: Path):
+    """The database file the app itself opens on the embedded default (Settings.sqlite_path)."""
+    from core.config import Settings
+    from db.engine import make_engine
+
+    return make_engine(f"sqlite:///{Settings(data_dir=data_dir).sqlite_path}")
+
+
+def start_figures_cli(data_dir: Path) -> None:
+    """Start `python -m core.figures --json` for the report period on the server's database.
+
+    Started once a page has drawn (the server has migrated and seeded the file by then), and
+    left to run while the browser works.
+    """
+    if data_dir in _CLI:
+        return
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOAD_DEMO_DATA")}
+    env["DATA_DIR"] = str(data_dir)
+    _CLI[data_dir] = subprocess.Popen(
+        [sys.executable, "-m", "core.figures", "--start", REPORT_START, "--end", REPORT_END,
+         "--json"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def stop_figures_cli(data_dir: Path) -> None:
+    """Stop the command if it was started and no test read it."""
+    cli = _CLI.pop(data_dir, None)
+    if cli is not None and cli.poll() is None:
+        cli.kill()
+        cli.communicate()
+
+
+@cache
+def cli_figures(data_dir: Path) -> dict:
+    start_figures_cli(data_dir)
+    out, err = _CLI[data_dir].communicate(timeout=180)
+    assert _CLI[data_dir].returncode == 0, err
+    return json.loads(out)
+
+
+def main_area(page):
+    return page.locator("[data-testid='stMain']")
+
+
+def assert_no_error(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, main_area(page).inner_text()
+    assert page.get_by_text("Page not found").count() == 0
+
+
+def click_tab(page, name: str) -> None:
+    """Select a tab; pressed again if a rerun landing at that moment swallowed the click."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    for _ in range(3):
+        tab.click()
+        settle(page, 300)
+        if tab.get_attribute("aria-selected") == "true":
+            return
+    raise AssertionError(f"the tab {name} did not open")

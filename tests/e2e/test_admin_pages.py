@@ -7,15 +7,10 @@ download, and a staffing snapshot copied to a new date."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -25,16 +20,27 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core import fleet, staffing, venues
-from core.config import Settings
 from core.figures import fleet_figures, venue_figures
 from core.figures_cli import _format_value
 from core.labels import t
 from core.periods import Period
 from core.roc_dates import format_roc
 from core.visitors import taipei_today
-from db.engine import make_engine
 from db.models import BookingStatus, StaffingCount, StaffingSnapshot, VenueBooking
-from tests.e2e.conftest import CHROMIUM, READY, ROOT, settle, shot, sign_in
+from tests.e2e.conftest import (
+    CHROMIUM,
+    READY,
+    app_engine,
+    assert_no_error,
+    cli_figures,
+    click_tab,
+    main_area,
+    settle,
+    shot,
+    sign_in,
+    start_figures_cli,
+    stop_figures_cli,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -112,13 +118,8 @@ PAGES = {
 # --- the database the server uses --------------------------------------------------------------
 
 
-def _engine(data_dir: Path):
-    # The file the app itself opens on the embedded default (core.config.Settings.sqlite_path).
-    return make_engine(f"sqlite:///{Settings(data_dir=data_dir).sqlite_path}")
-
-
 def _query(data_dir: Path, work: Callable[[Session], object]):
-    engine = _engine(data_dir)
+    engine = app_engine(data_dir)
     try:
         with Session(engine) as session:
             return work(session)
@@ -132,36 +133,7 @@ def _expected_tiles(data_dir: Path, spec: AdminPage) -> dict[str, str]:
     return {t(f"fig.{key}"): _format_value(key, figures.get(key)) for key in spec.tiles}
 
 
-_CLI: dict[Path, subprocess.Popen] = {}
-
-
-def _start_cli(data_dir: Path) -> None:
-    """`python -m core.figures --json` for the report period on the server's database, started
-    once a page has drawn (the server has migrated and seeded the file by then)."""
-    if data_dir in _CLI:
-        return
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOAD_DEMO_DATA")}
-    env["DATA_DIR"] = str(data_dir)
-    _CLI[data_dir] = subprocess.Popen(
-        [sys.executable, "-m", "core.figures", "--start", REPORT.start.isoformat(),
-         "--end", REPORT.end.isoformat(), "--json"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-@cache
-def _cli_figures(data_dir: Path) -> dict:
-    _start_cli(data_dir)
-    out, err = _CLI[data_dir].communicate(timeout=180)
-    assert _CLI[data_dir].returncode == 0, err
-    return json.loads(out)
-
-
 # --- browser helpers ---------------------------------------------------------------------------
-
-
-def _main(page):
-    return page.locator("[data-testid='stMain']")
 
 
 def _wait_for_cookie(page) -> None:
@@ -177,7 +149,9 @@ def _wait_for_page(page, spec: AdminPage) -> None:
     # for this page's own title and tiles, then for the run to finish.
     try:
         expect(page.locator("h1", has_text=spec.title)).to_be_visible(timeout=60_000)
-        expect(_main(page).locator("[data-testid='stMetric']").first).to_be_visible(timeout=30_000)
+        expect(main_area(page).locator("[data-testid='stMetric']").first).to_be_visible(
+            timeout=30_000
+        )
         settle(page, 300)
         _wait_for_late_rerun(page)
     except AssertionError:
@@ -198,26 +172,10 @@ def _wait_for_late_rerun(page, within_ms: int = 4_000) -> None:
 def _tiles(page, n: int) -> dict[str, str]:
     """The first n metrics of the page (the headline tiles, above the tabs)."""
     shown = {}
-    for metric in _main(page).locator("[data-testid='stMetric']").all()[:n]:
+    for metric in main_area(page).locator("[data-testid='stMetric']").all()[:n]:
         label = metric.locator("[data-testid='stMetricLabel']").inner_text().strip()
         shown[label] = metric.locator("[data-testid='stMetricValue']").inner_text().strip()
     return shown
-
-
-def _assert_no_error(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0, _main(page).inner_text()
-    assert page.get_by_text("Page not found").count() == 0
-
-
-def _click_tab(page, name: str) -> None:
-    """Select a tab; pressed again if a rerun landing at that moment swallowed the click."""
-    tab = page.get_by_role("tab", name=name, exact=True)
-    for _ in range(3):
-        tab.click()
-        settle(page, 300)
-        if tab.get_attribute("aria-selected") == "true":
-            return
-    raise AssertionError(f"the tab {name} did not open")
 
 
 def _choose(page, scope, label: str, option: str) -> None:
@@ -284,6 +242,7 @@ def tabs(demo_server, demo_data_dir, browser):
     opened = Tabs(demo_server, browser)
     yield opened
     opened.close()
+    stop_figures_cli(demo_data_dir)
 
 
 # --- each page as a viewer and as its lead -----------------------------------------------------
@@ -293,25 +252,25 @@ def tabs(demo_server, demo_data_dir, browser):
 def test_a_viewer_reads_the_page_its_figures_and_tabs(tabs, demo_data_dir, name):
     spec = PAGES[name]
     page = tabs.open("demo.viewer", spec)
-    _start_cli(demo_data_dir)  # the server has seeded the database by now
+    start_figures_cli(demo_data_dir)  # the server has seeded the database by now
     try:
-        _assert_no_error(page)
+        assert_no_error(page)
         shown = _tiles(page, len(spec.tiles))
         shot(page, f"admin_{name}_viewer")
         assert shown == _expected_tiles(demo_data_dir, spec)
         for key, value in spec.known.items():
             assert shown[t(f"fig.{key}")] == value, key
         # The same numbers as `python -m core.figures` prints (it has no fleet utilisation).
-        cli = _cli_figures(demo_data_dir)
+        cli = cli_figures(demo_data_dir)
         for key in spec.tiles:
             if key in cli:
                 assert shown[t(f"fig.{key}")] == _format_value(key, cli[key]), key
         assert page.locator("button", has_text=SAVE).count() == 0
-        assert _main(page).get_by_text(t("ven.form.title"), exact=True).count() == 0
+        assert main_area(page).get_by_text(t("ven.form.title"), exact=True).count() == 0
         assert page.get_by_role("button", name=t("staff.copy.submit")).count() == 0
         for tab in spec.tabs:
-            _click_tab(page, tab)
-            _assert_no_error(page)
+            click_tab(page, tab)
+            assert_no_error(page)
         assert page.locator("button", has_text=SAVE).count() == 0
     finally:
         page.close()
@@ -330,8 +289,8 @@ def test_the_sections_lead_gets_the_editor(tabs, name):
     spec = PAGES[name]
     tab, marker = LEAD_EDITOR[name]
     page = tabs.shared_tab(spec.lead, spec)
-    _assert_no_error(page)
-    _click_tab(page, tab)
+    assert_no_error(page)
+    click_tab(page, tab)
     panel = page.get_by_role("tabpanel", name=tab)
     if name != "venue_usage":  # the booking form is the venue lead's editor here
         expect(panel.locator("button:visible", has_text=SAVE).first).to_be_visible(timeout=30_000)
@@ -339,7 +298,7 @@ def test_the_sections_lead_gets_the_editor(tabs, name):
     expect(shown).to_be_visible(timeout=30_000)
     shown.scroll_into_view_if_needed()
     shot(page, f"admin_{name}_lead")
-    _assert_no_error(page)
+    assert_no_error(page)
 
 
 # --- one real action per page as the lead ------------------------------------------------------
@@ -366,7 +325,7 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
     page = tabs.shared_tab("demo.gifts", PAGES["venue_usage"])
     heading = page.get_by_text(t("ven.form.title"), exact=True)
     heading.scroll_into_view_if_needed()
-    form = _main(page).locator(BORDERED, has=heading).last  # the form's own container
+    form = main_area(page).locator(BORDERED, has=heading).last  # the form's own container
     option = t("ven.form.venue_option", venue=venues.venue_label(venue, "zh-TW"),
                capacity=venue.capacity)  # fmt: skip
     _choose(page, form, t("ven.form.venue"), option)
@@ -379,7 +338,7 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
     _type(page, form, t("ven.form.booking_title"), title)
     _type(page, form, t("ven.form.organiser"), "行政暨國際處")
     submit = form.get_by_role("button", name=t("ven.form.submit"))
-    saved = _main(page).locator("[data-testid='stAlert']", has_text=title)
+    saved = main_area(page).locator("[data-testid='stAlert']", has_text=title)
     for _ in range(3):  # a rerun landing on the click can swallow it
         submit.click()
         settle(page, 800)
@@ -389,7 +348,7 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
     expect(saved.first).to_contain_text(title)
     saved.first.scroll_into_view_if_needed()
     shot(page, "admin_venue_usage_booked")
-    _assert_no_error(page)
+    assert_no_error(page)
 
     def stored(session: Session):
         return session.execute(select(VenueBooking).where(VenueBooking.title == title)).scalars()
@@ -405,7 +364,7 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
 
 def test_a_lead_downloads_the_monthly_vip_van_statement(tabs, tmp_path):
     page = tabs.shared_tab("demo.fleet", PAGES["fleet_stats"])
-    _click_tab(page, t("fleet.tab.charges"))
+    click_tab(page, t("fleet.tab.charges"))
     panel = page.get_by_role("tabpanel", name=t("fleet.tab.charges"))
     button = panel.get_by_role("button", name=t("fleet.statement.download"))
     button.scroll_into_view_if_needed()
@@ -414,7 +373,7 @@ def test_a_lead_downloads_the_monthly_vip_van_statement(tabs, tmp_path):
         button.click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    _assert_no_error(page)
+    assert_no_error(page)
     # The period's last month is the default: 112年3月.
     assert saved.name == "vip_van_statement_11203.xlsx"
     book = openpyxl.load_workbook(saved)
@@ -438,9 +397,9 @@ def test_a_lead_copies_the_latest_snapshot_to_a_new_date(tabs, demo_data_dir):
     assert as_of > latest_as_of
     label = "E2E 複製測試"
     page = tabs.shared_tab("demo.staffing", PAGES["staffing_table"])
-    _click_tab(page, t("staff.tab.snapshots"))
+    click_tab(page, t("staff.tab.snapshots"))
     panel = page.get_by_role("tabpanel", name=t("staff.tab.snapshots"))
-    done = _main(page).locator("[data-testid='stAlert']", has_text=label)
+    done = main_area(page).locator("[data-testid='stAlert']", has_text=label)
     for _ in range(3):  # a rerun landing on the click can swallow it
         panel.get_by_label(t("staff.copy.as_of"), exact=True).fill(format_roc(as_of))
         panel.get_by_label(t("staff.copy.label"), exact=True).fill(label)
@@ -452,7 +411,7 @@ def test_a_lead_copies_the_latest_snapshot_to_a_new_date(tabs, demo_data_dir):
     expect(done).to_contain_text("已建立")
     done.scroll_into_view_if_needed()
     shot(page, "admin_staffing_table_copied")
-    _assert_no_error(page)
+    assert_no_error(page)
 
     def copied(session: Session):
         snap = session.execute(

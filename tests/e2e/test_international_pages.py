@@ -7,15 +7,10 @@ visitor search and a reception's details; the gift stock and register; the calen
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -23,16 +18,26 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from core import calendar as cal
-from core.config import Settings
 from core.figures import exchange_figures, visitor_figures
 from core.figures_cli import _format_value
 from core.gifts import gift_figures, stock_levels
 from core.labels import t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_period
-from db.engine import make_engine
 from db.seed.receptions import NAMED
-from tests.e2e.conftest import CHROMIUM, ROOT, settle, shot, sign_in
+from tests.e2e.conftest import (
+    CHROMIUM,
+    app_engine,
+    assert_no_error,
+    cli_figures,
+    click_tab,
+    main_area,
+    settle,
+    shot,
+    sign_in,
+    start_figures_cli,
+    stop_figures_cli,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -85,14 +90,9 @@ PAGES = {
 # --- the database the server uses --------------------------------------------------------------
 
 
-def _engine(data_dir: Path):
-    # The file the app itself opens on the embedded default (core.config.Settings.sqlite_path).
-    return make_engine(f"sqlite:///{Settings(data_dir=data_dir).sqlite_path}")
-
-
 def _expected_tiles(data_dir: Path, spec: IntlPage) -> dict[str, str]:
     """{tile label: value as shown} from the figures function the page calls."""
-    engine = _engine(data_dir)
+    engine = app_engine(data_dir)
     try:
         with Session(engine) as session:
             figures = spec.figures(session, REPORT)
@@ -101,38 +101,10 @@ def _expected_tiles(data_dir: Path, spec: IntlPage) -> dict[str, str]:
     return {t(f"fig.{key}"): _format_value(key, figures[key]) for key in spec.tiles}
 
 
-_CLI: dict[Path, subprocess.Popen] = {}
-
-
-def _start_cli(data_dir: Path) -> None:
-    """Start `python -m core.figures --json` for the report period on the server's database.
-
-    Started once a page has drawn (the server has migrated and seeded the file by then), and
-    left to run while the browser works.
-    """
-    if data_dir in _CLI:
-        return
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOAD_DEMO_DATA")}
-    env["DATA_DIR"] = str(data_dir)
-    _CLI[data_dir] = subprocess.Popen(
-        [sys.executable, "-m", "core.figures", "--start", REPORT.start.isoformat(),
-         "--end", REPORT.end.isoformat(), "--json"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-@cache
-def _cli_figures(data_dir: Path) -> dict:
-    _start_cli(data_dir)
-    out, err = _CLI[data_dir].communicate(timeout=180)
-    assert _CLI[data_dir].returncode == 0, err
-    return json.loads(out)
-
-
 def _anniversaries_2022(data_dir: Path) -> dict[str, tuple[date, str]]:
     """English city name → (day shown, zh title) of the 2022 milestone anniversaries."""
     titles = {"anniv": t("cal.anniv"), "month": t("cal.anniv.month"), "year": t("cal.anniv.year")}
-    engine = _engine(data_dir)
+    engine = app_engine(data_dir)
     try:
         with Session(engine) as session:
             found = cal.anniversaries(session, date(2022, 1, 1), date(2022, 12, 31))
@@ -196,13 +168,10 @@ def tabs(demo_server, demo_data_dir, browser):
     # The viewer signs in through the form on the calendar, so the calendar tests see the
     # frame as drawn right after sign-in (where the sign-in cookie's component was).
     opened.shared_tab("demo.viewer", "sister_cities")
-    _start_cli(demo_data_dir)
+    start_figures_cli(demo_data_dir)
     yield opened
     opened.close()
-    cli = _CLI.pop(demo_data_dir, None)
-    if cli is not None and cli.poll() is None:  # started, and no test read it
-        cli.kill()
-        cli.communicate()
+    stop_figures_cli(demo_data_dir)
 
 
 def _wait_for_cookie(page) -> None:
@@ -232,32 +201,12 @@ def _wait_for_page(page, spec: IntlPage) -> None:
         raise
 
 
-def _main(page):
-    return page.locator("[data-testid='stMain']")
-
-
 def _tiles(page) -> dict[str, str]:
     shown = {}
     for metric in page.locator("[data-testid='stMetric']").all():
         label = metric.locator("[data-testid='stMetricLabel']").inner_text().strip()
         shown[label] = metric.locator("[data-testid='stMetricValue']").inner_text().strip()
     return shown
-
-
-def _assert_no_error(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0, _main(page).inner_text()
-    assert page.get_by_text("Page not found").count() == 0
-
-
-def _click_tab(page, name: str) -> None:
-    """Select a tab; pressed again if a rerun landing at that moment swallowed the click."""
-    tab = page.get_by_role("tab", name=name, exact=True)
-    for _ in range(3):
-        tab.click()
-        settle(page, 300)
-        if tab.get_attribute("aria-selected") == "true":
-            return
-    raise AssertionError(f"the tab {name} did not open")
 
 
 def _calendar_height(page) -> float:
@@ -308,7 +257,7 @@ def _set_period(page, start: date, end: date) -> None:
             if field.input_value() == value:
                 break
     caption = t("ui.period_caption", period=format_roc_period(start, end))
-    expect(_main(page).get_by_text(caption, exact=True)).to_be_visible(timeout=30_000)
+    expect(main_area(page).get_by_text(caption, exact=True)).to_be_visible(timeout=30_000)
 
 
 # --- each page as a viewer and as its lead -----------------------------------------------------
@@ -318,17 +267,17 @@ def _set_period(page, start: date, end: date) -> None:
 def test_a_viewer_reads_the_page_and_its_figures(tabs, demo_data_dir, name):
     spec = PAGES[name]
     page = tabs.shared_tab("demo.viewer", name)
-    _assert_no_error(page)
+    assert_no_error(page)
     shown = _tiles(page)
     shot(page, f"intl_{name}_viewer")
     assert shown == _expected_tiles(demo_data_dir, spec)
     # The same numbers as `python -m core.figures` prints (it has no gift figures).
-    cli = _cli_figures(demo_data_dir)
+    cli = cli_figures(demo_data_dir)
     for key in spec.tiles:
         if key in cli:
             assert shown[t(f"fig.{key}")] == _format_value(key, cli[key]), key
     # A viewer reads the records (a table is there) but has no editor anywhere on the page.
-    assert _main(page).locator("[data-testid='stDataFrame']").count() >= 1
+    assert main_area(page).locator("[data-testid='stDataFrame']").count() >= 1
     assert page.locator("button", has_text=SAVE).count() == 0
 
 
@@ -336,14 +285,14 @@ def test_a_viewer_reads_the_page_and_its_figures(tabs, demo_data_dir, name):
 def test_the_sections_lead_gets_the_editor(tabs, name):
     spec = PAGES[name]
     page = tabs.shared_tab(spec.lead, name)
-    _assert_no_error(page)
+    assert_no_error(page)
     if spec.records_tab:
-        _click_tab(page, spec.records_tab)
+        click_tab(page, spec.records_tab)
     save = page.locator("button:visible", has_text=SAVE).first
     expect(save).to_be_visible(timeout=30_000)
     save.scroll_into_view_if_needed()  # the editable grid is right above its save button
     shot(page, f"intl_{name}_lead")
-    _assert_no_error(page)
+    assert_no_error(page)
 
 
 def test_a_signed_in_bookmark_of_the_first_page_opens_it(demo_server, tabs):
@@ -372,7 +321,7 @@ def test_calendar_frame_months_click_and_list(tabs, demo_data_dir):
     _show_month(page, brisbane_day.year, brisbane_day.month)
     assert brisbane in _events(page)
 
-    main = _main(page)
+    main = main_area(page)
     details = main.get_by_text(t("cal.details"), exact=True)
     for _ in range(3):  # a rerun landing on the click can swallow it
         fc.locator(".fc-event", has_text=brisbane).first.click()
@@ -384,7 +333,7 @@ def test_calendar_frame_months_click_and_list(tabs, demo_data_dir):
     expect(panel).to_contain_text(brisbane)
     expect(panel).to_contain_text("Brisbane")
     assert _calendar_height(page) >= 600  # still drawn after the click's rerun
-    _assert_no_error(page)
+    assert_no_error(page)
     details.scroll_into_view_if_needed()
     shot(page, "intl_calendar_click")
 
@@ -416,7 +365,7 @@ def test_calendar_shows_the_2022_anniversaries(tabs, demo_data_dir):
             expect(fc.locator(".fc-event", has_text=text).first).to_be_visible()
             if city == "Daejeon":
                 shot(page, "intl_calendar_2022_daejeon")
-        _assert_no_error(page)
+        assert_no_error(page)
     finally:
         page.close()
 
@@ -428,7 +377,7 @@ def test_visitor_search_and_reception_detail(tabs):
     schrinner = next(row for row in NAMED if row[0] == "schrinner")
     visit, name_zh, original, organisation = schrinner[1], schrinner[3], schrinner[4], schrinner[6]
     page = tabs.shared_tab("demo.viewer", "visitor_log")
-    main = _main(page)
+    main = main_area(page)
     totals = main.get_by_text(ROWS_TOTAL)
     before = totals.first.inner_text()
     search = main.get_by_label(t("ui.search"), exact=True).first  # the reception table's
@@ -451,14 +400,14 @@ def test_visitor_search_and_reception_detail(tabs):
     expect(panel).to_contain_text(f"{visit.year - 1911}年{visit.month}月{visit.day}日")
     main.get_by_text(t("vis.detail"), exact=True).scroll_into_view_if_needed()
     shot(page, "intl_visitor_detail")
-    _assert_no_error(page)
+    assert_no_error(page)
 
 
 # --- the gift inventory ------------------------------------------------------------------------
 
 
 def test_gift_stock_warning_chart_and_register(tabs, demo_data_dir):
-    engine = _engine(demo_data_dir)
+    engine = app_engine(demo_data_dir)
     with Session(engine) as session:
         low = stock_levels(session).query("low")
     engine.dispose()
@@ -475,12 +424,12 @@ def test_gift_stock_warning_chart_and_register(tabs, demo_data_dir):
     stock.locator("[data-testid='stAlert']").first.scroll_into_view_if_needed()
     shot(page, "intl_gifts_stock")
 
-    _click_tab(page, t("ui.gift_register"))
+    click_tab(page, t("ui.gift_register"))
     register = page.get_by_role("tabpanel", name=t("ui.gift_register"))
     expect(register.get_by_text(t("gift.needs_action"))).to_be_visible()
     expect(register.get_by_role("button", name=t("gift.download"))).to_be_visible()
     expect(register.locator("[data-testid='stDataFrame']").first).to_be_visible()
-    _assert_no_error(page)
+    assert_no_error(page)
 
 
 # --- the calendar in English -------------------------------------------------------------------
@@ -511,7 +460,7 @@ def _cjk(texts: list[str]) -> list[str]:
 
 def test_calendar_in_english(english_calendar):
     page = english_calendar
-    _assert_no_error(page)
+    assert_no_error(page)
     shot(page, "intl_calendar_en")
     title = page.locator("h1").inner_text().strip()
     tabs = [tab.inner_text().strip() for tab in page.get_by_role("tab").all()]
@@ -535,7 +484,7 @@ def test_calendar_in_english(english_calendar):
 
 
 def test_calendar_period_caption_in_english(english_calendar):
-    caption = _main(english_calendar).get_by_text(t("ui.period_caption", "en", period="")).first
+    caption = main_area(english_calendar).get_by_text(t("ui.period_caption", "en", period="")).first
     assert _cjk([caption.inner_text()]) == []
 
 
