@@ -150,6 +150,12 @@ class AuditedWriter:
 
     def commit(self) -> None:
         """Bump the table's change stamp in the same transaction, then commit."""
+        self.stamp()
+        self.session.commit()
+
+    def stamp(self) -> None:
+        """Bump the table's change stamp, without committing (a save writing two tables stamps
+        the first and commits with the second)."""
         stamps = TableStamp.__table__
         name = self.table.name
         stamp = self.session.execute(
@@ -160,11 +166,6 @@ class AuditedWriter:
         else:
             bumped = dict(stamp=stamp.stamp + 1, version=stamp.version + 1, updated_at=utcnow())
             self.session.execute(update(stamps).where(stamps.c.id == stamp.id).values(**bumped))
-        self.session.commit()
-
-
-# The former private name, still imported by modules not yet switched (core.users, core.staffing).
-_Writer = AuditedWriter
 
 
 def _hold_write_lock(session: Session) -> None:

@@ -319,20 +319,6 @@ def _check_copy(
     return latest, label or format_roc(as_of, "long")
 
 
-class _NoCommit:
-    """The session without commit: lets a second writer bump its table's change stamp inside
-    the transaction the other writer commits (core.editing._Writer commits in commit())."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def execute(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.execute(*args, **kwargs)
-
-    def commit(self) -> None:
-        pass
-
-
 def copy_snapshot(
     session: Session, actor: Actor, as_of: date, label: str, *, today: date | None = None
 ) -> int:
@@ -344,22 +330,22 @@ def copy_snapshot(
     """
     # Imported here: core.editing_validate imports this module (for RULES) while core.editing
     # is still importing core.editing_validate.
-    from core.editing import PermissionDenied, _Writer, can_edit
+    from core.editing import AuditedWriter, PermissionDenied, can_edit
 
     if not (can_edit(actor, "staffing_snapshot") and can_edit(actor, "staffing_count")):
         raise PermissionDenied(t("staff.copy.denied", user=actor.username))
     try:
         latest, label = _check_copy(session, as_of, label.strip(), today or _today())
         counts = StaffingCount.__table__
-        snapshots = _Writer(_NoCommit(session), actor, StaffingSnapshot.__table__)  # type: ignore[arg-type]
-        rows = _Writer(session, actor, counts, batch=snapshots.batch)
+        snapshots = AuditedWriter(session, actor, StaffingSnapshot.__table__)
+        rows = AuditedWriter(session, actor, counts, batch=snapshots.batch)
         note = t("staff.copy.note", date=format_roc(latest.as_of, "long"))
         new_id = snapshots.insert(dict(as_of=as_of, label=label, is_baseline=False, note=note))
         copied = ("unit_name", "unit_type", "category", "budget_source", "headcount", "note")
         source = select(*(counts.c[k] for k in copied)).where(counts.c.snapshot_id == latest.id)
         for row in session.execute(source.order_by(counts.c.id)).mappings().all():
             rows.insert(dict(row) | {"snapshot_id": new_id})
-        snapshots.commit()  # the snapshot table's stamp, no commit yet
+        snapshots.stamp()  # the snapshot table's stamp, no commit yet
         rows.commit()  # the counts' stamp, then one commit for everything
     except SnapshotRefused:
         session.rollback()

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core import auth
-from core.editing import Actor, PermissionDenied, _Writer
+from core.editing import Actor, AuditedWriter, PermissionDenied
 from core.editing_validate import image
 from core.labels import DEFAULT_LANG, enum_label, t
 from core.roc_dates import format_roc_datetime
@@ -137,7 +137,7 @@ def _write(
     user.updated_at = utcnow()
     session.add(user)
     after = _image(session, user.id) | (marker or {})
-    writer = _Writer(session, actor, User.__table__)
+    writer = AuditedWriter(session, actor, User.__table__)
     writer.audit(user.id, AuditAction.UPDATE, before, after)
     writer.commit()  # also bumps app_user's change stamp, so cached user lists go stale
     return _info(user)
@@ -199,7 +199,7 @@ def add_user(
             display_name=display_name,
             commit=False,
         )
-        writer = _Writer(session, actor, User.__table__)
+        writer = AuditedWriter(session, actor, User.__table__)
         writer.audit(user.id, AuditAction.INSERT, None, _image(session, user.id))
         writer.commit()
     return _info(user)
@@ -264,7 +264,7 @@ def ensure_demo_accounts(session: Session) -> list[str]:
     if not missing:
         session.rollback()
         return []
-    writer = _Writer(session, SYSTEM_DEMO, User.__table__)
+    writer = AuditedWriter(session, SYSTEM_DEMO, User.__table__)
     try:
         for account in missing:
             user = auth.create_user(

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session, SQLModel
 
 from core import staffing
-from core.editing import Actor, EditorState, PermissionDenied, _Writer, save_changes
+from core.editing import Actor, AuditedWriter, EditorState, PermissionDenied, save_changes
 from core.periods import REPORT_PERIOD, Period
 from db.models import (
     AuditAction,
@@ -275,7 +275,7 @@ def test_a_copy_failing_midway_writes_nothing(session, snapshots, monkeypatch):
     """A database error after some rows were written rolls the whole copy back."""
     before = _dump(session)
     calls = {"n": 0}
-    real_insert = _Writer.insert
+    real_insert = AuditedWriter.insert
 
     def failing(self, values, action=AuditAction.INSERT):
         calls["n"] += 1
@@ -283,7 +283,7 @@ def test_a_copy_failing_midway_writes_nothing(session, snapshots, monkeypatch):
             values = values | {"unit_type": None}  # NOT NULL: the database refuses it
         return real_insert(self, values, action)
 
-    monkeypatch.setattr("core.editing._Writer.insert", failing)
+    monkeypatch.setattr("core.editing.AuditedWriter.insert", failing)
     with pytest.raises(staffing.SnapshotRefused, match="新增員額資料失敗，未寫入任何資料"):
         staffing.copy_snapshot(session, ADMIN, date(2023, 8, 31), "", today=TODAY)
     assert calls["n"] == 3
