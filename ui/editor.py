@@ -69,6 +69,14 @@ def _renew(table: str) -> None:
     st.session_state.pop(f"{table}.editor.snapshot", None)
 
 
+def reload_rows(table: str) -> None:
+    """Load the table's rows again on the next run (a form elsewhere on the page wrote to it),
+    unless the user has unsaved edits there: those stay on the rows they were made on."""
+    snapshot = st.session_state.get(f"{table}.editor.snapshot")
+    if snapshot and not pending_count(st.session_state.get(snapshot["key"])):
+        st.session_state.pop(f"{table}.editor.snapshot", None)
+
+
 def _page_controls(table: str, total: int, page_size: int) -> int:
     pages = max(1, math.ceil(total / page_size))
     if st.session_state.get(f"{table}.page", 1) > pages:

@@ -16,7 +16,7 @@ from core.staffing import Reduction, StaffingTable
 from db.models import UnitType
 from ui import auth
 from ui.context import db_session
-from ui.editor import _renew as renew_editor
+from ui.editor import reload_rows
 
 CSS = """
 <style>
@@ -197,7 +197,7 @@ def _copy(picker_key: str, lang: str) -> None:
     st.session_state[picker_key] = new_id
     st.session_state[FLASH] = t("staff.copy.done", lang, name=name)
     # The snapshot list's editor keeps the rows it loaded until told otherwise.
-    renew_editor("staffing_snapshot")
+    reload_rows("staffing_snapshot")
     st.session_state["staffing.copy.as_of"] = st.session_state["staffing.copy.label"] = ""
 
 

@@ -13,7 +13,6 @@ from core import monthly, venues
 from core.charts import monthly_bars
 from core.editing import PermissionDenied, can_edit
 from core.editing_validate import row_label
-from core.editor_frame import pending_count
 from core.labels import enum_label, enum_options, t
 from core.periods import Period
 from core.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
@@ -29,6 +28,7 @@ from core.visitors import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, VenueKind
 from ui import auth
 from ui.context import db_session, lang
+from ui.editor import reload_rows
 
 DAY_KEY, LAST_DAY_KEY = "ven.sched.day", "ven.sched.last_day"
 FLASH, JUMP = "ven.form.flash", "ven.sched.jump"
@@ -339,17 +339,8 @@ def _submit(venue: venues.VenueInfo, values: dict[str, Any]) -> None:
     # An empty form again, so a second press cannot book the next slot under the same title.
     for key in ("ven.form.booking_title", "ven.form.organiser", "ven.form.attendees"):
         st.session_state.pop(key, None)
-    _reload_booking_table()
+    reload_rows("venue_booking")
     st.rerun()
-
-
-def _reload_booking_table() -> None:
-    """Let the bookings table load its rows again so it shows the new booking, unless the
-    user has unsaved edits there (those stay on the rows they were made on)."""
-    key = "venue_booking.editor.snapshot"
-    snapshot = st.session_state.get(key)
-    if snapshot and not pending_count(st.session_state.get(snapshot["key"])):
-        st.session_state.pop(key, None)
 
 
 # --- charts and table filters ----------------------------------------------------------------
