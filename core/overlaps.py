@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlmodel import Session, SQLModel
 
 from core.editing_validate import Batch
+from core.roc_dates import format_roc_datetime
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,13 @@ class Clash:
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     """[a_start, a_end) and [b_start, b_end) share a moment; touching ends do not."""
     return a_start < b_end and b_start < a_end
+
+
+def format_span(start: datetime, end: datetime) -> str:
+    """115/12/01 09:00–12:00, or both ends in full when the interval runs past a day."""
+    if start.date() == end.date():
+        return f"{format_roc_datetime(start)}–{end:%H:%M}"
+    return f"{format_roc_datetime(start)}–{format_roc_datetime(end)}"
 
 
 def batch_spans(

@@ -9,15 +9,8 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.editing_validate import RULES, Batch, RowError, row_label
 from core.labels import t
-from core.overlaps import Clash, batch_spans, find_clashes
-from core.roc_dates import format_roc_datetime
+from core.overlaps import Clash, batch_spans, find_clashes, format_span
 from db.models import Driver, Trip, Vehicle
-
-
-def _when(start, end) -> str:
-    if start.date() == end.date():
-        return f"{format_roc_datetime(start)}–{end:%H:%M}"
-    return f"{format_roc_datetime(start)}–{format_roc_datetime(end)}"
 
 
 def _message(clash: Clash, what: str, name: str) -> str:
@@ -30,7 +23,7 @@ def _message(clash: Clash, what: str, name: str) -> str:
             name=name,
             id=other.id,
             destination=other.destination or other.requesting_agency,
-            when=_when(other.starts_at, other.ends_at),
+            when=format_span(other.starts_at, other.ends_at),
         )
     twin = clash.other_span
     return t(
@@ -38,7 +31,7 @@ def _message(clash: Clash, what: str, name: str) -> str:
         row=row_label(span.pos),
         name=name,
         other=row_label(twin.pos),
-        when=_when(twin.start, twin.end),
+        when=format_span(twin.start, twin.end),
     )
 
 

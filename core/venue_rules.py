@@ -8,8 +8,7 @@ from sqlmodel import Session
 
 from core.editing_validate import RULES, Batch, RowError, row_label
 from core.labels import t
-from core.overlaps import Clash, batch_spans, find_clashes
-from core.roc_dates import format_roc_datetime
+from core.overlaps import Clash, batch_spans, find_clashes, format_span
 from db.models import BookingStatus, Venue, VenueBooking
 
 # A requested booking holds its slot as an approved one does; rejected and cancelled free it.
@@ -18,19 +17,6 @@ ACTIVE = (BookingStatus.REQUESTED.value, BookingStatus.APPROVED.value)
 
 def is_active(status: object) -> bool:
     return BookingStatus(status).value in ACTIVE
-
-
-def _when(start, end) -> str:
-    return (
-        f"{format_roc_datetime(start)}–{end:%H:%M}"
-        if start.date() == end.date()
-        else (f"{format_roc_datetime(start)}–{format_roc_datetime(end)}")
-    )
-
-
-def _venue_names(session: Session, ids: set[int]) -> dict[int, str]:
-    rows = session.execute(select(Venue.id, Venue.name, Venue.capacity).where(Venue.id.in_(ids)))
-    return {r.id: r.name for r in rows}
 
 
 def _clash_message(clash: Clash, names: dict[int, str]) -> str:
@@ -44,7 +30,7 @@ def _clash_message(clash: Clash, names: dict[int, str]) -> str:
             venue=venue,
             id=other.id,
             title=other.title or other.organiser_agency,
-            when=_when(other.starts_at, other.ends_at),
+            when=format_span(other.starts_at, other.ends_at),
         )
     twin = clash.other_span
     return t(
@@ -52,7 +38,7 @@ def _clash_message(clash: Clash, names: dict[int, str]) -> str:
         row=row_label(span.pos),
         venue=venue,
         other=row_label(twin.pos),
-        when=_when(twin.start, twin.end),
+        when=format_span(twin.start, twin.end),
     )
 
 
@@ -65,10 +51,11 @@ def booking_errors(session: Session, batch: Batch) -> list[RowError]:
     clashes = find_clashes(session, VenueBooking, "venue_id", spans, replaced, active)
     rows = list(batch.edited.items()) + [(pos, (None, row)) for pos, row in batch.added]
     venue_ids = {row["venue_id"] for _, (_, row) in rows} | {c.span.key for c in clashes}
-    capacity = dict(
-        session.execute(select(Venue.id, Venue.capacity).where(Venue.id.in_(venue_ids))).all()
-    )
-    names = _venue_names(session, venue_ids)
+    venues = session.execute(
+        select(Venue.id, Venue.name, Venue.capacity).where(Venue.id.in_(venue_ids))
+    ).all()
+    names = {v.id: v.name for v in venues}
+    capacity = {v.id: v.capacity for v in venues}
     errors = [RowError(c.span.pos, "starts_at", _clash_message(c, names)) for c in clashes]
     for pos, (_, row) in rows:
         limit = capacity.get(row["venue_id"])
