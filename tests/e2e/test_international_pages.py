@@ -24,7 +24,6 @@ from core.gifts import gift_figures, stock_levels
 from core.labels import t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_period
-from core.users import DEMO_ACCOUNTS
 from db.seed.receptions import NAMED
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -46,8 +45,11 @@ pytestmark = [
 ]
 
 REPORT = Period(date(2022, 7, 1), date(2023, 3, 15))  # the sidebar's default period
-# The demo accounts as the README lists them (core.users.DEMO_ACCOUNTS).
-PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
+PASSWORDS = {
+    "demo.viewer": "demo-viewer-2023",
+    "demo.intl": "demo-intl-2023",
+    "demo.gifts": "demo-gifts-2023",
+}
 VIEW = {"width": 1500, "height": 1000}
 TALL = {"width": 1500, "height": 1400}  # the calendar frame and the details panel below it
 CALENDAR = "iframe[title='streamlit_calendar.calendar']"
