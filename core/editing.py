@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
@@ -168,23 +169,38 @@ class AuditedWriter:
             self.session.execute(update(stamps).where(stamps.c.id == stamp.id).values(**bumped))
 
 
-def _hold_write_lock(session: Session) -> None:
-    """On SQLite, take the database's write lock before the checks (BEGIN IMMEDIATE).
+def hold_write_lock(session: Session, *table_names: str) -> None:
+    """Serialise saves of these tables across app processes, before any rule is checked.
 
-    Python's sqlite3 opens a transaction only at the first write, so two app processes could
-    both check a rule (no overlap, enough stock) on the same data and both write. Holding the
-    lock from the first read makes a second save wait (busy_timeout) and then check against
-    the first one's rows. PostgreSQL has row locks and constraints for this instead.
+    SQLite: take the database's write lock (BEGIN IMMEDIATE). Python's sqlite3 opens a
+    transaction only at the first write, so two app processes could both check a rule (no
+    overlap, enough stock) on the same data and both write; holding the lock from the first
+    read makes a second save wait (busy_timeout) and then check against the first one's rows.
+
+    PostgreSQL: lock the tables' change-stamp rows FOR UPDATE (created if missing), in name
+    order so two saves never take them in opposite orders. A second save of the same table
+    waits here until the first commits, then checks its rules against the first one's rows,
+    instead of both inserting and meeting in the exclusion constraint, where PostgreSQL may
+    abort one of them as a deadlock.
     """
     connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         return
-    if not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    stamps = TableStamp.__table__
+    names = sorted(set(table_names))
+    for name in names:
+        missing = pg_insert(stamps).values(table_name=name, stamp=0).on_conflict_do_nothing()
+        session.execute(missing)
+    held = select(stamps.c.id).where(stamps.c.table_name.in_(names))
+    session.execute(held.order_by(stamps.c.table_name).with_for_update()).all()
 
 
 # PostgreSQL's exclusion_violation: the no-overlap constraints on bookings and trips.
 EXCLUSION_VIOLATION = "23P01"
+# PostgreSQL aborted the transaction to break a lock cycle, or could not serialise it.
+RETRYABLE = {"40P01", "40001"}
 
 
 def _normalised(state: EditorState) -> EditorState:
@@ -198,6 +214,8 @@ def _db_error(exc: SQLAlchemyError) -> SaveResult:
     if getattr(getattr(exc, "orig", None), "sqlstate", None) == EXCLUSION_VIOLATION:
         # A save racing from another server got past the overlap rules; the constraint held.
         return SaveResult(ok=False, errors=[RowError(0, None, t("rule.db_overlap"))])
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) in RETRYABLE:
+        return SaveResult(ok=False, errors=[RowError(0, None, t("edit.db_retry"))])
     detail = str(getattr(exc, "orig", exc)).splitlines()[0]
     key = "edit.db_integrity" if isinstance(exc, IntegrityError) else "edit.db_error"
     return SaveResult(ok=False, errors=[RowError(0, None, t(key, detail=detail))])
@@ -243,7 +261,7 @@ def save_changes(
     version_of = {state.rows[pos]["id"]: state.rows[pos]["version"] for pos in positions}
     writer = AuditedWriter(session, actor, table)
     try:
-        _hold_write_lock(session)
+        hold_write_lock(session, table.name)
         # FOR UPDATE holds these rows (PostgreSQL) until commit; SQLite ignores it.
         locked = select(table).where(table.c.id.in_(list(version_of))).with_for_update()
         current = {row.id: row for row in session.execute(locked)} if version_of else {}
@@ -304,7 +322,7 @@ def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveRes
         session.rollback()
         return SaveResult(ok=False, errors=errors)
     try:
-        _hold_write_lock(session)
+        hold_write_lock(session, table.name)
         locked = select(table).where(table.c.id == row_id).with_for_update()
         current = session.execute(locked).first()
         if current is not None and not _same_row(current, entry.before):

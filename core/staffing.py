@@ -330,11 +330,12 @@ def copy_snapshot(
     """
     # Imported here: core.editing_validate imports this module (for RULES) while core.editing
     # is still importing core.editing_validate.
-    from core.editing import AuditedWriter, PermissionDenied, can_edit
+    from core.editing import AuditedWriter, PermissionDenied, can_edit, hold_write_lock
 
     if not (can_edit(actor, "staffing_snapshot") and can_edit(actor, "staffing_count")):
         raise PermissionDenied(t("staff.copy.denied", user=actor.username))
     try:
+        hold_write_lock(session, "staffing_snapshot", "staffing_count")
         latest, label = _check_copy(session, as_of, label.strip(), today or _today())
         counts = StaffingCount.__table__
         snapshots = AuditedWriter(session, actor, StaffingSnapshot.__table__)

@@ -222,9 +222,11 @@ def test_the_km_maximum_is_a_setting(session, fleet, monkeypatch):
 
 def test_two_servers_saving_the_same_slot_at_once_keep_one_booking(engine, rooms, monkeypatch):
     """Two processes' saves race: each checks the rule, then writes. The rule is slowed down
-    so both check before either writes; still only one booking of the slot is kept (SQLite:
-    the second save waits for the write lock and then sees the first; PostgreSQL: the
-    exclusion constraint refuses the second)."""
+    so both would check before either writes; still only one booking of the slot is kept, and
+    the refused save gets the rule's own message naming the kept booking: the second save
+    waits for the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: the table's stamp row)
+    and then checks against the first one's row. Without that wait PostgreSQL's exclusion
+    constraint would refuse it with a vaguer message, or abort one save as a deadlock."""
     import threading
     import time
 
@@ -254,14 +256,14 @@ def test_two_servers_saving_the_same_slot_at_once_keep_one_booking(engine, rooms
         thread.join(timeout=30)
     assert sorted(r.ok for r in results) == [False, True]
     refused = next(r for r in results if not r.ok)
-    assert "重疊" in " ".join(refused.messages())
+    message = " ".join(refused.messages())
+    assert "重疊" in message
     with Session(engine) as check:
-        kept = check.scalar(
-            select(func.count())
-            .select_from(VenueBooking)
-            .where(VenueBooking.venue_id == rooms["hall"])
-        )
-    assert kept == 1
+        kept_booking = check.scalars(  # one() fails if both were kept
+            select(VenueBooking).where(VenueBooking.venue_id == rooms["hall"])
+        ).one()
+    # The rule's message (not the constraint's): it names the booking that was kept.
+    assert f"#{kept_booking.id}" in message and kept_booking.title in message, message
 
 
 def test_restoring_a_deleted_booking_onto_a_taken_slot_is_refused(session, rooms):
@@ -320,3 +322,17 @@ def test_a_deleted_row_whose_id_went_to_a_newer_row_is_not_restored_over_it(sess
     else:  # PostgreSQL's sequence never does: the row comes back beside the newer one
         assert restored.ok
         assert len(_rows(session, VenueBooking)) == 2
+
+
+def test_a_save_postgresql_aborts_as_a_deadlock_asks_to_save_again():
+    """40P01 (deadlock) and 40001 (serialisation) become a zh-TW "press Save again" message."""
+    from sqlalchemy.exc import OperationalError
+
+    from core.editing import _db_error
+
+    class Aborted(Exception):
+        sqlstate = "40P01"
+
+    result = _db_error(OperationalError("INSERT …", {}, Aborted("deadlock detected")))
+    assert not result.ok
+    assert "再按一次儲存" in " ".join(result.messages())
