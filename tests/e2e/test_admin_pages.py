@@ -25,6 +25,7 @@ from core.figures_cli import _format_value
 from core.labels import t
 from core.periods import Period
 from core.roc_dates import format_roc
+from core.users import DEMO_ACCOUNTS
 from core.visitors import taipei_today
 from db.models import BookingStatus, StaffingCount, StaffingSnapshot, VenueBooking
 from tests.e2e.conftest import (
@@ -48,12 +49,8 @@ pytestmark = [
 ]
 
 REPORT = Period(date(2022, 7, 1), date(2023, 3, 15))  # the sidebar's default period
-PASSWORDS = {
-    "demo.viewer": "demo-viewer-2023",
-    "demo.gifts": "demo-gifts-2023",
-    "demo.fleet": "demo-fleet-2023",
-    "demo.staffing": "demo-staffing-2023",
-}
+# The demo accounts as the README lists them (core.users.DEMO_ACCOUNTS).
+PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 VIEW = {"width": 1500, "height": 1000}
 COOKIE = "bureau_workspace_signin"
 SAVE = t("editor.save")  # 儲存變更

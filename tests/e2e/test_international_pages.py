@@ -24,6 +24,7 @@ from core.gifts import gift_figures, stock_levels
 from core.labels import t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_period
+from core.users import DEMO_ACCOUNTS
 from db.seed.receptions import NAMED
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -45,11 +46,8 @@ pytestmark = [
 ]
 
 REPORT = Period(date(2022, 7, 1), date(2023, 3, 15))  # the sidebar's default period
-PASSWORDS = {
-    "demo.viewer": "demo-viewer-2023",
-    "demo.intl": "demo-intl-2023",
-    "demo.gifts": "demo-gifts-2023",
-}
+# The demo accounts as the README lists them (core.users.DEMO_ACCOUNTS).
+PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 VIEW = {"width": 1500, "height": 1000}
 TALL = {"width": 1500, "height": 1400}  # the calendar frame and the details panel below it
 CALENDAR = "iframe[title='streamlit_calendar.calendar']"
