@@ -7,7 +7,9 @@ from enum import Enum
 from core import (
     label_text,
     label_text_admin,
+    label_text_briefing,
     label_text_calendar,
+    label_text_charts,
     label_text_fleet,
     label_text_gifts,
     label_text_io,
@@ -30,6 +32,8 @@ LABEL_MODULES = (
     label_text_fleet,
     label_text_staffing,
     label_text_rules,
+    label_text_charts,
+    label_text_briefing,
 )
 ZH: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.ZH.items()}
 EN: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.EN.items()}
