@@ -1,4 +1,4 @@
-"""Altair charts for the sister-city calendar page (same style as core.charts)."""
+"""Altair charts for the sister-city calendar page (in the house style of core.charts)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,23 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from core.charts import PALETTE, monthly_bars
+from core.charts import monthly_bars, titled
 from core.labels import enum_label, t
+from core.periods import Period
 from db.models import EventKind, TieType
 
 
-def exchanges_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
+def exchanges_chart(df: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Stacked monthly bars of exchange events by kind."""
-    return monthly_bars(df, EventKind, title_key="cal.chart.by_month", lang=lang)
+    return monthly_bars(df, EventKind, title_key="cal.chart.by_month", lang=lang, period=period)
 
 
 def _bars(df: pd.DataFrame, x: str, x_title: str, title_key: str, lang: str) -> alt.Chart:
+    """Ties of the whole directory (not of a period): the source line names only the source."""
     count = t("cal.chart.count", lang)
-    return (
-        alt.Chart(df, title=t(title_key, lang))
-        .mark_bar(color=PALETTE[0])
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
         .encode(
             x=alt.X(f"{x}:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("count:Q", title=count, axis=alt.Axis(tickMinStep=1)),
@@ -31,6 +33,7 @@ def _bars(df: pd.DataFrame, x: str, x_title: str, title_key: str, lang: str) -> 
         )
         .properties(height=260)
     )
+    return titled(chart, t(title_key, lang), lang=lang)
 
 
 def ties_by_country_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
@@ -53,7 +56,8 @@ def _land() -> dict:
 
 
 def partner_map(df: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """Partner cities as points on a world map, coloured by tie type, names in the tooltip."""
+    """Partner cities as points on a world map, coloured by tie type, names in the tooltip
+    (the directory as it stands, so no period in the source line)."""
     land = alt.Chart(
         alt.Data(values=_land(), format=alt.DataFormat(type="topojson", feature="land"))
     ).mark_geoshape(fill="#e8e6df", stroke="#b7b3a8", strokeWidth=0.5)
@@ -74,7 +78,6 @@ def partner_map(df: pd.DataFrame, lang: str) -> alt.LayerChart:
             color=alt.Color(
                 "tie:N",
                 title=t("cal.col.tie", lang),
-                scale=alt.Scale(range=PALETTE),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
@@ -84,8 +87,9 @@ def partner_map(df: pd.DataFrame, lang: str) -> alt.LayerChart:
             ],
         )
     )
-    return (
+    chart = (
         alt.layer(land, cities)
         .project(type="equalEarth", rotate=[-150, 0, 0])  # the Pacific in the middle
-        .properties(height=420, title=t("cal.map.title", lang))
+        .properties(height=420)
     )
+    return titled(chart, t("cal.map.title", lang), lang=lang)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts import PALETTE, monthly_bars
+from core.charts import PALETTE, monthly_bars, titled
 from core.labels import enum_label, t
+from core.periods import Period
 from db.models import TripType, VehicleKind
 
 
-def km_by_month_chart(by_month: pd.DataFrame, lang: str) -> alt.Chart:
+def km_by_month_chart(by_month: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Km per 民國 month, stacked by trip type (from core.monthly.trips_by_month)."""
     return monthly_bars(
-        by_month, TripType, value="km", title_key="fleet.chart.km_by_month", lang=lang
-    )
+        by_month, TripType, value="km", title_key="fleet.chart.km_by_month", lang=lang,
+        period=period,
+    )  # fmt: skip
 
 
 def _vehicle_labels(usage: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -28,11 +30,11 @@ def _vehicle_labels(usage: pd.DataFrame, lang: str) -> pd.DataFrame:
 ROW = alt.Step(28)
 
 
-def vehicle_km_chart(usage: pd.DataFrame, lang: str) -> alt.Chart:
+def vehicle_km_chart(usage: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Km per vehicle (by plate), coloured by vehicle type; trips and hours in the tooltip."""
     data = _vehicle_labels(usage, lang)
-    return (
-        alt.Chart(data, title=t("fleet.chart.by_vehicle", lang))
+    chart = (
+        alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("vehicle:N", title=None, sort=None),
@@ -40,7 +42,6 @@ def vehicle_km_chart(usage: pd.DataFrame, lang: str) -> alt.Chart:
             color=alt.Color(
                 "kind_label:N",
                 title=t("fleet.col.kind", lang),
-                scale=alt.Scale(range=PALETTE),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
@@ -53,14 +54,17 @@ def vehicle_km_chart(usage: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=ROW)
     )
+    return titled(chart, t("fleet.chart.by_vehicle", lang), lang=lang, period=period)
 
 
-def utilisation_chart(usage: pd.DataFrame, average: float | None, lang: str) -> alt.LayerChart:
+def utilisation_chart(
+    usage: pd.DataFrame, average: float | None, lang: str, *, period: Period
+) -> alt.LayerChart:
     """Utilisation per vehicle (%), with the fleet's average as a dashed line."""
     data = _vehicle_labels(usage, lang)
     bars = (
         alt.Chart(data)
-        .mark_bar(color=PALETTE[0])
+        .mark_bar()
         .encode(
             y=alt.Y("vehicle:N", title=None, sort=None),
             x=alt.X("utilisation_pct:Q", title=t("fleet.col.utilisation", lang)),
@@ -82,10 +86,11 @@ def utilisation_chart(usage: pd.DataFrame, average: float | None, lang: str) -> 
             .mark_text(align="left", dx=4, dy=-6, color=PALETTE[3])
             .encode(x="pct:Q", y=alt.value(0), text="label:N")
         )
-    return alt.layer(*layers, title=t("fleet.chart.utilisation", lang)).properties(height=ROW)
+    chart = alt.layer(*layers).properties(height=ROW)
+    return titled(chart, t("fleet.chart.utilisation", lang), lang=lang, period=period)
 
 
-def agency_chart(agencies: pd.DataFrame, top: int, lang: str) -> alt.Chart:
+def agency_chart(agencies: pd.DataFrame, top: int, lang: str, *, period: Period) -> alt.Chart:
     """Trips per requesting agency, stacked by trip type; the rest of the agencies last."""
     labels = {
         "dispatch": enum_label(TripType.DISPATCH, lang),
@@ -99,8 +104,8 @@ def agency_chart(agencies: pd.DataFrame, top: int, lang: str) -> alt.Chart:
         id_vars=["name", "trips", "km"], value_vars=list(labels), var_name="kind", value_name="n"
     )
     data["kind_label"] = data["kind"].map(labels)
-    return (
-        alt.Chart(data, title=t("fleet.chart.by_agency", lang, n=top))
+    chart = (
+        alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("name:N", title=None, sort=names, axis=alt.Axis(labelLimit=260)),
@@ -108,7 +113,6 @@ def agency_chart(agencies: pd.DataFrame, top: int, lang: str) -> alt.Chart:
             color=alt.Color(
                 "kind_label:N",
                 title=None,
-                scale=alt.Scale(range=PALETTE),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
@@ -121,3 +125,4 @@ def agency_chart(agencies: pd.DataFrame, top: int, lang: str) -> alt.Chart:
         )
         .properties(height=ROW)
     )
+    return titled(chart, t("fleet.chart.by_agency", lang, n=top), lang=lang, period=period)

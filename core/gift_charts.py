@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
 
-from core.charts import PALETTE
+from core.charts import titled
 from core.gift_ethics import VALUE_BANDS, value_band
 from core.labels import t
+from core.periods import Period
 from core.roc_dates import format_roc
 
 
-def stock_chart(history: pd.DataFrame, lang: str) -> alt.Chart:
-    """A step line per item of its quantity on hand, dates in the 民國 calendar in the tooltip."""
+def stock_chart(history: pd.DataFrame, lang: str, *, as_of: date) -> alt.Chart:
+    """A step line per item of its quantity on hand, dates in the 民國 calendar in the tooltip;
+    the stock as it stands on as_of (the day the page reads it)."""
     data = history.assign(
         day=pd.to_datetime(history["moved_on"]), roc=history["moved_on"].map(format_roc)
     )
-    return (
-        alt.Chart(data, title=t("gift.chart.stock", lang))
+    chart = (
+        alt.Chart(data)
         .mark_line(interpolate="step-after", point=True)
         .encode(
             x=alt.X(
@@ -26,7 +30,7 @@ def stock_chart(history: pd.DataFrame, lang: str) -> alt.Chart:
                 axis=alt.Axis(tickCount="year", labelExpr="(year(datum.value) - 1911) + '年'"),
             ),
             y=alt.Y("on_hand:Q", title=t("gift.on_hand", lang)),
-            color=alt.Color("item:N", title=None, scale=alt.Scale(range=PALETTE)),
+            color=alt.Color("item:N", title=None),
             tooltip=[
                 alt.Tooltip("item:N", title=t("gift.item", lang)),
                 alt.Tooltip("roc:N", title=t("gift.date", lang)),
@@ -35,6 +39,7 @@ def stock_chart(history: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=300)
     )
+    return titled(chart, t("gift.chart.stock", lang), lang=lang, as_of=as_of)
 
 
 def value_band_counts(values: pd.Series) -> pd.DataFrame:
@@ -44,10 +49,11 @@ def value_band_counts(values: pd.Series) -> pd.DataFrame:
 
 
 def value_band_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:
+    """Gifts received per value band, over the whole register (no period in the source line)."""
     data = counts.assign(label=counts["band"].map(lambda b: t(f"gift.band.{b}", lang)))
-    return (
-        alt.Chart(data, title=t("gift.chart.bands", lang))
-        .mark_bar(color=PALETTE[0])
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
         .encode(
             x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("count:Q", title=t("gift.count", lang)),
@@ -55,6 +61,7 @@ def value_band_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=260)
     )
+    return titled(chart, t("gift.chart.bands", lang), lang=lang)
 
 
 def _flow_labels(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -65,36 +72,38 @@ def _flow_labels(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def flows_by_month_chart(flows: pd.DataFrame, lang: str) -> alt.Chart:
+def flows_by_month_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Gifts received (count) and given (items), side by side per 民國 month."""
     data = _flow_labels(flows, lang).groupby(["flow_label", "roc_month"], as_index=False)["count"]
-    return (
-        alt.Chart(data.sum(), title=t("gift.chart.by_month", lang))
+    chart = (
+        alt.Chart(data.sum())
         .mark_bar()
         .encode(
             x=alt.X("roc_month:O", title=None, axis=alt.Axis(labelAngle=0)),
             xOffset="flow_label:N",
             y=alt.Y("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
-            color=alt.Color("flow_label:N", title=None, scale=alt.Scale(range=PALETTE)),
+            color=alt.Color("flow_label:N", title=None),
             tooltip=["roc_month:O", "flow_label:N", alt.Tooltip("count:Q", format=",")],
         )
         .properties(height=280)
     )
+    return titled(chart, t("gift.chart.by_month", lang), lang=lang, period=period)
 
 
-def flows_by_country_chart(flows: pd.DataFrame, lang: str) -> alt.Chart:
+def flows_by_country_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Gifts received and given per counterpart country, largest first."""
     data = _flow_labels(flows, lang)
     data = data.groupby(["flow_label", "country_label"], as_index=False)["count"].sum()
-    return (
-        alt.Chart(data, title=t("gift.chart.by_country", lang))
+    chart = (
+        alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("country_label:N", title=None, sort="-x"),
             x=alt.X("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
             yOffset="flow_label:N",
-            color=alt.Color("flow_label:N", title=None, scale=alt.Scale(range=PALETTE)),
+            color=alt.Color("flow_label:N", title=None),
             tooltip=["country_label:N", "flow_label:N", alt.Tooltip("count:Q", format=",")],
         )
         .properties(height=280)
     )
+    return titled(chart, t("gift.chart.by_country", lang), lang=lang, period=period)

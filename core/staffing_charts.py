@@ -7,7 +7,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from core.charts import PALETTE
+from core.charts import titled
 from core.labels import t
 from core.roc_dates import format_roc
 from core.staffing import UNIT_COLUMNS
@@ -32,7 +32,8 @@ def trend_frame(snapshots: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) -> alt.LayerChart:
-    """工級 and 臨時人員 per snapshot date (ROC years on the axis); a rule at the chosen one."""
+    """工級 and 臨時人員 per snapshot date (ROC years on the axis); a rule at the chosen one.
+    The source line dates the data by the latest snapshot shown."""
     data = trend_frame(snapshots, lang)
     headcount = t("staff.chart.headcount", lang)
     lines = (
@@ -45,7 +46,7 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
             ),
             y=alt.Y("headcount:Q", title=headcount, scale=alt.Scale(zero=True)),
             color=alt.Color(
-                "series_label:N", title=None, scale=alt.Scale(range=PALETTE),
+                "series_label:N", title=None,
                 sort=[t("staff.worker", lang), t("staff.temp", lang)],  # 工級 first in any language
                 legend=alt.Legend(orient="top"),
             ),
@@ -65,11 +66,15 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
             .mark_rule(strokeDash=[4, 4], color="#555")
             .encode(x="day:T", tooltip=[alt.Tooltip("roc:N", title=t("staff.chart.chosen", lang))])
         )
-    return alt.layer(*layers, title=t("staff.chart.trend", lang)).properties(height=420)
+    chart = alt.layer(*layers).properties(height=420)
+    latest = max(snapshots["as_of"], default=None)
+    return titled(chart, t("staff.chart.trend", lang), lang=lang, as_of=latest)
 
 
-def unit_chart(units: pd.DataFrame, lang: str, top: int = TOP_UNITS) -> alt.Chart:
-    """The largest agencies and schools of a snapshot, bars stacked by category."""
+def unit_chart(
+    units: pd.DataFrame, lang: str, top: int = TOP_UNITS, *, as_of: date | None = None
+) -> alt.Chart:
+    """The largest agencies and schools of the snapshot of as_of, bars stacked by category."""
     names = {
         "worker": t("staff.worker", lang),
         **{k: t(f"enum.StaffCategory.{k}", lang) for k in UNIT_COLUMNS[1:]},
@@ -83,8 +88,8 @@ def unit_chart(units: pd.DataFrame, lang: str, top: int = TOP_UNITS) -> alt.Char
     order = {k: i for i, k in enumerate(UNIT_COLUMNS)}
     long = long.assign(order=long["category"].map(order))
     headcount = t("staff.chart.headcount", lang)
-    return (
-        alt.Chart(long, title=t("staff.chart.units", lang, n=len(largest)))
+    chart = (
+        alt.Chart(long)
         .mark_bar()
         .encode(
             y=alt.Y(
@@ -94,7 +99,7 @@ def unit_chart(units: pd.DataFrame, lang: str, top: int = TOP_UNITS) -> alt.Char
             x=alt.X("headcount:Q", title=headcount, stack="zero"),
             color=alt.Color(
                 "category_label:N", title=None, sort=[names[k] for k in UNIT_COLUMNS],
-                scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="top"),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -107,3 +112,4 @@ def unit_chart(units: pd.DataFrame, lang: str, top: int = TOP_UNITS) -> alt.Char
         # Streamlit fits the whole chart (title, legend, axes) into the height: room for them.
         .properties(height=120 + 26 * len(largest))
     )  # fmt: skip
+    return titled(chart, t("staff.chart.units", lang, n=len(largest)), lang=lang, as_of=as_of)

@@ -9,20 +9,14 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from core.charts import PALETTE
+from core.charts import titled
 from core.labels import enum_label, t
 from core.periods import Period
-from core.roc_dates import format_roc, format_roc_datetime, format_roc_period
+from core.roc_dates import format_roc, format_roc_datetime
 from core.venues import CLOSES, OPENS
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre
 
 HOUR_LABEL = "(datum.value < 10 ? '0' : '') + datum.value + ':00'"
-
-
-def _title(key: str, lang: str, period: Period) -> alt.Title:
-    """The chart's title, with the period in 民國 dates underneath."""
-    subtitle = t("ui.period_caption", lang, period=format_roc_period(period.start, period.end))
-    return alt.Title(t(key, lang), subtitle=subtitle, anchor="start")
 
 
 def day_label(day: date, lang: str) -> str:
@@ -66,9 +60,9 @@ def timeline_chart(
     hi = max([CLOSES, *[math.ceil(h) for h in data["end_h"]]])
     if several:
         shown = list(venue_names.values())
-        colour = alt.Color("venue:N", title=None, scale=alt.Scale(domain=shown, range=PALETTE))
+        colour = alt.Color("venue:N", title=None, scale=alt.Scale(domain=shown))
     else:
-        purposes = alt.Scale(domain=purpose_labels(lang), range=PALETTE)
+        purposes = alt.Scale(domain=purpose_labels(lang))
         colour = alt.Color("purpose_label:N", title=None, scale=purposes)
     step = 12 if several else 34  # with yOffset the step is that of one venue in a day
     encoding = dict(
@@ -99,13 +93,15 @@ def timeline_chart(
     )
     if several:
         encoding["yOffset"] = alt.YOffset("venue:N", sort=list(venue_names.values()))
-    return (
-        alt.Chart(data, title=alt.Title(title, anchor="start"))
+    chart = (
+        alt.Chart(data)
         .mark_bar(cornerRadius=3)
         .encode(**encoding)
         .properties(height=alt.Step(step))
         .configure_legend(orient="bottom", columns=8)
     )
+    # The title names the day or week, so the source line carries only the source.
+    return titled(chart, title, lang=lang)
 
 
 def _log_ticks(largest: int) -> list[int]:
@@ -114,7 +110,7 @@ def _log_ticks(largest: int) -> list[int]:
     return [v for v in ticks if v <= max(largest, 10)]
 
 
-def purpose_chart(totals: pd.DataFrame, period: Period, lang: str) -> alt.Chart:
+def purpose_chart(totals: pd.DataFrame, period: Period, lang: str) -> alt.LayerChart:
     """Bookings per purpose (the report's seven plus meetings), with the count beside each bar;
     a symlog axis keeps the events visible next to the many meetings."""
     data = totals.assign(
@@ -126,7 +122,7 @@ def purpose_chart(totals: pd.DataFrame, period: Period, lang: str) -> alt.Chart:
         ),
     )
     order = list(data["label"])
-    base = alt.Chart(data, title=_title("ven.chart.by_purpose", lang, period)).encode(
+    base = alt.Chart(data).encode(
         y=alt.Y("label:N", title=None, sort=order),
         x=alt.X(
             "count:Q",
@@ -142,11 +138,10 @@ def purpose_chart(totals: pd.DataFrame, period: Period, lang: str) -> alt.Chart:
             alt.Tooltip("count:Q", title=t("chart.count", lang), format=","),
         ],
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=PALETTE))
-    )
+    bars = base.mark_bar().encode(color=alt.Color("kind:N", title=None))
     text = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
-    return (bars + text).properties(height=alt.Step(26))
+    chart = (bars + text).properties(height=alt.Step(26))
+    return titled(chart, t("ven.chart.by_purpose", lang), lang=lang, period=period)
 
 
 def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> alt.Chart:
@@ -158,13 +153,13 @@ def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> 
         rank=events["purpose"].map(lambda p: list(BookingPurpose).index(BookingPurpose(p))),
     )
     purposes = [enum_label(p, lang) for p in BookingPurpose if p != BookingPurpose.MEETING]
-    return (
-        alt.Chart(data, title=_title("ven.chart.events_by_month", lang, period))
+    chart = (
+        alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("roc_month:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("count:Q", title=t("chart.count", lang), stack="zero"),
-            color=alt.Color("label:N", title=None, scale=alt.Scale(domain=purposes, range=PALETTE)),
+            color=alt.Color("label:N", title=None, scale=alt.Scale(domain=purposes)),
             order=alt.Order("rank:Q"),
             tooltip=[
                 alt.Tooltip("roc_month:O", title=t("chart.month", lang)),
@@ -174,18 +169,19 @@ def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> 
         )
         .properties(height=280)
     )
+    return titled(chart, t("ven.chart.events_by_month", lang), lang=lang, period=period)
 
 
 def utilisation_chart(
     frame: pd.DataFrame, names: list[str], period: Period, lang: str
-) -> alt.Chart:
+) -> alt.LayerChart:
     """Utilisation per venue in percent (names: each row's venue label), by centre."""
     data = frame.assign(
         venue=names,
         centre_label=frame["centre"].map(lambda c: enum_label(c, lang, Centre)),
         pct_text=frame["utilisation_pct"].map(lambda p: f"{p:.1f}%"),
     )
-    base = alt.Chart(data, title=_title("ven.chart.utilisation", lang, period)).encode(
+    base = alt.Chart(data).encode(
         y=alt.Y("venue:N", title=None, sort=names, axis=alt.Axis(labelLimit=240)),
         x=alt.X("utilisation_pct:Q", title=t("ven.chart.utilisation_axis", lang)),
         tooltip=[
@@ -196,16 +192,17 @@ def utilisation_chart(
             alt.Tooltip("utilisation_pct:Q", title=t("ven.tip.utilisation", lang), format=".1f"),
         ],
     )
-    centres = alt.Scale(domain=[enum_label(c, lang) for c in Centre], range=PALETTE)
+    centres = alt.Scale(domain=[enum_label(c, lang) for c in Centre])
     legend = alt.Legend(orient="bottom", labelLimit=0)
     bars = base.mark_bar().encode(
         color=alt.Color("centre_label:N", title=None, scale=centres, legend=legend)
     )
     text = base.mark_text(align="left", dx=4).encode(text="pct_text:N")
-    return (bars + text).properties(height=alt.Step(26))
+    chart = (bars + text).properties(height=alt.Step(26))
+    return titled(chart, t("ven.chart.utilisation", lang), lang=lang, period=period)
 
 
-def heatmap_chart(grid: pd.DataFrame, period: Period, lang: str) -> alt.Chart:
+def heatmap_chart(grid: pd.DataFrame, period: Period, lang: str) -> alt.LayerChart:
     """Booked hours per weekday (rows, Monday first) and hour of day (columns)."""
     weekdays = [t(f"ven.wd.{w}", lang) for w in range(7)]
     data = grid.assign(
@@ -213,7 +210,7 @@ def heatmap_chart(grid: pd.DataFrame, period: Period, lang: str) -> alt.Chart:
         hour_label=grid["hour"].map(lambda h: f"{h:02d}"),
         span=grid["hour"].map(lambda h: f"{h:02d}:00–{h + 1:02d}:00"),
     )
-    base = alt.Chart(data, title=_title("ven.chart.heatmap", lang, period)).encode(
+    base = alt.Chart(data).encode(
         x=alt.X("hour_label:O", title=t("ven.chart.hour", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("weekday_label:O", title=None, sort=weekdays),
     )
@@ -232,4 +229,5 @@ def heatmap_chart(grid: pd.DataFrame, period: Period, lang: str) -> alt.Chart:
         text=alt.Text("hours:Q", format=",.0f"),
         color=alt.condition(alt.datum.hours > peak / 2, alt.value("white"), alt.value("#333")),
     )
-    return (cells + text.transform_filter(alt.datum.hours > 0)).properties(height=alt.Step(30))
+    chart = (cells + text.transform_filter(alt.datum.hours > 0)).properties(height=alt.Step(30))
+    return titled(chart, t("ven.chart.heatmap", lang), lang=lang, period=period)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts import PALETTE
+from core.charts import titled
 from core.labels import t
+from core.periods import Period
 
 
-def top_countries_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
+def top_countries_chart(df: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Horizontal bars, most receptions on top (df: country, count from top_countries)."""
-    return (
-        alt.Chart(df, title=t("vis.chart.top_countries", lang))
-        .mark_bar(color=PALETTE[0])
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
         .encode(
             y=alt.Y("country:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
             x=alt.X("count:Q", title=t("chart.count", lang), axis=alt.Axis(tickMinStep=1)),
@@ -24,21 +25,20 @@ def top_countries_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=alt.Step(24))
     )
+    return titled(chart, t("vis.chart.top_countries", lang), lang=lang, period=period)
 
 
-def host_share_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
+def host_share_chart(df: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """A donut of receptions hosted by the mayor, a deputy mayor and others (from host_shares)."""
     data = df.copy()
     data["label"] = data["kind"].map(lambda k: t(f"vis.host.{k}", lang))
     order = [t(f"vis.host.{k}", lang) for k in data["kind"]]
-    return (
-        alt.Chart(data, title=t("vis.chart.hosts", lang))
+    chart = (
+        alt.Chart(data)
         .mark_arc(innerRadius=55)
         .encode(
             theta=alt.Theta("count:Q", stack=True),
-            color=alt.Color(
-                "label:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE)
-            ),
+            color=alt.Color("label:N", title=None, sort=order, scale=alt.Scale(domain=order)),
             tooltip=[
                 alt.Tooltip("label:N", title=t("vis.chart.hosts", lang)),
                 alt.Tooltip("count:Q", title=t("chart.count", lang)),
@@ -47,3 +47,4 @@ def host_share_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=260)
     )
+    return titled(chart, t("vis.chart.hosts", lang), lang=lang, period=period)

@@ -9,6 +9,7 @@ from core.fleet_charts import km_by_month_chart
 from core.labels import t
 from db.models import TripType
 from ui import fleet_view
+from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -30,9 +31,12 @@ figure_tiles(
 )  # fmt: skip
 if not by_month.empty:
     left, right = st.columns(2)
-    trips_chart = monthly_bars(by_month, TripType, title_key="chart.trips_by_month", lang=lg)
-    left.altair_chart(trips_chart, width="stretch")
-    right.altair_chart(km_by_month_chart(by_month, lg), width="stretch")
+    trips_chart = monthly_bars(
+        by_month, TripType, title_key="chart.trips_by_month", lang=lg, period=period
+    )
+    show_chart(trips_chart, key="fleet.trips_by_month", container=left)
+    show_chart(km_by_month_chart(by_month, lg, period=period), key="fleet.km_by_month",
+               container=right)  # fmt: skip
 
 stats, trips, vehicles, drivers, charges, report = st.tabs(
     [t("fleet.tab.stats", lg), t("fleet.tab.trips", lg), t("ui.vehicle_list", lg),

@@ -9,11 +9,12 @@ from core.gift_charts import (
     value_band_chart,
     value_band_counts,
 )
-from core.gift_ethics import gift_register, needs_action
+from core.gift_ethics import gift_register, needs_action, today_taipei
 from core.gift_register import register_workbook
 from core.gifts import gift_figures, gift_flows, stock_history, stock_levels
 from core.labels import enum_options, t
 from db.models import MovementDirection
+from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.gifts_view import needs_action_list, register_table
@@ -32,8 +33,10 @@ with db_session() as session:
 figure_tiles(figures, ["gifts.received", "gifts.given_out"])
 if not flows.empty:
     left, right = st.columns(2)
-    left.altair_chart(flows_by_month_chart(flows, lg), use_container_width=True)
-    right.altair_chart(flows_by_country_chart(flows, lg), use_container_width=True)
+    show_chart(flows_by_month_chart(flows, lg, period=period), key="gift.flows_by_month",
+               container=left)  # fmt: skip
+    show_chart(flows_by_country_chart(flows, lg, period=period), key="gift.flows_by_country",
+               container=right)  # fmt: skip
 
 stock_tab, moves_tab, received_tab = st.tabs(
     [t("ui.gift_stock", lg), t("ui.gift_movements", lg), t("ui.gift_register", lg)]
@@ -51,7 +54,7 @@ with stock_tab:
         hide_index=True,
     )  # fmt: skip
     if not history.empty:
-        st.altair_chart(stock_chart(history, lg), use_container_width=True)
+        show_chart(stock_chart(history, lg, as_of=today_taipei()), key="gift.stock")
 with moves_tab:
     names = dict(zip(stock["id"], stock["name"], strict=True))
     left, right = st.columns(2)
@@ -88,8 +91,7 @@ with received_tab:
         key="gift.download",
     )
     register_table(register, lg)
-    st.altair_chart(
-        value_band_chart(value_band_counts(register["estimated_value"]), lg),
-        use_container_width=True,
+    show_chart(
+        value_band_chart(value_band_counts(register["estimated_value"]), lg), key="gift.bands"
     )
     table_view("gift_received", period)

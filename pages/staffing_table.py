@@ -9,6 +9,7 @@ from core.labels import t
 from core.roc_dates import format_roc
 from core.staffing_charts import trend_chart, unit_chart
 from ui import auth
+from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.staffing_view import (
@@ -78,11 +79,10 @@ with reduction_tab:
         st.caption(t("staff.rate_rule", lg))
 with trend_tab:
     if not snapshots.empty:
-        st.altair_chart(trend_chart(snapshots, lg, now.as_of if now else None),
-                        use_container_width=True)  # fmt: skip
+        show_chart(trend_chart(snapshots, lg, now.as_of if now else None), key="staff.trend")
     if units is not None and not units.empty:
         st.subheader(t("staff.units_title", lg, date=format_roc(now.as_of, "long")))
-        st.altair_chart(unit_chart(units, lg), use_container_width=True)
+        show_chart(unit_chart(units, lg, as_of=now.as_of), key="staff.units")
         unit_table(units, lg)
 with review_tab:
     st.caption(t("staff.review_caption", lg))

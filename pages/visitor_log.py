@@ -9,6 +9,7 @@ from core.labels import t
 from core.visitor_charts import host_share_chart, top_countries_chart
 from db.models import VisitorCategory
 from ui import visitors_view
+from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -24,11 +25,14 @@ with db_session() as session:
     hosts = visitors.host_shares(session, period)
 figure_tiles(figures, ["visitors.receptions", "visitors.video", "visitors.allies"])
 if not by_month.empty:
-    chart = monthly_bars(by_month, VisitorCategory, title_key="chart.receptions_by_month", lang=lg)
-    st.altair_chart(chart)
+    chart = monthly_bars(
+        by_month, VisitorCategory, title_key="chart.receptions_by_month", lang=lg, period=period
+    )
+    show_chart(chart, key="vis.receptions_by_month")
     left, right = st.columns([3, 2])
-    left.altair_chart(top_countries_chart(countries, lg))
-    right.altair_chart(host_share_chart(hosts, lg))
+    show_chart(top_countries_chart(countries, lg, period=period), key="vis.top_countries",
+               container=left)  # fmt: skip
+    show_chart(host_share_chart(hosts, lg, period=period), key="vis.hosts", container=right)
 
 with st.expander(t("vis.overdue", lg), icon=":material/alarm:", expanded=True):
     visitors_view.overdue_list()

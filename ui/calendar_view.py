@@ -15,6 +15,7 @@ from core.labels import enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc
 from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
+from ui.charts import show_chart
 from ui.widgets import per_language
 
 CALENDAR_HEIGHT = 650  # px, FullCalendar's own height option (toolbar included)
@@ -158,7 +159,7 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
         ),
     })  # fmt: skip
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.altair_chart(calendar_charts.partner_map(df, lg), width="stretch")
+    show_chart(calendar_charts.partner_map(df, lg), key="cal.partner_map")
     names = dict(zip(df["id"].astype(int), df["name_en" if lg == "en" else "name_zh"], strict=True))
     picked = st.selectbox(t("cal.timeline.pick", lg), list(names), format_func=names.get,
                           key=per_language("cal.timeline.pick"))  # fmt: skip
@@ -176,13 +177,14 @@ def charts_panel(session: Session, period: Period, lg: str) -> None:
     if monthly.empty:
         st.info(t("cal.chart.none", lg))
     else:
-        st.altair_chart(calendar_charts.exchanges_chart(monthly, lg), width="stretch")
+        chart = calendar_charts.exchanges_chart(monthly, lg, period=period)
+        show_chart(chart, key="cal.exchanges_by_month")
     left, right = st.columns(2)
-    left.altair_chart(
+    show_chart(
         calendar_charts.ties_by_country_chart(cal.ties_by_country(session), lg),
-        width="stretch",
-    )
-    right.altair_chart(
+        key="cal.ties_by_country", container=left,
+    )  # fmt: skip
+    show_chart(
         calendar_charts.ties_by_decade_chart(cal.ties_by_decade(session), lg),
-        width="stretch",
-    )
+        key="cal.ties_by_decade", container=right,
+    )  # fmt: skip

@@ -26,6 +26,7 @@ from core.labels import enum_label, enum_options, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_month
 from db.models import TripPurpose, TripType, VehicleKind
+from ui.charts import show_chart
 from ui.context import db_session, lang
 from ui.widgets import per_language
 
@@ -132,9 +133,10 @@ def statistics(period: Period, usage: pd.DataFrame, agencies: pd.DataFrame) -> N
         st.info(t("fleet.no_trips", lg))
         return
     left, right = st.columns(2)
-    left.altair_chart(vehicle_km_chart(usage, lg), width="stretch")
+    show_chart(vehicle_km_chart(usage, lg, period=period), key="fleet.by_vehicle", container=left)
     average = fleet.fleet_utilisation(usage)
-    right.altair_chart(utilisation_chart(usage, average, lg), width="stretch")
+    chart = utilisation_chart(usage, average, lg, period=period)
+    show_chart(chart, key="fleet.utilisation", container=right)
     st.dataframe(
         usage_frame(usage, lg), hide_index=True, height="content",
         column_config=_number_formats(lg, ("km", "litres", "hours"), ("utilisation",)),
@@ -143,7 +145,8 @@ def statistics(period: Period, usage: pd.DataFrame, agencies: pd.DataFrame) -> N
     if agencies.empty:
         st.info(t("fleet.no_trips", lg))
     else:
-        st.altair_chart(agency_chart(agencies, TOP_AGENCIES, lg), width="stretch")
+        chart = agency_chart(agencies, TOP_AGENCIES, lg, period=period)
+        show_chart(chart, key="fleet.by_agency")
 
 
 def _trip_label(trip: Any, vehicle: Any, lg: str) -> str:

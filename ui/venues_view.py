@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core import monthly, venues
-from core.charts import monthly_bars
+from core.charts import file_stem, monthly_bars
 from core.editing import PermissionDenied, can_edit
 from core.editing_validate import row_label
 from core.labels import enum_label, enum_options, t
@@ -27,6 +27,7 @@ from core.venue_charts import (
 from core.visitors import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, VenueKind
 from ui import auth
+from ui.charts import show_chart
 from ui.context import db_session, lang
 from ui.editor import reload_rows
 
@@ -133,7 +134,9 @@ def schedule() -> tuple[int | None, date]:
     chart = timeline_chart(
         segments, venue_names={v.id: names[v.id] for v in shown}, days=days, title=title, lang=lg
     )
-    st.altair_chart(chart, width="stretch")
+    # The file name carries the days shown, not the report period.
+    stem = file_stem(f"venue_schedule_{view}", Period(days[0], days[-1]))
+    show_chart(chart, key="ven.sched.chart", stem=stem)
     st.caption(t("ven.sched.caption", lg))
     _free_line(free, names.get(chosen, ""), view)
     _window_table(booked, names)
@@ -357,20 +360,22 @@ def charts(period: Period) -> None:
         st.info(t("ven.chart.none", lg))
         return
     left, right = st.columns(2)
-    left.altair_chart(
-        monthly_bars(by_kind, BookingKind, title_key="chart.bookings_by_month", lang=lg),
-        width="stretch",
-    )
-    right.altair_chart(events_by_month_chart(by_month, period, lg), width="stretch")
+    show_chart(
+        monthly_bars(by_kind, BookingKind, title_key="chart.bookings_by_month", lang=lg,
+                     period=period),
+        key="ven.bookings_by_month", container=left,
+    )  # fmt: skip
+    chart = events_by_month_chart(by_month, period, lg)
+    show_chart(chart, key="ven.events_by_month", container=right)
     left, right = st.columns(2)
-    left.altair_chart(purpose_chart(venues.purpose_totals(by_month), period, lg),
-                      width="stretch")  # fmt: skip
+    chart = purpose_chart(venues.purpose_totals(by_month), period, lg)
+    show_chart(chart, key="ven.by_purpose", container=left)
     with right:
-        st.altair_chart(heatmap_chart(grid, period, lg), width="stretch")
+        show_chart(heatmap_chart(grid, period, lg), key="ven.heatmap")
         st.caption(t("ven.heatmap.caption", lg))
     names = {v.id: venues.venue_label(v, lg) for v in _venues(active_only=False)}
     labels = [names.get(i, str(i)) for i in use["venue_id"]]
-    st.altair_chart(utilisation_chart(use, labels, period, lg), width="stretch")
+    show_chart(utilisation_chart(use, labels, period, lg), key="ven.utilisation")
     st.caption(t("ven.util.definition", lg, days=venues.weekdays(period),
                  hours=venues.available_hours(period)))  # fmt: skip
 

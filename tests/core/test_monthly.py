@@ -28,15 +28,19 @@ def test_monthly_trips_add_up_to_821(demo_engine):
 
 def test_an_empty_period_gives_an_empty_frame_and_a_chart(demo_engine):
     with Session(demo_engine) as session:
-        df = monthly.trips_by_month(session, Period(date(2011, 6, 1), date(2011, 6, 2)))
+        empty = Period(date(2011, 6, 1), date(2011, 6, 2))
+        df = monthly.trips_by_month(session, empty)
     assert df.empty
-    assert monthly_bars(df, TripType, title_key="chart.trips_by_month", lang="zh-TW").to_dict()
+    chart = monthly_bars(df, TripType, title_key="chart.trips_by_month", lang="zh-TW", period=empty)
+    assert chart.to_dict()
 
 
 def test_chart_labels_are_roc_months_and_zh_kinds(demo_engine):
     with Session(demo_engine) as session:
         df = monthly.bookings_by_month(session, REPORT_PERIOD)
-    spec = monthly_bars(df, BookingKind, title_key="chart.bookings_by_month", lang="zh-TW")
+    spec = monthly_bars(
+        df, BookingKind, title_key="chart.bookings_by_month", lang="zh-TW", period=REPORT_PERIOD
+    )
     values = spec.to_dict()["datasets"]
     rows = next(iter(values.values()))
     assert {r["roc_month"] for r in rows} >= {"111/07", "112/03"}

@@ -1,0 +1,336 @@
+"""Every chart is in the house style (zh-TW font, title, source line in ROC dates) and exports
+to PNG at twice its width and to SVG that keeps the font and the Chinese text."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+import altair as alt
+import pandas as pd
+import pytest
+from PIL import Image
+from sqlmodel import Session
+
+from core import calendar as cal
+from core import (
+    calendar_charts,
+    fleet,
+    fleet_charts,
+    gift_charts,
+    gifts,
+    monthly,
+    staffing,
+    staffing_charts,
+    venue_charts,
+    venues,
+    visitor_charts,
+    visitors,
+)
+from core.charts import (
+    EXPORT_WIDTH,
+    PALETTE,
+    THEME,
+    chart_stem,
+    export_spec,
+    file_stem,
+    house_config,
+    monthly_bars,
+    titled,
+    to_png,
+    to_svg,
+)
+from core.fonts import FONT_FAMILY, missing_glyphs
+from core.gift_ethics import gift_register
+from core.periods import REPORT_PERIOD as P
+from core.periods import Period
+from db.models import BookingKind, TripType, VisitorCategory
+
+ZH_PERIOD = "期間：111年7月1日至112年3月15日"
+EN_PERIOD = "Period: ROC 111/07/01 – 112/03/15"
+SNAPSHOT = date(2023, 2, 28)  # the report's staffing snapshot
+STOCK_DAY = date(2023, 3, 15)
+
+Builder = Callable[[Session, str], alt.TopLevelMixin]
+
+
+def _timeline(s: Session, lg: str) -> alt.TopLevelMixin:
+    rooms = venues.list_venues(s, active_only=False)[:3]
+    days = [date(2022, 8, 8) + timedelta(days=i) for i in range(7)]
+    start = datetime.combine(days[0], time.min)
+    booked = venues.bookings_between(s, [v.id for v in rooms], start, start + timedelta(days=7))
+    names = {v.id: venues.venue_label(v, lg) for v in rooms}
+    segments = venues.day_segments(booked, days[0], 7)
+    title = "場地週排程"
+    return venue_charts.timeline_chart(segments, venue_names=names, days=days, title=title, lang=lg)
+
+
+def _venue_use(s: Session, lg: str) -> alt.TopLevelMixin:
+    use = venues.utilisation(s, P)
+    return venue_charts.utilisation_chart(use, [str(i) for i in use["venue_id"]], P, lg)
+
+
+def _staff_units(s: Session, lg: str) -> alt.TopLevelMixin:
+    snapshot = staffing.latest_snapshot(s, P.end)
+    units = staffing.headcount_by_unit(s, snapshot)
+    return staffing_charts.unit_chart(units, lg, as_of=snapshot.as_of)
+
+
+# name → (builder, what the source line dates: "period", a date, or None for source only)
+BUILDERS: dict[str, tuple[Builder, object]] = {
+    "calendar.exchanges": (
+        lambda s, lg: calendar_charts.exchanges_chart(cal.exchanges_by_month(s, P), lg, period=P),
+        "period",
+    ),
+    "calendar.ties_by_country": (
+        lambda s, lg: calendar_charts.ties_by_country_chart(cal.ties_by_country(s), lg),
+        None,
+    ),
+    "calendar.ties_by_decade": (
+        lambda s, lg: calendar_charts.ties_by_decade_chart(cal.ties_by_decade(s), lg),
+        None,
+    ),
+    "calendar.partner_map": (lambda s, lg: calendar_charts.partner_map(cal.directory(s), lg), None),
+    "visitors.by_month": (
+        lambda s, lg: monthly_bars(
+            monthly.receptions_by_month(s, P),
+            VisitorCategory,
+            title_key="chart.receptions_by_month",
+            lang=lg,
+            period=P,
+        ),  # fmt: skip
+        "period",
+    ),
+    "visitors.top_countries": (
+        lambda s, lg: visitor_charts.top_countries_chart(
+            visitors.top_countries(s, P), lg, period=P
+        ),
+        "period",
+    ),
+    "visitors.hosts": (
+        lambda s, lg: visitor_charts.host_share_chart(visitors.host_shares(s, P), lg, period=P),
+        "period",
+    ),
+    "gifts.flows_by_month": (
+        lambda s, lg: gift_charts.flows_by_month_chart(gifts.gift_flows(s, P), lg, period=P),
+        "period",
+    ),
+    "gifts.flows_by_country": (
+        lambda s, lg: gift_charts.flows_by_country_chart(gifts.gift_flows(s, P), lg, period=P),
+        "period",
+    ),
+    "gifts.stock": (
+        lambda s, lg: gift_charts.stock_chart(gifts.stock_history(s), lg, as_of=STOCK_DAY),
+        STOCK_DAY,
+    ),
+    "gifts.bands": (
+        lambda s, lg: gift_charts.value_band_chart(
+            gift_charts.value_band_counts(gift_register(s)["estimated_value"]), lg
+        ),
+        None,
+    ),
+    "venues.bookings_by_month": (
+        lambda s, lg: monthly_bars(
+            monthly.bookings_by_month(s, P),
+            BookingKind,
+            title_key="chart.bookings_by_month",
+            lang=lg,
+            period=P,
+        ),  # fmt: skip
+        "period",
+    ),
+    "venues.events_by_month": (
+        lambda s, lg: venue_charts.events_by_month_chart(venues.purpose_by_month(s, P), P, lg),
+        "period",
+    ),
+    "venues.by_purpose": (
+        lambda s, lg: venue_charts.purpose_chart(
+            venues.purpose_totals(venues.purpose_by_month(s, P)), P, lg
+        ),
+        "period",
+    ),
+    "venues.heatmap": (
+        lambda s, lg: venue_charts.heatmap_chart(venues.weekday_hours(s, P), P, lg),
+        "period",
+    ),
+    "venues.utilisation": (_venue_use, "period"),
+    "venues.timeline": (_timeline, None),
+    "fleet.trips_by_month": (
+        lambda s, lg: monthly_bars(
+            monthly.trips_by_month(s, P),
+            TripType,
+            title_key="chart.trips_by_month",
+            lang=lg,
+            period=P,
+        ),  # fmt: skip
+        "period",
+    ),
+    "fleet.km_by_month": (
+        lambda s, lg: fleet_charts.km_by_month_chart(monthly.trips_by_month(s, P), lg, period=P),
+        "period",
+    ),
+    "fleet.by_vehicle": (
+        lambda s, lg: fleet_charts.vehicle_km_chart(fleet.vehicle_usage(s, P), lg, period=P),
+        "period",
+    ),
+    "fleet.utilisation": (
+        lambda s, lg: fleet_charts.utilisation_chart(
+            fleet.vehicle_usage(s, P),
+            fleet.fleet_utilisation(fleet.vehicle_usage(s, P)),
+            lg,
+            period=P,
+        ),  # fmt: skip
+        "period",
+    ),
+    "fleet.by_agency": (
+        lambda s, lg: fleet_charts.agency_chart(
+            fleet.trips_by_agency(s, P, top=8), 8, lg, period=P
+        ),
+        "period",
+    ),
+    "staffing.trend": (
+        lambda s, lg: staffing_charts.trend_chart(
+            staffing.list_snapshots(s)[lambda d: d["as_of"] <= SNAPSHOT], lg, SNAPSHOT
+        ),
+        SNAPSHOT,
+    ),
+    "staffing.units": (_staff_units, SNAPSHOT),
+}
+
+
+def _subtitle(spec: dict) -> str:
+    subtitle = spec["title"]["subtitle"]
+    return "\n".join(subtitle) if isinstance(subtitle, list) else subtitle
+
+
+@pytest.fixture(scope="module")
+def specs(demo_engine) -> dict[tuple[str, str], dict]:
+    """Every builder's spec in both languages, built once from the demo database."""
+    with Session(demo_engine) as session:
+        return {
+            (name, lg): build(session, lg).to_dict()
+            for name, (build, _) in BUILDERS.items()
+            for lg in ("zh-TW", "en")
+        }
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_chart_has_the_house_font_title_and_source_line(specs, name):
+    zh, en = specs[name, "zh-TW"], specs[name, "en"]
+    for spec in (zh, en):
+        assert spec["config"]["font"].startswith(FONT_FAMILY)
+        assert spec["config"]["title"]["font"].startswith(FONT_FAMILY)
+        assert spec["config"]["range"]["category"] == PALETTE
+        assert spec["title"]["text"]
+    assert _subtitle(zh).startswith("資料來源：行政暨國際處業務工作台")
+    assert _subtitle(en).startswith("Source: ")
+    dated = BUILDERS[name][1]
+    if dated == "period":
+        assert ZH_PERIOD in _subtitle(zh) and EN_PERIOD in _subtitle(en)
+    elif isinstance(dated, date):
+        assert f"資料日期：{dated.year - 1911}年{dated.month}月{dated.day}日" in _subtitle(zh)
+        assert f"Data as of ROC {dated.year - 1911}/{dated:%m/%d}" in _subtitle(en)
+    else:
+        assert "\n" not in _subtitle(zh)  # the source alone: no period, no date
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_no_chart_overrides_the_house_colours_or_font(specs, name):
+    """Colours of categories come from the theme's PALETTE, type from its font stack."""
+    text = json.dumps({k: v for k, v in specs[name, "zh-TW"].items() if k != "config"}, default=str)
+    assert '"range"' not in text
+    assert '"font"' not in text
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_the_shipped_font_has_every_character_a_chart_shows(specs, name):
+    """No tofu: titles, source lines and the data's words are all in Workspace Sans TC."""
+    spec = specs[name, "zh-TW"]
+    words = [spec["title"]["text"], _subtitle(spec)]
+    for rows in spec.get("datasets", {}).values():
+        words += [v for row in rows for v in row.values() if isinstance(v, str)]
+    assert not missing_glyphs("".join(words))
+
+
+def test_the_theme_is_registered_and_enabled():
+    assert alt.theme.active == THEME
+    spec = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q").to_dict()
+    assert spec["config"]["font"].startswith(FONT_FAMILY)
+
+
+def _bars() -> alt.Chart:
+    frame = pd.DataFrame({"種類": ["調派", "支援借用"], "n": [3, 4]})
+    return alt.Chart(frame).mark_bar().encode(x="種類:N", y="n:Q", color="種類:N")
+
+
+def test_titled_puts_the_title_atop_a_concatenation_and_carries_the_config():
+    chart = titled(alt.hconcat(_bars(), _bars()), "兩張圖", lang="zh-TW", period=P)
+    spec = chart.to_dict()
+    assert spec["title"]["text"] == "兩張圖"
+    assert ZH_PERIOD in _subtitle(spec)
+    assert all("title" not in view for view in spec["hconcat"])
+    assert spec["config"]["font"].startswith(FONT_FAMILY)
+
+
+def test_titled_keeps_a_charts_own_config_over_the_house_one():
+    chart = titled(_bars().configure_legend(orient="bottom"), "圖", lang="zh-TW")
+    legend = chart.to_dict()["config"]["legend"]
+    assert legend["orient"] == "bottom" and legend["labelFont"].startswith(FONT_FAMILY)
+
+
+def test_the_export_carries_the_house_config_whatever_theme_is_enabled():
+    with alt.theme.enable("dark"):
+        spec = export_spec(_bars().properties(width="container"))
+    assert spec["config"]["font"].startswith(FONT_FAMILY)
+    assert spec["config"]["background"] == "white"
+    assert spec["width"] == EXPORT_WIDTH
+
+
+def test_png_is_twice_the_export_width_and_svg_keeps_font_and_chinese(demo_engine):
+    with Session(demo_engine) as session:
+        chart = BUILDERS["fleet.trips_by_month"][0](session, "zh-TW")
+    png = to_png(chart)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Image.open(io.BytesIO(png)).width == 2 * EXPORT_WIDTH
+    svg = to_svg(chart)
+    assert svg.lstrip().startswith("<svg")
+    assert 'font-family="Workspace Sans TC' in svg
+    assert "每月公務車車次" in svg and "111年7月1日至112年3月15日" in svg
+
+
+@pytest.mark.parametrize("name", ["calendar.partner_map", "fleet.utilisation", "gifts.stock"])
+def test_maps_layers_and_dated_charts_export_too(demo_engine, name):
+    """Inline TopoJSON (the map), layers with a rule, Python dates in the data."""
+    with Session(demo_engine) as session:
+        chart = BUILDERS[name][0](session, "zh-TW")
+    assert Image.open(io.BytesIO(to_png(chart, scale=1))).width == EXPORT_WIDTH
+    assert chart.to_dict()["title"]["text"] in to_svg(chart)
+
+
+def test_a_concatenation_exports_with_its_title():
+    chart = titled(alt.hconcat(_bars(), _bars()), "兩張圖", lang="zh-TW", period=P)
+    assert "兩張圖" in to_svg(chart)
+
+
+def test_file_names_are_ascii_with_the_period_or_date():
+    assert file_stem("fleet.trips_by_month", P) == "fleet_trips_by_month_2022-07-01_2023-03-15"
+    assert file_stem("staff.units", as_of=SNAPSHOT) == "staff_units_2023-02-28"
+    one_day = Period(date(2022, 8, 10), date(2022, 8, 10))
+    assert file_stem("venue schedule/day", one_day) == "venue_schedule_day_2022-08-10"
+    assert file_stem("館舍") == "chart"
+
+
+def test_the_file_name_follows_the_period_the_chart_was_titled_with():
+    assert chart_stem(titled(_bars(), "圖", lang="zh-TW", period=P), "fleet.x") == (
+        "fleet_x_2022-07-01_2023-03-15"
+    )
+    assert chart_stem(titled(_bars(), "圖", lang="en", as_of=SNAPSHOT), "s") == "s_2023-02-28"
+    assert chart_stem(titled(_bars(), "圖", lang="zh-TW"), "cal.map") == "cal_map"
+    assert chart_stem(_bars(), "plain") == "plain"
+
+
+def test_house_config_is_a_fresh_dict_each_time():
+    house_config()["title"]["fontSize"] = 99
+    assert house_config()["title"]["fontSize"] == 16
