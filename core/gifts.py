@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from core.gift_ethics import EthicsStatus, gift_register
 from core.periods import Period
 from db.models import GiftItem, GiftMovement, GiftReceived, MovementDirection, PartnerCity
 
@@ -35,6 +36,8 @@ def stock_levels(session: Session) -> pd.DataFrame:
 
 
 def gift_figures(session: Session, period: Period) -> dict[str, int]:
+    """Gifts received and given out in the period; received gifts that needed an ethics
+    report (core.gift_ethics) and how many of those were reported."""
     received = session.execute(
         select(func.count()).where(
             GiftReceived.received_on >= period.start, GiftReceived.received_on <= period.end
@@ -47,7 +50,15 @@ def gift_figures(session: Session, period: Period) -> dict[str, int]:
             GiftMovement.moved_on <= period.end,
         )
     ).scalar_one()
-    return {"gifts.received": int(received), "gifts.given_out": int(given)}
+    register = gift_register(session, period)
+    needed = register[register["ethics_status"] != EthicsStatus.NOT_REQUIRED.value]
+    made = needed["ethics_status"].isin([EthicsStatus.ON_TIME.value, EthicsStatus.LATE.value])
+    return {
+        "gifts.received": int(received),
+        "gifts.given_out": int(given),
+        "gifts.report_required": len(needed),
+        "gifts.reported": int(made.sum()),
+    }
 
 
 def stock_history(session: Session) -> pd.DataFrame:

@@ -205,12 +205,15 @@ def snapshot_figures(session: Session, snapshot: StaffingSnapshot) -> dict[str, 
     now = staffing_table(session, snapshot)
     figures: dict[str, Any] = {"staffing.as_of": now.as_of.isoformat()}
     figures |= {f"staffing.{k}": v for k, v in now.as_dict().items() if k != "as_of"}
+    other = other_breakdown(session, snapshot)
+    figures |= {f"staffing.other_{k}": v for k, v in other.items()}
     base_snapshot = baseline_snapshot(session)
     if base_snapshot is not None:
         base = staffing_table(session, base_snapshot)
         figures["staffing.baseline_as_of"] = base.as_of.isoformat()
         for r in reductions(base, now):
             figures[BASELINE_KEYS[r.key]] = r.baseline
+            figures[f"staffing.{r.key}_reduced"] = r.reduced
             figures[f"staffing.{r.key}_reduction_pct"] = r.rate
     return figures
 

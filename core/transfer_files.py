@@ -26,7 +26,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 30_000  # data rows, header not counted
 MAX_COLUMNS = 100
 # A text cell starting with one of these is run as a formula by Excel (CSV injection); a line
-# feed is included because XLSX stores a carriage return as one.
+# feed too, as some XLSX writers store a carriage return as one.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 QUOTE = "'"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
