@@ -31,6 +31,9 @@ SECTIONS = {
         ("pages/fleet_stats.py", "page.fleet", ":material/directions_car:"),
         ("pages/staffing_table.py", "page.staffing", ":material/groups:"),
     ],
+    "nav.reports": [
+        ("pages/briefing.py", "page.briefing", ":material/description:"),
+    ],
     "nav.system": [
         ("pages/history.py", "page.history", ":material/history:"),
         ("pages/users.py", "page.users", ":material/manage_accounts:"),
@@ -38,7 +41,7 @@ SECTIONS = {
 }
 
 # Pages that do not read the sidebar's period (they filter by their own dates).
-NO_PERIOD = {"history", "users"}
+NO_PERIOD = {"history", "users", "briefing"}
 
 
 def _allowed(path: str, actor: Actor) -> bool:

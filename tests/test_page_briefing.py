@@ -1,0 +1,71 @@
+"""The briefing builder page: choices, preview with the report's sentences, build and download
+(AppTest against the demo database)."""
+
+from streamlit.testing.v1 import AppTest
+
+from tests.test_pages import (  # noqa: F401
+    _signed_in,
+    accounts,
+    anonymous,
+    app,
+    clean_caches,
+    open_page,
+)
+
+PAGE = "pages/briefing.py"
+FLEET = "本期公務車輛調派計 770 車次，支援各機關申請借用車輛計 51 車次，合計 821 車次。"
+
+
+def _open(at: AppTest) -> AppTest:
+    return open_page(at, PAGE)
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join(x.value for x in at.text)
+
+
+def test_a_viewer_previews_the_report_period_and_builds_a_docx(anonymous, accounts):  # noqa: F811
+    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+    assert at.selectbox(key="brief.preset.zh-TW").value == "report"
+    assert f"1.{FLEET}" in _texts(at)
+    assert any("111年7月1日至112年3月15日" in c.value for c in at.caption)
+    assert len(at.get("vega_lite_chart")) == 6  # the default charts, in the preview
+    assert not [d for d in at.get("download_button") if d.key.startswith("brief.download")]
+    at.button(key="brief.build.docx").click().run()
+    assert not at.exception, at.exception
+    assert any("DOCX 已完成" in s.value for s in at.success)
+    assert "brief.download.docx" in {d.key for d in at.get("download_button")}
+
+
+def test_a_changed_choice_marks_the_built_file_stale(app):  # noqa: F811
+    at = _open(app)
+    at.button(key="brief.build.pdf").click().run()
+    assert "brief.download.pdf" in {d.key for d in at.get("download_button")}
+    at.radio(key="brief.lang").set_value("en").run()
+    assert "brief.download.pdf" not in {d.key for d in at.get("download_button")}
+    assert any("設定已變更" in c.value for c in at.caption)
+    assert "Official cars made 770 dispatch trips" in _texts(at)
+
+
+def test_custom_dates_in_roc_and_a_bad_date_is_refused(app):  # noqa: F811
+    at = _open(app)
+    at.selectbox(key="brief.preset.zh-TW").set_value("custom").run()
+    at.text_input(key="brief.start").set_value("112/01/01").run()
+    at.text_input(key="brief.end").set_value("112/01/31").run()
+    assert not at.exception, at.exception
+    assert "112年1月1日至112年1月31日" in "\n".join(c.value for c in at.caption)
+    at.text_input(key="brief.end").set_value("112/13/40").run()
+    assert any("日期無法辨識" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key and b.key.startswith("brief.build")]
+    at.text_input(key="brief.end").set_value("111/12/31").run()
+    assert any("迄日不可早於起日" in e.value for e in at.error)
+
+
+def test_a_month_and_no_sections(app):  # noqa: F811
+    at = _open(app)
+    at.selectbox(key="brief.preset.zh-TW").set_value("month").run()
+    months = at.selectbox(key="brief.month").options
+    assert months[0].endswith("月") and "年" in months[0]
+    at.multiselect(key="brief.sections.zh-TW").set_value([]).run()
+    assert any("請至少選擇一項業務" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key and b.key.startswith("brief.build")]

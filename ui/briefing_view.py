@@ -1,0 +1,206 @@
+"""Streamlit parts of the briefing builder: the choices, the preview and the export buttons."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from html import escape
+
+import streamlit as st
+
+from core import briefing as brief
+from core.briefing_model import Briefing, Table, item_number
+from core.fleet import months_in
+from core.labels import LANGUAGES, t
+from core.periods import REPORT_PERIOD, Period, half_year_of
+from core.roc_dates import ROCDateError, format_roc, format_roc_month, parse_roc
+from ui.charts import show_chart
+from ui.context import current_period, db_session, lang
+from ui.widgets import per_language
+
+PRESETS = ("report", "this_half", "month", "custom")
+BUILT_KEY = "brief.built"  # {format: (request, bytes, seconds)}
+FIRST_MONTH = date(2010, 12, 1)  # the merger: no bureau records before it
+
+CSS = """
+<style>
+table.brief {border-collapse: collapse; margin: .25rem auto .5rem; font-size: .95rem;
+  font-variant-numeric: tabular-nums;}
+table.brief th, table.brief td {border: 1px solid #8a96a3; padding: .3rem .6rem;}
+table.brief th {background: #eef2f6; font-weight: 600; text-align: center;}
+p.brief-caption {text-align: center; margin: .6rem 0 .1rem; font-weight: 600;}
+p.brief-note {font-size: .85rem; color: #3d4853; margin: 0 0 .2rem;}
+</style>
+"""
+
+
+def _month_options(today: date) -> list[date]:
+    return list(reversed(months_in(Period(FIRST_MONTH, today))))
+
+
+def _period(lg: str) -> Period | None:
+    """The period chosen with the presets, a month or ROC dates; None (with a message) when the
+    dates typed cannot be read."""
+    today = date.today()
+    left, middle, right = st.columns([3, 2, 2])
+    preset = left.selectbox(
+        t("brief.page.preset", lg), PRESETS, key=per_language("brief.preset"),
+        format_func=lambda k: t(f"brief.page.preset.{k}", lg),
+    )  # fmt: skip
+    if preset == "report":
+        return REPORT_PERIOD
+    if preset == "this_half":
+        return half_year_of(today)
+    if preset == "month":
+        months = _month_options(today)
+        month = middle.selectbox(
+            t("brief.page.month", lg), months, index=1 if len(months) > 1 else 0,
+            format_func=format_roc_month, key="brief.month",
+        )  # fmt: skip
+        return Period(*_bounds(month))
+    shown = current_period()
+    st.session_state.setdefault("brief.start", format_roc(shown.start))
+    st.session_state.setdefault("brief.end", format_roc(shown.end))
+    start_text = middle.text_input(t("brief.page.start", lg), key="brief.start")
+    end_text = right.text_input(t("brief.page.end", lg), key="brief.end")
+    try:
+        start, end = parse_roc(start_text), parse_roc(end_text)
+    except ROCDateError as exc:
+        st.error(t("brief.page.bad_date", lg, error=exc))
+        return None
+    if end < start:
+        st.error(t("brief.page.bad_period", lg))
+        return None
+    return Period(start, end)
+
+
+def _bounds(month: date) -> tuple[date, date]:
+    from core.fleet import month_period
+
+    chosen = month_period(month)
+    return chosen.start, chosen.end
+
+
+def request_form(lg: str) -> brief.BriefingRequest | None:
+    """The builder's choices as a request; None while they cannot make a briefing."""
+    st.subheader(t("brief.page.period", lg))
+    period = _period(lg)
+    left, right = st.columns([1, 3])
+    doc_lang = left.radio(
+        t("brief.page.lang", lg), list(LANGUAGES), format_func=LANGUAGES.get,
+        index=list(LANGUAGES).index(lg), key="brief.lang",
+    )  # fmt: skip
+    sections = right.multiselect(
+        t("brief.page.sections", lg), brief.SECTIONS, default=list(brief.SECTIONS),
+        format_func=lambda k: t(f"brief.section.{k}", lg), key=per_language("brief.sections"),
+    )  # fmt: skip
+    offered = [o.key for s in sections for o in brief.OPTIONS[s]]
+    # One widget per choice of sections: its options and defaults follow the sections.
+    key = per_language(f"brief.items.{'.'.join(sections)}")
+    items = st.multiselect(
+        t("brief.page.items", lg), offered, default=brief.default_items(sections),
+        format_func=lambda k: t(f"brief.opt.{k}", lg), key=key,
+    )  # fmt: skip
+    if not sections:
+        st.warning(t("brief.page.no_sections", lg))
+        return None
+    if period is None:
+        return None
+    return brief.BriefingRequest(
+        period.start, period.end, tuple(sections), frozenset(items), doc_lang
+    )
+
+
+def _table_html(table: Table) -> str:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row:
+            tag = "th" if cell.header else "td"
+            spans = f" colspan='{cell.colspan}'" if cell.colspan > 1 else ""
+            spans += f" rowspan='{cell.rowspan}'" if cell.rowspan > 1 else ""
+            style = f" style='text-align:{cell.align}'"
+            cells.append(f"<{tag}{spans}{style}>{escape(cell.text)}</{tag}>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    notes = "".join(f"<p class='brief-note'>{escape(x)}</p>" for x in table.note.split("\n") if x)
+    caption = f"<p class='brief-caption'>{escape(table.caption)}</p>"
+    return f"{CSS}{caption}<table class='brief'>{''.join(rows)}</table>{notes}"
+
+
+def preview(briefing: Briefing) -> None:
+    """The briefing as it will read: headings, numbered sentences, tables, charts."""
+    st.markdown(f"### {escape(briefing.title)}")
+    st.caption(briefing.period_line)
+    st.write(briefing.intro)
+    for part in briefing.parts:
+        st.markdown(f"#### {escape(part.number + part.title)}")
+        if part.text:
+            st.write(part.text)
+        for section in part.sections:
+            st.markdown(f"**{escape(section.number + section.title)}**")
+            for index, item in enumerate(section.items):
+                st.text(f"{item_number(index, briefing.lang)}{item.text}")
+                for table in item.tables:
+                    st.html(_table_html(table))
+                for figure in item.figures:
+                    show_chart(figure.chart, key=f"brief.fig.{figure.key}")
+                    st.markdown(
+                        f"<p class='brief-caption'>{escape(figure.caption)}</p>",
+                        unsafe_allow_html=True,
+                    )
+
+
+def export_panel(request: brief.BriefingRequest, lg: str) -> None:
+    """A build button per format (with progress), then its download while the choices hold."""
+    built: dict = st.session_state.setdefault(BUILT_KEY, {})
+    columns = st.columns(len(brief.FORMATS))
+    for column, fmt in zip(columns, brief.FORMATS, strict=True):
+        label = fmt.upper()
+        with column:
+            if st.button(
+                t("brief.page.build", lg, fmt=label), key=f"brief.build.{fmt}", width="stretch"
+            ):
+                built[fmt] = _build(request, fmt, label, lg)
+            done = built.get(fmt)
+            if done is None:
+                continue
+            made_for, data, seconds = done
+            if made_for != request:
+                st.caption(t("brief.page.stale", lg))
+                continue
+            st.success(t("brief.page.built", lg, fmt=label, seconds=seconds))
+            stem = brief.file_stem(request)
+            st.download_button(
+                t("brief.page.download", lg, fmt=label), data, file_name=f"{stem}.{fmt}",
+                mime=brief.MIME[fmt], key=f"brief.download.{fmt}", on_click="ignore",
+                type="primary", width="stretch",
+            )  # fmt: skip
+
+
+def _build(request: brief.BriefingRequest, fmt: str, label: str, lg: str):
+    began = time.perf_counter()
+    bar = st.progress(0.0, text=t("brief.page.building", lg, fmt=label))
+
+    def progress(share: float, step: str) -> None:
+        bar.progress(
+            min(max(share, 0.0), 1.0), text=f"{t('brief.page.building', lg, fmt=label)} {step}"
+        )
+
+    with db_session() as session:
+        data = brief.build_file(session, request, fmt, progress)
+    bar.empty()
+    return request, data, time.perf_counter() - began
+
+
+def page() -> None:
+    lg = lang()
+    st.title(t("brief.page.title", lg))
+    st.caption(t("brief.page.caption", lg))
+    request = request_form(lg)
+    if request is None:
+        return
+    export_tab, preview_tab = st.tabs([t("brief.page.export", lg), t("brief.page.preview", lg)])
+    with export_tab:
+        export_panel(request, lg)
+    with preview_tab, db_session() as session:
+        preview(brief.build_briefing(session, request))
