@@ -13,7 +13,7 @@ from core.briefing_model import Briefing, Table, item_number
 from core.fleet import months_in
 from core.labels import LANGUAGES, t
 from core.periods import REPORT_PERIOD, Period, half_year_of
-from core.roc_dates import ROCDateError, format_roc, format_roc_month, parse_roc
+from core.roc_dates import ROCDateError, format_roc, format_roc_month, format_roc_period, parse_roc
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.widgets import per_language
@@ -85,6 +85,9 @@ def request_form(lg: str) -> brief.BriefingRequest | None:
     """The builder's choices as a request; None while they cannot make a briefing."""
     st.subheader(t("brief.page.period", lg))
     period = _period(lg)
+    if period is not None:
+        shown = format_roc_period(period.start, period.end, lg)
+        st.caption(t("ui.period_caption", lg, period=shown))
     left, right = st.columns([1, 3])
     doc_lang = left.radio(
         t("brief.page.lang", lg), list(LANGUAGES), format_func=LANGUAGES.get,

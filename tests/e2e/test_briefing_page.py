@@ -55,7 +55,7 @@ def test_a_viewer_builds_and_downloads_the_report_periods_docx(viewer, demo_serv
     page.goto(f"{demo_server}/briefing")
     settle(page, 1500)
     assert_no_error(page)
-    assert "111/07/01–112/03/15" in main_area(page).inner_text()
+    assert "111年7月1日至112年3月15日" in main_area(page).inner_text()
     shot(page, "briefing_builder")
     page.get_by_role("button", name="產生 DOCX").click()
     settle(page, 1000)
