@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
+from core.cache import stamped
 from core.monthly import _frame, month_key
 from core.periods import Period
 from db.models import (
@@ -167,6 +168,7 @@ def coming_up(
     return df.sort_values(["date", "kind", "title"], ignore_index=True)
 
 
+@stamped("partner_city")
 def directory(
     session: Session,
     countries: list[str] | None = None,
@@ -220,6 +222,7 @@ def city_timeline(session: Session, city_id: int, english: bool = False) -> pd.D
     return df.sort_values(["date", "kind", "ref"], ignore_index=True)
 
 
+@stamped("exchange_event")
 def exchanges_by_month(session: Session, period: Period) -> pd.DataFrame:
     """Exchange events per start month and kind (GROUP BY in SQL)."""
     month = month_key(session, ExchangeEvent.start_date).label("month")
@@ -236,6 +239,7 @@ def exchanges_by_month(session: Session, period: Period) -> pd.DataFrame:
     return df
 
 
+@stamped("partner_city")
 def ties_by_country(session: Session) -> pd.DataFrame:
     stmt = (
         select(PartnerCity.country, func.count())
@@ -245,6 +249,7 @@ def ties_by_country(session: Session) -> pd.DataFrame:
     return pd.DataFrame(session.execute(stmt).all(), columns=["country", "count"])
 
 
+@stamped("partner_city")
 def ties_by_decade(session: Session) -> pd.DataFrame:
     counts: dict[int, int] = {}
     for signed in session.scalars(select(PartnerCity.signed_on)):

@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from core import gifts, staffing, venues
+from core.cache import stamped
 from core.periods import Period
 from db.models import (
     BookingKind,
@@ -26,6 +27,7 @@ def _count(session: Session, stmt) -> int:
     return int(session.execute(stmt).scalar_one() or 0)
 
 
+@stamped("venue_booking", "venue")
 def venue_figures(session: Session, period: Period) -> dict[str, Any]:
     in_period = and_(
         VenueBooking.starts_at >= period.start_dt,
@@ -42,6 +44,7 @@ def venue_figures(session: Session, period: Period) -> dict[str, Any]:
     } | venues.utilisation_figures(session, period)  # booked hours, utilisation (core.venues)
 
 
+@stamped("trip")
 def fleet_figures(session: Session, period: Period) -> dict[str, Any]:
     rows = session.execute(
         select(Trip.trip_type, func.count(), func.coalesce(func.sum(Trip.km), 0))
@@ -59,6 +62,7 @@ def fleet_figures(session: Session, period: Period) -> dict[str, Any]:
     }
 
 
+@stamped("reception")
 def visitor_figures(session: Session, period: Period) -> dict[str, int]:
     in_period = and_(Reception.visit_date >= period.start, Reception.visit_date <= period.end)
     total, video, allies = session.execute(
@@ -79,6 +83,7 @@ def _flag(condition):
     return case((condition, 1), else_=0)
 
 
+@stamped("exchange_event")
 def exchange_figures(session: Session, period: Period) -> dict[str, int]:
     overlapping = and_(
         ExchangeEvent.start_date <= period.end, ExchangeEvent.end_date >= period.start

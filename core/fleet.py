@@ -26,6 +26,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, DateTime, and_, case, extract, func, or_, select
 from sqlmodel import Session
 
+from core.cache import stamped
 from core.periods import Period
 from db.models import Driver, Trip, TripType, Vehicle, VehicleKind
 
@@ -106,6 +107,7 @@ USAGE_COLUMNS = [
 ]  # fmt: skip
 
 
+@stamped("trip", "vehicle")
 def vehicle_usage(session: Session, period: Period) -> pd.DataFrame:
     """Per vehicle (in service, or with trips in the period), by plate: trips, km, hours in use,
     working-window hours, available hours, utilisation_pct and estimated fuel litres."""
@@ -163,6 +165,7 @@ def fleet_utilisation(usage: pd.DataFrame) -> float | None:
     return round(100 * float(usage["working_hours"].sum()) / available, 2)
 
 
+@stamped("trip")
 def trips_by_agency(session: Session, period: Period, top: int = 8) -> pd.DataFrame:
     """Trips and km per requesting agency, the top agencies by trips and one row for the rest.
 

@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from core.cache import stamped
 from core.gift_ethics import EthicsStatus, gift_register
 from core.periods import Period
 from db.models import GiftItem, GiftMovement, GiftReceived, MovementDirection, PartnerCity
@@ -18,6 +19,7 @@ def _signed_quantity():
     )
 
 
+@stamped("gift_item", "gift_movement")
 def stock_levels(session: Session) -> pd.DataFrame:
     """Every stock item with its quantity on hand and whether it is below its threshold."""
     on_hand = func.coalesce(func.sum(_signed_quantity()), 0).label("on_hand")
@@ -35,6 +37,7 @@ def stock_levels(session: Session) -> pd.DataFrame:
     return df
 
 
+@stamped("gift_received", "gift_movement")
 def gift_figures(session: Session, period: Period) -> dict[str, int]:
     """Gifts received and given out in the period; received gifts that needed an ethics
     report (core.gift_ethics) and how many of those were reported."""
@@ -61,6 +64,7 @@ def gift_figures(session: Session, period: Period) -> dict[str, int]:
     }
 
 
+@stamped("gift_item", "gift_movement")
 def stock_history(session: Session) -> pd.DataFrame:
     """Running balance of every active item after each day it moved: item, moved_on, on_hand."""
     stmt = (
@@ -76,6 +80,7 @@ def stock_history(session: Session) -> pd.DataFrame:
     return df[["item", "moved_on", "on_hand"]]
 
 
+@stamped("gift_movement", "gift_received", "partner_city")
 def gift_flows(session: Session, period: Period) -> pd.DataFrame:
     """Gifts received (count) and given (items out) in the period: flow, month, country, count.
 

@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session
 
+from core.cache import stamped
 from core.periods import Period
 from db.models import BookingKind, BookingStatus, Reception, Trip, VenueBooking
 
@@ -25,6 +26,7 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
     return df
 
 
+@stamped("venue_booking")
 def bookings_by_month(session: Session, period: Period) -> pd.DataFrame:
     """Approved bookings per month and kind (event / meeting)."""
     month = month_key(session, VenueBooking.starts_at).label("month")
@@ -43,6 +45,7 @@ def bookings_by_month(session: Session, period: Period) -> pd.DataFrame:
     return df
 
 
+@stamped("trip")
 def trips_by_month(session: Session, period: Period) -> pd.DataFrame:
     """Trips and km per month and trip type."""
     month = month_key(session, Trip.starts_at).label("month")
@@ -55,6 +58,7 @@ def trips_by_month(session: Session, period: Period) -> pd.DataFrame:
     return _frame(session.execute(stmt).all(), ["month", "kind", "count", "km"])
 
 
+@stamped("reception")
 def receptions_by_month(session: Session, period: Period) -> pd.DataFrame:
     """Receptions per month and visitor category."""
     month = month_key(session, Reception.visit_date).label("month")

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from core.cache import stamped
 from core.config import get_settings
 from core.editing_validate import RULES, Batch, RowError, row_label
 from core.labels import enum_label, t
@@ -218,6 +219,7 @@ def snapshot_figures(session: Session, snapshot: StaffingSnapshot) -> dict[str, 
     return figures
 
 
+@stamped("staffing_snapshot", "staffing_count")
 def staffing_figures(session: Session, on_or_before: date) -> dict[str, Any]:
     """Latest table on or before a date, and the reductions against the merger baseline."""
     snapshot = latest_snapshot(session, on_or_before)
@@ -226,6 +228,7 @@ def staffing_figures(session: Session, on_or_before: date) -> dict[str, Any]:
     return snapshot_figures(session, snapshot)
 
 
+@stamped("temp_staff_review")
 def review_figures(session: Session, period: Period) -> dict[str, int]:
     """Temp-staff review meetings in the period: meetings, cases heard, people approved."""
     r = TempStaffReview
@@ -243,6 +246,7 @@ def review_figures(session: Session, period: Period) -> dict[str, int]:
     }
 
 
+@stamped("staffing_snapshot", "staffing_count")
 def list_snapshots(session: Session) -> pd.DataFrame:
     """Every snapshot with its worker / temp totals and number of count rows, oldest first."""
     c = StaffingCount

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlmodel import Session, SQLModel
 
+from core.cache import stamped
 from core.labels import enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_datetime
@@ -150,6 +151,7 @@ def filter_clauses(
     return conditions
 
 
+@stamped(tables_of=lambda spec, *_args, **_kw: [spec.name])
 def count_rows(
     session: Session,
     spec: TableSpec,
@@ -173,6 +175,7 @@ def _ordered_select(
     return select(spec.model).where(*filter_clauses(spec, period, search, filters)).order_by(*order)
 
 
+@stamped(tables_of=lambda spec, *_args, **_kw: [spec.name])
 def fetch_page(
     session: Session,
     spec: TableSpec,

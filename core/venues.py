@@ -17,6 +17,7 @@ from sqlalchemy import Date, Float, Integer, case, cast, extract, func, literal,
 from sqlalchemy import DateTime as SADateTime
 from sqlmodel import Session
 
+from core.cache import stamped
 from core.editing import Actor, EditorState, SaveResult, save_changes
 from core.labels import t
 from core.monthly import month_key
@@ -220,6 +221,7 @@ def available_hours(period: Period) -> int:
     return weekdays(period) * SLOT_HOURS_PER_DAY
 
 
+@stamped("venue_booking", "venue")
 def utilisation(session: Session, period: Period) -> pd.DataFrame:
     """Per venue: booked hours ÷ available hours, in percent.
 
@@ -263,6 +265,7 @@ def utilisation_figures(session: Session, period: Period) -> dict[str, float | N
     return {"venue.booked_hours": round(booked, 1), "venue.utilisation_pct": pct}
 
 
+@stamped("venue_booking")
 def purpose_by_month(session: Session, period: Period) -> pd.DataFrame:
     """Approved bookings starting in the period per month, purpose and kind (SQL GROUP BY)."""
     month = month_key(session, VenueBooking.starts_at).label("month")
@@ -313,6 +316,7 @@ def _time_parts(session: Session) -> tuple[Any, Any, Any]:
     return dow.label("dow"), minutes(s).label("start_m"), end.label("end_m")
 
 
+@stamped("venue_booking")
 def weekday_hours(session: Session, period: Period) -> pd.DataFrame:
     """Booked hours per weekday (0 = Monday) and hour of day, for a heatmap.
 

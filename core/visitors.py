@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from core.cache import stamped
 from core.config import get_settings
 from core.periods import Period
 from core.roc_dates import format_roc
@@ -95,6 +96,7 @@ def reception_label(reception: Reception) -> str:
     return f"{format_roc(reception.visit_date)} {reception.visitor_name_zh}（{reception.country}）"
 
 
+@stamped("reception")
 def top_countries(session: Session, period: Period, limit: int = 10) -> pd.DataFrame:
     """Countries by number of receptions in the period (ties by name), at most `limit`."""
     n = func.count().label("count")
@@ -108,6 +110,7 @@ def top_countries(session: Session, period: Period, limit: int = 10) -> pd.DataF
     return pd.DataFrame(session.execute(stmt).all(), columns=["country", "count"])
 
 
+@stamped("reception")
 def host_shares(session: Session, period: Period) -> pd.DataFrame:
     """Receptions per host group (mayor, deputy mayor, other) with each group's share in %."""
     stmt = (
