@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, Float, Integer, case, cast, extract, func, literal, or_, select
+from sqlalchemy import Date, Float, Integer, case, cast, extract, func, literal, select
 from sqlalchemy import DateTime as SADateTime
 from sqlmodel import Session
 
@@ -221,6 +221,27 @@ def available_hours(period: Period) -> int:
     return weekdays(period) * SLOT_HOURS_PER_DAY
 
 
+def _running_into(session: Session, period: Period, venue_ids: list[int]) -> dict[int, float]:
+    """Per venue, the hours inside the period of the last approved booking that started
+    before the period and is still running at its start (one indexed lookup per venue)."""
+    running: dict[int, float] = {}
+    for venue_id in venue_ids:
+        last = session.execute(
+            select(VenueBooking.ends_at)
+            .where(
+                VenueBooking.venue_id == venue_id,
+                VenueBooking.status == BookingStatus.APPROVED,
+                VenueBooking.starts_at < period.start_dt,
+            )
+            .order_by(VenueBooking.starts_at.desc())
+            .limit(1)
+        ).scalar()
+        if last is not None and last > period.start_dt:
+            end = min(last, period.end_dt)
+            running[venue_id] = (end - period.start_dt).total_seconds() / 3600
+    return running
+
+
 @stamped("venue_booking", "venue")
 def utilisation(session: Session, period: Period) -> pd.DataFrame:
     """Per venue: booked hours ÷ available hours, in percent.
@@ -231,23 +252,32 @@ def utilisation(session: Session, period: Period) -> pd.DataFrame:
     pass 100%. Available hours: see available_hours. Active venues, and inactive ones that were
     booked in the period.
     """
-    in_period = (
+    # Bookings starting inside the period (a range of the status + starts_at index), plus per
+    # venue the one approved booking that may run into it from before: approved bookings of a
+    # venue never overlap, so only the last one starting earlier can still be running.
+    starting = (
         VenueBooking.status == BookingStatus.APPROVED,
+        VenueBooking.starts_at >= period.start_dt,
         VenueBooking.starts_at < period.end_dt,
-        VenueBooking.ends_at > period.start_dt,
     )
     hours = func.sum(_clipped_hours(session, period)).label("booked")
     booked = (
-        select(VenueBooking.venue_id, hours).where(*in_period).group_by(VenueBooking.venue_id)
+        select(VenueBooking.venue_id, hours).where(*starting).group_by(VenueBooking.venue_id)
     ).subquery()
     stmt = (
         select(Venue.id, Venue.centre, Venue.name, Venue.kind, Venue.capacity, booked.c.booked)
         .outerjoin(booked, booked.c.venue_id == Venue.id)
-        .where(or_(Venue.active.is_(True), booked.c.booked.is_not(None)))
         .order_by(_centre_order(), Venue.id)
     )
+    rows = [list(r) for r in session.execute(stmt).all()]
+    running = _running_into(session, period, [r[0] for r in rows])
+    for row in rows:
+        if row[0] in running:
+            row[5] = float(row[5] or 0) + running[row[0]]
+    active = dict(session.execute(select(Venue.id, Venue.active)).all())
+    rows = [r for r in rows if active.get(r[0]) or r[5] is not None]
     columns = ["venue_id", "centre", "name", "kind", "capacity", "booked_hours"]
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
     frame["booked_hours"] = frame["booked_hours"].astype(float).fillna(0.0).round(2)
     available = available_hours(period)
     frame["available_hours"] = available

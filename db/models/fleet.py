@@ -70,6 +70,8 @@ class Trip(Tracked, table=True):
         sa.CheckConstraint("km >= 0", name="km_not_negative"),
         sa.Index("ix_trip_vehicle_id_starts_at", "vehicle_id", "starts_at"),
         sa.Index("ix_trip_driver_id_starts_at", "driver_id", "starts_at"),
+        # Covers the period aggregates (trips by start time, type, km, agency).
+        sa.Index("ix_trip_starts_at_covering", "starts_at", "trip_type", "km", "requesting_agency"),
     )
     vehicle_id: int = Field(foreign_key="vehicle.id", ondelete="RESTRICT", index=True)
     driver_id: int | None = Field(

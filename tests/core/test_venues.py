@@ -210,6 +210,19 @@ def test_utilisation_counts_approved_hours_cut_to_the_period(session, week):
     }
 
 
+def test_a_long_booking_from_before_the_period_counts_its_hours_inside(session, room):
+    """An exhibition booked from ten days before the period into its second day: only the
+    approved one running in is counted (a later cancelled booking does not hide it), cut at
+    the period's start; a booking that ended before the period counts nothing."""
+    monday = WEEK.start
+    _book(session, room, at(monday - timedelta(days=20), 9), at(monday - timedelta(days=19), 9))
+    _book(session, room, at(monday - timedelta(days=10), 8), at(monday + timedelta(days=1), 12))
+    _book(session, room, at(monday - timedelta(days=1), 9), at(monday - timedelta(days=1), 10),
+          status=BookingStatus.CANCELLED)  # fmt: skip
+    use = venues.utilisation(session, WEEK).set_index("venue_id")
+    assert use.loc[room, "booked_hours"] == pytest.approx(36.0)  # Monday 0–24 + Tuesday 0–12
+
+
 def test_purpose_and_month_counts_take_approved_bookings_starting_in_the_period(session, room):
     nov, dec = date(2026, 11, 30), date(2026, 12, 1)
     _book(session, room, at(nov, 8), at(nov, 9))
