@@ -285,9 +285,23 @@ def test_cli_scale_prints_the_summary_and_refuses_a_second_time(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("n", ["0", "-3", "abc"])
-def test_cli_refuses_a_bad_n_in_chinese(tmp_path: Path, n: str) -> None:
+def test_cli_refuses_a_bad_n_in_chinese(
+    tmp_path: Path, n: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process (the arguments are refused before any import of the data layer matters)."""
+    from core.config import get_settings
+    from db.seed.__main__ import main
+
     db = tmp_path / "absent.db"
-    done = _cli("--scale", n, db=db)
-    assert done.returncode == 2
-    assert "必須是 1 到" in done.stderr
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    get_settings.cache_clear()
+    try:
+        try:
+            code = main(["--scale", n])
+        except SystemExit as exit_:  # argparse's own refusal
+            code = exit_.code
+    finally:
+        get_settings.cache_clear()
+    assert code == 2
+    assert "必須是 1 到" in capsys.readouterr().err
     assert not db.exists()
