@@ -33,6 +33,18 @@ from db.migrate import upgrade_to_head
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run one after another in one worker under `-n 2 --dist loadgroup` (the
+    README's command): each starts app servers and Chromium, which time their clicks and would
+    compete with one another; the other worker takes the rest of the suite meanwhile. They are
+    collected first, so that group starts at once instead of being handed out last."""
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+    items.sort(key=lambda item: not item.path.is_relative_to(E2E))  # stable: order kept within
 
 
 @pytest.fixture(scope="session")

@@ -45,16 +45,17 @@ def _open_cell_editor(page, grid, *, row: int, column: int):
     A rerun landing between the click and the keys (the sign-in cookie component reports
     back once) can take the grid's focus, so the gesture is repeated until the editor opens.
     """
-    for _ in range(4):
+    for _ in range(5):
         settle(page, 300)
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + 60, box["y"] + 52 + 35 * row)  # the id cell (read-only)
+        # Relative to the grid, which Playwright scrolls into view first: a rerun may have
+        # moved the page since the grid was found.
+        grid.click(position={"x": 60, "y": 52 + 35 * row})  # the id cell (read-only)
         for _ in range(column):
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")  # opens the focused cell's editor
         editor = page.locator("textarea.gdg-input")
         try:
-            editor.wait_for(state="visible", timeout=3_000)
+            editor.wait_for(state="visible", timeout=5_000)
             return editor
         except Exception:
             page.keyboard.press("Escape")
@@ -125,8 +126,7 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
     history = page.locator("[data-testid='stDataFrame']").first
     first_entry = _grid_cells(history, 7)
     assert first_entry[2:] == ["demo.fleet", "公務車輛", before[0], "修改", "車型"], first_entry
-    box = history.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 52)  # select the newest entry
+    history.click(position={"x": 18, "y": 52})  # select the newest entry
     settle(page, 1000)
     diff = page.locator("[data-testid='stDataFrame']").nth(1)
     assert _grid_cells(diff, 3) == ["車型", before[3], new_model]
