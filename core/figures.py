@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -10,16 +11,15 @@ from sqlmodel import Session
 
 from core import gifts, staffing, venues
 from core.cache import stamped
-from core.periods import Period
+from core.periods import Period, split_months
 from db.models import (
     BookingKind,
-    BookingStatus,
     ExchangeEvent,
     MeetingMode,
     Reception,
     Trip,
+    TripMonth,
     TripType,
-    VenueBooking,
 )
 
 
@@ -29,31 +29,36 @@ def _count(session: Session, stmt) -> int:
 
 @stamped("venue_booking", "venue")
 def venue_figures(session: Session, period: Period) -> dict[str, Any]:
-    in_period = and_(
-        VenueBooking.starts_at >= period.start_dt,
-        VenueBooking.starts_at < period.end_dt,
-        VenueBooking.status == BookingStatus.APPROVED,
-    )
-    rows = session.execute(
-        select(VenueBooking.kind, func.count()).where(in_period).group_by(VenueBooking.kind)
-    ).all()
-    by_kind = {BookingKind(k): int(n) for k, n in rows}
+    use = venues.period_use(session, period).values()
     return {
-        "venue.events_opened": by_kind.get(BookingKind.EVENT, 0),
-        "venue.meeting_bookings": by_kind.get(BookingKind.MEETING, 0),
+        "venue.events_opened": sum(u.by_kind.get(BookingKind.EVENT.value, 0) for u in use),
+        "venue.meeting_bookings": sum(u.by_kind.get(BookingKind.MEETING.value, 0) for u in use),
     } | venues.utilisation_figures(session, period)  # booked hours, utilisation (core.venues)
 
 
 @stamped("trip")
 def fleet_figures(session: Session, period: Period) -> dict[str, Any]:
-    rows = session.execute(
+    """Trips starting in the period by type, and their km: whole months from trip_month, the
+    partial months at the edges from trip (a range of its starts_at covering index)."""
+    counts: dict[TripType, int] = defaultdict(int)
+    km = 0.0
+    split = split_months(period)
+    parts = [
+        select(TripMonth.trip_type, func.sum(TripMonth.trips), func.sum(TripMonth.km))
+        .where(TripMonth.month >= lo, TripMonth.month < hi)
+        .group_by(TripMonth.trip_type)
+        for lo, hi in ([split.months] if split.months else [])
+    ] + [
         select(Trip.trip_type, func.count(), func.coalesce(func.sum(Trip.km), 0))
-        .where(Trip.starts_at >= period.start_dt, Trip.starts_at < period.end_dt)
+        .where(Trip.starts_at >= lo, Trip.starts_at < hi)
         .group_by(Trip.trip_type)
-    ).all()
-    counts = {TripType(k): int(n) for k, n, _ in rows}
-    km = sum(float(x) for _, _, x in rows)
-    dispatch, loan = counts.get(TripType.DISPATCH, 0), counts.get(TripType.LOAN, 0)
+        for lo, hi in split.edges
+    ]
+    for stmt in parts:
+        for kind, n, x in session.execute(stmt).all():
+            counts[TripType(kind)] += int(n or 0)
+            km += float(x or 0)
+    dispatch, loan = counts[TripType.DISPATCH], counts[TripType.LOAN]
     return {
         "fleet.dispatch_trips": dispatch,
         "fleet.loan_trips": loan,

@@ -69,6 +69,14 @@ ZH: dict[str, str] = {
     "history.table.auth_session": "登入工作階段",
     "history.table.audit_log": "異動紀錄",
     "history.table.table_stamp": "資料表異動序號",
+    "history.table.calendar_month": "月份對照表",
+    "history.table.venue_booking_month": "場地借用月彙總",
+    "history.table.trip_month": "派車月彙總",
+    "col.month": "月份",
+    "col.next_month": "次月起日",
+    "col.bookings": "借用筆數",
+    "col.seconds": "使用秒數",
+    "col.trips": "趟次",
 }
 
 EN: dict[str, str] = {
@@ -136,4 +144,12 @@ EN: dict[str, str] = {
     "history.table.auth_session": "Sign-in sessions",
     "history.table.audit_log": "Audit history",
     "history.table.table_stamp": "Table change stamps",
+    "history.table.calendar_month": "Calendar months",
+    "history.table.venue_booking_month": "Monthly venue bookings (rollup)",
+    "history.table.trip_month": "Monthly trips (rollup)",
+    "col.month": "Month",
+    "col.next_month": "Next month starts",
+    "col.bookings": "Bookings",
+    "col.seconds": "Seconds in use",
+    "col.trips": "Trips",
 }

@@ -27,6 +27,30 @@ class Period:
         return datetime.combine(self.end + timedelta(days=1), time.min)
 
 
+def _first_of_next_month(moment: datetime) -> datetime:
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    return datetime(year, month, 1)
+
+
+@dataclass(frozen=True)
+class MonthSplit:
+    """A period as whole months (read from the monthly rollups) and the partial months at its
+    edges (read from the base tables), all as [from, to) datetimes."""
+
+    months: tuple[datetime, datetime] | None
+    edges: tuple[tuple[datetime, datetime], ...]
+
+
+def split_months(period: Period) -> MonthSplit:
+    lo, hi = period.start_dt, period.end_dt
+    first = lo if lo.day == 1 else _first_of_next_month(lo)
+    last = datetime(hi.year, hi.month, 1)  # the month the exclusive end falls in starts here
+    if first >= last:
+        return MonthSplit(None, ((lo, hi),))
+    edges = tuple(edge for edge in ((lo, first), (last, hi)) if edge[0] < edge[1])
+    return MonthSplit((first, last), edges)
+
+
 # The period of the bureau's report to the 4th council's 1st session (2023-04-26).
 REPORT_PERIOD = Period(date(2022, 7, 1), date(2023, 3, 15))
 

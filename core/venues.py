@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -21,8 +21,16 @@ from core.cache import stamped
 from core.editing import Actor, EditorState, SaveResult, save_changes
 from core.labels import t
 from core.monthly import month_key
-from core.periods import Period
-from db.models import BookingPurpose, BookingStatus, Centre, Venue, VenueBooking, VenueKind
+from core.periods import Period, split_months
+from db.models import (
+    BookingPurpose,
+    BookingStatus,
+    Centre,
+    Venue,
+    VenueBooking,
+    VenueBookingMonth,
+    VenueKind,
+)
 
 # A requested booking holds its slot as an approved one does; rejected and cancelled free it
 # (the same statuses core.venue_rules checks for overlaps).
@@ -201,13 +209,15 @@ def _hours(session: Session, start: Any, end: Any) -> Any:
     return cast(extract("epoch", end - start), Float) / 3600.0
 
 
-def _clipped_hours(session: Session, period: Period) -> Any:
-    lo = literal(period.start_dt, SADateTime())
-    hi = literal(period.end_dt, SADateTime())
+def _clipped_hours(session: Session, lo: datetime, hi: datetime) -> Any:
+    low, high = literal(lo, SADateTime()), literal(hi, SADateTime())
     if _sqlite(session):  # SQLite's max()/min() of two values; ISO text sorts as time does
-        start, end = func.max(VenueBooking.starts_at, lo), func.min(VenueBooking.ends_at, hi)
+        start, end = func.max(VenueBooking.starts_at, low), func.min(VenueBooking.ends_at, high)
     else:
-        start, end = func.greatest(VenueBooking.starts_at, lo), func.least(VenueBooking.ends_at, hi)
+        start, end = (
+            func.greatest(VenueBooking.starts_at, low),
+            func.least(VenueBooking.ends_at, high),
+        )
     return _hours(session, start, end)
 
 
@@ -221,25 +231,96 @@ def available_hours(period: Period) -> int:
     return weekdays(period) * SLOT_HOURS_PER_DAY
 
 
-def _running_into(session: Session, period: Period, venue_ids: list[int]) -> dict[int, float]:
-    """Per venue, the hours inside the period of the last approved booking that started
-    before the period and is still running at its start (one indexed lookup per venue)."""
+def _running_into(session: Session, lo: datetime, hi: datetime) -> dict[int, float]:
+    """Per venue, the hours inside [lo, hi) of the last approved booking that started before
+    lo and still runs at lo (approved bookings of a venue never overlap, so only that one can):
+    one statement, an index lookup per venue."""
+    last_end = (
+        select(VenueBooking.ends_at)
+        .where(
+            VenueBooking.venue_id == Venue.id,
+            VenueBooking.status == BookingStatus.APPROVED,
+            VenueBooking.starts_at < lo,
+        )
+        .order_by(VenueBooking.starts_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     running: dict[int, float] = {}
-    for venue_id in venue_ids:
-        last = session.execute(
-            select(VenueBooking.ends_at)
-            .where(
-                VenueBooking.venue_id == venue_id,
-                VenueBooking.status == BookingStatus.APPROVED,
-                VenueBooking.starts_at < period.start_dt,
-            )
-            .order_by(VenueBooking.starts_at.desc())
-            .limit(1)
-        ).scalar()
-        if last is not None and last > period.start_dt:
-            end = min(last, period.end_dt)
-            running[venue_id] = (end - period.start_dt).total_seconds() / 3600
+    for venue_id, last in session.execute(select(Venue.id, last_end)).all():
+        if last is not None and last > lo:
+            running[venue_id] = (min(last, hi) - lo).total_seconds() / 3600
     return running
+
+
+@dataclass
+class _Use:
+    """A venue's approved use in a period: bookings starting in it by kind, hours inside it."""
+
+    hours: float = 0.0
+    by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    touched: bool = False  # any booking starting in or running into the period
+
+
+def _use_in_edge(session: Session, lo: datetime, hi: datetime, use: dict[int, _Use]) -> None:
+    """Add the approved bookings starting in [lo, hi) (their hours cut at hi) and the one per
+    venue running into it, read from venue_booking (a range of the status + starts_at index)."""
+    stmt = (
+        select(
+            VenueBooking.venue_id,
+            VenueBooking.kind,
+            func.count(),
+            func.sum(_clipped_hours(session, lo, hi)),
+        )
+        .where(
+            VenueBooking.status == BookingStatus.APPROVED,
+            VenueBooking.starts_at >= lo,
+            VenueBooking.starts_at < hi,
+        )
+        .group_by(VenueBooking.venue_id, VenueBooking.kind)
+    )
+    for venue_id, kind, n, hours in session.execute(stmt).all():
+        entry = use[venue_id]
+        entry.by_kind[getattr(kind, "value", kind)] += int(n)
+        entry.hours += float(hours or 0)
+        entry.touched = True
+    for venue_id, hours in _running_into(session, lo, hi).items():
+        use[venue_id].hours += hours
+        use[venue_id].touched = True
+
+
+def _use_in_months(session: Session, lo: datetime, hi: datetime, use: dict[int, _Use]) -> None:
+    """Add whole months [lo, hi) from the monthly rollup the triggers keep."""
+    stmt = (
+        select(
+            VenueBookingMonth.venue_id,
+            VenueBookingMonth.kind,
+            func.sum(VenueBookingMonth.bookings),
+            func.sum(VenueBookingMonth.seconds),
+        )
+        .where(VenueBookingMonth.month >= lo, VenueBookingMonth.month < hi)
+        .group_by(VenueBookingMonth.venue_id, VenueBookingMonth.kind)
+    )
+    for venue_id, kind, n, seconds in session.execute(stmt).all():
+        if not n and not seconds:
+            continue  # every booking of the group was moved or cancelled since
+        entry = use[venue_id]
+        entry.by_kind[getattr(kind, "value", kind)] += int(n)
+        entry.hours += int(seconds) / 3600
+        entry.touched = True
+
+
+@stamped("venue_booking", "venue")
+def period_use(session: Session, period: Period) -> dict[int, _Use]:
+    """Per venue, its approved use in the period: whole months from venue_booking_month, the
+    partial months at the edges from venue_booking."""
+    use: dict[int, _Use] = defaultdict(_Use)
+    split = split_months(period)
+    if split.months:
+        _use_in_months(session, *split.months, use)
+    for lo, hi in split.edges:
+        _use_in_edge(session, lo, hi, use)
+    return dict(use)
 
 
 @stamped("venue_booking", "venue")
@@ -252,33 +333,18 @@ def utilisation(session: Session, period: Period) -> pd.DataFrame:
     pass 100%. Available hours: see available_hours. Active venues, and inactive ones that were
     booked in the period.
     """
-    # Bookings starting inside the period (a range of the status + starts_at index), plus per
-    # venue the one approved booking that may run into it from before: approved bookings of a
-    # venue never overlap, so only the last one starting earlier can still be running.
-    starting = (
-        VenueBooking.status == BookingStatus.APPROVED,
-        VenueBooking.starts_at >= period.start_dt,
-        VenueBooking.starts_at < period.end_dt,
-    )
-    hours = func.sum(_clipped_hours(session, period)).label("booked")
-    booked = (
-        select(VenueBooking.venue_id, hours).where(*starting).group_by(VenueBooking.venue_id)
-    ).subquery()
-    stmt = (
-        select(Venue.id, Venue.centre, Venue.name, Venue.kind, Venue.capacity, booked.c.booked)
-        .outerjoin(booked, booked.c.venue_id == Venue.id)
-        .order_by(_centre_order(), Venue.id)
-    )
-    rows = [list(r) for r in session.execute(stmt).all()]
-    running = _running_into(session, period, [r[0] for r in rows])
-    for row in rows:
-        if row[0] in running:
-            row[5] = float(row[5] or 0) + running[row[0]]
-    active = dict(session.execute(select(Venue.id, Venue.active)).all())
-    rows = [r for r in rows if active.get(r[0]) or r[5] is not None]
+    use = period_use(session, period)
+    stmt = select(
+        Venue.id, Venue.centre, Venue.name, Venue.kind, Venue.capacity, Venue.active
+    ).order_by(_centre_order(), Venue.id)
+    rows = [
+        [vid, centre, name, kind, capacity, round(use[vid].hours, 2) if vid in use else 0.0]
+        for vid, centre, name, kind, capacity, active in session.execute(stmt).all()
+        if active or (vid in use and use[vid].touched)
+    ]
     columns = ["venue_id", "centre", "name", "kind", "capacity", "booked_hours"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame["booked_hours"] = frame["booked_hours"].astype(float).fillna(0.0).round(2)
+    frame["booked_hours"] = frame["booked_hours"].astype(float)
     available = available_hours(period)
     frame["available_hours"] = available
     share = frame["booked_hours"] / available * 100 if available else math.nan

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -158,6 +158,19 @@ def demo_url(
         finally:
             engine.dispose()
         yield url
+
+
+def dump_tables(session: Session) -> dict[str, list]:
+    """Every row of every table (audit log, change stamps and rollups included), in key order:
+    what "the database is exactly as it was" compares. Ends the session's transaction."""
+    from sqlmodel import SQLModel
+
+    out = {
+        name: [tuple(r) for r in session.execute(select(table).order_by(*table.primary_key))]
+        for name, table in SQLModel.metadata.tables.items()
+    }
+    session.rollback()
+    return out
 
 
 @pytest.fixture(scope="session")

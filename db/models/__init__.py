@@ -15,6 +15,7 @@ from db.models.international import (
     TieType,
     VisitorCategory,
 )
+from db.models.rollups import CalendarMonth, TripMonth, VenueBookingMonth
 from db.models.staffing import (
     TEMP_CATEGORIES,
     BudgetSource,
@@ -45,6 +46,7 @@ __all__ = [
     "BookingPurpose",
     "BookingStatus",
     "BudgetSource",
+    "CalendarMonth",
     "Centre",
     "DatePrecision",
     "Disposition",
@@ -70,6 +72,7 @@ __all__ = [
     "TieType",
     "Tracked",
     "Trip",
+    "TripMonth",
     "TripPurpose",
     "TripType",
     "UnitType",
@@ -79,6 +82,7 @@ __all__ = [
     "VehicleKind",
     "Venue",
     "VenueBooking",
+    "VenueBookingMonth",
     "VenueKind",
     "VisitorCategory",
     "utcnow",

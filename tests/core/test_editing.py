@@ -16,6 +16,7 @@ from core.editing import (
     save_changes,
 )
 from db.models import AuditAction, AuditEntry, TableStamp, Venue, VenueBooking
+from tests.conftest import dump_tables
 
 ADMIN = Actor("root", "admin")
 VENUES_LEAD = Actor("alice", "lead", frozenset({"venues"}))
@@ -53,14 +54,6 @@ def _rows(session: Session, model: type[SQLModel]) -> list[dict[str, Any]]:
     rows = [dict(r) for r in result]
     session.rollback()
     return rows
-
-
-def _dump(session: Session) -> dict[str, list]:
-    out = {}
-    for name, table in SQLModel.metadata.tables.items():
-        out[name] = [tuple(r) for r in session.execute(select(table).order_by(table.c.id))]
-    session.rollback()
-    return out
 
 
 def _new_booking(venue_id: int, **changes: Any) -> dict[str, Any]:
@@ -112,7 +105,7 @@ def test_one_bad_row_writes_nothing(session, venues):
     _booking(session, venues[0], 1)
     _booking(session, venues[0], 2)
     rows = _rows(session, VenueBooking)
-    before = _dump(session)
+    before = dump_tables(session)
     state = EditorState(
         rows,
         {0: {"attendees": 30}, 1: {"attendees": -1}},
@@ -123,7 +116,7 @@ def test_one_bad_row_writes_nothing(session, venues):
     assert not result.ok
     assert [(e.position, e.field) for e in result.errors] == [(1, "attendees")]
     assert result.errors[0].message == "第 2 列「人數」不可小於 0"
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 @pytest.mark.parametrize(
@@ -139,14 +132,14 @@ def test_one_bad_row_writes_nothing(session, venues):
     ],
 )
 def test_invalid_values_get_zh_messages(session, venues, changes, field, message):
-    before = _dump(session)
+    before = dump_tables(session)
     state = EditorState([], added_rows=[_new_booking(venues[0]) | changes])
     result = save_changes(session, VenueBooking, state, actor=ADMIN)
     assert not result.ok
     assert [e.field for e in result.errors] == [field]
     assert message in result.errors[0].message
     assert result.errors[0].position == "new #1"
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_save_refuses_stale_version_and_keeps_the_other_users_value(session, venues):
@@ -156,7 +149,7 @@ def test_save_refuses_stale_version_and_keeps_the_other_users_value(session, ven
         session, VenueBooking, EditorState(rows, {0: {"attendees": 40}}), actor=VENUES_LEAD
     )
     assert theirs.ok
-    before = _dump(session)
+    before = dump_tables(session)
     mine = save_changes(
         session, VenueBooking, EditorState(rows, {0: {"attendees": 5}}), actor=ADMIN
     )
@@ -170,7 +163,7 @@ def test_save_refuses_stale_version_and_keeps_the_other_users_value(session, ven
     )
     assert conflict.message.startswith("第 1 列已被 alice 於 ")
     assert "（版本 1 → 2）" in conflict.message
-    assert _dump(session) == before
+    assert dump_tables(session) == before
     assert session.get(VenueBooking, booking).attendees == 40
 
 
@@ -194,11 +187,11 @@ def test_stale_delete_is_refused(session, venues):
 @pytest.mark.parametrize("actor", [VIEWER, FLEET_LEAD], ids=["viewer", "other_lead"])
 def test_outsiders_cannot_save(session, venues, actor):
     _booking(session, venues[0])
-    before = _dump(session)
+    before = dump_tables(session)
     state = EditorState(_rows(session, VenueBooking), {0: {"attendees": 1}}, [], [0])
     with pytest.raises(PermissionDenied, match="沒有編輯"):
         save_changes(session, VenueBooking, state, actor=actor)
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_permissions_follow_role_and_section():
@@ -241,8 +234,8 @@ def test_restore_undoes_an_update(session, venues):
 
 def test_deleting_a_referenced_row_reports_and_writes_nothing(session, venues):
     _booking(session, venues[0])
-    before = _dump(session)
+    before = dump_tables(session)
     state = EditorState(_rows(session, Venue), deleted_rows=[0])
     result = save_changes(session, Venue, state, actor=ADMIN)
     assert not result.ok and result.errors[0].message.startswith("儲存失敗")
-    assert _dump(session) == before
+    assert dump_tables(session) == before

@@ -18,6 +18,7 @@ from db.models import (
     StaffingSnapshot,
     TableStamp,
 )
+from tests.conftest import dump_tables
 
 ANCHOR = date(2023, 2, 28)
 # The report's table (資料日期 112.2.28), cell by cell.
@@ -192,15 +193,6 @@ def snapshots(session: Session) -> dict[str, int]:
     return {"base": base.id, "latest": latest.id}
 
 
-def _dump(session: Session) -> dict[str, list]:
-    out = {
-        name: [tuple(r) for r in session.execute(select(table).order_by(table.c.id))]
-        for name, table in SQLModel.metadata.tables.items()
-    }
-    session.rollback()
-    return out
-
-
 def _counts(session: Session, snapshot_id: int) -> list[tuple]:
     c = StaffingCount
     stmt = (
@@ -251,18 +243,18 @@ def test_a_blank_label_becomes_the_roc_date(session, snapshots):
 def test_copy_is_refused_with_a_message_and_changes_nothing(
     session, snapshots, as_of, label, message
 ):
-    before = _dump(session)
+    before = dump_tables(session)
     with pytest.raises(staffing.SnapshotRefused, match=message):
         staffing.copy_snapshot(session, ADMIN, as_of, label, today=TODAY)
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 @pytest.mark.parametrize("actor", [VIEWER, FLEET_LEAD], ids=["viewer", "other_lead"])
 def test_only_staffing_leads_and_admins_copy(session, snapshots, actor):
-    before = _dump(session)
+    before = dump_tables(session)
     with pytest.raises(PermissionDenied, match="沒有新增員額資料的權限"):
         staffing.copy_snapshot(session, actor, date(2023, 8, 31), "", today=TODAY)
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_nothing_to_copy_in_an_empty_database(session):
@@ -273,7 +265,7 @@ def test_nothing_to_copy_in_an_empty_database(session):
 
 def test_a_copy_failing_midway_writes_nothing(session, snapshots, monkeypatch):
     """A database error after some rows were written rolls the whole copy back."""
-    before = _dump(session)
+    before = dump_tables(session)
     calls = {"n": 0}
     real_insert = AuditedWriter.insert
 
@@ -287,7 +279,7 @@ def test_a_copy_failing_midway_writes_nothing(session, snapshots, monkeypatch):
     with pytest.raises(staffing.SnapshotRefused, match="新增員額資料失敗，未寫入任何資料"):
         staffing.copy_snapshot(session, ADMIN, date(2023, 8, 31), "", today=TODAY)
     assert calls["n"] == 3
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 # ── save rules of the staffing tables ──
@@ -305,7 +297,7 @@ def _rows(session: Session, model: type[SQLModel], **where) -> list[dict]:
 
 def test_a_budget_source_outside_the_category_is_refused(session, snapshots):
     rows = _rows(session, StaffingCount, snapshot_id=snapshots["latest"])
-    before = _dump(session)
+    before = dump_tables(session)
     added = {
         "snapshot_id": snapshots["latest"], "unit_name": "社會局", "unit_type": "agency",
         "category": "contract", "budget_source": "engineering", "headcount": 3,
@@ -318,7 +310,7 @@ def test_a_budget_source_outside_the_category_is_refused(session, snapshots):
         "第 4 列：類別「僱用工程員」的經費來源須為工程管理費，不可為「公務預算」。",
         "新增第 1 列：類別「約用人員」的經費來源須為公務預算、中央補助費，不可為「工程管理費」。",
     ]
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_a_matching_count_edit_saves(session, snapshots):
@@ -331,13 +323,13 @@ def test_a_matching_count_edit_saves(session, snapshots):
 
 def test_a_second_merger_baseline_is_refused(session, snapshots):
     rows = _rows(session, StaffingSnapshot)
-    before = _dump(session)
+    before = dump_tables(session)
     state = EditorState(rows, {1: {"is_baseline": True}})
     result = save_changes(session, StaffingSnapshot, state, actor=ADMIN)
     assert [e.message for e in result.errors] == [
         "第 2 列：只能有一筆員額資料標為縣市合併基準（精簡率都以它計算）。"
     ]
-    assert _dump(session) == before
+    assert dump_tables(session) == before
     # Moving the mark in one save is fine.
     moved = EditorState(rows, {0: {"is_baseline": False}, 1: {"is_baseline": True}})
     assert save_changes(session, StaffingSnapshot, moved, actor=ADMIN).ok

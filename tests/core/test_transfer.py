@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from core import tables, transfer
 from core.editing import Actor, EditorState, PermissionDenied, save_changes
@@ -26,6 +26,7 @@ from db.models import (
     Venue,
     VenueBooking,
 )
+from tests.conftest import dump_tables
 
 ADMIN = Actor("root", "admin")
 VENUES_LEAD = Actor("alice", "lead", frozenset({"venues"}))
@@ -58,14 +59,6 @@ def _booking(session: Session, venue_id: int, when: datetime, title: str, **extr
     session.add(booking)
     session.commit()
     return booking.id
-
-
-def _dump(session: Session) -> dict[str, list]:
-    out = {}
-    for name, table in SQLModel.metadata.tables.items():
-        out[name] = [tuple(r) for r in session.execute(select(table).order_by(table.c.id))]
-    session.rollback()
-    return out
 
 
 def _audit_count(session: Session) -> int:
@@ -281,7 +274,7 @@ def test_unreadable_values_name_the_file_line_and_field(session):
         "112/03/01,福岡縣,陳其邁,人形,3000,是,銷毀,,",
         "112/03/01,福岡縣,陳其邁,人形,3000,是,歸公,12:00,",
     )
-    before = _dump(session)
+    before = dump_tables(session)
     result = transfer.preview_import(session, GiftReceived, frame, ADMIN)
     assert not result.ok
     # Lines 2 and 3 fail while reading; lines 4–6 are the pipeline's new rows 1–3.
@@ -301,7 +294,7 @@ def test_unreadable_values_name_the_file_line_and_field(session):
             "請輸入如 112年3月15日、112/03/15、112.3.15 或 1120315。",
         ),
     ]
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 @pytest.mark.parametrize(
@@ -472,12 +465,12 @@ def test_one_invalid_row_among_valid_ones_writes_nothing(session, bookings):
     new = ",四維行政中心 第一會議室,112/03/20 09:00,112/03/20 10:00,新會議,觀光局,會議,會議,5,,"
     data += (new + "\r\n").encode()  # line 4: a new row (no id, status or version)
     frame = transfer.read_table_file("x.csv", data)
-    before, audits = _dump(session), _audit_count(session)
+    before, audits = dump_tables(session), _audit_count(session)
     result = transfer.commit_import(session, VenueBooking, frame, ADMIN)
     assert not result.ok
     assert _issues(result) == [(3, "attendees", "檔案第 3 列「人數」不可小於 0")]
     assert (len(result.inserts), len(result.updates)) == (1, 2)
-    assert _dump(session) == before and _audit_count(session) == audits
+    assert dump_tables(session) == before and _audit_count(session) == audits
 
 
 def test_a_stale_version_in_the_file_is_a_conflict(session, bookings):
@@ -485,37 +478,37 @@ def test_a_stale_version_in_the_file_is_a_conflict(session, bookings):
     theirs = EditorState([{"id": bookings[0], "version": 1}], {0: {"title": "改名的週會"}}, [], [])
     assert save_changes(session, VenueBooking, theirs, actor=VENUES_LEAD).ok
     frame.loc[frame["編號"] == bookings[0], "人數"] = 40
-    before, audits = _dump(session), _audit_count(session)
+    before, audits = dump_tables(session), _audit_count(session)
     result = transfer.commit_import(session, VenueBooking, frame, ADMIN)
     assert not result.ok
     ((line, field, message),) = _issues(result)
     assert (line, field) == (3, None)
     assert message.startswith("檔案第 3 列已被 alice 於 ")
     assert "（版本 1 → 2）" in message
-    assert _dump(session) == before and _audit_count(session) == audits
+    assert dump_tables(session) == before and _audit_count(session) == audits
 
 
 @pytest.mark.parametrize("run", [transfer.preview_import, transfer.commit_import])
 @pytest.mark.parametrize("actor", [VIEWER, GIFTS_LEAD], ids=["viewer", "other_lead"])
 def test_outsiders_cannot_import(session, venues, run, actor):
-    before = _dump(session)
+    before = dump_tables(session)
     with pytest.raises(PermissionDenied, match="沒有編輯「venue_booking」的權限"):
         run(session, VenueBooking, _csv(HEADER + "\n" + _rows(venues)), actor)
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_preview_writes_nothing_and_finds_database_conflicts(session, venues):
     frame = _csv(HEADER + "\n" + _rows(venues))
-    before = _dump(session)
+    before = dump_tables(session)
     preview = transfer.preview_import(session, VenueBooking, frame, ADMIN)
     assert preview.ok and [p.line for p in preview.inserts] == [2, 3]
-    assert _dump(session) == before
+    assert dump_tables(session) == before
     # A venue of an existing centre and name: only the database's unique constraint knows.
     venue = {"行政中心": "四維行政中心", "名稱": "第一會議室", "場地類型": "會議室", "容納人數": 10}
     venue_frame = pd.DataFrame([venue])
     preview = transfer.preview_import(session, Venue, venue_frame, ADMIN)
     assert not preview.ok and preview.messages()[0].startswith("儲存失敗：資料重複")
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_duplicate_and_unknown_ids_are_reported(session, bookings):
@@ -583,14 +576,14 @@ def test_dry_run_checks_everything_and_writes_nothing(session, bookings):
         kind="event",
     )
     state = EditorState(rows, {0: {"attendees": 3}}, [new], [2])
-    before = _dump(session)
+    before = dump_tables(session)
     result = save_changes(session, VenueBooking, state, actor=ADMIN, dry_run=True)
     assert result.ok and result.batch_id is None and result.inserted_ids == []
-    assert _dump(session) == before
+    assert dump_tables(session) == before
     stale = EditorState([{"id": bookings[0], "version": 7}], {0: {"attendees": 3}})
     refused = save_changes(session, VenueBooking, stale, actor=ADMIN, dry_run=True)
     assert not refused.ok and refused.conflicts[0].message.startswith("第 1 列已被")
-    assert _dump(session) == before
+    assert dump_tables(session) == before
     assert save_changes(session, VenueBooking, state, actor=ADMIN).ok
     assert session.get(VenueBooking, bookings[2]) is None
 
@@ -603,7 +596,7 @@ def test_a_position_outside_the_loaded_rows_is_refused(
     session, bookings, edited, deleted, position
 ):
     rows = [{"id": b, "version": 1} for b in bookings]
-    before = _dump(session)
+    before = dump_tables(session)
     result = save_changes(
         session, VenueBooking, EditorState(rows, edited, [], deleted), actor=ADMIN
     )
@@ -613,7 +606,7 @@ def test_a_position_outside_the_loaded_rows_is_refused(
     assert error.message == (
         f"編輯器回報的列位置「{position}」不在載入的 3 列中，本次未寫入任何資料，請重新載入後再儲存"
     )
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_cells_holding_only_spaces_are_blank_for_dates_and_numbers(session):

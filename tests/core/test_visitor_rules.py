@@ -24,6 +24,7 @@ from db.models import (
     ReceptionFollowUp,
     ReceptionPhoto,
 )
+from tests.conftest import dump_tables
 
 VISITORS_LEAD = Actor("alice", "lead", frozenset({"visitors"}))
 ADMIN = Actor("root", "admin")
@@ -68,15 +69,6 @@ def _rows(session: Session, model: type[SQLModel]) -> list[dict[str, Any]]:
     return rows
 
 
-def _dump(session: Session) -> dict[str, list]:
-    """Every row of every table, the audit log and change stamps included."""
-    out = {}
-    for name, table in SQLModel.metadata.tables.items():
-        out[name] = [tuple(r) for r in session.execute(select(table).order_by(table.c.id))]
-    session.rollback()
-    return out
-
-
 def _add(session: Session, reception_id: int, **kw: Any):
     row = {"reception_id": reception_id, "action_item": "函送產業資料", "owner": "國際事務科"}
     state = EditorState(_rows(session, ReceptionFollowUp), added_rows=[row | kw])
@@ -94,21 +86,21 @@ def _refused(result, field: str) -> str:
 
 
 def test_a_done_date_without_done_is_refused(session, reception_id, today):
-    before = _dump(session)
+    before = dump_tables(session)
     message = _refused(_add(session, reception_id, done_on=date(2023, 2, 1)), "done")
     assert message == (
         "新增第 1 列：已填完成日期 112/02/01，但未勾選「已完成」；事項已完成請勾選「已完成」，"
         "尚未完成請清空完成日期。"
     )
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_done_without_a_date_is_refused_not_filled_in(session, reception_id, today):
-    before = _dump(session)
+    before = dump_tables(session)
     message = _refused(_add(session, reception_id, done=True), "done_on")
     assert message.startswith("新增第 1 列：勾選「已完成」時須填完成日期")
     assert "112/03/15" in message  # today, as a hint only
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 @pytest.mark.parametrize(
@@ -122,11 +114,11 @@ def test_done_without_a_date_is_refused_not_filled_in(session, reception_id, tod
 def test_a_done_date_before_the_reception_or_in_the_future_is_refused(
     session, reception_id, today, done_on, expected
 ):
-    before = _dump(session)
+    before = dump_tables(session)
     message = _refused(_add(session, reception_id, done=True, done_on=done_on), "done_on")
     assert expected.format(id=reception_id) in message
     assert "推估" not in message
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_an_estimated_reception_date_is_named_in_the_refusal(session, today):
@@ -181,12 +173,12 @@ def test_the_import_is_held_to_the_same_rules(session, reception_id, today):
         text = "\n".join(["reception_id,action_item,done,done_on", *lines])
         return transfer.read_table_file("follow_ups.csv", text.encode())
 
-    before = _dump(session)
+    before = dump_tables(session)
     bad = frame(f"{reception_id},函送資料,否,112/02/01", f"{reception_id},回訪,是,")
     result = transfer.commit_import(session, ReceptionFollowUp, bad, VISITORS_LEAD)
     assert not result.ok
     assert [(i.line, i.field) for i in result.issues] == [(2, "done"), (3, "done_on")]
-    assert _dump(session) == before
+    assert dump_tables(session) == before
     good = frame(f"{reception_id},函送資料,是,112/02/01")
     assert transfer.commit_import(session, ReceptionFollowUp, good, VISITORS_LEAD).ok
 
@@ -227,7 +219,7 @@ def test_a_reception_with_follow_ups_and_photos_is_not_deleted(
         add_photo(session, reception_id, f"{colour}.png", _image(colour), actor=ADMIN,
                   directory=store)  # fmt: skip
     files = sorted(store.iterdir())
-    before = _dump(session)
+    before = dump_tables(session)
     # The whole save is refused: the valid edit of the other reception is not written either.
     result = _delete_first_reception(session, edited={1: {"topics": "半導體"}})
     assert not result.ok
@@ -239,7 +231,7 @@ def test_a_reception_with_follow_ups_and_photos_is_not_deleted(
             "請先於接待明細中刪除後再刪除此筆。",
         )
     ]
-    assert _dump(session) == before
+    assert dump_tables(session) == before
     assert sorted(store.iterdir()) == files
     assert session.get(Reception, other).topics == ""
 
@@ -251,11 +243,11 @@ def test_a_reception_a_gift_movement_points_at_is_not_deleted(session, reception
     session.add(GiftMovement(item_id=item.id, moved_on=VISIT, direction="in", quantity=5,
                              reception_id=reception_id))  # fmt: skip
     session.commit()
-    before = _dump(session)
+    before = dump_tables(session)
     [error] = _delete_first_reception(session).errors
     assert f"接待紀錄 #{reception_id} 仍有 1 筆禮品進出紀錄" in error.message
     assert "禮品管理" in error.message and "接待明細" not in error.message
-    assert _dump(session) == before
+    assert dump_tables(session) == before
 
 
 def test_a_reception_with_nothing_attached_is_deleted_and_audited(session, reception_id):

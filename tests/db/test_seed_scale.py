@@ -305,3 +305,14 @@ def test_cli_refuses_a_bad_n_in_chinese(
     assert code == 2
     assert "必須是 1 到" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_the_monthly_rollups_match_a_recount_after_the_load(scaled: Scaled):
+    """The load writes with the rollups' triggers off and counts them once at the end."""
+    from db import rollups
+
+    engine, _report, _counts = scaled
+    with engine.connect() as conn:
+        assert rollups.differences(conn) == []
+        kept = conn.exec_driver_sql("SELECT SUM(trips) FROM trip_month").scalar()
+        assert kept == conn.exec_driver_sql("SELECT COUNT(*) FROM trip").scalar()
