@@ -1,98 +1,174 @@
-"""`python -m bench [--database-url URL] [--repeat N]`: time what staff wait for and print a
-table (median, fastest, slowest of N runs, the target and whether it is met).
+"""`python -m bench [--database-url URL] [--only GROUPS] [--repeat N] [--profile PAGE]`: time what
+staff wait for and print a table per group (median, fastest, slowest of N runs, the target and
+whether it is met, rows moved from the database, statements sent, Python peak memory).
 
-Without --database-url it builds a fresh SQLite file with the demo data in a temporary folder,
-so a run never touches data/workspace.db; with one (e.g. the PostgreSQL test database) it
-migrates that database and loads the demo data when it is empty. Timings are wall-clock on
-this machine; the README keeps the last measured table.
+Groups: pages (every page cold and warm through AppTest, and the naive page for the ratio),
+figures, save (100 edited rows and back), briefing, memory (10 browser sessions on a real
+server), concurrency (20 browser sessions navigating). Without --database-url it builds a
+fresh SQLite file with the demo data in a temporary folder, so a run never touches
+data/workspace.db. A given database is only migrated (never seeded); the benchmark adds its
+account bench.admin, sign-in sessions, and the saves of the save group, which it saves back.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import os
+import signal
+import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import traceback
+from collections import Counter
 from pathlib import Path
 
-from sqlmodel import Session
+from bench import rows as moved_rows
+from bench.report import BROWSER_HEAD, MEMORY_HEAD, Note, Row, print_table
 
-from core.briefing import BriefingRequest, build_briefing, build_file
-from core.figures import compute_figures
-from core.periods import REPORT_PERIOD
-from db.bootstrap import prepare_database
-from db.engine import make_engine
+GROUPS = ("pages", "figures", "save", "briefing", "memory", "concurrency")
+ORDER = ("briefing", "figures", "save", "pages", "memory", "concurrency")  # briefing: cold first
 
 
-@dataclass
-class Row:
-    name: str
-    runs: list[float]
-    target: float | None  # seconds (median), None when there is none
-
-    def cells(self) -> list[str]:
-        median = statistics.median(self.runs)
-        verdict = "—" if self.target is None else ("ok" if median <= self.target else "SLOW")
-        target = "—" if self.target is None else f"≤ {self.target:.2f}"
-        return [self.name, f"{median:.3f}", f"{min(self.runs):.3f}", f"{max(self.runs):.3f}",
-                target, verdict]  # fmt: skip
-
-
-def timed(action: Callable[[], object], repeat: int) -> list[float]:
-    runs = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        action()
-        runs.append(time.perf_counter() - began)
-    return runs
-
-
-def briefing_rows(engine, repeat: int) -> list[Row]:
-    """Figures for the report period; the demo-period briefing in each format, charts drawn
-    from scratch each time (the first DOCX run is the cold one: vl-convert starts, the font
-    is registered)."""
-    request = BriefingRequest(REPORT_PERIOD.start, REPORT_PERIOD.end)
-    rows = []
-    with Session(engine) as session:
-        cold = timed(lambda: build_file(session, request, "docx"), 1)
-        rows.append(Row("briefing docx (cold, first in process)", cold, 5.0))
-        figures = timed(lambda: compute_figures(session, request.start, request.end), repeat)
-        rows.append(Row("figures, report period", figures, None))
-        content = timed(lambda: build_briefing(session, request), repeat)
-        rows.append(Row("briefing content (no files)", content, None))
-        for fmt in ("docx", "pptx", "pdf"):
-            runs = timed(lambda fmt=fmt: build_file(session, request, fmt), repeat)
-            rows.append(Row(f"briefing {fmt} (demo period, 6 charts)", runs, 5.0))
-    return rows
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="database to measure (default: a fresh demo SQLite)")
+    parser.add_argument("--only", default="", help=f"comma-separated groups of {','.join(GROUPS)}")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measure (default 5)")
+    parser.add_argument("--pages", default="", help="only these pages (stems, comma-separated)")
+    parser.add_argument("--sessions", type=int, default=20, help="browsers in concurrency")
+    parser.add_argument("--rounds", type=int, default=3, help="walks through the pages each")
+    parser.add_argument("--think-ms", type=int, default=500, help="pause between navigations")
+    parser.add_argument("--profile", metavar="PAGE", help="cProfile one run of PAGE (a stem)")
+    parser.add_argument("--cold", action="store_true", help="with --profile: the cold run")
+    args = parser.parse_args(argv)
+    chosen = [g.strip() for g in args.only.split(",") if g.strip()]
+    unknown = set(chosen) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    args.groups = chosen or ([] if args.profile else list(GROUPS))
+    return args
 
 
-def print_table(title: str, rows: list[Row]) -> None:
-    head = ["measure", "median s", "min s", "max s", "target s", ""]
-    table = [head, *(r.cells() for r in rows)]
-    widths = [max(len(line[i]) for line in table) for i in range(len(head))]
-    print(f"\n{title}")
-    for index, line in enumerate(table):
-        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+def _setup(url: str, folder: Path, demo: bool):
+    """The environment the app reads, the counting listeners, the migrated database."""
+    os.environ.update(DATABASE_URL=url, DATA_DIR=str(folder), LOAD_DEMO_DATA="0")
+    from core.config import get_settings
+
+    get_settings.cache_clear()
+    moved_rows.install()
+    from db.bootstrap import prepare_database
+    from db.engine import make_engine
+
+    engine = prepare_database(make_engine(url), load_demo=demo)
+    from bench.caches import track_app_engines
+
+    track_app_engines()
+    return engine
+
+
+def _page_paths(stems: str) -> list[str] | None:
+    from bench.pages import PAGES
+
+    wanted = [s.strip() for s in stems.split(",") if s.strip()]
+    return [p for p in PAGES if Path(p).stem in wanted] if wanted else None
+
+
+def _run_group(group: str, args, engine, url: str, folder: Path, token: str) -> list[tuple]:
+    """The group's tables: (title, rows, column heads or None)."""
+    each = f"median of {args.repeat}"
+    if group == "pages":
+        from bench.naive import naive_rows
+        from bench.pages import page_rows
+
+        pages = page_rows(token, args.repeat, _page_paths(args.pages))
+        return [(f"Pages ({each}; AppTest script runs as an admin, report period)", pages, None),
+                (f"Naive page ({each}; whole table into pandas, all shown)",
+                 naive_rows(engine, args.repeat, pages), None)]  # fmt: skip
+    if group == "figures":
+        from bench.data import figures_rows
+
+        rows = figures_rows(engine, args.repeat)
+        return [(f"Figures ({each}; core.figures.compute_figures)", rows, None)]
+    if group == "save":
+        from bench.data import save_rows
+
+        rows = save_rows(engine, args.repeat)
+        return [(f"Saving ({each}; core.editing.save_changes)", rows, None)]
+    if group == "briefing":
+        from bench.data import briefing_rows
+
+        return [(f"Briefings ({each})", briefing_rows(engine, args.repeat), None)]
+    if group == "memory":
+        from bench.browser import memory_rows
+
+        rows = memory_rows(url, folder / "memory")
+        return [("Server memory (a real app server, 10 Chromium sessions)", rows, MEMORY_HEAD)]
+    from bench.browser import concurrency_rows
+
+    notes, failed = concurrency_rows(url, folder / "concurrency", args.sessions,
+                                     args.rounds, args.think_ms / 1000)  # fmt: skip
+    title = (f"Concurrency ({args.sessions} Chromium sessions × {args.rounds} rounds, "
+             f"{args.think_ms} ms between clicks)")  # fmt: skip
+    for line, times in Counter(failed).most_common(20):
+        notes.append(Note(f"  failed: {line}", f"× {times}"))
+    return [(title, notes, BROWSER_HEAD)]
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
+def _stop_on_sigterm(signum, _frame) -> None:
+    # SIGTERM would end the process at once; as an exception, the app servers and browsers
+    # are shut down on the way out and the temporary folder is removed.
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="database to measure (default: a fresh demo SQLite)")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per measure (default 5)")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        engine = prepare_database(make_engine(url), load_demo=True)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    args = _parse(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        folder = Path(tmp)
+        for sub in ("memory", "concurrency"):
+            (folder / sub).mkdir()
+        url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
+        engine = _setup(url, folder, demo=args.database_url is None)
+        from bench.account import ensure_account, open_token
+        from bench.caches import clear_caches
+        from bench.env import environment
+
+        failed = 0
         try:
-            backend = engine.dialect.name
-            print_table(
-                f"Briefings ({backend}, {args.repeat} runs each)",
-                briefing_rows(engine, args.repeat),
-            )
+            print(environment(engine))
+            created = ensure_account(engine)
+            print(f"account bench.admin {'created' if created else 'present'}; "
+                  f"cold runs clear: {', '.join(clear_caches())}", flush=True)  # fmt: skip
+            token = open_token(engine)
+            for group in (g for g in ORDER if g in args.groups):
+                began = time.perf_counter()
+                print(f"[{group} …]", file=sys.stderr, flush=True)
+                load = _load()
+                try:
+                    tables = _run_group(group, args, engine, url, folder, token)
+                except Exception as exc:  # one group failing does not stop the others
+                    failed += 1
+                    traceback.print_exc()
+                    tables = [(group, [Row(group, error=f"{type(exc).__name__}: {exc}")], None)]
+                # Other work on the machine shows in the load average: printed with each table.
+                where = f"{engine.dialect.name}, load {load:.1f}→{_load():.1f}"
+                for title, rows, head in tables:
+                    name, _, rest = title.partition(" (")
+                    print_table(f"{name} ({where}; {rest}" if rest else f"{name} ({where})",
+                                rows, head)  # fmt: skip
+                took = time.perf_counter() - began
+                print(f"[{group} took {took:.0f} s]", file=sys.stderr, flush=True)
+            if args.profile:
+                from bench.pages import profile_page
+
+                page = _page_paths(args.profile) or [args.profile]
+                print("\n" + profile_page(page[0], token, cold=args.cold), flush=True)
         finally:
             engine.dispose()
-    return 0
+    return 1 if failed else 0
