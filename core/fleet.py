@@ -286,17 +286,6 @@ class ChargedTrip:
     charge: Charge
 
 
-def loan_trips(session: Session, period: Period) -> list[tuple[Trip, Vehicle]]:
-    """Loan trips of the period (every car), newest first, for the charge detail picker."""
-    stmt = (
-        select(Trip, Vehicle)
-        .join(Vehicle, Vehicle.id == Trip.vehicle_id)
-        .where(_in(period), Trip.trip_type == TripType.LOAN)
-        .order_by(Trip.starts_at.desc(), Trip.id)
-    )
-    return [(t, v) for t, v in session.execute(stmt).all()]
-
-
 def get_trip_charge(session: Session, trip_id: int, fuel_price: float) -> ChargedTrip | None:
     found = session.execute(
         select(Trip, Vehicle, Driver.name)

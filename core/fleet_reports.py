@@ -21,8 +21,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
 from sqlmodel import Session
 
+from core.cache import stamped
 from core.fleet import (
     WORK_HOURS,
     ChargedTrip,
@@ -33,9 +35,10 @@ from core.fleet import (
     working_days,
 )
 from core.labels import DEFAULT_LANG, enum_label, t
+from core.periods import Period
 from core.roc_dates import format_roc, format_roc_datetime, format_roc_month, format_roc_period
 from core.transfer_files import neutralise
-from db.models import FuelType, VehicleKind
+from db.models import FuelType, Trip, TripType, Vehicle, VehicleKind
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KM, MONEY, HOURS = "#,##0.0", "#,##0", "#,##0.00"
@@ -80,6 +83,28 @@ def time_span(start: datetime, end: datetime) -> str:
     """08:00–12:00, or 08:00–112/01/25 12:00 for a trip that ends on a later day."""
     until = f"{end:%H:%M}" if end.date() == start.date() else format_roc_datetime(end)
     return f"{start:%H:%M}–{until}"
+
+
+def trip_label(trip: Any, vehicle: Any, lang: str) -> str:
+    """112/01/13 09:00–12:00　觀光局 → 駁二（RDA-3301 禮賓車） — a trip in a picker."""
+    when = f"{format_roc(trip.starts_at)} {time_span(trip.starts_at, trip.ends_at)}"
+    kind = enum_label(vehicle.kind, lang, VehicleKind)
+    return f"{when}　{trip.requesting_agency} → {trip.destination}（{vehicle.plate} {kind}）"
+
+
+@stamped("trip", "vehicle")
+def loan_trip_options(session: Session, period: Period, lang: str) -> list[tuple[int, str]]:
+    """(id, label) of the period's loan trips (every car), newest first, for the charge
+    picker: the columns of the label only, kept until a trip or vehicle changes."""
+    stmt = (
+        select(Trip.id, Trip.starts_at, Trip.ends_at, Trip.requesting_agency, Trip.destination,
+               Vehicle.plate, Vehicle.kind)
+        .join(Vehicle, Vehicle.id == Trip.vehicle_id)
+        .where(Trip.starts_at >= period.start_dt, Trip.starts_at < period.end_dt,
+               Trip.trip_type == TripType.LOAN)
+        .order_by(Trip.starts_at.desc(), Trip.id)
+    )  # fmt: skip
+    return [(row.id, trip_label(row, row, lang)) for row in session.execute(stmt).all()]
 
 
 @dataclass(frozen=True)

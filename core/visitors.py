@@ -79,21 +79,22 @@ def reception_filters(
     return filters
 
 
-def list_receptions(
+@stamped("reception")
+def reception_options(
     session: Session, period: Period | None, *, search: str = "", filters: Filters | None = None
-) -> list[Reception]:
-    """Receptions of the period matching the page's search and filters, newest first."""
+) -> list[tuple[int, str]]:
+    """(id, label) of the receptions list_receptions finds, for a picker: four columns read,
+    kept until a reception changes (the page's reruns do not read them again)."""
+    r = Reception
     stmt = (
-        select(Reception)
+        select(r.id, r.visit_date, r.visitor_name_zh, r.country)
         .where(*filter_clauses(RECEPTIONS, period, search, filters))
-        .order_by(Reception.visit_date.desc(), Reception.id)
+        .order_by(r.visit_date.desc(), r.id)
     )
-    return list(session.execute(stmt).scalars())
-
-
-def reception_label(reception: Reception) -> str:
-    """112/01/13 蒲島郁夫（日本） — how a reception is named in a picker."""
-    return f"{format_roc(reception.visit_date)} {reception.visitor_name_zh}（{reception.country}）"
+    return [
+        (rid, f"{format_roc(day)} {name}（{country}）")
+        for rid, day, name, country in session.execute(stmt).all()
+    ]
 
 
 @stamped("reception")

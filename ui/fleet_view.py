@@ -17,6 +17,7 @@ from core.fleet_charts import agency_chart, utilisation_chart, vehicle_km_chart
 from core.fleet_reports import (
     XLSX_MIME,
     loan_statement_workbook,
+    loan_trip_options,
     statement_blocks,
     time_span,
     usage_report_workbook,
@@ -149,12 +150,6 @@ def statistics(period: Period, usage: pd.DataFrame, agencies: pd.DataFrame) -> N
         show_chart(chart, key="fleet.by_agency")
 
 
-def _trip_label(trip: Any, vehicle: Any, lg: str) -> str:
-    when = f"{format_roc(trip.starts_at)} {time_span(trip.starts_at, trip.ends_at)}"
-    kind = enum_label(vehicle.kind, lg, VehicleKind)
-    return f"{when}　{trip.requesting_agency} → {trip.destination}（{vehicle.plate} {kind}）"
-
-
 def charge_detail(period: Period) -> None:
     """Pick a loan trip of the period; show what the borrowing agency pays for it."""
     lg = lang()
@@ -162,7 +157,7 @@ def charge_detail(period: Period) -> None:
     st.caption(_md(t("fleet.charge_caption", lg, price=f"{price:g}")))
     st.subheader(t("fleet.charge.heading", lg))
     with db_session() as session:
-        options = {tr.id: _trip_label(tr, v, lg) for tr, v in fleet.loan_trips(session, period)}
+        options = dict(loan_trip_options(session, period, lg))
     if not options:
         st.info(t("fleet.charge.none", lg))
         return

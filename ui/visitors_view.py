@@ -75,8 +75,8 @@ def pick_reception(period: Period, page_filters: dict[str, list[Any]]) -> int | 
     lg = lang()
     search = st.session_state.get("reception.search", "")
     with db_session() as session:
-        found = visitors.list_receptions(session, period, search=search, filters=page_filters)
-        options = {r.id: visitors.reception_label(r) for r in found}
+        found = visitors.reception_options(session, period, search=search, filters=page_filters)
+    options = dict(found)
     if not options:
         st.info(t("vis.detail.none", lg))
         return None

@@ -1,5 +1,6 @@
 """Fleet use per vehicle and agency, utilisation, the 禮賓車 charge, the monthly XLSX files."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -14,9 +15,10 @@ from core.fleet_reports import (
     STATEMENT_COLUMNS,
     USAGE_COLUMNS,
     loan_statement_workbook,
+    loan_trip_options,
     usage_report_workbook,
 )
-from core.labels import t
+from core.labels import enum_label, t
 from core.periods import REPORT_PERIOD, Period
 from db.models import Driver, Trip, TripPurpose, TripType, Vehicle, VehicleKind
 
@@ -193,16 +195,17 @@ def test_impossible_input_is_refused_in_zh_tw():
 
 
 def test_loan_trips_and_one_trips_charge(session, cars):
-    loans = fleet.loan_trips(session, WEEK)
-    assert [(tr.requesting_agency, v.plate) for tr, v in loans] == [
+    loans = loan_trip_options(session, WEEK, "zh-TW")
+    shown = [re.search(r"　(\S+) → .*（(\S+) ", label).groups() for _id, label in loans]
+    assert shown == [
         ("觀光局", "TST-0001"),
         ("觀光局", "TST-0009"),
         ("經濟發展局", "TST-0009"),
     ]  # fmt: skip  (newest first)
-    found = fleet.get_trip_charge(session, loans[1][0].id, 30)
+    found = fleet.get_trip_charge(session, loans[1][0], 30)
     assert found.driver == "測試駕駛"
     assert (found.charge.fuel, found.charge.total) == (375, 375 + 80 + 500)
-    sedan = fleet.get_trip_charge(session, loans[0][0].id, 30)
+    sedan = fleet.get_trip_charge(session, loans[0][0], 30)
     assert (sedan.driver, sedan.charge.chargeable, sedan.charge.reason) == ("", False, "not_vip")
     assert fleet.get_trip_charge(session, 10**6, 30) is None
 
@@ -278,12 +281,13 @@ def test_demo_data_has_the_reports_770_51_821(demo_engine):
         usage = fleet.vehicle_usage(session, REPORT_PERIOD)
         agencies = fleet.trips_by_agency(session, REPORT_PERIOD)
         by_month = monthly.trips_by_month(session, REPORT_PERIOD)
-        loans = fleet.loan_trips(session, REPORT_PERIOD)
+        loans = loan_trip_options(session, REPORT_PERIOD, "zh-TW")
     assert (usage["dispatch"].sum(), usage["loans"].sum(), usage["trips"].sum()) == (770, 51, 821)
     assert (figures["fleet.dispatch_trips"], figures["fleet.loan_trips"]) == (770, 51)
     assert round(usage["km"].sum(), 1) == figures["fleet.km"]
     assert agencies["trips"].sum() == by_month["count"].sum() == figures["fleet.total_trips"]
     assert len(agencies) == 9 and agencies.iloc[-1]["is_other"]
-    assert len(loans) == 51 and {v.kind for _, v in loans} == {VehicleKind.VIP_VAN}
+    vip = enum_label(VehicleKind.VIP_VAN, "zh-TW", VehicleKind)
+    assert len(loans) == 51 and all(label.endswith(f" {vip}）") for _, label in loans)
     assert 0 < fleet.fleet_utilisation(usage) < 100
     assert usage["utilisation_pct"].between(0, 100).all()

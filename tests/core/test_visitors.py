@@ -13,9 +13,9 @@ from core.visitors import (
     classify_host,
     get_reception_detail,
     host_shares,
-    list_receptions,
     overdue_follow_ups,
     reception_filters,
+    reception_options,
     taipei_today,
     top_countries,
 )
@@ -83,9 +83,9 @@ def test_filters_narrow_the_rows_with_the_search(session: Session):
 
     def names(search: str = "", **kw) -> list[str]:
         filters = reception_filters(**kw)
-        found = list_receptions(session, REPORT_PERIOD, search=search, filters=filters)
+        found = reception_options(session, REPORT_PERIOD, search=search, filters=filters)
         assert tables.count_rows(session, SPEC, REPORT_PERIOD, search, filters) == len(found)
-        return sorted(r.visitor_name_zh for r in found)
+        return sorted(label.split(" ", 1)[1].split("（")[0] for _id, label in found)
 
     assert names() == ["丙", "乙", "甲"]
     assert names(categories=[C.AMBASSADOR]) == ["乙", "甲"]
@@ -165,9 +165,9 @@ def test_detail_gathers_city_gifts_and_follow_ups(session: Session):
 
 def test_demo_detail_of_the_kumamoto_visit(demo_engine):
     with Session(demo_engine) as session:
-        found = list_receptions(session, REPORT_PERIOD, search="蒲島郁夫")
-        assert len(found) == 1
-        detail = get_reception_detail(session, found[0].id)
+        found = reception_options(session, REPORT_PERIOD, search="蒲島郁夫")
+        assert len(found) == 1 and found[0][1].endswith(" 蒲島郁夫（日本）")
+        detail = get_reception_detail(session, found[0][0])
     assert detail.city is not None and detail.city.name_en == "Kumamoto Prefecture"
     assert {g["name"] for g in detail.gifts_given} >= {"高雄熊抱枕"}
     assert [g.description for g in detail.gifts_received] == ["熊本熊紀念禮盒"]
