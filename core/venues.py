@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, Float, Integer, case, cast, extract, func, literal, select
 from sqlalchemy import DateTime as SADateTime
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from core.cache import stamped
@@ -101,33 +102,44 @@ BOOKING_COLUMNS = (
 )  # fmt: skip
 
 
+@stamped("venue_booking")
 def bookings_between(
     session: Session, venue_ids: Sequence[int], start: datetime, end: datetime
 ) -> pd.DataFrame:
     """Active bookings of these venues that overlap [start, end), by venue and start time.
 
-    Reads only the window: the bookings starting inside it (index venue_id, starts_at), and
-    per venue the last active booking starting before it, the only one that can still run at
-    `start` because active bookings of one venue never overlap (core.venue_rules, and on
-    PostgreSQL an exclusion constraint).
+    Reads only the window, in two statements whatever the number of venues: the bookings
+    starting inside it (index venue_id, starts_at), and per venue the last active booking
+    starting before it (a correlated lookup on the same index), the only one that can still
+    run at `start` because active bookings of one venue never overlap (core.venue_rules, and
+    on PostgreSQL an exclusion constraint). Kept until a booking changes.
     """
     cols = [getattr(VenueBooking, c) for c in BOOKING_COLUMNS]
+    ids = list(venue_ids)
     active = VenueBooking.status.in_([s.value for s in ACTIVE_STATUSES])
     inside = select(*cols).where(
-        VenueBooking.venue_id.in_(list(venue_ids)),
+        VenueBooking.venue_id.in_(ids),
         active,
         VenueBooking.starts_at >= start,
         VenueBooking.starts_at < end,
     )
-    rows = list(session.execute(inside).all())
-    for venue_id in venue_ids:
-        before = (
-            select(*cols)
-            .where(VenueBooking.venue_id == venue_id, active, VenueBooking.starts_at < start)
-            .order_by(VenueBooking.starts_at.desc())
-            .limit(1)
+    earlier = aliased(VenueBooking)
+    last_before = (
+        select(earlier.id)
+        .where(
+            earlier.venue_id == Venue.id,
+            earlier.status.in_([s.value for s in ACTIVE_STATUSES]),
+            earlier.starts_at < start,
         )
-        rows += [r for r in session.execute(before).all() if r.ends_at > start]
+        .order_by(earlier.starts_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    running = select(*cols).where(
+        VenueBooking.id.in_(select(last_before).where(Venue.id.in_(ids))),
+        VenueBooking.ends_at > start,
+    )
+    rows = list(session.execute(inside).all()) + list(session.execute(running).all())
     frame = pd.DataFrame(rows, columns=list(BOOKING_COLUMNS))
     return frame.sort_values(["venue_id", "starts_at"], ignore_index=True)
 

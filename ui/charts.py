@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import altair as alt
@@ -23,7 +24,7 @@ def show_chart(
     """
     lg = lang()
     # theme=None keeps the house config; Streamlit's own theme would replace it.
-    container.altair_chart(chart, theme=None, width="stretch")
+    container.altair_chart(_unvalidated(chart), theme=None, width="stretch")
     name = stem or chart_stem(chart, key)
     row = container.container(horizontal=True, gap="small")
     row.download_button(
@@ -36,3 +37,17 @@ def show_chart(
         mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", icon=":material/draw:",
         help=t("chart.download.svg_help", lg), type="tertiary",
     )  # fmt: skip
+
+
+def _unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart, its to_dict() skipping Altair's JSON-schema validation.
+
+    Streamlit calls chart.to_dict() on every rerun, and validating the spec costs 15–25 ms a
+    chart (a page shows up to six). The house charts are validated where they are built and
+    tested (tests/core/test_chart_theme.py and the chart builders' tests call to_dict() with
+    validation). Set on the instance, past Altair's __setattr__ (which would store it as a
+    chart property); the class and every other chart keep validating.
+    """
+    skip = functools.partial(type(chart).to_dict, chart, validate=False)
+    object.__setattr__(chart, "to_dict", skip)
+    return chart
