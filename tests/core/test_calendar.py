@@ -147,7 +147,10 @@ def test_partner_map_is_drawn_from_shipped_data_without_the_internet(demo_engine
     spec = partner_map(df, "zh-TW").to_dict()
     text = json.dumps(spec, ensure_ascii=False)
     assert "http" not in text.replace("https://vega.github.io/schema", "")  # no tiles, no CDN
-    land = spec["layer"][0]["data"]["values"]  # inline, from assets/geo
+    # Inline, from assets/geo, as TopoJSON text Vega parses by the format.
+    data = spec["layer"][0]["data"]
+    assert data["format"] == {"type": "topojson", "feature": "land"}
+    land = json.loads(data["values"])
     assert land["type"] == "Topology" and "land" in land["objects"]
     (points,) = spec["datasets"].values()
     assert len(points) == len(df) == 16
