@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 import db.models as m
-from core import cache, venues
+from core import cache, monthly, venues
 from core.figures import fleet_figures, venue_figures
 from core.periods import Period, split_months
 from db import rollups
@@ -201,6 +201,29 @@ def test_figures_through_the_rollups_equal_a_direct_count_for_any_period(demo):
         assert venues.utilisation(demo, period)["booked_hours"].sum() == pytest.approx(
             venue_expected["venue.booked_hours"], abs=0.06
         )
+        assert _by_month(monthly.bookings_by_month(demo, period)) == _direct_months(
+            [(s, k, 0.0) for s, _e, k in rows[0]], period
+        ), (period, split)
+        got = monthly.trips_by_month(demo, period)
+        assert _by_month(got) == _direct_months(rows[1], period), (period, split)
+        assert round(got["km"].sum(), 1) == fleet_expected["fleet.km"]
+
+
+def _by_month(frame) -> dict:
+    return {
+        (m.strftime("%Y-%m"), str(getattr(k, "value", k))): int(n)
+        for m, k, n in zip(frame["month"], frame["kind"], frame["count"], strict=True)
+    }
+
+
+def _direct_months(rows: list, period: Period) -> dict:
+    """(YYYY-MM, kind) -> how many of rows (start, kind, _) start in the period."""
+    out: dict = {}
+    for starts, kind, _ in rows:
+        if period.start_dt <= starts < period.end_dt:
+            key = (starts.strftime("%Y-%m"), str(getattr(kind, "value", kind)))
+            out[key] = out.get(key, 0) + 1
+    return out
 
 
 def test_check_and_rebuild_from_the_command_line(demo, db_url, capsys):
