@@ -269,3 +269,24 @@ def test_the_rule_uses_asia_taipei_today_by_default(session):
 
     ok = _add_gift(session, received_on=today_taipei(), report_filed_on=today_taipei())
     assert ok.ok, ok.messages()
+
+
+def test_a_long_stock_history_is_thinned_to_each_items_month_end_balance():
+    import pandas as pd
+
+    from core.gift_charts import MAX_STOCK_POINTS, stock_chart, thinned_history
+
+    days = pd.date_range("2016-01-01", periods=MAX_STOCK_POINTS, freq="D").date
+    history = pd.DataFrame({
+        "item": ["甲", "乙"] * MAX_STOCK_POINTS,
+        "moved_on": [d for d in days for _ in range(2)],
+        "on_hand": range(2 * MAX_STOCK_POINTS),
+    })  # fmt: skip
+    thin = thinned_history(history)
+    months = len({(d.year, d.month) for d in days})
+    assert len(thin) == 2 * months
+    last_of_jan = thin[(thin["item"] == "甲") & (thin["moved_on"] == date(2016, 1, 31))]
+    assert list(last_of_jan["on_hand"]) == [60]  # 甲's balance after its 31st movement
+    assert thinned_history(history.head(10)).equals(history.head(10))  # short: as it is
+    spec = stock_chart(history, "zh-TW", as_of=date(2026, 1, 1)).to_dict()
+    assert len(next(iter(spec["datasets"].values()))) == 2 * months
