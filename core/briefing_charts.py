@@ -20,6 +20,7 @@ from core import (
     staffing,
     staffing_charts,
     venue_charts,
+    venue_use,
     venues,
     visitor_charts,
     visitors,
@@ -61,17 +62,19 @@ def _gift_stock_history(s: Session, p: Period, lg: str) -> alt.TopLevelMixin | N
 
 
 def _venue_by_month(s: Session, p: Period, lg: str) -> alt.TopLevelMixin | None:
-    frame = venues.purpose_by_month(s, p)
+    frame = venue_use.purpose_by_month(s, p)
     return None if frame.empty else venue_charts.events_by_month_chart(frame, p, lg)
 
 
 def _venue_purpose(s: Session, p: Period, lg: str) -> alt.TopLevelMixin | None:
-    frame = venues.purpose_by_month(s, p)
-    return None if frame.empty else venue_charts.purpose_chart(venues.purpose_totals(frame), p, lg)
+    frame = venue_use.purpose_by_month(s, p)
+    return (
+        None if frame.empty else venue_charts.purpose_chart(venue_use.purpose_totals(frame), p, lg)
+    )
 
 
 def _venue_use(s: Session, p: Period, lg: str) -> alt.TopLevelMixin | None:
-    frame = venues.utilisation(s, p)
+    frame = venue_use.utilisation(s, p)
     if frame.empty:
         return None
     names = {v.id: venues.venue_label(v, lg) for v in venues.list_venues(s, active_only=False)}

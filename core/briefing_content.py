@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from core import calendar, fleet, gifts, staffing, venues
+from core import calendar, fleet, gifts, staffing, venue_use
 from core.briefing_model import Cell, Item
 from core.labels import enum_label, t
 from core.roc_dates import format_roc, format_roc_period
@@ -277,7 +277,7 @@ def venue_items(b: Builder) -> list[Item]:
         )
     )
     if b.wants("venues.utilisation"):
-        use = venues.utilisation(b.session, b.period)
+        use = venue_use.utilisation(b.session, b.period)
         rows = [_header(*(t(f"brief.col.{c}", lang) for c in ("centre", "venue", "hours", "use")))]
         for x in use.itertuples():
             share = None if x.utilisation_pct != x.utilisation_pct else x.utilisation_pct  # NaN

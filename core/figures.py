@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from core import gifts, staffing, venues
+from core import gifts, staffing, venue_use
 from core.cache import stamped
 from core.periods import Period, split_months
 from db.models import (
@@ -29,11 +29,11 @@ def _count(session: Session, stmt) -> int:
 
 @stamped("venue_booking", "venue")
 def venue_figures(session: Session, period: Period) -> dict[str, Any]:
-    use = venues.period_use(session, period).values()
+    use = venue_use.period_use(session, period).values()
     return {
         "venue.events_opened": sum(u.by_kind.get(BookingKind.EVENT.value, 0) for u in use),
         "venue.meeting_bookings": sum(u.by_kind.get(BookingKind.MEETING.value, 0) for u in use),
-    } | venues.utilisation_figures(session, period)  # booked hours, utilisation (core.venues)
+    } | venue_use.utilisation_figures(session, period)  # booked hours, utilisation (core.venues)
 
 
 @stamped("trip")

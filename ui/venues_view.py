@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import monthly, venues
+from core import monthly, venue_use, venues
 from core.charts import file_stem, monthly_bars
 from core.editing import PermissionDenied, can_edit
 from core.editing_validate import row_label
@@ -353,9 +353,9 @@ def charts(period: Period) -> None:
     lg = lang()
     with db_session() as session:
         by_kind = monthly.bookings_by_month(session, period)
-        by_month = venues.purpose_by_month(session, period)
-        use = venues.utilisation(session, period)
-        grid = venues.weekday_hours(session, period)
+        by_month = venue_use.purpose_by_month(session, period)
+        use = venue_use.utilisation(session, period)
+        grid = venue_use.weekday_hours(session, period)
     if by_month.empty:
         st.info(t("ven.chart.none", lg))
         return
@@ -368,7 +368,7 @@ def charts(period: Period) -> None:
     chart = events_by_month_chart(by_month, period, lg)
     show_chart(chart, key="ven.events_by_month", container=right)
     left, right = st.columns(2)
-    chart = purpose_chart(venues.purpose_totals(by_month), period, lg)
+    chart = purpose_chart(venue_use.purpose_totals(by_month), period, lg)
     show_chart(chart, key="ven.by_purpose", container=left)
     with right:
         show_chart(heatmap_chart(grid, period, lg), key="ven.heatmap")
@@ -376,8 +376,8 @@ def charts(period: Period) -> None:
     names = {v.id: venues.venue_label(v, lg) for v in _venues(active_only=False)}
     labels = [names.get(i, str(i)) for i in use["venue_id"]]
     show_chart(utilisation_chart(use, labels, period, lg), key="ven.utilisation")
-    st.caption(t("ven.util.definition", lg, days=venues.weekdays(period),
-                 hours=venues.available_hours(period)))  # fmt: skip
+    st.caption(t("ven.util.definition", lg, days=venue_use.weekdays(period),
+                 hours=venue_use.available_hours(period)))  # fmt: skip
 
 
 def _multiselect(column: Any, label_key: str, options: dict[Any, str], key: str) -> list[Any]:

@@ -25,6 +25,7 @@ from core import (
     staffing,
     staffing_charts,
     venue_charts,
+    venue_use,
     venues,
     visitor_charts,
     visitors,
@@ -68,7 +69,7 @@ def _timeline(s: Session, lg: str) -> alt.TopLevelMixin:
 
 
 def _venue_use(s: Session, lg: str) -> alt.TopLevelMixin:
-    use = venues.utilisation(s, P)
+    use = venue_use.utilisation(s, P)
     return venue_charts.utilisation_chart(use, [str(i) for i in use["venue_id"]], P, lg)
 
 
@@ -142,17 +143,17 @@ BUILDERS: dict[str, tuple[Builder, object]] = {
         "period",
     ),
     "venues.events_by_month": (
-        lambda s, lg: venue_charts.events_by_month_chart(venues.purpose_by_month(s, P), P, lg),
+        lambda s, lg: venue_charts.events_by_month_chart(venue_use.purpose_by_month(s, P), P, lg),
         "period",
     ),
     "venues.by_purpose": (
         lambda s, lg: venue_charts.purpose_chart(
-            venues.purpose_totals(venues.purpose_by_month(s, P)), P, lg
+            venue_use.purpose_totals(venue_use.purpose_by_month(s, P)), P, lg
         ),
         "period",
     ),
     "venues.heatmap": (
-        lambda s, lg: venue_charts.heatmap_chart(venues.weekday_hours(s, P), P, lg),
+        lambda s, lg: venue_charts.heatmap_chart(venue_use.weekday_hours(s, P), P, lg),
         "period",
     ),
     "venues.utilisation": (_venue_use, "period"),

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import monthly, venue_rules, venues
+from core import monthly, venue_rules, venue_use, venues
 from core.editing import Actor, PermissionDenied
 from core.figures import venue_figures
 from core.periods import REPORT_PERIOD, Period
@@ -189,21 +189,21 @@ def week(session: Session) -> dict[str, int]:
 
 
 def test_available_hours_are_the_standard_slots_of_each_weekday():
-    assert venues.available_hours(WEEK) == 5 * 12
+    assert venue_use.available_hours(WEEK) == 5 * 12
     days = [REPORT_PERIOD.start + timedelta(days=i) for i in range(258)]
     assert days[-1] == REPORT_PERIOD.end
-    assert venues.available_hours(REPORT_PERIOD) == 12 * sum(d.weekday() < 5 for d in days)
+    assert venue_use.available_hours(REPORT_PERIOD) == 12 * sum(d.weekday() < 5 for d in days)
 
 
 def test_utilisation_counts_approved_hours_cut_to_the_period(session, week):
-    use = venues.utilisation(session, WEEK).set_index("name")
+    use = venue_use.utilisation(session, WEEK).set_index("name")
     assert list(use.index) == ["a", "b", "d"]  # c is inactive and unused
     assert use.loc["a", "booked_hours"] == pytest.approx(11.0)
     assert use.loc["a", "utilisation_pct"] == pytest.approx(11 / 60 * 100)
     assert use.loc["b", "booked_hours"] == 0
     assert use.loc["d", "booked_hours"] == pytest.approx(2.0)
     assert set(use["available_hours"]) == {60}
-    figures = venues.utilisation_figures(session, WEEK)
+    figures = venue_use.utilisation_figures(session, WEEK)
     assert figures == {
         "venue.booked_hours": 13.0,
         "venue.utilisation_pct": round(13 / 180 * 100, 2),
@@ -219,7 +219,7 @@ def test_a_long_booking_from_before_the_period_counts_its_hours_inside(session, 
     _book(session, room, at(monday - timedelta(days=10), 8), at(monday + timedelta(days=1), 12))
     _book(session, room, at(monday - timedelta(days=1), 9), at(monday - timedelta(days=1), 10),
           status=BookingStatus.CANCELLED)  # fmt: skip
-    use = venues.utilisation(session, WEEK).set_index("venue_id")
+    use = venue_use.utilisation(session, WEEK).set_index("venue_id")
     assert use.loc[room, "booked_hours"] == pytest.approx(36.0)  # Monday 0–24 + Tuesday 0–12
 
 
@@ -233,13 +233,13 @@ def test_purpose_and_month_counts_take_approved_bookings_starting_in_the_period(
     _book(session, room, at(dec, 18), at(dec, 22), purpose="performance", kind="event",
           status=BookingStatus.CANCELLED)  # fmt: skip
     _book(session, room, at(date(2027, 1, 1), 8), at(date(2027, 1, 1), 9))  # after the period
-    by_month = venues.purpose_by_month(session, Period(nov, date(2026, 12, 31)))
+    by_month = venue_use.purpose_by_month(session, Period(nov, date(2026, 12, 31)))
     rows = {(m.strftime("%Y-%m"), p, k): n for m, p, k, n in by_month.itertuples(index=False)}
     assert rows == {
         ("2026-11", "meeting", "meeting"): 1, ("2026-11", "lecture", "event"): 1,
         ("2026-12", "meeting", "meeting"): 2, ("2026-12", "lecture", "event"): 1,
     }  # fmt: skip
-    totals = venues.purpose_totals(by_month)
+    totals = venue_use.purpose_totals(by_month)
     assert list(totals["purpose"]) == [
         "policy", "marketing", "academic", "social_education", "lecture", "exhibition",
         "performance", "meeting",
@@ -254,7 +254,7 @@ def test_heatmap_spreads_hours_over_weekday_and_hour(session, room):
     _book(session, room, at(tuesday, 21), at(tuesday, 23))
     _book(session, room, at(WEEK.end, 23), at(WEEK.end + timedelta(days=1), 1))  # Sunday night
     _book(session, room, at(tuesday, 8), at(tuesday, 12), status=BookingStatus.CANCELLED)
-    grid = venues.weekday_hours(session, WEEK)
+    grid = venue_use.weekday_hours(session, WEEK)
     cells = {(w, h): v for w, h, v in grid.itertuples(index=False) if v}
     assert cells == {(0, 8): 1.0, (0, 9): 2.0, (1, 21): 1.0, (1, 22): 1.0, (6, 23): 1.0}
     assert sorted(set(grid["hour"])) == [*range(8, 22), 22, 23]
@@ -276,8 +276,8 @@ def test_the_report_periods_figures_agree_with_the_report(demo):
 
 
 def test_purposes_and_months_add_up_to_the_reports_figures(demo):
-    by_month = venues.purpose_by_month(demo, REPORT_PERIOD)
-    totals = venues.purpose_totals(by_month).set_index("purpose")["count"]
+    by_month = venue_use.purpose_by_month(demo, REPORT_PERIOD)
+    totals = venue_use.purpose_totals(by_month).set_index("purpose")["count"]
     assert totals["meeting"] == 2041
     assert totals.drop("meeting").sum() == 207
     assert (totals.drop("meeting") > 0).all()  # every purpose of the report occurs
@@ -287,11 +287,11 @@ def test_purposes_and_months_add_up_to_the_reports_figures(demo):
 
 
 def test_demo_utilisation_and_heatmap_agree_with_each_other(demo):
-    use = venues.utilisation(demo, REPORT_PERIOD)
+    use = venue_use.utilisation(demo, REPORT_PERIOD)
     assert len(use) == 11
-    assert use["available_hours"].iloc[0] == venues.available_hours(REPORT_PERIOD) == 184 * 12
+    assert use["available_hours"].iloc[0] == venue_use.available_hours(REPORT_PERIOD) == 184 * 12
     assert (use["booked_hours"] > 0).all() and (use["utilisation_pct"] < 100).all()
-    grid = venues.weekday_hours(demo, REPORT_PERIOD)
+    grid = venue_use.weekday_hours(demo, REPORT_PERIOD)
     # The demo's bookings lie within single days of the period, so both count the same hours.
     assert grid["hours"].sum() == pytest.approx(use["booked_hours"].sum())
     assert grid[grid["weekday"] == 6]["hours"].sum() == 0  # the centres are closed on Sundays

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 import db.models as m
-from core import cache, monthly, venues
+from core import cache, monthly, venue_use
 from core.figures import fleet_figures, venue_figures
 from core.periods import Period, split_months
 from db import rollups
@@ -198,7 +198,7 @@ def test_figures_through_the_rollups_equal_a_direct_count_for_any_period(demo):
         split = split_months(period)
         assert {k: got_venue[k] for k in venue_expected} == venue_expected, (period, split)
         assert {k: got_fleet[k] for k in fleet_expected} == fleet_expected, (period, split)
-        assert venues.utilisation(demo, period)["booked_hours"].sum() == pytest.approx(
+        assert venue_use.utilisation(demo, period)["booked_hours"].sum() == pytest.approx(
             venue_expected["venue.booked_hours"], abs=0.06
         )
         assert _by_month(monthly.bookings_by_month(demo, period)) == _direct_months(
