@@ -5,6 +5,7 @@ after failed sign-ins holds in a new browser."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from core import auth
@@ -91,9 +92,9 @@ def test_each_demo_role_signs_in_to_its_pages(demo_server, browser, username):
     assert all(name in sidebar for name in shown), sidebar
     assert not any(name in sidebar for name in hidden), sidebar
     page.get_by_role("button", name="登出").click()
-    settle(page)
-    assert page.get_by_label("密碼").count() == 1
-    assert "已登出" in page.locator("[data-testid='stMain']").inner_text()
+    # The sign-out's rerun may start after a first settle: wait for the form it draws.
+    expect(page.get_by_label("密碼")).to_have_count(1, timeout=30_000)
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("已登出", timeout=30_000)
     context.close()
 
 
@@ -149,7 +150,7 @@ def test_sign_out_revokes_a_copied_cookie(demo_server, browser):
     copied = [c for c in context.cookies() if c["name"] == "bureau_workspace_signin"]
     assert copied
     page.get_by_role("button", name="登出").click()
-    settle(page)
+    expect(page.get_by_label("密碼")).to_have_count(1, timeout=30_000)  # signed out on the server
     context.close()
 
     thief = browser.new_context(viewport=VIEW)
