@@ -30,7 +30,6 @@ from core.visitors import taipei_today
 from db.models import BookingStatus, StaffingCount, StaffingSnapshot, VenueBooking
 from tests.e2e.conftest import (
     CHROMIUM,
-    READY,
     app_engine,
     assert_no_error,
     cli_figures,
@@ -41,6 +40,7 @@ from tests.e2e.conftest import (
     sign_in,
     start_figures_cli,
     stop_figures_cli,
+    wait_for_late_rerun,
 )
 
 pytestmark = [
@@ -52,7 +52,6 @@ REPORT = Period(date(2022, 7, 1), date(2023, 3, 15))  # the sidebar's default pe
 # The demo accounts as the README lists them (core.users.DEMO_ACCOUNTS).
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 VIEW = {"width": 1500, "height": 1000}
-COOKIE = "bureau_workspace_signin"
 SAVE = t("editor.save")  # 儲存變更
 BORDERED = "[data-testid='stLayoutWrapper']"  # st.container(border=True) in Streamlit 1.67
 
@@ -133,14 +132,6 @@ def _expected_tiles(data_dir: Path, spec: AdminPage) -> dict[str, str]:
 # --- browser helpers ---------------------------------------------------------------------------
 
 
-def _wait_for_cookie(page) -> None:
-    for _ in range(60):
-        if any(c["name"] == COOKIE for c in page.context.cookies()):
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError("the sign-in cookie was not stored")
-
-
 def _wait_for_page(page, spec: AdminPage) -> None:
     # The sign-in cookie component reports back once after sign-in and the page reruns: wait
     # for this page's own title and tiles, then for the run to finish.
@@ -150,20 +141,10 @@ def _wait_for_page(page, spec: AdminPage) -> None:
             timeout=30_000
         )
         settle(page, 300)
-        _wait_for_late_rerun(page)
+        wait_for_late_rerun(page)
     except AssertionError:
         shot(page, f"admin_{spec.path}_did_not_open")
         raise
-
-
-def _wait_for_late_rerun(page, within_ms: int = 4_000) -> None:
-    """The cookie component reports back a second or two after the first run has finished and
-    the page runs again (its tabs are drawn twice until that run ends): wait for that run."""
-    for _ in range(within_ms // 100):
-        if page.locator(READY).count() == 0:  # a run started
-            settle(page, 500)
-            return
-        page.wait_for_timeout(100)
 
 
 def _tiles(page, n: int) -> dict[str, str]:
@@ -222,7 +203,6 @@ class Tabs:
             self.contexts[username] = context
             page = context.new_page()
             sign_in(page, self.base, username, PASSWORDS[username], spec.path)
-            _wait_for_cookie(page)
         else:
             page = context.new_page()
             page.goto(f"{self.base}/{spec.path}")

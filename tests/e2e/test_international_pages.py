@@ -114,9 +114,6 @@ def _anniversaries_2022(data_dir: Path) -> dict[str, tuple[date, str]]:
 # --- browser helpers ---------------------------------------------------------------------------
 
 
-COOKIE = "bureau_workspace_signin"
-
-
 class Tabs:
     """Signed-in tabs of the demo accounts, opened once per module and shared by the tests.
 
@@ -139,7 +136,6 @@ class Tabs:
             page = context.new_page()
             page.set_viewport_size(viewport or VIEW)
             sign_in(page, self.base, username, PASSWORDS[username], spec.path)
-            _wait_for_cookie(page)
         else:
             page = context.new_page()
             page.set_viewport_size(viewport or VIEW)
@@ -170,14 +166,6 @@ def tabs(demo_server, demo_data_dir, browser):
     yield opened
     opened.close()
     stop_figures_cli(demo_data_dir)
-
-
-def _wait_for_cookie(page) -> None:
-    for _ in range(80):  # a component stores the cookie a moment after sign-in
-        if any(c["name"] == COOKIE for c in page.context.cookies()):
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError("the sign-in cookie was not stored")
 
 
 def _address(spec: IntlPage) -> str:

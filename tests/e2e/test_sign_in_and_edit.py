@@ -65,18 +65,24 @@ def _open_cell_editor(page, grid, *, row: int, column: int):
 
 def _save(page, outcome: str = "") -> None:
     """Press 儲存變更 and wait until the save ran: the unsaved-changes line is gone, or the
-    expected outcome text is shown. Pressed again if a rerun swallowed the first click."""
+    expected outcome text is shown. Pressed again only if, some seconds on, the button is still
+    there to press and nothing changed (a rerun swallowed the click); a slow save that already
+    disabled the button is waited for, not failed."""
     main = page.locator("[data-testid='stMain']")
+
+    def done() -> bool:
+        text = main.inner_text()
+        return outcome in text if outcome else "列未儲存的變更" not in text
+
     for _ in range(3):
         button = page.locator("button:visible", has_text="儲存變更")
-        if button.is_disabled():
-            settle(page, 800)
-            continue
-        button.click()
-        settle(page, 800)
-        text = main.inner_text()
-        if (outcome and outcome in text) or (not outcome and "列未儲存的變更" not in text):
-            return
+        if button.count() and button.first.is_enabled():
+            button.first.click()
+        for _ in range(80):  # up to 20 s for the save's run and the rerun it starts
+            page.wait_for_timeout(250)
+            if done():
+                settle(page, 300)
+                return
     shot(page, "save_did_not_run")
     raise AssertionError(f"the save did not run: {main.inner_text()[-300:]}")
 
@@ -166,15 +172,15 @@ def test_sign_out_revokes_a_copied_cookie(demo_server, browser):
 
 
 def test_a_lock_after_five_failures_holds_in_a_new_browser(demo_server, demo_data_dir, browser):
+    context = browser.new_context(viewport=VIEW)
+    page = context.new_page()
+    page.goto(demo_server)
+    settle(page)  # the first run creates the database when this test runs alone
     # An account of its own, so the lock does not get in the way of the other tests.
     engine = make_engine(f"sqlite:///{demo_data_dir / 'workspace.db'}")
     with Session(engine) as session:
         auth.create_user(session, username="e2e.locked", password=LOCKED_PASSWORD, role="viewer")
     engine.dispose()
-    context = browser.new_context(viewport=VIEW)
-    page = context.new_page()
-    page.goto(demo_server)
-    settle(page)
     for _ in range(5):
         page.get_by_label("帳號").fill("e2e.locked")
         page.get_by_label("密碼").fill("wrong password!")
