@@ -7,6 +7,7 @@ import csv
 import io
 import math
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
@@ -25,6 +26,10 @@ from core.labels import t
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 30_000  # data rows, header not counted
 MAX_COLUMNS = 100
+# An .xlsx is a zip: what its parts unpack to is checked before any is read, so a small file
+# that unpacks to gigabytes (a "zip bomb") is refused instead of filling the server's memory.
+# A full 5 MB export of 30,000 rows unpacks to well under this.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 # A text cell starting with one of these is run as a formula by Excel (CSV injection); a line
 # feed too, as some XLSX writers store a carriage return as one.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -126,14 +131,34 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
         raise ImportProblem(t("io.bad_csv", line=reader.line_num, detail=exc)) from None
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse an archive whose parts would unpack to more than MAX_UNPACKED_BYTES.
+
+    The sizes are the archive's own declarations; Python's zipfile never unpacks more than a
+    part declares, so a part that lies about its size fails as unreadable instead.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportProblem(t("io.unreadable_xlsx")) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportProblem(t("io.xlsx_unpacks_too_large", limit=MAX_UNPACKED_BYTES // 1024**2))
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+    _check_unpacked_size(data)
     # Any failure inside openpyxl (bad zip, missing part, bad XML) means the same to staff.
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        # A sheet's declared size (<dimension>) would pad every row to it: a forged
+        # A1:XFD1048576 makes 16,384 cells of each row. Only the cells the file holds are read.
+        sheet.reset_dimensions()
     except Exception:
         raise ImportProblem(t("io.unreadable_xlsx")) from None
     try:
-        yield from (list(row) for row in book.worksheets[0].iter_rows(values_only=True))
+        yield from (list(row) for row in sheet.iter_rows(values_only=True))
     except Exception:
         raise ImportProblem(t("io.unreadable_xlsx")) from None
     finally:
@@ -173,6 +198,8 @@ def _read_rows(rows: Iterator[list[Any]]) -> list[list[Any]]:
     out = []
     for row in rows:
         out.append(_trimmed(row))
+        if len(out[-1]) > MAX_COLUMNS:
+            raise ImportProblem(t("io.too_many_columns", limit=MAX_COLUMNS))
         if len(out) > MAX_ROWS + 1:
             raise ImportProblem(t("io.too_many_rows", limit=f"{MAX_ROWS:,}"))
     while out and not out[-1]:
