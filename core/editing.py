@@ -97,9 +97,11 @@ def can_edit(actor: Actor, table_name: str) -> bool:
     return actor.role == "lead" and TABLE_SECTIONS[table_name] in actor.sections
 
 
-def _check_edit(actor: Actor, table_name: str) -> None:
+def check_edit(actor: Actor, table_name: str) -> None:
+    """Raise PermissionDenied (zh-TW, naming the table as staff know it) unless allowed."""
     if not can_edit(actor, table_name):
-        raise PermissionDenied(t("edit.denied", user=actor.username, table=table_name))
+        label = t(f"history.table.{table_name}")  # the table's name as staff know it
+        raise PermissionDenied(t("edit.denied", user=actor.username, table=label))
 
 
 @dataclass
@@ -250,7 +252,7 @@ def save_changes(
     batch_id and inserted_ids are None and empty, since nothing was kept.
     """
     table: Table = model.__table__  # type: ignore[attr-defined]
-    _check_edit(actor, table.name)
+    check_edit(actor, table.name)
     if not (state.edited_rows or state.added_rows or state.deleted_rows):
         return SaveResult(ok=True)
     out_of_range = _bad_positions(state)

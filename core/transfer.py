@@ -15,7 +15,7 @@ import pandas as pd
 from sqlmodel import Session, SQLModel
 
 from core import tables
-from core.editing import Actor, PermissionDenied, SaveResult, can_edit, save_changes
+from core.editing import Actor, SaveResult, check_edit, save_changes
 from core.editing_validate import row_label
 from core.labels import DEFAULT_LANG, t
 from core.periods import Period
@@ -133,8 +133,7 @@ def _run(
     session: Session, model: type[SQLModel], frame: pd.DataFrame, actor: Actor, *, dry_run: bool
 ) -> ImportResult:
     table_name = model.__tablename__  # type: ignore[attr-defined]
-    if not can_edit(actor, table_name):
-        raise PermissionDenied(t("edit.denied", user=actor.username, table=table_name))
+    check_edit(actor, table_name)
     try:
         plan = plan_import(session, model, frame)
         # A file with unreadable rows is never written, but its other rows are still checked.

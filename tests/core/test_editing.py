@@ -15,7 +15,7 @@ from core.editing import (
     restore_version,
     save_changes,
 )
-from db.models import AuditAction, AuditEntry, TableStamp, Venue, VenueBooking
+from db.models import AuditAction, AuditEntry, TableStamp, Vehicle, Venue, VenueBooking
 from tests.conftest import dump_tables
 
 ADMIN = Actor("root", "admin")
@@ -237,5 +237,51 @@ def test_deleting_a_referenced_row_reports_and_writes_nothing(session, venues):
     before = dump_tables(session)
     state = EditorState(_rows(session, Venue), deleted_rows=[0])
     result = save_changes(session, Venue, state, actor=ADMIN)
-    assert not result.ok and result.errors[0].message.startswith("儲存失敗")
+    assert not result.ok
+    assert result.messages() == [
+        "第 1 列仍有 1 筆「場地借用」使用，無法刪除："
+        "請先處理那些資料，或改為停用。本次未寫入任何資料"
+    ]
     assert dump_tables(session) == before
+
+
+def test_a_refused_delete_keeps_the_rest_of_the_save_unwritten(session, venues):
+    """The venue with two bookings cannot go; the other venue's rename in the same save waits."""
+    _booking(session, venues[0])
+    _booking(session, venues[0], day=2)
+    before = dump_tables(session)
+    venue_rows = _rows(session, Venue)
+    state = EditorState(venue_rows, {1: {"name": "改名"}}, [], [0])
+    result = save_changes(session, Venue, state, actor=ADMIN)
+    assert [e.message.split("，")[0] for e in result.errors] == ["第 1 列仍有 2 筆「場地借用」使用"]
+    assert dump_tables(session) == before
+
+
+def _plates(session: Session) -> list[dict[str, Any]]:
+    for plate in ("AAA-0001", "AAA-0002"):
+        session.add(Vehicle(plate=plate, kind="sedan", seats=5))
+    session.commit()
+    return _rows(session, Vehicle)
+
+
+def test_a_repeated_unique_value_names_the_row_that_has_it(session):
+    rows = _plates(session)
+    before = dump_tables(session)
+    new = {"plate": "AAA-0009", "kind": "sedan", "seats": 5}
+    state = EditorState(rows, {1: {"plate": "AAA-0001"}}, [new, new | {"seats": 7}])
+    result = save_changes(session, Vehicle, state, actor=ADMIN)
+    assert result.messages() == [
+        "第 2 列「車號」的「AAA-0001」已由編號 1 的資料使用，不可重複",
+        "新增第 2 列「車號」的「AAA-0009」與新增第 1 列相同，不可重複",
+    ]
+    assert dump_tables(session) == before
+
+
+def test_a_value_given_up_in_the_same_save_can_be_taken(session):
+    rows = _plates(session)
+    state = EditorState(
+        rows, {0: {"plate": "AAA-0003"}}, [{"plate": "AAA-0001", "kind": "van", "seats": 9}]
+    )
+    assert save_changes(session, Vehicle, state, actor=ADMIN).ok
+    plates = session.exec(select(Vehicle.plate).order_by(Vehicle.id)).scalars().all()
+    assert plates == ["AAA-0003", "AAA-0002", "AAA-0001"]

@@ -492,7 +492,7 @@ def test_a_stale_version_in_the_file_is_a_conflict(session, bookings):
 @pytest.mark.parametrize("actor", [VIEWER, GIFTS_LEAD], ids=["viewer", "other_lead"])
 def test_outsiders_cannot_import(session, venues, run, actor):
     before = dump_tables(session)
-    with pytest.raises(PermissionDenied, match="沒有編輯「venue_booking」的權限"):
+    with pytest.raises(PermissionDenied, match="沒有編輯「場地借用」的權限"):
         run(session, VenueBooking, _csv(HEADER + "\n" + _rows(venues)), actor)
     assert dump_tables(session) == before
 
@@ -503,11 +503,13 @@ def test_preview_writes_nothing_and_finds_database_conflicts(session, venues):
     preview = transfer.preview_import(session, VenueBooking, frame, ADMIN)
     assert preview.ok and [p.line for p in preview.inserts] == [2, 3]
     assert dump_tables(session) == before
-    # A venue of an existing centre and name: only the database's unique constraint knows.
+    # A venue of an existing centre and name: refused by name before the database would.
     venue = {"行政中心": "四維行政中心", "名稱": "第一會議室", "場地類型": "會議室", "容納人數": 10}
     venue_frame = pd.DataFrame([venue])
     preview = transfer.preview_import(session, Venue, venue_frame, ADMIN)
-    assert not preview.ok and preview.messages()[0].startswith("儲存失敗：資料重複")
+    assert preview.messages() == [
+        "檔案第 2 列「行政中心、名稱」的「四維行政中心／第一會議室」已由編號 1 的資料使用，不可重複"
+    ]
     assert dump_tables(session) == before
 
 
