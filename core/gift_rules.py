@@ -96,7 +96,8 @@ def movement_stock_errors(session: Session, batch: Batch) -> list[RowError]:
     return errors
 
 
-# Dates of a gift received that follow its receipt: none may precede it or lie in the future.
+# Dates of a gift received that follow its receipt: none may precede it; none, the receipt
+# included, may lie in the future.
 FOLLOWING_DATES = ("report_filed_on", "ethics_notified_on", "returned_on")
 
 
@@ -115,6 +116,11 @@ def _date_errors(pos: int | str, row: dict[str, Any], today: date) -> list[RowEr
         text = t("gift.rule.returned_only", row=label, disposition=disposition)
         errors.append(RowError(pos, "returned_on", text))
     received = row["received_on"]
+    if received > today:  # a gift is recorded once it has been received, not before
+        shown = dict(row=label, field=t("col.received_on"), value=format_roc(received))
+        errors.append(
+            RowError(pos, "received_on", t("gift.rule.future", today=format_roc(today), **shown))
+        )
     for name in FOLLOWING_DATES:
         value = row.get(name)
         if value is None:
