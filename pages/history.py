@@ -13,6 +13,7 @@ from core.roc_dates import ROCDateError, parse_roc
 from db.models import AuditAction, AuditEntry
 from ui import auth
 from ui.context import db_session, lang
+from ui.widgets import plain
 
 PAGE_SIZE = 50
 lg = lang()
@@ -34,7 +35,7 @@ def _day(text: str, label_key: str) -> date | None:
     try:
         return parse_roc(text)
     except ROCDateError as exc:
-        st.error(f"{t(label_key, lg)}：{exc}")
+        st.error(plain(f"{t(label_key, lg)}：{exc}"))
         st.stop()
 
 
@@ -53,7 +54,7 @@ end = _day(end_col.text_input(t("history.to", lg), key="history.end",
                               placeholder="115/11/30"), "history.to")  # fmt: skip
 row_text = row_col.text_input(t("col.row_id", lg), key="history.row")
 if row_text.strip() and not row_text.strip().isdigit():
-    st.error(t("history.bad_row", lg, value=row_text))
+    st.error(plain(t("history.bad_row", lg, value=row_text)))
     st.stop()
 row_id = int(row_text) if row_text.strip() else None
 actions = enum_options(AuditAction, lg)

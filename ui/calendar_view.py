@@ -16,7 +16,7 @@ from core.periods import Period
 from core.roc_dates import format_roc
 from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
 from ui.charts import show_chart
-from ui.widgets import per_language
+from ui.widgets import per_language, plain
 
 CALENDAR_HEIGHT = 650  # px, FullCalendar's own height option (toolbar included)
 _FRAME_CSS = f"""<style>
@@ -92,13 +92,13 @@ def _details(session: Session, picked: str, lg: str) -> None:
             ev = session.get(ExchangeEvent, int(rest))
             if ev is None:
                 return
-            st.markdown(f"**{ev.title}**")
-            st.write(f"{enum_label(ev.kind, lg)}｜{format_roc(ev.start_date)} – "
-                     f"{format_roc(ev.end_date)}｜{ev.location}")  # fmt: skip
+            st.markdown(f"**{plain(ev.title)}**")
+            st.markdown(plain(f"{enum_label(ev.kind, lg)}｜{format_roc(ev.start_date)} – "
+                              f"{format_roc(ev.end_date)}｜{ev.location}"))  # fmt: skip
             if ev.participants:
-                st.write(ev.participants)
+                st.markdown(plain(ev.participants))
             if ev.summary:
-                st.write(ev.summary)
+                st.markdown(plain(ev.summary))
         elif kind == "anniv":
             city_id, _, year = rest.partition("-")
             city = session.get(PartnerCity, int(city_id)) if city_id.isdigit() else None
@@ -107,10 +107,11 @@ def _details(session: Session, picked: str, lg: str) -> None:
             a = cal.anniversaries(session, date(int(year), 1, 1), date(int(year), 12, 31))
             match = [x for x in a if x.city_id == city.id]
             if match:
-                st.markdown(f"**{cal.anniversary_title(match[0], _titles(lg), lg == 'en')}**")
-            st.write(f"{city.name_en}（{city.country}）｜{enum_label(city.tie_type, lg)}｜"
-                     f"{t('cal.col.signed', lg)} {format_roc(city.signed_on)}"
-                     f"（{enum_label(city.signed_precision, lg)}）")  # fmt: skip
+                title = cal.anniversary_title(match[0], _titles(lg), lg == "en")
+                st.markdown(f"**{plain(title)}**")
+            st.markdown(plain(f"{city.name_en}（{city.country}）｜{enum_label(city.tie_type, lg)}｜"
+                              f"{t('cal.col.signed', lg)} {format_roc(city.signed_on)}"
+                              f"（{enum_label(city.signed_precision, lg)}）"))  # fmt: skip
 
 
 def coming_up_panel(session: Session, lg: str) -> None:

@@ -30,6 +30,7 @@ from core.labels import t
 from core.periods import Period
 from ui import auth
 from ui.context import db_session, lang
+from ui.widgets import plain
 
 PAGE_SIZE = 25
 
@@ -248,13 +249,13 @@ def _show_result(table: str, rows: list[dict], columns: list[ColumnSpec]) -> Non
     if not outcome:
         return
     if "denied" in outcome:
-        st.error(outcome["denied"])
+        st.error(plain(outcome["denied"]))
         return
     result: SaveResult = outcome["result"]
     if result.errors:
         st.error(t("editor.invalid", lg, n=len(result.errors)))
         for error in result.errors:
-            st.markdown(f"- {error.message}")
+            st.markdown(f"- {plain(error.message)}")
     if result.conflicts:
         _show_conflicts(table, result, outcome["state"], columns)
 
@@ -272,7 +273,7 @@ def _show_conflicts(table: str, result: SaveResult, state: Any, columns: list[Co
     with st.container(border=True):
         st.warning(t("editor.conflict_title", lg))
         for message in dict.fromkeys(c.message for c in result.conflicts):
-            st.markdown(f"- {message}")
+            st.markdown(f"- {plain(message)}")
         table_rows = [
             {
                 t("editor.conflict_row", lg): f"#{c.row_id}",
@@ -314,11 +315,11 @@ def _import_panel(table: str) -> None:
             with db_session() as session:
                 preview = transfer.preview_import(session, model, frame, auth.actor())
         except (transfer.ImportProblem, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
             return
         if not preview.ok:
             st.error(t("editor.import_refused", lg, n=len(preview.issues)))
-            st.markdown("\n".join(f"- {m}" for m in preview.messages()[:200]))
+            st.markdown("\n".join(f"- {plain(m)}" for m in preview.messages()[:200]))
             return
         if not (preview.inserts or preview.updates):
             st.info(t("editor.import_nothing", lg))
@@ -333,7 +334,7 @@ def _import_panel(table: str) -> None:
                 _flash(table, t("editor.import_done", lg, summary=result.summary(lg)))
                 st.rerun()
             st.error(t("editor.import_refused", lg, n=len(result.issues)))
-            st.markdown("\n".join(f"- {m}" for m in result.messages()[:200]))
+            st.markdown("\n".join(f"- {plain(m)}" for m in result.messages()[:200]))
 
 
 def _flash(table: str, message: str) -> None:

@@ -3,7 +3,6 @@ and the two monthly XLSX downloads."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -29,17 +28,10 @@ from core.roc_dates import format_roc, format_roc_month
 from db.models import TripPurpose, TripType, VehicleKind
 from ui.charts import show_chart
 from ui.context import db_session, lang
-from ui.widgets import per_language
+from ui.widgets import per_language, plain
 
 TOP_AGENCIES = 8
 STATES = ("all", "yes", "no")
-# Characters Streamlit's markdown would read as markup: two "$" (NT$…NT$) start a formula.
-_MARKUP = re.compile(r"([\\`*_\[\]<>~#|$])")
-
-
-def _md(text: str) -> str:
-    """Text (labels with NT$, agency and place names) shown as typed in markdown elements."""
-    return _MARKUP.sub(r"\\\1", text)
 
 
 def _all(lg: str) -> dict[str, Any]:
@@ -129,7 +121,7 @@ def statistics(period: Period, usage: pd.DataFrame, agencies: pd.DataFrame) -> N
     lg = lang()
     st.subheader(t("fleet.by_vehicle", lg))
     days = fleet.working_days(period)
-    st.caption(_md(t("fleet.utilisation_caption", lg, days=days, hours=days * fleet.WORK_HOURS)))
+    st.caption(plain(t("fleet.utilisation_caption", lg, days=days, hours=days * fleet.WORK_HOURS)))
     if usage.empty:
         st.info(t("fleet.no_trips", lg))
         return
@@ -154,7 +146,7 @@ def charge_detail(period: Period) -> None:
     """Pick a loan trip of the period; show what the borrowing agency pays for it."""
     lg = lang()
     price = get_settings().fuel_price
-    st.caption(_md(t("fleet.charge_caption", lg, price=f"{price:g}")))
+    st.caption(plain(t("fleet.charge_caption", lg, price=f"{price:g}")))
     st.subheader(t("fleet.charge.heading", lg))
     with db_session() as session:
         options = dict(loan_trip_options(session, period, lg))
@@ -173,7 +165,7 @@ def charge_detail(period: Period) -> None:
                 return
             _show_charge(found, lg)
     except ValueError as exc:  # an impossible fuel price or km per litre: say which
-        st.error(_md(str(exc)))
+        st.error(plain(str(exc)))
 
 
 def _show_charge(found: fleet.ChargedTrip, lg: str) -> None:
@@ -186,10 +178,10 @@ def _show_charge(found: fleet.ChargedTrip, lg: str) -> None:
         plate=vehicle.plate, kind=kind, driver=found.driver or t("fleet.driver.none", lg),
         km=f"{c.km:g}",
     )  # fmt: skip
-    st.markdown(_md(line))
+    st.markdown(plain(line))
     if not c.chargeable:
         text = t(f"fleet.charge.not_charged.{c.reason}", lg, plate=vehicle.plate, kind=kind)
-        st.info(_md(text))
+        st.info(plain(text))
         return
     basis = t(
         "fleet.charge.fuel_basis", lg, km=f"{c.km:g}", price=f"{c.fuel_price:g}",
@@ -209,7 +201,7 @@ def _show_charge(found: fleet.ChargedTrip, lg: str) -> None:
         hide_index=True,
         column_config={columns[2]: st.column_config.NumberColumn(format="%,d")},
     )
-    st.success(_md(t("fleet.charge.total", lg, agency=trip.requesting_agency, total=c.total)))
+    st.success(plain(t("fleet.charge.total", lg, agency=trip.requesting_agency, total=c.total)))
 
 
 def _month_picker(period: Period, label_key: str, key: str) -> date:
@@ -244,7 +236,7 @@ def statement(period: Period) -> None:
         with db_session() as session:
             blocks = statement_blocks(fleet.vip_loan_charges(session, month, price))
     except ValueError as exc:
-        st.error(_md(str(exc)))
+        st.error(plain(str(exc)))
         return
     total = sum(b.sum("total") for b in blocks)
     trips = sum(len(b.lines) for b in blocks)
@@ -252,7 +244,7 @@ def statement(period: Period) -> None:
         "fleet.statement.summary", lg, month=format_roc_month(month), n=trips,
         agencies=len(blocks), total=total,
     )  # fmt: skip
-    st.caption(_md(summary))
+    st.caption(plain(summary))
     if blocks:
         money = ("fuel", "tolls", "parking", "cleaning", "total")
         rows = [[b.agency, len(b.lines), round(b.sum("km"), 1), *(b.sum(f) for f in money)]

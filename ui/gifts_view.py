@@ -12,6 +12,7 @@ from core.gift_ethics import NEEDS_ACTION, EthicsStatus, ReportReason
 from core.labels import enum_label, t
 from core.roc_dates import format_roc, roc_year
 from db.models import Disposition
+from ui.widgets import plain
 
 # The flags (status, reasons) right after the value, so they show without scrolling sideways.
 SHOWN = {
@@ -86,7 +87,7 @@ def needs_action_list(action: pd.DataFrame, lang: str) -> None:
             reasons=separator.join(reason_texts(row, lang)),
         )
         show = st.error if row.ethics_status == EthicsStatus.OVERDUE else st.warning
-        show(text)
+        show(plain(text))
 
 
 def register_table(register: pd.DataFrame, lang: str) -> None:

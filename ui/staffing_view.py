@@ -17,6 +17,7 @@ from db.models import UnitType
 from ui import auth
 from ui.context import db_session
 from ui.editor import reload_rows
+from ui.widgets import plain
 
 CSS = """
 <style>
@@ -220,4 +221,4 @@ def copy_form(latest: pd.Series, picker_key: str, lang: str) -> None:
         )  # fmt: skip
     error = st.session_state.pop(COPY_ERROR, None)
     if error:
-        st.error(error)
+        st.error(plain(error))

@@ -30,6 +30,7 @@ from ui import auth
 from ui.charts import show_chart
 from ui.context import db_session, lang
 from ui.editor import reload_rows
+from ui.widgets import plain
 
 DAY_KEY, LAST_DAY_KEY = "ven.sched.day", "ven.sched.last_day"
 FLASH, JUMP = "ven.form.flash", "ven.sched.jump"
@@ -80,7 +81,7 @@ def _pick_day(step: int) -> date:
         day = parse_roc(text)
     except ROCDateError as exc:
         day = st.session_state.get(LAST_DAY_KEY) or taipei_today()
-        st.error(f"{exc} {t('ven.sched.bad_day', lg, date=format_roc(day))}")
+        st.error(plain(f"{exc} {t('ven.sched.bad_day', lg, date=format_roc(day))}"))
     st.session_state[LAST_DAY_KEY] = day
     return day
 
@@ -157,9 +158,9 @@ def _free_line(free: list[venues.Slot] | None, venue: str, view: str) -> None:
         }
         parts = [t(k, lg, slots="、".join(_span(*s) for s in g)) for k, g in groups.items() if g]
         text = t("ven.sched.free", lg, venue=venue, slots="；".join(parts))
-        st.success(text, icon=":material/event_available:")
+        st.success(plain(text), icon=":material/event_available:")
     else:
-        st.warning(t("ven.sched.no_free", lg, venue=venue))
+        st.warning(plain(t("ven.sched.no_free", lg, venue=venue)))
 
 
 def _window_table(booked: pd.DataFrame, names: dict[int, str]) -> None:
@@ -236,7 +237,7 @@ def booking_form(default_venue: int | None, default_day: date) -> None:
         try:
             day = parse_roc(right.text_input(t("ven.form.day", lg), key="ven.form.day"))
         except ROCDateError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
             return
         _form_fields(by_id[venue_id], day)
 
@@ -323,14 +324,14 @@ def _submit(venue: venues.VenueInfo, values: dict[str, Any]) -> None:
         with db_session() as session:
             result = venues.create_booking(session, values, actor=auth.actor())
     except PermissionDenied as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     if not result.ok:
         # One booking, not a table: "新增第 1 列" would only confuse.
         row = row_label("new #1")
         messages = [m.removeprefix(row).removeprefix("：") for m in result.messages()]
         st.error(t("ven.form.refused", lg, n=len(messages)))
-        st.markdown("\n".join(f"- {m}" for m in messages))
+        st.markdown("\n".join(f"- {plain(m)}" for m in messages))
         return
     when = f"{format_roc_datetime(values['starts_at'])}–{values['ends_at']:%H:%M}"
     st.session_state[FLASH] = t(

@@ -17,7 +17,7 @@ from db.models import MeetingMode, ReceptionPhoto, VisitorCategory
 from ui import auth
 from ui.context import db_session, lang
 from ui.editor import table_view
-from ui.widgets import per_language
+from ui.widgets import per_language, plain
 
 FLASH = "vis.flash"
 
@@ -104,8 +104,8 @@ def detail(reception_id: int) -> None:
         shown_original = r.visitor_name_original not in ("", r.visitor_name_zh)
         original = f"（{r.visitor_name_original}）" if shown_original else ""
         name = r.visitor_name_zh + original
-        st.markdown(f"### {name}")
-        st.markdown(f"{r.organisation} {r.title}　·　{r.country}")
+        st.markdown(f"### {plain(name)}")
+        st.markdown(plain(f"{r.organisation} {r.title}　·　{r.country}"))
         city = found.city
         city_text = f"{city.name_zh}（{city.name_en}）" if city else t("vis.detail.no_city", lg)
         facts = [
@@ -113,11 +113,11 @@ def detail(reception_id: int) -> None:
             t("vis.detail.size", lg, n=r.delegation_size),
             f"{t('vis.detail.city', lg)}：{city_text}",
         ]
-        st.caption("　|　".join(facts))
+        st.caption(plain("　|　".join(facts)))
         if r.topics:
-            st.markdown(f"{t('vis.detail.topics', lg)}：{r.topics}")
+            st.markdown(plain(f"{t('vis.detail.topics', lg)}：{r.topics}"))
         if r.summary:
-            st.markdown(r.summary)
+            st.markdown(plain(r.summary))
     _gifts(found)
     st.markdown(f"#### {t('vis.detail.follow_ups', lg)}")
     table_view("reception_follow_up", None, filters={"reception_id": [reception_id]})
@@ -138,7 +138,7 @@ def _gifts(found: visitors.ReceptionDetail) -> None:
                 "vis.detail.gift_line", lg, date=format_roc(g["moved_on"]), name=g["name"],
                 quantity=g["quantity"], unit=g["unit"],
             )  # fmt: skip
-            st.markdown(f"- {line}")
+            st.markdown(f"- {plain(line)}")
     with received:
         st.markdown(f"**{t('vis.detail.gifts_received', lg)}**")
         for g in found.gifts_received:
@@ -147,7 +147,7 @@ def _gifts(found: visitors.ReceptionDetail) -> None:
                 description=g.description, donor=g.donor, value=f"{g.estimated_value:,}",
                 recipient=g.recipient_official,
             )  # fmt: skip
-            st.markdown(f"- {line}")
+            st.markdown(f"- {plain(line)}")
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
@@ -176,7 +176,7 @@ def _photos(reception_id: int, shown: list[ReceptionPhoto]) -> None:
                 at=format_roc_datetime(photos.uploaded_at_local(photo)),
             )  # fmt: skip
             if image is None:
-                st.warning(t("vis.photo.missing", lg, name=photo.original_filename))
+                st.warning(plain(t("vis.photo.missing", lg, name=photo.original_filename)))
             else:
                 st.image(image, caption=caption)
             key = f"vis.photo.delete.{photo.id}"
@@ -202,7 +202,7 @@ def _upload(reception_id: int) -> None:
             data = upload.getvalue()
             photos.add_photo(session, reception_id, upload.name, data, actor=auth.actor())
     except (photos.PhotoRefused, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     st.session_state[round_key] = st.session_state.get(round_key, 0) + 1  # clear the uploader
     st.session_state[FLASH] = t("vis.photo.uploaded", lg, name=upload.name)
@@ -215,7 +215,7 @@ def _delete(photo: ReceptionPhoto) -> None:
         with db_session() as session:
             photos.delete_photo(session, photo.id, actor=auth.actor())
     except (photos.PhotoRefused, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     st.session_state[FLASH] = t("vis.photo.deleted", lg, name=photo.original_filename)
     st.rerun()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,16 @@ from core.labels import t
 from core.periods import Period, presets
 from core.roc_dates import ROCDateError, format_roc, format_roc_period, parse_roc
 from ui.context import PERIOD_KEY, current_period, lang
+
+# What markdown (and Streamlit's LaTeX and HTML handling) would read as markup: two "$"
+# (NT$…NT$) start a formula, [..](..) a link, <..> a tag.
+_MARKUP = re.compile(r"([\\`*_\[\]<>~#|$])")
+
+
+def plain(text: str) -> str:
+    """Text typed by staff (names, summaries, file names) or a message quoting it, shown as
+    typed in a markdown element: a link, image, heading or <script> in it stays inert text."""
+    return _MARKUP.sub(r"\\\1", str(text))
 
 
 def per_language(key: str) -> str:

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from core import calendar as cal
+from core.editing import Actor, EditorState, save_changes
 from core.figures import exchange_figures, visitor_figures
 from core.figures_cli import _format_value
 from core.gifts import gift_figures, stock_levels
@@ -25,6 +26,7 @@ from core.labels import t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_period
 from core.users import DEMO_ACCOUNTS
+from db.models import Reception
 from db.seed.receptions import NAMED
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -479,3 +481,58 @@ def test_calendar_sidebar_sections_line_in_english(english_calendar):
         t("auth.sections_line", "en", sections="")
     )
     assert _cjk([line.inner_text()]) == []
+
+
+ADMIN = Actor("e2e.admin", "admin")
+
+# --- text typed into records is shown as typed -----------------------------------------------
+
+# A link that hides its target, a tracking image, a script, markdown and a formula.
+INJECTED = (
+    "[點我領獎](http://evil.example/prize) ![追蹤](http://evil.example/pixel.png) "
+    "<script>window.__owned = 1</script> **粗體** $x^2$ <b>tag</b>"
+)
+
+
+def test_markup_typed_into_a_reception_is_shown_as_typed(tabs, demo_data_dir):
+    """Saved through the editor's pipeline, shown in the reception detail: nothing of it is
+    rendered as a link, image, script, bold text or formula."""
+    engine = app_engine(demo_data_dir)
+    row = {
+        "visit_date": date(2022, 9, 1), "visitor_name_zh": "注入測試外賓", "country": "測試國",
+        "category": "other", "organisation": INJECTED, "topics": INJECTED, "summary": INJECTED,
+    }  # fmt: skip
+    with Session(engine) as session:
+        saved = save_changes(session, Reception, EditorState([], added_rows=[row]), actor=ADMIN)
+    assert saved.ok, saved.messages()
+    (reception_id,) = saved.inserted_ids
+    try:
+        page = tabs.shared_tab("demo.intl", "visitor_log")
+        page.reload()
+        settle(page, 1200)
+        main = main_area(page)
+        search = main.get_by_label(t("ui.search"), exact=True).first
+        search.fill("注入測試外賓")
+        search.press("Enter")
+        settle(page, 800)
+        heading = page.locator("h3", has_text="注入測試外賓")
+        expect(heading).to_be_visible(timeout=15_000)
+        panel = main.locator(BORDERED, has=heading).last
+        shown = panel.inner_text()
+        assert "[點我領獎](http://evil.example/prize)" in shown
+        assert "<script>window.__owned = 1</script>" in shown and "**粗體**" in shown
+        assert "$x^2$" in shown and "<b>tag</b>" in shown
+        # A bare address may be linked, but only to what it shows: no hidden target, no image.
+        for link in panel.locator("a[href*='evil.example']").all():
+            assert link.inner_text() == link.get_attribute("href")
+        assert panel.locator("img[src*='evil.example'], b, .katex").count() == 0
+        assert panel.locator("strong", has_text="粗體").count() == 0  # the date line is bold
+        assert page.evaluate("() => window.__owned") is None
+        heading.scroll_into_view_if_needed()
+        shot(page, "intl_visitor_injected_text")
+        assert_no_error(page)
+    finally:
+        with Session(engine) as session:
+            gone = EditorState([{"id": reception_id, "version": 1}], deleted_rows=[0])
+            assert save_changes(session, Reception, gone, actor=ADMIN).ok
+        engine.dispose()
