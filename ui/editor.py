@@ -217,7 +217,8 @@ def _editor(
     )  # fmt: skip
     if pending:
         status_col.caption(t("editor.pending", lg, n=pending))
-    if save:
+    # A second click queued while the first save ran lands on a renewed, empty editor.
+    if save and pending:
         state = editor_state(rows, columns, widget_state)
         _save(table, state)
     _show_result(table, rows, columns)

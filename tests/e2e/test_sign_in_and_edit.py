@@ -2,14 +2,17 @@
 reloads and finds it kept and on the history page; sign-out revokes a copied cookie; a lock
 after failed sign-ins holds in a new browser."""
 
+import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 from sqlmodel import Session
 
 from core import auth
 from db.engine import make_engine
+from db.models import AuditEntry, Driver
 from tests.e2e.conftest import CHROMIUM, settle, shot, sign_in
 
 pytestmark = [
@@ -292,3 +295,42 @@ def test_a_conflicting_save_shows_both_values_and_keeps_mine_on_request(demo_ser
     ]  # fmt: skip
     first.close()
     second.close()
+
+
+def test_a_double_clicked_save_writes_a_new_row_once(demo_server, demo_data_dir, browser):
+    """A new driver typed into the blank last row, then 儲存變更 double-clicked: one driver,
+    one audit entry."""
+    name = f"雙擊測試 {uuid.uuid4().hex[:6]}"
+    context = browser.new_context(viewport=VIEW)
+    page = context.new_page()
+    sign_in(page, demo_server, "demo.fleet", ROLES["demo.fleet"][0], "fleet_stats")
+    page.get_by_role("tab", name="駕駛").click()
+    settle(page)
+    # Searched for the new name: no driver matches, so the grid's only row is the blank one.
+    search = page.locator("[data-testid='stMain'] input[aria-label='搜尋']:visible").first
+    search.fill(name)
+    search.press("Enter")
+    settle(page)
+    grid = page.locator("[data-testid='stDataFrame']:visible").first
+    grid.scroll_into_view_if_needed()
+    engine = make_engine(f"sqlite:///{demo_data_dir / 'workspace.db'}")
+    _edit_cell(page, grid, 0, 1, name)  # 姓名 of the blank row
+    shot(page, "double_click_before_save")
+    page.locator("button:visible", has_text="儲存變更").dblclick()
+    expect(page.locator("[data-testid='stToast']", has_text="已儲存 1 列變更")).to_have_count(
+        1, timeout=30_000
+    )
+    settle(page, 1500)
+    with Session(engine) as session:
+        ids = session.scalars(select(Driver.id).where(Driver.name == name)).all()
+        entries = session.scalars(
+            select(AuditEntry.id).where(
+                AuditEntry.table_name == "driver", AuditEntry.row_id.in_(ids)
+            )
+        ).all()
+    engine.dispose()
+    assert len(ids) == 1 and len(entries) == 1, (ids, entries)
+    assert page.locator("[data-testid='stToast']", has_text="已儲存 0").count() == 0
+    assert "列未儲存的變更" not in page.locator("[data-testid='stMain']").inner_text()
+    shot(page, "double_click_after_save")
+    context.close()
