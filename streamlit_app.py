@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.config import get_settings
-from core.editing import Actor
+from core.editing import Actor, disconnected
 from core.labels import DEFAULT_LANG, LANGUAGES, t
 from core.session_keys import CookieKeyError
 from db.engine import DatabaseUnavailable
@@ -63,7 +63,9 @@ def _stop_with(message: str, hint: str) -> None:
 
     def page() -> None:
         st.error(message)
-        st.info(hint)
+        if hint:
+            st.info(hint)
+        st.button(t("ui.db_retry", lg), key="frame.db_retry", icon=":material/refresh:")
 
     st.navigation([st.Page(page, title=t("ui.db_error", lg), icon="⚠️")]).run()
     st.stop()
@@ -77,8 +79,26 @@ except DatabaseUnavailable as exc:
 except CookieKeyError as exc:
     _stop_with(str(exc), t("auth.cookie_key_hint", lg))
 
+
+def _run(page: st.Page) -> None:
+    """Run the page; if the database goes away under it (e.g. a PostgreSQL restart), one clear
+    message and a way to run again: the pool replaces the dead connection on the next run."""
+    try:
+        page.run()
+    except Exception as exc:
+        if not disconnected(exc):
+            raise
+        st.warning(t("ui.db_disconnected", lg), icon=":material/cloud_off:")
+        st.button(t("ui.db_retry", lg), key="frame.db_retry", icon=":material/refresh:")
+
+
 auth.new_run()
-actor = auth.current_actor()
+try:
+    actor = auth.current_actor()
+except Exception as exc:  # the sign-in check is the first query of every run
+    if not disconnected(exc):
+        raise
+    _stop_with(t("ui.db_disconnected", lg), "")
 auth.deliver_cookie()
 if actor is None:
     # Anonymous: the sign-in form is the only page there is, under every page's address, so a
@@ -90,7 +110,7 @@ if actor is None:
     gate = [root] + [
         st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem) for p in paths
     ]
-    st.navigation(gate, position="hidden").run()
+    _run(st.navigation(gate, position="hidden"))
     st.stop()
 
 pages = {
@@ -118,4 +138,4 @@ if get_settings().demo_data:
 with framed():
     if current.url_path not in NO_PERIOD:
         period_picker()
-    current.run()
+    _run(current)

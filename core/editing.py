@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from core.editing_validate import (
@@ -212,7 +212,23 @@ def _normalised(state: EditorState) -> EditorState:
     return EditorState(state.rows, edited, list(state.added_rows), deleted)
 
 
+def disconnected(exc: BaseException) -> bool:
+    """The connection to the database was lost or could not be made (a PostgreSQL restart, a
+    network cut): nothing was written, and the same action a moment later will work, since the
+    pool drops the dead connection and checks the next one before use (pool_pre_ping)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    if exc.connection_invalidated or sqlstate.startswith(("08", "57P")):
+        return True  # connection exceptions; an administrator's or a crash's shutdown
+    # psycopg reports a refused or dropped connection without a SQLSTATE
+    from_psycopg = type(exc.orig).__module__.startswith("psycopg")
+    return isinstance(exc, OperationalError) and from_psycopg and not sqlstate
+
+
 def _db_error(exc: SQLAlchemyError) -> SaveResult:
+    if disconnected(exc):
+        return SaveResult(ok=False, errors=[RowError(0, None, t("edit.db_disconnected"))])
     if getattr(getattr(exc, "orig", None), "sqlstate", None) == EXCLUSION_VIOLATION:
         # A save racing from another server got past the overlap rules; the constraint held.
         return SaveResult(ok=False, errors=[RowError(0, None, t("rule.db_overlap"))])
