@@ -285,3 +285,52 @@ def test_a_value_given_up_in_the_same_save_can_be_taken(session):
     assert save_changes(session, Vehicle, state, actor=ADMIN).ok
     plates = session.exec(select(Vehicle.plate).order_by(Vehicle.id)).scalars().all()
     assert plates == ["AAA-0003", "AAA-0002", "AAA-0001"]
+
+
+def test_two_leads_saving_the_same_row_at_once_one_wins_the_other_sees_the_conflict(
+    engine, monkeypatch
+):
+    """Both loaded the row at version 1 and press Save within the same moment; the business
+    rule is slowed down so both saves would pass their checks before either writes. The
+    second waits for the write lock, then finds the first one's version: one update, one
+    conflict view naming who changed it, no lost update."""
+    import threading
+    import time
+
+    from core import editing_validate
+
+    with Session(engine) as session:
+        booking = _booking(session, _venue(session, "大禮堂", 300))
+        rows = _rows(session, VenueBooking)
+    rule = editing_validate.RULES["venue_booking"]
+
+    def slow_rule(session, batch):
+        errors = rule(session, batch)
+        time.sleep(0.4)
+        return errors
+
+    monkeypatch.setitem(editing_validate.RULES, "venue_booking", slow_rule)
+    results: dict[str, Any] = {}
+
+    def save(actor: Actor, attendees: int) -> None:
+        with Session(engine) as own:
+            state = EditorState(rows, {0: {"attendees": attendees}})
+            results[actor.username] = save_changes(own, VenueBooking, state, actor=actor)
+
+    threads = [
+        threading.Thread(target=save, args=(ADMIN, 40)),
+        threading.Thread(target=save, args=(VENUES_LEAD, 50)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(r.ok for r in results.values()) == [False, True]
+    winner = next(name for name, r in results.items() if r.ok)
+    (conflict,) = next(r for r in results.values() if not r.ok).conflicts
+    assert conflict.row_id == booking and f"已被 {winner} 於" in conflict.message
+    with Session(engine) as check:
+        kept = check.get(VenueBooking, booking)
+        entries = check.exec(select(AuditEntry).where(AuditEntry.row_id == booking)).all()
+    assert (kept.attendees, kept.version) == ({"root": 40, "alice": 50}[winner], 2)
+    assert len(entries) == 1
