@@ -127,8 +127,14 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     try:
         yield from reader
-    except csv.Error as exc:
-        raise ImportProblem(t("io.bad_csv", line=reader.line_num, detail=exc)) from None
+    except csv.Error as exc:  # Python's own wording is English: say it in zh-TW
+        too_large = "field larger than field limit" in str(exc)
+        detail = (
+            t("io.csv_cell_too_large", limit=f"{csv.field_size_limit():,}")
+            if too_large
+            else t("io.csv_malformed")
+        )
+        raise ImportProblem(t("io.bad_csv", line=reader.line_num, detail=detail)) from None
 
 
 def _check_unpacked_size(data: bytes) -> None:

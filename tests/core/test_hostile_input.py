@@ -369,6 +369,10 @@ CASES: dict[str, tuple[Callable[[Session], list[str]], str]] = {
         _import("b.csv", b"\x00junk" * (2 * 1024 * 1024), "venue_booking"),
         "檔案太大",
     ),  # noqa: E501
+    "one_huge_cell": (
+        _import("b.csv", ("場地,開始\n" + "長" * 200_000 + ",1\n").encode(), "venue_booking"),
+        "超過 131,072 個字元",
+    ),
     "empty_file": (_import("b.csv", b"", "venue_booking"), "空的"),
     "header_only": (_import("b.csv", "場地,開始\n".encode(), "venue_booking"), "只有標題列"),
     "xls_extension": (
