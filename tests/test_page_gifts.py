@@ -9,6 +9,7 @@ from tests.test_pages import (  # noqa: F401
     accounts,
     anonymous,
     app,
+    as_shown,
     clean_caches,
     open_page,
 )
@@ -34,9 +35,9 @@ def test_page_shows_low_stock_and_the_overdue_gift(anonymous, accounts, username
 
 def test_needs_action_gives_the_reasons_and_the_return_to_record(anonymous, accounts):  # noqa: F811
     at = _open(_signed_in(anonymous, accounts, "t.viewer"))
-    overdue = next(e.value for e in at.error if "工藝紀念品禮盒" in e.value)
+    overdue = next(as_shown(e.value) for e in at.error if "工藝紀念品禮盒" in e.value)
     assert overdue.endswith("市價超過 NT$3,000（正常社交禮俗標準）")
-    returns = [w.value for w in at.warning if w.value.startswith("待退還：")]
+    returns = [as_shown(w.value) for w in at.warning if w.value.startswith("待退還：")]
     assert returns == [
         "待退還：115/11/20 公務車保養維修廠商 致贈 車輛管理股股長黃柏翰「茶葉禮盒」，估值 NT$800。"
         "來自有利害關係者、非公務禮儀且超過 NT$500；處理方式為退還，尚未登錄退還日期"

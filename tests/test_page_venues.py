@@ -20,6 +20,7 @@ from tests.test_pages import (  # noqa: F401
     accounts,
     anonymous,
     app,
+    as_shown,
     clean_caches,
     open_page,
 )
@@ -216,6 +217,6 @@ def test_a_bad_booking_shows_why_in_zh_and_changes_nothing(booking_app, fill, me
     at.button(key="ven.form.submit").click().run()
     assert not at.exception, at.exception
     assert any("預約未儲存（資料未變更）" in e.value for e in at.error)
-    shown = " ".join(m.value for m in at.markdown)
+    shown = " ".join(as_shown(m.value) for m in at.markdown)
     assert message in shown and "新增第 1 列" not in shown
     assert _state(url) == before

@@ -4,6 +4,7 @@ Signed-in runs put a live server-side session in session_state before the first 
 sign-in form does; the form itself is tested at the end.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,12 @@ def accounts(demo_url):
         auth.BCRYPT_ROUNDS = original
         engine.dispose()
     return demo_url
+
+
+def as_shown(markdown: str) -> str:
+    """The text a markdown element shows: the page escapes what staff typed (ui.widgets.plain),
+    so AppTest's value of such an element carries backslashes the browser does not show."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _signed_in(at: AppTest, url: str, username: str) -> AppTest:

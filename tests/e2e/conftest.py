@@ -185,6 +185,10 @@ def assert_no_error(page) -> None:
 def click_tab(page, name: str) -> None:
     """Select a tab; pressed again if a rerun landing at that moment swallowed the click."""
     tab = page.get_by_role("tab", name=name, exact=True)
+    for _ in range(40):  # a rerun in progress briefly shows the tabs twice: wait for its end
+        if tab.count() == 1:
+            break
+        settle(page, 300)
     for _ in range(3):
         tab.click()
         settle(page, 300)

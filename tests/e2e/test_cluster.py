@@ -21,7 +21,7 @@ from db.models import User, Vehicle
 from deploy.cluster import NGINX, Cluster
 from deploy.nginx import ROUTE_COOKIE
 from tests.conftest import TEST_DATABASE_URL, _migrated_database
-from tests.e2e.conftest import CHROMIUM, _free_port, settle, shot, sign_in
+from tests.e2e.conftest import CHROMIUM, _free_port, click_tab, settle, shot, sign_in
 from tests.e2e.test_sign_in_and_edit import _edit_cell, _grid_cells, _save
 
 
@@ -107,12 +107,7 @@ def _wait_for_cookie(context, name: str = SIGNIN_COOKIE) -> None:
 
 def _vehicles(page):
     """The grid of the 車輛 tab, once a rerun that briefly shows the tabs twice is over."""
-    tab = page.get_by_role("tab", name="車輛", exact=True)
-    for _ in range(20):
-        settle(page, 300)
-        if tab.count() == 1:
-            break
-    tab.click()
+    click_tab(page, "車輛")
     settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     grid.scroll_into_view_if_needed()

@@ -2,6 +2,7 @@
 reloads and finds it kept and on the history page; sign-out revokes a copied cookie; a lock
 after failed sign-ins holds in a new browser."""
 
+import re
 import uuid
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlmodel import Session
 from core import auth
 from db.engine import make_engine
 from db.models import AuditEntry, Driver
-from tests.e2e.conftest import CHROMIUM, settle, shot, sign_in
+from tests.e2e.conftest import CHROMIUM, click_tab, settle, shot, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -100,6 +101,16 @@ def test_each_demo_role_signs_in_to_its_pages(demo_server, browser, username):
     shot(page, f"signed_in_{username}")
     assert all(name in sidebar for name in shown), sidebar
     assert not any(name in sidebar for name in hidden), sidebar
+    # Every page the role is offered opens without an error; a screenshot of each.
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    paths = [href.rsplit("/", 1)[-1] for href in (a.get_attribute("href") for a in links.all())]
+    assert len(paths) >= 3, paths
+    for path in paths:
+        page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
+        expect(page).to_have_url(re.compile(f"/{path}$"), timeout=30_000)
+        settle(page, 300)
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        shot(page, f"role_{username}_{path}")
     page.get_by_role("button", name="登出").click()
     # The sign-out's rerun may start after a first settle: wait for the form it draws.
     expect(page.get_by_label("密碼")).to_have_count(1, timeout=30_000)
@@ -111,7 +122,7 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
     context = browser.new_context(viewport=VIEW)
     page = context.new_page()
     sign_in(page, demo_server, "demo.fleet", ROLES["demo.fleet"][0], "fleet_stats")
-    page.get_by_role("tab", name="車輛").click()
+    click_tab(page, "車輛")
     settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     grid.scroll_into_view_if_needed()
@@ -125,7 +136,7 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
 
     page.reload()
     settle(page, 1200)
-    page.get_by_role("tab", name="車輛").click()
+    click_tab(page, "車輛")
     settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     assert _grid_cells(grid, 4) == [*before[:3], new_model]
@@ -205,7 +216,7 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     context = browser.new_context(viewport=VIEW, accept_downloads=True)
     page = context.new_page()
     sign_in(page, demo_server, "demo.gifts", ROLES["demo.gifts"][0], "venue_usage")
-    page.get_by_role("tab", name="場地清單", exact=True).click()
+    click_tab(page, "場地清單")
     settle(page)
     page.locator("button:visible", has_text="匯出").click()
     with page.expect_download() as download:
@@ -233,7 +244,7 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     settle(page, 1200)
     page.reload()
     settle(page, 1200)
-    page.get_by_role("tab", name="場地清單", exact=True).click()
+    click_tab(page, "場地清單")
     settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     assert _grid_cells(grid, len(cells) - 1)[capacity] == cells[capacity]
@@ -241,7 +252,7 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
 
 
 def _vehicles_grid(page):
-    page.get_by_role("tab", name="車輛").click()
+    click_tab(page, "車輛")
     settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     grid.scroll_into_view_if_needed()
@@ -304,7 +315,7 @@ def test_a_double_clicked_save_writes_a_new_row_once(demo_server, demo_data_dir,
     context = browser.new_context(viewport=VIEW)
     page = context.new_page()
     sign_in(page, demo_server, "demo.fleet", ROLES["demo.fleet"][0], "fleet_stats")
-    page.get_by_role("tab", name="駕駛").click()
+    click_tab(page, "駕駛")
     settle(page)
     # Searched for the new name: no driver matches, so the grid's only row is the blank one.
     search = page.locator("[data-testid='stMain'] input[aria-label='搜尋']:visible").first
