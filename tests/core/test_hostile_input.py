@@ -178,14 +178,26 @@ def _import(filename: str, data: bytes | Callable[[Session], bytes], table: str,
     return case
 
 
+_EXPORTS: dict[tuple[str, str], list[list[str]]] = {}
+
+
+def _export(session: Session, table: str) -> list[list[str]]:
+    """The header and first five rows of the table's 匯出 CSV (once per database: no case
+    changes it)."""
+    key = (str(session.get_bind().url), table)
+    if key not in _EXPORTS:
+        frame = transfer.export_frame(session, tables.SPECS[table])
+        session.rollback()
+        text = transfer.to_csv_bytes(frame).decode("utf-8-sig")
+        _EXPORTS[key] = list(csv.reader(io.StringIO(text)))[:6]
+    return _EXPORTS[key]
+
+
 def _exported(table: str, change: Callable[[list[list[str]]], None] | None = None):
     """The table as its 匯出 CSV gives it, changed as staff would in Excel, as CSV bytes."""
 
     def build(session: Session) -> bytes:
-        frame = transfer.export_frame(session, tables.SPECS[table])
-        session.rollback()
-        lines = list(csv.reader(io.StringIO(transfer.to_csv_bytes(frame).decode("utf-8-sig"))))
-        lines = lines[:6]  # the header and five rows
+        lines = [list(line) for line in _export(session, table)]
         if change:
             change(lines)
         out = io.StringIO()

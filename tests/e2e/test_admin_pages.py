@@ -141,7 +141,7 @@ def _wait_for_page(page, spec: AdminPage) -> None:
             timeout=30_000
         )
         settle(page, 300)
-        wait_for_late_rerun(page)
+        wait_for_late_rerun(page, within_ms=2_500)
     except AssertionError:
         shot(page, f"admin_{spec.path}_did_not_open")
         raise
