@@ -12,7 +12,10 @@ from core import (
     label_text_charts,
     label_text_fleet,
     label_text_gifts,
+    label_text_holidays,
+    label_text_ics,
     label_text_io,
+    label_text_overview,
     label_text_rules,
     label_text_staffing,
     label_text_venues,
@@ -34,6 +37,9 @@ LABEL_MODULES = (
     label_text_rules,
     label_text_charts,
     label_text_briefing,
+    label_text_overview,
+    label_text_holidays,
+    label_text_ics,
 )
 ZH: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.ZH.items()}
 EN: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.EN.items()}
