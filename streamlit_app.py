@@ -21,6 +21,7 @@ lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
 # (file, label key, icon) per section; the order is the order in the sidebar. Every signed-in
 # user reads every function's page; SYSTEM pages are offered by role (see _allowed).
 SECTIONS = {
+    "nav.home": [("pages/overview.py", "page.overview", ":material/dashboard:")],
     "nav.international": [
         ("pages/sister_cities.py", "page.calendar", ":material/public:"),
         ("pages/visitor_log.py", "page.visitors", ":material/badge:"),
@@ -123,7 +124,8 @@ pages = {
 }
 groups = {name: group for name, group in pages.items() if group}
 # The default page answers at the root only; a hidden one takes that role and opens the first
-# page, so every page keeps its own address (a bookmark of /sister_cities opens it signed in).
+# page (the overview), so every page keeps its own address (a bookmark of /sister_cities opens
+# it signed in, and /overview is the overview's).
 first = next(iter(groups.values()))[0]
 home = st.Page(
     lambda: st.switch_page(first), title=first.title, url_path="home", default=True,

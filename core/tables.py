@@ -271,3 +271,18 @@ def column_label(spec: TableSpec, column: str, lang: str) -> str:
     specific = f"col.{spec.name}.{column}"
     label = t(specific, lang)
     return label if label != specific else t(f"col.{column}", lang)
+
+
+def get_record_fields(
+    session: Session, table: str, row_id: int, lang: str
+) -> dict[str, Any] | None:
+    """One row as staff read it ({column label: shown value}, names for ids), or None when the
+    table has no spec or the row is not there (deleted, or a mistyped link)."""
+    spec = SPECS.get(table)
+    row = session.get(spec.model, row_id) if spec else None
+    if row is None:
+        return None
+    columns = [c for c in spec.columns() if c != "id"]  # the id is in the card's heading
+    shown = display_frame(session, spec, [row.model_dump()], lang, columns)
+    plain = {k: v.item() if hasattr(v, "item") else v for k, v in shown.iloc[0].items()}
+    return {name: value for name, value in plain.items() if value not in ("", None)}

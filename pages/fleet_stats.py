@@ -8,7 +8,7 @@ from core.figures import fleet_figures
 from core.fleet_charts import km_by_month_chart
 from core.labels import t
 from db.models import TripType
-from ui import fleet_view
+from ui import fleet_view, record_card
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
@@ -18,6 +18,7 @@ lg = lang()
 period = current_period()
 st.title(t("page.fleet", lg))
 period_caption(period)
+record_card.linked_record("fleet")
 with db_session() as session:
     figures = fleet_figures(session, period)
     by_month = monthly.trips_by_month(session, period)

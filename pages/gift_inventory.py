@@ -14,6 +14,7 @@ from core.gift_register import register_workbook
 from core.gifts import gift_figures, gift_flows, stock_history, stock_levels
 from core.labels import enum_options, t
 from db.models import MovementDirection
+from ui import record_card
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
@@ -24,6 +25,7 @@ lg = lang()
 period = current_period()
 st.title(t("page.gifts", lg))
 period_caption(period)
+record_card.linked_record("gifts")
 with db_session() as session:
     figures = gift_figures(session, period)
     stock = stock_levels(session)

@@ -8,7 +8,7 @@ from core.editing import can_edit
 from core.labels import t
 from core.roc_dates import format_roc
 from core.staffing_charts import trend_chart, unit_chart
-from ui import auth
+from ui import auth, record_card
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
@@ -32,6 +32,7 @@ lg = lang()
 period = current_period()
 st.title(t("page.staffing", lg))
 period_caption(period)
+record_card.linked_record("staffing")
 flash = st.session_state.pop(FLASH, None)
 if flash:
     st.success(flash)

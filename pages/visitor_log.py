@@ -8,7 +8,7 @@ from core.figures import visitor_figures
 from core.labels import t
 from core.visitor_charts import host_share_chart, top_countries_chart
 from db.models import VisitorCategory
-from ui import visitors_view
+from ui import record_card, visitors_view
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
@@ -18,6 +18,7 @@ lg = lang()
 period = current_period()
 st.title(t("page.visitors", lg))
 period_caption(period)
+record_card.linked_record("visitors")
 with db_session() as session:
     figures = visitor_figures(session, period)
     by_month = monthly.receptions_by_month(session, period)
