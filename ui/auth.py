@@ -11,14 +11,13 @@ of {username, exp_date}. Everything it cannot do safely is ours, in core.auth:
 
 from __future__ import annotations
 
-from contextlib import suppress
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
-from extra_streamlit_components import CookieManager
 from sqlalchemy import select
 from streamlit_authenticator.utilities import LoginError
 
@@ -133,15 +132,34 @@ def _live(token: str) -> bool:
         return auth.session_is_live(session, token)
 
 
-def _adopt_cookie(authenticator: stauth.Authenticate) -> None:
-    """The library signed in from a cookie: accept it only if its session is still live."""
-    decoded: Any = authenticator.cookie_controller.cookie_model.token
-    if not isinstance(decoded, dict) or "username" not in decoded:
-        _end(None)
+def _cookie_claims() -> dict[str, Any] | None:
+    """The sign-in cookie's claims ({username, exp_date}) if it carries our signature and has not
+    expired; None otherwise. Read here rather than through the library, whose cookie component
+    would be drawn on every signed-in run and rerun the page when it reports back."""
+    raw = st.context.cookies.get(COOKIE_NAME)
+    if not raw:
+        return None
+    try:
+        claims = jwt.decode(raw, signing_key(), algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("username"), str):
+        return None
+    exp_date = claims.get("exp_date")
+    if not isinstance(exp_date, int | float) or exp_date <= datetime.now(UTC).timestamp():
+        return None
+    return claims
+
+
+def _adopt_cookie() -> None:
+    """A browser came back with a sign-in cookie: accept it only if its session is still live."""
+    claims = _cookie_claims()
+    if claims is None:
+        _end("auth.session_ended")
         return
-    token = session_token_id(signing_key(), decoded["username"], decoded["exp_date"])
+    token = session_token_id(signing_key(), claims["username"], claims["exp_date"])
     if _live(token):
-        st.session_state[SIGNED_IN] = {"username": decoded["username"], "token": token}
+        st.session_state[SIGNED_IN] = {"username": claims["username"], "token": token}
     else:
         # Signed out, expired or disabled: a copied or stale cookie signs no one in.
         _end("auth.session_ended")
@@ -155,13 +173,7 @@ def current_actor() -> Actor | None:
         and st.context.cookies.get(COOKIE_NAME)
         and not st.session_state.get("logout")
     ):
-        authenticator = _authenticator()
-        try:
-            authenticator.login(location="unrendered")
-        except LoginError:  # the cookie names an account that no longer may sign in
-            _end("auth.session_ended")
-        if st.session_state.get("authentication_status"):
-            _adopt_cookie(authenticator)
+        _adopt_cookie()
         signed = st.session_state.get(SIGNED_IN)
     if signed is None:
         return None
@@ -234,27 +246,32 @@ def _start_session(authenticator: stauth.Authenticate) -> None:
     st.session_state[PENDING_COOKIE] = ("set", cookie, expires_at)
 
 
+def _cookie_script(pending: tuple) -> str:
+    """A one-line script that sets or deletes the sign-in cookie in this browser (path /,
+    SameSite=Strict, as the library sets it). Only server-made values go into it: the JWT is
+    base64url text and the expiry a date, and both pass through json.dumps."""
+    if pending[0] == "set":
+        _, cookie, expires_at = pending
+        expiry = expires_at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+        value = f"{COOKIE_NAME}={cookie}; expires={expiry}; path=/; SameSite=Strict"
+    else:
+        value = f"{COOKIE_NAME}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/; SameSite=Strict"
+    quoted = json.dumps(value).replace("</", "<\\/")
+    return f"<script>document.cookie = {quoted};</script>"
+
+
 def deliver_cookie() -> None:
     """Hand the browser the cookie change of the last sign-in or sign-out.
 
-    Drawn on every run until the next sign-in or sign-out replaces it: a component drawn once
-    can be taken off the page by the next rerun before the browser has run it, and the cookie
-    would then be missing after a reload. Setting the same cookie again is harmless.
+    A script in the page (st.html, not a component): a component reports back once it has
+    run, which reruns the page, and under load that rerun drew the page's tabs twice. Drawn on
+    every run until the next sign-in or sign-out replaces it, so a rerun that takes it off the
+    page before the browser ran it cannot lose the change; setting the same cookie is harmless.
     """
     pending = st.session_state.get(PENDING_COOKIE)
     if pending is None:
         return
-    with st.sidebar:
-        manager = CookieManager(key="auth.cookie")
-        if pending[0] == "set":
-            _, cookie, expires_at = pending
-            # The component wants the browser's local wall time; the server's is close enough
-            # for a cookie whose real limit is checked server-side (auth_session.expires_at).
-            local_expiry = expires_at.astimezone().replace(tzinfo=None)
-            manager.set(COOKIE_NAME, cookie, key="auth.cookie.set", expires_at=local_expiry)
-        else:
-            with suppress(KeyError):  # the component had not listed the cookie yet
-                manager.delete(COOKIE_NAME, key="auth.cookie.delete")
+    st.sidebar.html(_cookie_script(pending), unsafe_allow_javascript=True)
 
 
 def sign_out() -> None:

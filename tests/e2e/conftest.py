@@ -93,30 +93,18 @@ def sign_in(page, base: str, username: str, password: str, path: str = "") -> No
     settle(page, 1200)
     if page.get_by_role("button", name="登出").count():  # signed in (not refused or locked)
         wait_for_signin_cookie(page)
-        wait_for_late_rerun(page, within_ms=2_500)  # it follows the cookie within a moment
 
 
 SIGNIN_COOKIE = "bureau_workspace_signin"
 
 
 def wait_for_signin_cookie(page) -> None:
-    """The sign-in cookie is set by a component a moment after the sign-in run."""
+    """The sign-in cookie is set by a script in the page a moment after the sign-in run."""
     for _ in range(60):
         if any(c["name"] == SIGNIN_COOKIE for c in page.context.cookies()):
             return
         page.wait_for_timeout(250)
     raise AssertionError("the sign-in cookie was not stored")
-
-
-def wait_for_late_rerun(page, within_ms: int = 4_000) -> None:
-    """The cookie component reports back a second or two after the sign-in run has finished
-    and the page runs again (its tabs are briefly drawn twice until that run ends): wait for
-    that run, so a click does not land on a tab or grid that is about to be replaced."""
-    for _ in range(within_ms // 100):
-        if page.locator(READY).count() == 0:  # a run started
-            settle(page, 500)
-            return
-        page.wait_for_timeout(100)
 
 
 def shot(page, name: str) -> Path:
@@ -185,12 +173,6 @@ def assert_no_error(page) -> None:
 def click_tab(page, name: str) -> None:
     """Select a tab; pressed again if a rerun landing at that moment swallowed the click."""
     tab = page.get_by_role("tab", name=name, exact=True)
-    for _ in range(20):  # a rerun in progress briefly shows the tabs twice: wait for its end
-        if tab.count() == 1:
-            break
-        settle(page, 300)
-    # Should a stale copy stay (seen under load after sign-in), the newer set comes first.
-    tab = tab.first
     for _ in range(3):
         tab.click()
         settle(page, 300)

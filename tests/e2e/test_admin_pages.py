@@ -40,7 +40,6 @@ from tests.e2e.conftest import (
     sign_in,
     start_figures_cli,
     stop_figures_cli,
-    wait_for_late_rerun,
 )
 
 pytestmark = [
@@ -133,15 +132,13 @@ def _expected_tiles(data_dir: Path, spec: AdminPage) -> dict[str, str]:
 
 
 def _wait_for_page(page, spec: AdminPage) -> None:
-    # The sign-in cookie component reports back once after sign-in and the page reruns: wait
-    # for this page's own title and tiles, then for the run to finish.
+    # Wait for this page's own title and tiles, then for the run to finish.
     try:
         expect(page.locator("h1", has_text=spec.title)).to_be_visible(timeout=60_000)
         expect(main_area(page).locator("[data-testid='stMetric']").first).to_be_visible(
             timeout=30_000
         )
         settle(page, 300)
-        wait_for_late_rerun(page, within_ms=2_500)
     except AssertionError:
         shot(page, f"admin_{spec.path}_did_not_open")
         raise

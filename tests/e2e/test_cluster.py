@@ -89,7 +89,7 @@ def _main_text(page) -> str:
 
 
 def _signed_in(page) -> bool:
-    return page.get_by_role("button", name="登出").count() >= 1  # a rerun may show it twice
+    return page.get_by_role("button", name="登出").count() == 1
 
 
 def _no_exception(page) -> None:
@@ -97,7 +97,7 @@ def _no_exception(page) -> None:
 
 
 def _wait_for_cookie(context, name: str = SIGNIN_COOKIE) -> None:
-    """The sign-in cookie is set by a component a moment after the sign-in run."""
+    """The sign-in cookie is set by a script in the page a moment after the sign-in run."""
     for _ in range(40):
         if any(c["name"] == name for c in context.cookies()):
             return
@@ -106,7 +106,7 @@ def _wait_for_cookie(context, name: str = SIGNIN_COOKIE) -> None:
 
 
 def _vehicles(page):
-    """The grid of the 車輛 tab, once a rerun that briefly shows the tabs twice is over."""
+    """The grid of the 車輛 tab."""
     click_tab(page, "車輛")
     settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
