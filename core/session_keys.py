@@ -12,7 +12,11 @@ import hmac
 import os
 import secrets
 import stat
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import jwt
 
 from core.config import Settings, get_settings
 from core.labels import t
@@ -67,3 +71,21 @@ def session_token_id(key: str, username: str, exp_date: float) -> str:
     """
     message = f"{username}|{exp_date!r}".encode()
     return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signin_cookie_claims(raw: str | None, key: str, now: datetime) -> dict[str, Any] | None:
+    """The sign-in cookie's claims ({username, exp_date}) when it carries this key's signature
+    (HS256, as streamlit-authenticator writes it) and has not expired; None otherwise. Whether
+    its session is still live is checked against the database by the caller."""
+    if not raw:
+        return None
+    try:
+        claims = jwt.decode(raw, key, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("username"), str):
+        return None
+    exp_date = claims.get("exp_date")
+    if isinstance(exp_date, bool) or not isinstance(exp_date, int | float):
+        return None
+    return claims if exp_date > now.timestamp() else None

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import jwt
 import streamlit as st
@@ -25,7 +24,7 @@ from core import auth
 from core.config import get_settings
 from core.editing import Actor
 from core.labels import enum_label, t
-from core.session_keys import cookie_signing_key, session_token_id
+from core.session_keys import cookie_signing_key, session_token_id, signin_cookie_claims
 from db.models import User, UserRole
 from ui.context import db_session
 
@@ -132,28 +131,12 @@ def _live(token: str) -> bool:
         return auth.session_is_live(session, token)
 
 
-def _cookie_claims() -> dict[str, Any] | None:
-    """The sign-in cookie's claims ({username, exp_date}) if it carries our signature and has not
-    expired; None otherwise. Read here rather than through the library, whose cookie component
-    would be drawn on every signed-in run and rerun the page when it reports back."""
-    raw = st.context.cookies.get(COOKIE_NAME)
-    if not raw:
-        return None
-    try:
-        claims = jwt.decode(raw, signing_key(), algorithms=["HS256"])
-    except jwt.PyJWTError:
-        return None
-    if not isinstance(claims, dict) or not isinstance(claims.get("username"), str):
-        return None
-    exp_date = claims.get("exp_date")
-    if not isinstance(exp_date, int | float) or exp_date <= datetime.now(UTC).timestamp():
-        return None
-    return claims
-
-
 def _adopt_cookie() -> None:
     """A browser came back with a sign-in cookie: accept it only if its session is still live."""
-    claims = _cookie_claims()
+    # Read here rather than through the library, whose cookie component would be drawn on every
+    # signed-in run and rerun the page when it reports back.
+    raw = st.context.cookies.get(COOKIE_NAME)
+    claims = signin_cookie_claims(raw, signing_key(), datetime.now(UTC))
     if claims is None:
         _end("auth.session_ended")
         return

@@ -2,11 +2,18 @@
 the library's default or a short key. Session ids follow the cookie's content."""
 
 import stat
+from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 
 from core.config import Settings
-from core.session_keys import CookieKeyError, cookie_signing_key, session_token_id
+from core.session_keys import (
+    CookieKeyError,
+    cookie_signing_key,
+    session_token_id,
+    signin_cookie_claims,
+)
 
 GOOD = "k" * 24 + "-a-long-random-value"
 
@@ -53,3 +60,28 @@ def test_session_ids_name_one_sign_in(tmp_path):
     assert one != session_token_id(GOOD, "bob", 1764201600.123456)
     assert one != session_token_id(GOOD + "x", "alice", 1764201600.123456)  # another key
     assert len(one) == 64
+
+
+def test_signin_cookie_claims_need_our_signature_and_a_future_expiry():
+    key, other = "k" * 64, "o" * 64
+    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    later = (now + timedelta(hours=8)).timestamp()
+
+    def cookie(claims, signed_with=key, alg="HS256"):
+        return jwt.encode(claims, signed_with, alg)
+
+    good = {"username": "demo.viewer", "exp_date": later}
+    assert signin_cookie_claims(cookie(good), key, now) == good
+    assert signin_cookie_claims(cookie(good, other), key, now) is None  # forged
+    assert signin_cookie_claims(cookie(good, alg="HS512"), key, now) is None
+    expired = {"username": "demo.viewer", "exp_date": now.timestamp() - 1}
+    assert signin_cookie_claims(cookie(expired), key, now) is None
+    for broken in (
+        {"exp_date": later},
+        {"username": 7, "exp_date": later},
+        {"username": "a", "exp_date": "2099"},
+        {"username": "a", "exp_date": True},
+    ):
+        assert signin_cookie_claims(cookie(broken), key, now) is None, broken
+    for raw in (None, "", "not-a-jwt", "a.b.c"):
+        assert signin_cookie_claims(raw, key, now) is None
