@@ -33,8 +33,8 @@ from bench.report import Row, median_int
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "streamlit_app.py"
 PAGES = ["pages/overview.py", "pages/sister_cities.py", "pages/visitor_log.py",
-         "pages/gift_inventory.py", "pages/venue_usage.py", "pages/fleet_stats.py", "pages/staffing_table.py",
-         "pages/briefing.py", "pages/history.py"]  # fmt: skip
+         "pages/gift_inventory.py", "pages/venue_usage.py", "pages/fleet_stats.py",
+         "pages/staffing_table.py", "pages/briefing.py", "pages/history.py"]  # fmt: skip
 COLD_MS, WARM_MS = 1000, 200
 TIMEOUT = 300  # seconds a single AppTest run may take before it counts as failed
 
