@@ -4,6 +4,7 @@ utilisation per venue and the weekday × hour heatmap (titles from the labels, �
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 
 import altair as alt
@@ -26,6 +27,12 @@ def day_label(day: date, lang: str) -> str:
     )
 
 
+def marked_day_label(day: date, lang: str, holidays: Mapping[date, str]) -> str:
+    """day_label, followed by the holiday's name when the day is a public holiday."""
+    label, name = day_label(day, lang), holidays.get(day)
+    return label if name is None else t("hol.sched.day_mark", lang, day=label, name=name)
+
+
 def _when(start: pd.Timestamp, end: pd.Timestamp) -> str:
     if start.date() == end.date():
         return f"{format_roc_datetime(start)}–{end:%H:%M}"
@@ -43,19 +50,24 @@ def timeline_chart(
     days: list[date],
     title: str,
     lang: str,
+    holidays: Mapping[date, str] | None = None,
 ) -> alt.Chart:
     """Bars from start to end hour (08–22 on x). One day: a row per venue. Several days: a row
-    per day, with the venues side by side in it (coloured by venue) when there are several."""
+    per day, with the venues side by side in it (coloured by venue) when there are several, a
+    public holiday's row named with the holiday (holidays: {day: name})."""
+    marks = holidays or {}
     by_day = len(days) > 1
     several = by_day and len(venue_names) > 1
     data = segments.assign(
         venue=segments["venue_id"].map(venue_names),
-        day_label=segments["day"].map(lambda d: day_label(d, lang)),
+        day_label=segments["day"].map(lambda d: marked_day_label(d, lang, marks)),
         purpose_label=segments["purpose"].map(lambda p: enum_label(p, lang, BookingPurpose)),
         status_label=segments["status"].map(lambda s: enum_label(s, lang, BookingStatus)),
         when=[_when(s, e) for s, e in zip(segments["starts_at"], segments["ends_at"], strict=True)],
     )
-    rows = [day_label(d, lang) for d in days] if by_day else list(venue_names.values())
+    rows = (
+        [marked_day_label(d, lang, marks) for d in days] if by_day else list(venue_names.values())
+    )
     lo = min([OPENS, *[math.floor(h) for h in data["start_h"]]])
     hi = max([CLOSES, *[math.ceil(h) for h in data["end_h"]]])
     if several:

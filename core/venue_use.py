@@ -1,6 +1,10 @@
 """A period's use of the venues, aggregated in SQL: utilisation per venue (whole months from
 the monthly rollups, the edge months from the bookings), bookings by purpose and month, and
-booked hours by weekday × hour."""
+booked hours by weekday × hour.
+
+Hours available are the standard slots of the period's working days by default (public
+holidays left out, make-up workdays counted: core.holidays_tw), or of every Monday–Friday
+with exclude_holidays=False. Booked hours count whenever they fall, holidays included."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from sqlalchemy import Date, Float, Integer, case, cast, extract, func, literal,
 from sqlalchemy import DateTime as SADateTime
 from sqlmodel import Session
 
+from core import holidays_tw
 from core.cache import stamped
 from core.monthly import month_key
 from core.periods import Period, split_months
@@ -47,13 +52,29 @@ def _clipped_hours(session: Session, lo: datetime, hi: datetime) -> Any:
 
 
 def weekdays(period: Period) -> int:
-    """Mondays to Fridays in the period (national holidays not taken off: no holiday data)."""
+    """Mondays to Fridays in the period, public holidays included."""
     return int(np.busday_count(period.start, period.end + timedelta(days=1)))
 
 
-def available_hours(period: Period) -> int:
-    """Bookable hours of one venue in the period: the standard slots (12 h) on each weekday."""
-    return weekdays(period) * SLOT_HOURS_PER_DAY
+def bookable_days(period: Period, *, exclude_holidays: bool = True) -> int:
+    """Days whose standard slots are available: the working days (core.holidays_tw), or with
+    exclude_holidays=False every Monday–Friday."""
+    if exclude_holidays:
+        return holidays_tw.working_days(period.start, period.end)
+    return weekdays(period)
+
+
+def day_counts(period: Period) -> dict[str, int]:
+    """What the working days are made of, for the utilisation caption."""
+    make_up = len(holidays_tw.make_up_workdays(period.start, period.end))
+    plain, days = weekdays(period), bookable_days(period)
+    return {"weekdays": plain, "holidays": plain + make_up - days, "make_up": make_up, "days": days}
+
+
+def available_hours(period: Period, *, exclude_holidays: bool = True) -> int:
+    """Bookable hours of one venue in the period: the standard slots (12 h) on each bookable
+    day (see bookable_days)."""
+    return bookable_days(period, exclude_holidays=exclude_holidays) * SLOT_HOURS_PER_DAY
 
 
 def _running_into(session: Session, lo: datetime, hi: datetime) -> dict[int, float]:
@@ -149,14 +170,14 @@ def period_use(session: Session, period: Period) -> dict[int, _Use]:
 
 
 @stamped("venue_booking", "venue")
-def utilisation(session: Session, period: Period) -> pd.DataFrame:
+def utilisation(session: Session, period: Period, *, exclude_holidays: bool = True) -> pd.DataFrame:
     """Per venue: booked hours ÷ available hours, in percent.
 
     Booked hours are the approved bookings' hours inside the period (cut at its first and last
-    day), whenever they fall: use at lunchtime, after 22:00 or at weekends counts as booked
-    although it is outside the available hours, so a venue used beyond its standard slots can
-    pass 100%. Available hours: see available_hours. Active venues, and inactive ones that were
-    booked in the period.
+    day), whenever they fall: use at lunchtime, after 22:00, at weekends or on a holiday counts
+    as booked although it is outside the available hours, so a venue used beyond its standard
+    slots can pass 100%. Available hours: see available_hours (exclude_holidays=False counts
+    every Monday–Friday). Active venues, and inactive ones that were booked in the period.
     """
     use = period_use(session, period)
     stmt = select(
@@ -170,16 +191,18 @@ def utilisation(session: Session, period: Period) -> pd.DataFrame:
     columns = ["venue_id", "centre", "name", "kind", "capacity", "booked_hours"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["booked_hours"] = frame["booked_hours"].astype(float)
-    available = available_hours(period)
+    available = available_hours(period, exclude_holidays=exclude_holidays)
     frame["available_hours"] = available
     share = frame["booked_hours"] / available * 100 if available else math.nan
     frame["utilisation_pct"] = share
     return frame
 
 
-def utilisation_figures(session: Session, period: Period) -> dict[str, float | None]:
-    """Booked hours of all venues and their utilisation together (None with no weekday)."""
-    frame = utilisation(session, period)
+def utilisation_figures(
+    session: Session, period: Period, *, exclude_holidays: bool = True
+) -> dict[str, float | None]:
+    """Booked hours of all venues and their utilisation together (None with no bookable day)."""
+    frame = utilisation(session, period, exclude_holidays=exclude_holidays)
     booked = float(frame["booked_hours"].sum())
     available = float(frame["available_hours"].sum())
     pct = round(booked / available * 100, 2) if available else None

@@ -14,9 +14,11 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from core import holidays_tw
 from core.cache import stamped
 from core.editing import Actor, EditorState, SaveResult, save_changes
 from core.labels import t
+from core.roc_dates import format_roc
 from db.models import (
     BookingStatus,
     Centre,
@@ -156,13 +158,25 @@ def _gaps(window: Slot, busy: list[Slot]) -> list[Slot]:
     return gaps
 
 
-def free_slots(session: Session, venue_id: int, day: date) -> list[Slot]:
+def holiday_notice(day: date, lang: str) -> str | None:
+    """Why a public holiday offers no slots by default (None on any other day)."""
+    name = holidays_tw.holiday_name(day, lang)
+    return None if name is None else t("hol.closed", lang, date=format_roc(day), name=name)
+
+
+def free_slots(
+    session: Session, venue_id: int, day: date, *, on_holidays: bool = False
+) -> list[Slot]:
     """The free times of a venue on a day, to offer when booking it.
 
     First the standard slots (08–12, 13–17, 18–22) that no active booking touches, then each
     free gap of the bookable day 08:00–22:00 of at least MIN_GAP that is not itself a standard
     slot, in time order. Bookings are half-open, so a slot may start when a booking ends.
+    A public holiday (core.holidays_tw, whatever its weekday) offers none unless on_holidays;
+    Saturdays and Sundays are offered as any day (the halls hold weekend events).
     """
+    if not on_holidays and holidays_tw.is_holiday(day):
+        return []
     window = (at_hour(day, OPENS), at_hour(day, CLOSES))
     booked = bookings_between(session, [venue_id], *window)
     busy = [

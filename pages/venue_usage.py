@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.figures import venue_figures
 from core.labels import t
-from ui import venues_view
+from ui import record_card, venues_view
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -13,6 +13,7 @@ lg = lang()
 period = current_period()
 st.title(t("page.venues", lg))
 period_caption(period)
+record_card.linked_record("venues")
 with db_session() as session:
     figures = venue_figures(session, period)
 figure_tiles(

@@ -220,3 +220,51 @@ def test_a_bad_booking_shows_why_in_zh_and_changes_nothing(booking_app, fill, me
     shown = " ".join(as_shown(m.value) for m in at.markdown)
     assert message in shown and "新增第 1 列" not in shown
     assert _state(url) == before
+
+
+# --- public holidays ---------------------------------------------------------------------------
+
+
+def _captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_utilisation_leaves_holidays_out_until_the_box_is_cleared(anonymous, accounts):  # noqa: F811
+    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+    assert at.checkbox(key="ven.util.exclude_holidays").value is True
+    # the report period: 184 weekdays − 11 public holidays + 3 make-up Saturdays
+    shown = "扣除 11 天國定假日、加上 3 天補行上班日，共 176 個上班日、每個場地 2,112 小時"
+    assert shown in _captions(at)
+    at.checkbox(key="ven.util.exclude_holidays").uncheck().run()
+    assert not at.exception, at.exception
+    assert "本期共 184 個平日、每個場地 2,208 小時（國定假日未扣除）" in _captions(at)
+
+
+def test_the_schedule_names_the_holidays_of_the_week(anonymous, accounts):  # noqa: F811
+    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+    at.segmented_control(key="ven.sched.view").set_value("week").run()
+    at.text_input(key="ven.sched.day").input("115/10/07").run()
+    assert not at.exception, at.exception
+    notices = [i.value for i in at.info]
+    assert "國定假日：115/10/09（五）・國慶日（補假）、115/10/10（六）・國慶日" in notices
+
+
+def test_a_holiday_offers_slots_only_when_asked(booking_app):
+    at, url = booking_app
+    before = _state(url)
+    at.text_input(key="ven.sched.day").input("115/10/10").run()
+    room = at.selectbox(key="ven.sched.venue.siwei.zh-TW").options[1]
+    at.selectbox(key="ven.sched.venue.siwei.zh-TW").set_value(room).run()  # by its label
+    assert not at.exception, at.exception
+    closed = "115/10/10 是國定假日（國慶日），預設不開放預約。"
+    assert [i.value for i in at.info].count(closed) == 2  # the schedule and the form
+    assert not [s for s in at.success if "當日可預約" in s.value]
+    assert not [b for b in at.button if b.key == "ven.form.submit"]
+    at.checkbox(key="ven.sched.holiday_slots.2026-10-10").check().run()
+    assert any("08:00–12:00、13:00–17:00、18:00–22:00" in s.value for s in at.success)
+    at.checkbox(key="ven.form.holiday_slots.2026-10-10").check().run()
+    assert not at.exception, at.exception
+    slot = next(s for s in at.selectbox if s.label == "可預約時段")
+    assert slot.options[0].startswith("08:00–12:00")
+    assert at.button(key="ven.form.submit")
+    assert _state(url) == before  # looking changes nothing

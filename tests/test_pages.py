@@ -18,6 +18,7 @@ from db.models import User
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 PAGES = {
+    "pages/overview.py": ["34", "15", "13", "207", "821", "8,015"],
     "pages/sister_cities.py": [],
     "pages/visitor_log.py": [],
     "pages/gift_inventory.py": [],
@@ -141,7 +142,8 @@ def test_bad_period_keeps_the_last_good_one(app):
     app.run()
     assert not app.exception
     assert "沒有民國0年" in app.sidebar.error[0].value
-    assert [m.value for m in app.metric] == ["15"]  # the report period's exchange events
+    # The overview's headline figures of the report period (receptions, exchange events…).
+    assert [m.value for m in app.metric][:2] == ["34", "15"]
 
 
 def test_gift_page_warns_of_low_stock(app):
@@ -188,7 +190,8 @@ def test_sign_in_through_the_form(anonymous):
     anonymous.button[0].click().run()
     assert not anonymous.exception
     assert anonymous.session_state["auth.signed_in"]["username"] == "t.viewer"
-    assert [m.value for m in anonymous.metric] == ["15"]  # the first page's figure
+    assert anonymous.title[0].value == "總覽"  # sign-in lands on the overview
+    assert [m.value for m in anonymous.metric][:2] == ["34", "15"]
 
 
 def test_a_viewer_sees_no_editor(anonymous, accounts):

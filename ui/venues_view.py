@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import monthly, venue_use, venues
+from core import holidays_tw, monthly, venue_use, venues
 from core.charts import file_stem, monthly_bars
 from core.editing import PermissionDenied, can_edit
 from core.editing_validate import row_label
@@ -20,6 +20,7 @@ from core.venue_charts import (
     day_label,
     events_by_month_chart,
     heatmap_chart,
+    marked_day_label,
     purpose_chart,
     timeline_chart,
     utilisation_chart,
@@ -124,33 +125,55 @@ def schedule() -> tuple[int | None, date]:
     window = (start, start + timedelta(days=len(days)))
     with db_session() as session:
         booked = venues.bookings_between(session, [v.id for v in shown], *window)
-        free = venues.free_slots(session, chosen, day) if chosen != ALL else None
+    marks = holidays_tw.holidays_between(days[0], days[-1], lg)
     scope = enum_label(centre, lg, Centre) if chosen == ALL else names[chosen]
     if view == "week":
         title = t("ven.sched.title_week", lg, scope=scope, start=day_label(days[0], lg),
                   end=day_label(days[-1], lg))  # fmt: skip
     else:
-        title = t("ven.sched.title_day", lg, scope=scope, date=day_label(day, lg))
+        title = t("ven.sched.title_day", lg, scope=scope, date=marked_day_label(day, lg, marks))
     segments = venues.day_segments(booked, days[0], len(days))
     chart = timeline_chart(
-        segments, venue_names={v.id: names[v.id] for v in shown}, days=days, title=title, lang=lg
-    )
+        segments, venue_names={v.id: names[v.id] for v in shown}, days=days, title=title, lang=lg,
+        holidays=marks,
+    )  # fmt: skip
     # The file name carries the days shown, not the report period.
     stem = file_stem(f"venue_schedule_{view}", Period(days[0], days[-1]))
     show_chart(chart, key="ven.sched.chart", stem=stem)
     st.caption(t("ven.sched.caption", lg))
-    _free_line(free, names.get(chosen, ""), view)
+    if marks and (view == "week" or chosen == ALL):  # a single venue's day says it below
+        listed = "、".join(marked_day_label(d, lg, marks) for d in marks)
+        st.info(plain(t("hol.sched.notice", lg, days=listed)), icon=":material/event_busy:")
+    _free_line(chosen, names.get(chosen, ""), day, view)
     _window_table(booked, names)
     return (None if chosen == ALL else chosen), day
 
 
-def _free_line(free: list[venues.Slot] | None, venue: str, view: str) -> None:
+def _open_on(day: date, key: str) -> bool:
+    """On a public holiday, say why no slots are offered and offer a checkbox (one per day) to
+    show them anyway; True when the day's slots are to be shown."""
+    lg = lang()
+    notice = venues.holiday_notice(day, lg)
+    if notice is None:
+        return True
+    st.info(plain(notice), icon=":material/event_busy:")
+    return st.checkbox(
+        t("hol.show_slots", lg), key=f"{key}.{day}", help=t("hol.show_slots_help", lg)
+    )
+
+
+def _free_line(venue_id: int, venue: str, day: date, view: str) -> None:
     lg = lang()
     if view != "day":
         return
-    if free is None:
+    if venue_id == ALL:
         st.caption(t("ven.sched.pick_venue", lg))
-    elif free:
+        return
+    if not _open_on(day, "ven.sched.holiday_slots"):
+        return
+    with db_session() as session:
+        free = venues.free_slots(session, venue_id, day, on_holidays=True)
+    if free:
         standard = venues.standard_slots(free[0][0].date())
         groups = {
             "ven.sched.free_standard": [s for s in free if s in standard],
@@ -254,8 +277,10 @@ def _follow_schedule(venue_id: int | None, day: date) -> None:
 
 def _form_fields(venue: venues.VenueInfo, day: date) -> None:
     lg = lang()
+    if not _open_on(day, "ven.form.holiday_slots"):
+        return  # no slots, no submit: a holiday is booked only when asked for
     with db_session() as session:
-        slots = venues.free_slots(session, venue.id, day)
+        slots = venues.free_slots(session, venue.id, day, on_holidays=True)
     if not slots:
         st.warning(t("ven.form.no_slots", lg))
     options = _slot_options(slots, day)
@@ -355,7 +380,6 @@ def charts(period: Period) -> None:
     with db_session() as session:
         by_kind = monthly.bookings_by_month(session, period)
         by_month = venue_use.purpose_by_month(session, period)
-        use = venue_use.utilisation(session, period)
         grid = venue_use.weekday_hours(session, period)
     if by_month.empty:
         st.info(t("ven.chart.none", lg))
@@ -374,11 +398,27 @@ def charts(period: Period) -> None:
     with right:
         show_chart(heatmap_chart(grid, period, lg), key="ven.heatmap")
         st.caption(t("ven.heatmap.caption", lg))
+    _utilisation(period)
+
+
+def _utilisation(period: Period) -> None:
+    """Utilisation per venue: public holidays left out of the hours available unless the
+    checkbox is cleared, and the definition that applies."""
+    lg = lang()
+    exclude = st.checkbox(
+        t("hol.util.exclude", lg), value=True, key="ven.util.exclude_holidays",
+        help=t("hol.util.exclude_help", lg),
+    )  # fmt: skip
+    with db_session() as session:
+        use = venue_use.utilisation(session, period, exclude_holidays=exclude)
     names = {v.id: venues.venue_label(v, lg) for v in _venues(active_only=False)}
     labels = [names.get(i, str(i)) for i in use["venue_id"]]
     show_chart(utilisation_chart(use, labels, period, lg), key="ven.utilisation")
-    st.caption(t("ven.util.definition", lg, days=venue_use.weekdays(period),
-                 hours=venue_use.available_hours(period)))  # fmt: skip
+    hours = venue_use.available_hours(period, exclude_holidays=exclude)
+    if exclude:
+        st.caption(t("hol.util.definition", lg, hours=hours, **venue_use.day_counts(period)))
+    else:
+        st.caption(t("ven.util.definition", lg, days=venue_use.weekdays(period), hours=hours))
 
 
 def _multiselect(column: Any, label_key: str, options: dict[Any, str], key: str) -> list[Any]:

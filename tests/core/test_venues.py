@@ -16,6 +16,18 @@ from db.models import AuditEntry, BookingStatus, Centre, Venue, VenueBooking, Ve
 LEAD = Actor("vera", "lead", frozenset({"venues"}))
 DAY = date(2026, 12, 8)  # a Tuesday
 WEEK = Period(date(2026, 12, 7), date(2026, 12, 13))  # Monday to Sunday: 5 weekdays
+# Monday to Sunday: Friday 10/9 is 國慶日's day in lieu, Saturday 10/10 國慶日: 4 working days.
+NATIONAL_DAY_WEEK = Period(date(2026, 10, 5), date(2026, 10, 11))
+# Monday to Sunday: 2/12–2/14 Lunar New Year days off, Saturday 2/17 a make-up workday: 3.
+MAKE_UP_WEEK = Period(date(2024, 2, 12), date(2024, 2, 18))
+# The report period's public holidays on weekdays and its make-up Saturdays, from the DGPA's
+# calendars for 111 and 112.
+REPORT_HOLIDAYS = [
+    date(2022, 9, 9), date(2022, 10, 10), date(2023, 1, 2), date(2023, 1, 20), date(2023, 1, 23),
+    date(2023, 1, 24), date(2023, 1, 25), date(2023, 1, 26), date(2023, 1, 27),
+    date(2023, 2, 27), date(2023, 2, 28),
+]  # fmt: skip
+REPORT_MAKE_UP = [date(2023, 1, 7), date(2023, 2, 4), date(2023, 2, 18)]
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -77,6 +89,27 @@ def test_gaps_shorter_than_half_an_hour_are_not_offered(session, room):
     _book(session, room, at(DAY, 8), at(DAY, 12))
     _book(session, room, at(DAY, 12, 15), at(DAY, 22))
     assert venues.free_slots(session, room, DAY) == []
+
+
+def test_a_public_holiday_offers_no_slots_unless_asked(session, room):
+    national_day = date(2026, 10, 10)  # a Saturday
+    _book(session, room, at(national_day, 8), at(national_day, 12))
+    assert venues.free_slots(session, room, national_day) == []
+    asked = venues.free_slots(session, room, national_day, on_holidays=True)
+    assert asked == _hours((13, 17), (18, 22), (12, 22), day=national_day)
+    in_lieu = date(2026, 10, 9)  # a Friday
+    assert venues.free_slots(session, room, in_lieu) == []
+    assert venues.holiday_notice(national_day, "zh-TW") == (
+        "115/10/10 是國定假日（國慶日），預設不開放預約。"
+    )
+    assert venues.holiday_notice(DAY, "zh-TW") is None
+
+
+def test_weekends_and_make_up_workdays_offer_their_slots_as_before(session, room):
+    whole_day = ((8, 12), (13, 17), (18, 22), (8, 22))
+    saturday, make_up = date(2026, 12, 12), date(2024, 2, 17)
+    assert venues.free_slots(session, room, saturday) == _hours(*whole_day, day=saturday)
+    assert venues.free_slots(session, room, make_up) == _hours(*whole_day, day=make_up)
 
 
 def test_a_free_slot_can_be_booked_and_is_then_gone(session, room):
@@ -188,11 +221,51 @@ def week(session: Session) -> dict[str, int]:
     return {"a": a, "b": b, "c": c, "d": d}
 
 
-def test_available_hours_are_the_standard_slots_of_each_weekday():
+def test_available_hours_are_the_standard_slots_of_each_working_day():
     assert venue_use.available_hours(WEEK) == 5 * 12
+    assert venue_use.available_hours(NATIONAL_DAY_WEEK) == 4 * 12
+    assert venue_use.available_hours(NATIONAL_DAY_WEEK, exclude_holidays=False) == 5 * 12
+    assert venue_use.available_hours(MAKE_UP_WEEK) == 3 * 12
     days = [REPORT_PERIOD.start + timedelta(days=i) for i in range(258)]
     assert days[-1] == REPORT_PERIOD.end
-    assert venue_use.available_hours(REPORT_PERIOD) == 12 * sum(d.weekday() < 5 for d in days)
+    weekdays = [d for d in days if d.weekday() < 5]
+    assert len(weekdays) == 184
+    working = [d for d in weekdays if d not in REPORT_HOLIDAYS] + REPORT_MAKE_UP
+    assert len(working) == 176
+    assert venue_use.available_hours(REPORT_PERIOD) == 12 * 176
+    assert venue_use.available_hours(REPORT_PERIOD, exclude_holidays=False) == 12 * 184
+    assert venue_use.day_counts(REPORT_PERIOD) == {
+        "weekdays": 184, "holidays": 11, "make_up": 3, "days": 176,
+    }  # fmt: skip
+
+
+def test_utilisation_leaves_public_holidays_out_unless_asked(session, room):
+    """12 approved hours in 國慶日's week, 4 of them on the Friday off: they count as booked;
+    available are 4 working days × 12 h, or 5 weekdays × 12 h when holidays are counted."""
+    monday, friday = NATIONAL_DAY_WEEK.start, date(2026, 10, 9)
+    _book(session, room, at(monday, 8), at(monday, 12))
+    _book(session, room, at(monday + timedelta(days=1), 13), at(monday + timedelta(days=1), 17))
+    _book(session, room, at(friday, 8), at(friday, 12))
+    use = venue_use.utilisation(session, NATIONAL_DAY_WEEK).set_index("venue_id")
+    assert (use.loc[room, "booked_hours"], use.loc[room, "available_hours"]) == (12.0, 48)
+    assert use.loc[room, "utilisation_pct"] == pytest.approx(25.0)
+    plain = venue_use.utilisation(session, NATIONAL_DAY_WEEK, exclude_holidays=False)
+    assert (plain["available_hours"].iloc[0], plain["utilisation_pct"].iloc[0]) == (60, 20.0)
+    assert venue_use.utilisation_figures(session, NATIONAL_DAY_WEEK) == {
+        "venue.booked_hours": 12.0, "venue.utilisation_pct": 25.0,
+    }  # fmt: skip
+    figures = venue_use.utilisation_figures(session, NATIONAL_DAY_WEEK, exclude_holidays=False)
+    assert figures["venue.utilisation_pct"] == 20.0
+
+
+def test_a_make_up_saturday_adds_available_hours(session, room):
+    """Lunar New Year 113: Monday–Wednesday off, Saturday 2/17 a working day: 3 × 12 h."""
+    saturday = date(2024, 2, 17)
+    _book(session, room, at(saturday, 8), at(saturday, 17))
+    use = venue_use.utilisation(session, MAKE_UP_WEEK)
+    assert (use["available_hours"].iloc[0], use["utilisation_pct"].iloc[0]) == (36, 25.0)
+    plain = venue_use.utilisation(session, MAKE_UP_WEEK, exclude_holidays=False)
+    assert (plain["available_hours"].iloc[0], plain["utilisation_pct"].iloc[0]) == (60, 15.0)
 
 
 def test_utilisation_counts_approved_hours_cut_to_the_period(session, week):
@@ -289,7 +362,8 @@ def test_purposes_and_months_add_up_to_the_reports_figures(demo):
 def test_demo_utilisation_and_heatmap_agree_with_each_other(demo):
     use = venue_use.utilisation(demo, REPORT_PERIOD)
     assert len(use) == 11
-    assert use["available_hours"].iloc[0] == venue_use.available_hours(REPORT_PERIOD) == 184 * 12
+    # 184 weekdays − 11 public holidays + 3 make-up Saturdays (see REPORT_HOLIDAYS)
+    assert use["available_hours"].iloc[0] == venue_use.available_hours(REPORT_PERIOD) == 176 * 12
     assert (use["booked_hours"] > 0).all() and (use["utilisation_pct"] < 100).all()
     grid = venue_use.weekday_hours(demo, REPORT_PERIOD)
     # The demo's bookings lie within single days of the period, so both count the same hours.
@@ -297,3 +371,7 @@ def test_demo_utilisation_and_heatmap_agree_with_each_other(demo):
     assert grid[grid["weekday"] == 6]["hours"].sum() == 0  # the centres are closed on Sundays
     figures = venue_figures(demo, REPORT_PERIOD)
     assert figures["venue.booked_hours"] == pytest.approx(use["booked_hours"].sum())
+    booked = use["booked_hours"].sum()
+    assert figures["venue.utilisation_pct"] == round(booked / (11 * 176 * 12) * 100, 2)
+    plain = venue_use.utilisation_figures(demo, REPORT_PERIOD, exclude_holidays=False)
+    assert plain["venue.utilisation_pct"] == round(booked / (11 * 184 * 12) * 100, 2)
