@@ -9,7 +9,7 @@ from core.editing import Actor, disconnected
 from core.labels import DEFAULT_LANG, LANGUAGES, t
 from core.session_keys import CookieKeyError
 from db.engine import DatabaseUnavailable
-from ui import auth
+from ui import auth, search_box
 from ui.context import LANG_KEY, engine, framed
 from ui.widgets import period_picker
 
@@ -134,6 +134,7 @@ home = st.Page(
 groups[next(iter(groups))] = [home, *groups[next(iter(groups))]]
 current = st.navigation(groups)
 auth.user_badge(lg)
+search_box.sidebar_search(lg)
 st.sidebar.caption(t("app.bureau", lg))
 if get_settings().demo_data:
     st.sidebar.caption(t("ui.demo_mode", lg))

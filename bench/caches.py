@@ -1,9 +1,9 @@
 """Forget every cache the app keeps, for cold runs: Streamlit's, core.cache's, functools'.
 
 Kept up to date by looking rather than by a list: every functools cache (lru_cache, cache) in
-a loaded module of core/, ui/, db/ and pages/ is cleared, and so is core.cache (the results
-keyed by table stamps). Engines that get_engine() drops are disposed, so cold runs do not pile
-up open connections (PostgreSQL allows 100).
+a loaded module of core/, ui/, db/ and pages/ is cleared, and so are core.cache (the results
+keyed by table stamps) and core.search (the search's folded indexes). Engines that get_engine()
+drops are disposed, so cold runs do not pile up open connections (PostgreSQL allows 100).
 """
 
 from __future__ import annotations
@@ -66,10 +66,12 @@ def clear_caches() -> list[str]:
     cleared = ["st.cache_data", "st.cache_resource"]
     st.cache_data.clear()
     st.cache_resource.clear()
-    core_cache = sys.modules.get("core.cache")
-    if core_cache is not None and callable(getattr(core_cache, "clear", None)):
-        core_cache.clear()
-        cleared.append("core.cache")
+    # Results keyed by table stamps, and the global search's folded indexes.
+    for module_name in ("core.cache", "core.search"):
+        module = sys.modules.get(module_name)
+        if module is not None and callable(getattr(module, "clear", None)):
+            module.clear()
+            cleared.append(module_name)
     for name, fn in _functools_caches():
         fn.cache_clear()  # type: ignore[attr-defined]
         cleared.append(name)

@@ -3,11 +3,12 @@ staff wait for and print a table per group (median, fastest, slowest of N runs, 
 whether it is met, rows moved from the database, statements sent, Python peak memory).
 
 Groups: pages (every page cold and warm through AppTest, and the naive page for the ratio),
-figures, save (100 edited rows and back), briefing, memory (10 browser sessions on a real
-server), concurrency (20 browser sessions navigating). Without --database-url it builds a
-fresh SQLite file with the demo data in a temporary folder, so a run never touches
-data/workspace.db. A given database is only migrated (never seeded); the benchmark adds its
-account bench.admin, sign-in sessions, and the saves of the save group, which it saves back.
+figures, save (100 edited rows and back), briefing, search (the sidebar's global search),
+memory (10 browser sessions on a real server), concurrency (20 browser sessions navigating).
+Without --database-url it builds a fresh SQLite file with the demo data in a temporary folder,
+so a run never touches data/workspace.db. A given database is only migrated (never seeded); the
+benchmark adds its account bench.admin, sign-in sessions, and the saves of the save group, which
+it saves back.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from pathlib import Path
 from bench import rows as moved_rows
 from bench.report import BROWSER_HEAD, MEMORY_HEAD, Note, Row, print_table
 
-GROUPS = ("pages", "figures", "save", "briefing", "memory", "concurrency")
-ORDER = ("briefing", "figures", "save", "pages", "memory", "concurrency")  # briefing: cold first
+GROUPS = ("pages", "figures", "save", "briefing", "search", "memory", "concurrency")
+# The briefing first, for its cold run (vl-convert starting, the font registered).
+ORDER = ("briefing", "figures", "save", "search", "pages", "memory", "concurrency")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -100,6 +102,11 @@ def _run_group(group: str, args, engine, url: str, folder: Path, token: str) -> 
         from bench.data import briefing_rows
 
         return [(f"Briefings ({each})", briefing_rows(engine, args.repeat), None)]
+    if group == "search":
+        from bench.search import search_rows
+
+        rows = search_rows(engine, args.repeat)
+        return [(f"Global search ({each}; core.search.search_grouped)", rows, None)]
     if group == "memory":
         from bench.browser import memory_rows
 

@@ -17,6 +17,7 @@ from core import (
     label_text_io,
     label_text_overview,
     label_text_rules,
+    label_text_search,
     label_text_staffing,
     label_text_venues,
     label_text_visitors,
@@ -40,6 +41,7 @@ LABEL_MODULES = (
     label_text_overview,
     label_text_holidays,
     label_text_ics,
+    label_text_search,
 )
 ZH: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.ZH.items()}
 EN: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.EN.items()}

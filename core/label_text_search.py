@@ -1,0 +1,48 @@
+"""Label texts for the sidebar's global search (zh-TW and English); keys must match."""
+
+# ruff: noqa: E501
+ZH: dict[str, str] = {
+    "search.label": "搜尋",
+    "search.placeholder": "城市、外賓、禮品、場地、車輛…",
+    "search.help": "輸入名稱的任一部分：城市的中文、原文或英文名，外賓的中文名、原文名（可不打重音符號）、機關或職稱，禮品、場地、車牌或借用場地的活動名稱。按 Enter 搜尋。",
+    "search.none": "找不到符合「{query}」的資料。",
+    "search.more": "還有 {n} 筆符合",
+    "search.more_capped": "還有 {n} 筆以上符合（只列最近的）",
+    "search.error.empty": "請輸入要搜尋的文字（至少一個看得見的字）。",
+    "search.error.too_long": "搜尋文字過長：最多 {limit} 個字，目前 {n} 個字。",
+    "search.kind.partner_city": "姊妹市及友好城市",
+    "search.kind.reception": "外賓",
+    "search.kind.gift_item": "禮品品項",
+    "search.kind.gift_received": "受贈禮品",
+    "search.kind.venue": "場地",
+    "search.kind.vehicle": "公務車輛",
+    "search.kind.venue_booking": "場地借用",
+    "search.sep": "・",
+    "search.sub.unit_value": "每{unit} NT${value}",
+    "search.sub.capacity": "容納 {n} 人",
+    "search.sub.seats": "{n} 座",
+    "search.sub.inactive": "停用",
+}
+
+EN: dict[str, str] = {
+    "search.label": "Search",
+    "search.placeholder": "Cities, visitors, gifts, venues, vehicles…",
+    "search.help": "Type any part of a name: a city's Chinese, original or English name; a visitor's Chinese or original name (accents optional), organisation or title; a gift, venue, plate or booked event. Press Enter to search.",
+    "search.none": "Nothing matches “{query}”.",
+    "search.more": "{n} more match",
+    "search.more_capped": "{n}+ more match (only the newest are listed)",
+    "search.error.empty": "Type something to search for (at least one visible character).",
+    "search.error.too_long": "The search text is too long: at most {limit} characters, this one has {n}.",
+    "search.kind.partner_city": "Sister and friendship cities",
+    "search.kind.reception": "Visitors",
+    "search.kind.gift_item": "Gift items",
+    "search.kind.gift_received": "Gifts received",
+    "search.kind.venue": "Venues",
+    "search.kind.vehicle": "Vehicles",
+    "search.kind.venue_booking": "Venue bookings",
+    "search.sep": " · ",
+    "search.sub.unit_value": "NT${value} per {unit}",
+    "search.sub.capacity": "{n} people",
+    "search.sub.seats": "{n} seats",
+    "search.sub.inactive": "inactive",
+}

@@ -1,0 +1,50 @@
+"""The sidebar search box: results link to their records; refusals and no results (AppTest)."""
+
+from tests.test_pages import (  # noqa: F401
+    _signed_in,
+    accounts,
+    anonymous,
+    app,
+    as_shown,
+    clean_caches,
+    open_page,
+)
+
+PAGE = "pages/venue_usage.py"
+
+
+def _search(at, text: str):
+    at.sidebar.text_input(key="search.text").input(text).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _links(at) -> list[tuple[str, str]]:
+    """(label, address) of the sidebar's record links (the page's own links left out)."""
+    links = [e for e in at.sidebar.get("page_link") if e.proto.query_string]
+    return [(as_shown(e.proto.label), f"{e.proto.page}?{e.proto.query_string}") for e in links]
+
+
+def test_results_are_links_to_their_records_grouped_by_kind(anonymous, accounts):  # noqa: F811
+    at = _search(open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE), "Oudkirk")
+    links = dict(_links(at))
+    label = "孫曉雅（Sandra Oudkirk）"
+    assert links[label].startswith("visitor_log?table=reception&id=")
+    headers = [as_shown(m.value) for m in at.sidebar.markdown]
+    assert "**外賓**" in headers
+    assert "111/09/23・處長・美國" in [c.value for c in at.sidebar.caption]
+
+
+def test_many_hits_show_five_per_kind_and_count_the_rest(app):  # noqa: F811
+    at = _search(open_page(app, PAGE), "高雄")
+    receptions = [u for _, u in _links(at) if "table=reception" in u]
+    assert len(receptions) == 5
+    assert any(c.value.startswith("還有 ") for c in at.sidebar.caption)
+
+
+def test_no_result_and_a_refused_text_are_explained(app):  # noqa: F811
+    at = _search(open_page(app, PAGE), "查無此字串zz")
+    assert "找不到符合「查無此字串zz」的資料。" in [i.value for i in at.sidebar.info]
+    at = _search(at, "\u3000 ")
+    assert [w.value for w in at.sidebar.warning] == ["請輸入要搜尋的文字（至少一個看得見的字）。"]
+    assert _links(at) == []
