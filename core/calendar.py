@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
+from core import holidays_tw
 from core.cache import stamped
 from core.monthly import _frame, month_key
 from core.periods import Period
@@ -34,6 +35,8 @@ from db.models import (
 MILESTONE_YEARS: tuple[int, ...] = (5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60)
 
 COLOURS: dict[str, str] = {"event": "#0b5394", "anniversary": "#cc4125", "inexact": "#e69138"}
+# Public holidays: muted grey with dark text, so they read as background to the bureau's entries.
+HOLIDAY_COLOUR, HOLIDAY_TEXT = "#d9d9d9", "#434343"
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,10 @@ def calendar_feed(
     end: date,
     titles: dict[str, str] | None = None,
     english: bool = False,
+    holidays: bool = True,
 ) -> list[dict]:
-    """FullCalendar events in [start, end]: exchange events (all-day, end exclusive) and
-    anniversaries."""
+    """FullCalendar events in [start, end]: exchange events (all-day, end exclusive),
+    anniversaries and (unless holidays=False) Taiwan's public holidays."""
     feed: list[dict] = []
     for ev in _events(session, start, end):
         feed.append({
@@ -143,7 +147,19 @@ def calendar_feed(
             "color": COLOURS["anniversary" if a.exact else "inexact"],
             "extendedProps": {"kind": "anniversary", "years": a.years, "exact": a.exact},
         })  # fmt: skip
-    return feed
+    return feed + (holiday_entries(start, end, english) if holidays else [])
+
+
+def holiday_entries(start: date, end: date, english: bool = False) -> list[dict]:
+    """The public holidays in [start, end] as all-day FullCalendar entries, named in the UI's
+    language (core.holidays_tw)."""
+    names = holidays_tw.holidays_between(start, end, "en" if english else "zh-TW")
+    return [
+        {"id": f"holiday-{day.isoformat()}", "title": name, "start": day.isoformat(),
+         "end": (day + timedelta(days=1)).isoformat(), "allDay": True,
+         "color": HOLIDAY_COLOUR, "textColor": HOLIDAY_TEXT, "extendedProps": {"kind": "holiday"}}
+        for day, name in names.items()
+    ]  # fmt: skip
 
 
 def coming_up(

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from functools import cache
 from typing import Annotated, Any
@@ -17,7 +17,7 @@ from sqlalchemy import Table, UniqueConstraint, and_, func, or_, select
 from sqlmodel import Session, SQLModel
 
 from core.labels import enum_label, t
-from core.roc_dates import ROCDateError, format_roc_datetime, parse_any_date
+from core.roc_dates import ROCDateError, format_roc_datetime, parse_any_date, parse_time_of_day
 from db.models import AuditEntry
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -89,18 +89,54 @@ def _is_date_field(model: type[SQLModel], name: str) -> bool:
     return annotation is date or annotation == date | None
 
 
+def _is_time_field(model: type[SQLModel], name: str) -> bool:
+    annotation = model.model_fields[name].annotation
+    return annotation is time or annotation == time | None
+
+
 def _prepare(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
-    """Strip text and read 民國 dates before pydantic sees the values."""
+    """Strip text and read 民國 dates and times of day before pydantic sees the values."""
     out = dict(values)
     for name, value in values.items():
         if isinstance(value, str):
             value = value.strip()
             out[name] = value
-        if name in model.model_fields and _is_date_field(model, name) and value not in ("", None):
+        if name not in model.model_fields:
+            continue
+        if _is_time_field(model, name):
+            out[name] = _read_time(value)
+        elif _is_date_field(model, name) and value not in ("", None):
             # An unreadable date is left for pydantic to report as malformed.
             with suppress(ROCDateError):
                 out[name] = parse_any_date(value)
     return out
+
+
+def _read_time(value: Any) -> Any:
+    """A time of day, None for an emptied cell (time not known), or the value as given when
+    it cannot be read (_time_errors reports it)."""
+    if value is None or value == "":
+        return None
+    try:
+        return parse_time_of_day(value)
+    except ROCDateError:
+        return value
+
+
+def _time_errors(
+    model: type[SQLModel], position: int | str, values: dict[str, Any]
+) -> list[RowError]:
+    """Times of day _prepare could not read. Not left to pydantic: it would take a number as
+    seconds after midnight and a time with a zone, neither of which is a Taipei wall time."""
+    errors = []
+    for name, value in values.items():
+        if value is None or isinstance(value, time) or name not in model.model_fields:
+            continue
+        if _is_time_field(model, name):
+            field = t(f"col.{name}")
+            text = t("edit.bad_time", row=row_label(position), field=field, value=value)
+            errors.append(RowError(position, name, text))
+    return errors
 
 
 def _message(error: dict[str, Any], position: int | str, values: dict[str, Any]) -> RowError:
@@ -163,6 +199,7 @@ def validate_row(
     """The validated field values of one row (enums as members), or its errors."""
     prepared = _prepare(model, values)
     errors = _required_text_errors(model, position, prepared)
+    errors += _time_errors(model, position, prepared)
     try:
         checked = validator_for(model).model_validate(prepared)
     except pydantic.ValidationError as exc:
@@ -408,7 +445,7 @@ def jsonable(value: Any) -> Any:
     """A value as the audit log stores it: dates as ISO strings, enums as their values."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     return value
 
@@ -419,3 +456,4 @@ import core.trip_rules  # noqa: E402, F401, I001
 import core.venue_rules  # noqa: E402, F401, I001
 import core.visitor_rules  # noqa: E402, F401, I001
 import core.staffing  # noqa: E402, F401, I001
+import core.city_rules  # noqa: E402, F401, I001

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
@@ -31,7 +31,7 @@ MAX_OPTIONS = 2000
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One editor column: kind is text, int, float, bool, date, datetime, enum, fk or id."""
+    """One editor column: kind is text, int, float, bool, date, datetime, time, enum, fk or id."""
 
     name: str
     label: str
@@ -120,6 +120,8 @@ def editor_columns(session: Session, spec: TableSpec, lang: str) -> list[ColumnS
             )
         elif base is date:
             columns.append(ColumnSpec(kind="date", help=t("editor.date_help", lang), **common))
+        elif base is time:
+            columns.append(ColumnSpec(kind="time", help=t("editor.time_help", lang), **common))
         else:
             columns.append(ColumnSpec(kind="text", **common))
     return columns

@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel
 import db.models  # noqa: F401  (registers every table, so _models() finds them all)
 from core.editing import TABLE_SECTIONS
 from core.labels import DEFAULT_LANG, enum_label, t
-from core.roc_dates import format_roc, format_roc_datetime
+from core.roc_dates import format_roc, format_roc_datetime, format_time
 from db.models import AuditAction, AuditEntry
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -203,6 +203,8 @@ def format_value(table: str, field: str, value: Any, lang: str = DEFAULT_LANG) -
         return format_roc_datetime(moment)
     if kind is date and isinstance(value, str):
         return format_roc(date.fromisoformat(value))
+    if kind is time and isinstance(value, str):
+        return format_time(time.fromisoformat(value))  # Asia/Taipei wall time
     if table == "app_user" and field == "sections":
         return "、".join(t(f"section.{s}", lang) for s in str(value).split(",") if s)
     if isinstance(value, dict | list):

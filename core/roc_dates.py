@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 ROC_OFFSET = 1911  # 民國1年 = 1912; there is no year 0.
 MIN_ROC_YEAR = 1
@@ -136,6 +136,8 @@ def parse_any_date(value: object) -> date:
 
 
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+# A time alone may carry the table editor's milliseconds (09:30:00.000); they are dropped.
+_TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$")
 
 
 def parse_roc_datetime(text: str) -> datetime:
@@ -157,3 +159,24 @@ def parse_roc_datetime(text: str) -> datetime:
     if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3] or 0) > 59:
         raise ROCDateError(f"「{text}」：時間請寫成 24 小時制的 時:分，例如 14:30。")
     return datetime(day.year, day.month, day.day, int(m[1]), int(m[2]), int(m[3] or 0))
+
+
+def format_time(value: time | None) -> str:
+    """09:30 — a wall time of day to the minute."""
+    return "" if value is None else f"{value.hour:02d}:{value.minute:02d}"
+
+
+def parse_time_of_day(value: object) -> time:
+    """A wall time of day as staff type it: 9:30, 09:30, 09:30:00 (full-width too), or a
+    time or datetime cell; kept to the minute, without a zone (times are Asia/Taipei)."""
+    if isinstance(value, datetime):
+        value = value.time()
+    if isinstance(value, time):
+        if value.tzinfo is not None:
+            raise ROCDateError(f"「{value}」：時間請填臺北時間，不要加時區。")
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, str) and value.strip():
+        m = _TIME_OF_DAY.match(_normalise(value))
+        if m and int(m[1]) <= 23 and int(m[2]) <= 59 and int(m[3] or 0) <= 59:
+            return time(int(m[1]), int(m[2]))
+    raise ROCDateError(f"「{value}」：時間請寫成 24 小時制的 時:分，例如 09:30。")

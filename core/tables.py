@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel
 from core.cache import stamped
 from core.labels import enum_label, t
 from core.periods import Period
-from core.roc_dates import format_roc, format_roc_datetime
+from core.roc_dates import format_roc, format_roc_datetime, format_time
 from db import models as m
 
 BOOKKEEPING = ("created_at", "updated_at", "version")
@@ -237,6 +237,8 @@ def _display(value: Any, lang: str) -> Any:
         return format_roc_datetime(value)
     if isinstance(value, date):
         return format_roc(value)
+    if isinstance(value, time):
+        return format_time(value)  # 09:30, as typed into the editor and read by an import
     return value
 
 

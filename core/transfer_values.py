@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import Enum
 from functools import cache
 from types import NoneType
@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel
 
 from core import tables
 from core.labels import LANGUAGES, enum_options, t
-from core.roc_dates import ROCDateError, parse_roc, parse_roc_datetime
+from core.roc_dates import ROCDateError, parse_roc, parse_roc_datetime, parse_time_of_day
 
 _TRUE = {"是", "true", "yes", "y", "t", "1", "v", "✓"}
 _FALSE = {"否", "false", "no", "n", "f", "0", "x", "✗"}
@@ -116,6 +116,14 @@ def _datetime(value: Any) -> datetime:
         raise CellProblem("io.bad_date", detail=str(exc)) from None
 
 
+def _time(value: Any) -> time:
+    """A time of day: 09:30, 9:30, 09:30:00, or an Excel time cell; Asia/Taipei wall time."""
+    try:
+        return parse_time_of_day(value)
+    except ROCDateError as exc:
+        raise CellProblem("io.bad_date", detail=str(exc)) from None
+
+
 def _number(value: Any) -> Any:
     if isinstance(value, str) and _THOUSANDS.match(value):
         return value.replace(",", "")
@@ -164,6 +172,8 @@ class CellReader:
             return _datetime(value)
         if kind is date:
             return _date(value)
+        if kind is time:
+            return _time(value)
         if kind in (int, float):
             return _number(value)
         if kind is str:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.figures import exchange_figures
 from core.labels import t
-from ui import calendar_view
+from ui import calendar_view, ics_view, record_card
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -13,6 +13,7 @@ lg = lang()
 period = current_period()
 st.title(t("page.calendar", lg))
 period_caption(period)
+record_card.linked_record("calendar")
 with db_session() as session:
     figures = exchange_figures(session, period)
 figure_tiles(figures, ["exchange.events"])
@@ -23,6 +24,7 @@ cal_tab, coming_tab, cities_tab, charts_tab, events_tab = st.tabs([
 ])  # fmt: skip
 with db_session() as session:
     with cal_tab:
+        ics_view.download_popover(period, lg)
         calendar_view.calendar_panel(session, period, lg)
     with coming_tab:
         calendar_view.coming_up_panel(session, lg)

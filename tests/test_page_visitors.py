@@ -80,3 +80,12 @@ def test_switching_language_relabels_filters_and_keeps_the_choice(app):  # noqa:
     assert "Video" in " ".join(mode.options) or "video" in " ".join(mode.options).lower()
     assert not any("視訊" in o for o in mode.options)
     assert len(at.selectbox(key="vis.detail.pick.en").options) == 3
+
+
+def test_detail_shows_the_partner_citys_local_time(app):  # noqa: F811
+    at = _open(app)
+    picker = at.selectbox(key="vis.detail.pick.zh-TW")
+    picker.select_index(next(i for i, o in enumerate(picker.options) if "蒲島郁夫" in o)).run()
+    assert not at.exception
+    # No time of day recorded: the city's offset on the reception's day.
+    assert any("當地時間｜熊本縣：UTC+9，比臺北快 1 小時" in c.value for c in at.caption)

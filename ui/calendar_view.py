@@ -15,6 +15,7 @@ from core.labels import enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc
 from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
+from ui import local_time_view
 from ui.charts import show_chart
 from ui.widgets import per_language, plain
 
@@ -77,7 +78,7 @@ def calendar_panel(session: Session, period: Period, lg: str) -> None:
     state = calendar(events=feed, options=options, callbacks=["eventClick"], key="cal.calendar")
     st.caption(t("cal.click_hint", lg))
     clicked = (state or {}).get("eventClick", {}).get("event", {}).get("id")
-    if clicked:
+    if clicked and not clicked.startswith("holiday-"):  # a holiday has no details to show
         st.session_state["cal.picked"] = clicked
     picked = st.session_state.get("cal.picked")
     if picked:
@@ -99,6 +100,7 @@ def _details(session: Session, picked: str, lg: str) -> None:
                 st.markdown(plain(ev.participants))
             if ev.summary:
                 st.markdown(plain(ev.summary))
+            local_time_view.event_times(session, ev, lg)
         elif kind == "anniv":
             city_id, _, year = rest.partition("-")
             city = session.get(PartnerCity, int(city_id)) if city_id.isdigit() else None
@@ -112,6 +114,8 @@ def _details(session: Session, picked: str, lg: str) -> None:
             st.markdown(plain(f"{city.name_en}（{city.country}）｜{enum_label(city.tie_type, lg)}｜"
                               f"{t('cal.col.signed', lg)} {format_roc(city.signed_on)}"
                               f"（{enum_label(city.signed_precision, lg)}）"))  # fmt: skip
+            if match:
+                local_time_view.city_offset(city, match[0].day, lg)
 
 
 def coming_up_panel(session: Session, lg: str) -> None:
@@ -121,7 +125,8 @@ def coming_up_panel(session: Session, lg: str) -> None:
     if df.empty:
         st.info(t("cal.coming.none", lg))
         return
-    st.dataframe(_listing(df, lg), hide_index=True, width="stretch")
+    shown = local_time_view.with_local_column(session, df, _listing(df, lg), lg)
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:

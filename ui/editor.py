@@ -47,6 +47,9 @@ def _column_config(column: ColumnSpec) -> Any:
         )
     if column.kind == "bool":
         return cc.CheckboxColumn(**common)
+    if column.kind == "time":
+        # A Taipei wall time to the minute; the value comes back as "09:30:00.000".
+        return cc.TimeColumn(format="HH:mm", step=60, **common)
     if column.kind in ("int", "float"):
         step = 1 if column.kind == "int" else None
         fmt = "%d" if column.kind == "int" else None

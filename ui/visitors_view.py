@@ -12,9 +12,9 @@ from core import photos, visitors
 from core.editing import PermissionDenied
 from core.labels import enum_label, enum_options, t
 from core.periods import Period
-from core.roc_dates import format_roc, format_roc_datetime
+from core.roc_dates import format_roc, format_roc_datetime, format_time
 from db.models import MeetingMode, ReceptionPhoto, VisitorCategory
-from ui import auth
+from ui import auth, local_time_view
 from ui.context import db_session, lang
 from ui.editor import table_view
 from ui.widgets import per_language, plain
@@ -97,8 +97,9 @@ def detail(reception_id: int) -> None:
     r = found.reception
     with st.container(border=True):
         estimate = f" {t('vis.detail.estimate', lg)}" if r.date_is_estimate else ""
+        at = f" {format_time(r.start_time)}" if r.start_time else ""  # Asia/Taipei wall time
         st.markdown(
-            f"**{format_roc(r.visit_date, 'long')}**{estimate}　{enum_label(r.mode, lg)}　"
+            f"**{format_roc(r.visit_date, 'long')}{at}**{estimate}　{enum_label(r.mode, lg)}　"
             f"{enum_label(r.category, lg)}"
         )
         shown_original = r.visitor_name_original not in ("", r.visitor_name_zh)
@@ -114,6 +115,7 @@ def detail(reception_id: int) -> None:
             f"{t('vis.detail.city', lg)}：{city_text}",
         ]
         st.caption(plain("　|　".join(facts)))
+        local_time_view.reception_time(r, city, lg)
         if r.topics:
             st.markdown(plain(f"{t('vis.detail.topics', lg)}：{r.topics}"))
         if r.summary:

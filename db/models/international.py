@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 
 from sqlmodel import Field
@@ -82,7 +82,11 @@ class ExchangeEvent(Tracked, table=True):
     title: str = Field(max_length=200)
     kind: EventKind = Field(sa_type=enum_type(EventKind))
     start_date: date = Field(index=True)
+    # Asia/Taipei wall time of day: start_time on start_date, end_time on end_date; unknown
+    # times stay empty (the event is then shown as all-day).
+    start_time: time | None = Field(default=None)
     end_date: date = Field(index=True)
+    end_time: time | None = Field(default=None)
     location: str = Field(default="", max_length=120)
     participants: str = Field(default="", max_length=500)
     summary: str = Field(default="", max_length=2000)
@@ -101,6 +105,7 @@ class Reception(Tracked, table=True):
 
     __tablename__ = "reception"
     visit_date: date = Field(index=True)
+    start_time: time | None = Field(default=None)  # Asia/Taipei wall time, when known
     # Dates the report does not state are placed in its listing order and marked.
     date_is_estimate: bool = Field(default=False)
     visitor_name_zh: str = Field(max_length=120)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from sqlmodel import Session
 
@@ -116,8 +116,18 @@ HISTORY_EVENTS: tuple[tuple, ...] = (
     ("高雄燈會姊妹市代表團接待", K.VISIT_IN, date(2026, 2, 27), date(2026, 3, 2),
      ("portland", "kumamoto_city", "daejeon")),
     ("檀香山市文化交流參訪", K.VISIT_OUT, date(2026, 9, 14), date(2026, 9, 18), ("honolulu",)),
+    ("聖安東尼市姊妹市視訊會議", K.VIDEO_CALL, date(2027, 3, 10), date(2027, 3, 10),
+     ("san_antonio",)),
 )
 # fmt: on
+# Taipei times of the video calls above (the others are all-day): US calls fall on the
+# previous evening there, and the one in March 2027 is before the US clocks change.
+HISTORY_TIMES: dict[str, tuple[time, time]] = {
+    "布里斯本市圖書館線上交流": (time(10, 0), time(11, 0)),
+    "西雅圖市經貿交流視訊會議": (time(9, 0), time(10, 0)),
+    "小岩城教育交流視訊會議": (time(8, 30), time(9, 30)),
+    "聖安東尼市姊妹市視訊會議": (time(9, 0), time(10, 0)),
+}
 
 
 def _city_ids(ctx: SeedContext, keys: tuple[str, ...]) -> list[int]:
@@ -138,11 +148,14 @@ def load(session: Session, ctx: SeedContext) -> None:
         )
         specs.append((key, ev, cities))
     for i, (title, kind, start, end, cities) in enumerate(HISTORY_EVENTS):
+        start_time, end_time = HISTORY_TIMES.get(title, (None, None))
         ev = ExchangeEvent(
             title=title,
             kind=kind,
             start_date=start,
+            start_time=start_time,
             end_date=end,
+            end_time=end_time,
             location="",
             participants="行政暨國際處",
             summary="例行城市交流。",

@@ -156,3 +156,27 @@ def test_partner_map_is_drawn_from_shipped_data_without_the_internet(demo_engine
     assert len(points) == len(df) == 16
     assert {p["name"] for p in points} == set(df["name_zh"])
     assert {"longitude", "latitude", "tie", "country"} <= set(points[0])
+
+
+def test_feed_holds_the_periods_public_holidays_in_a_muted_colour(session):
+    ev = _event(session, "國慶酒會", date(2026, 10, 9), date(2026, 10, 9))
+    feed = cal.calendar_feed(session, date(2026, 10, 1), date(2026, 10, 31))
+    by_id = {e["id"]: e for e in feed}
+    holidays = {i: e for i, e in by_id.items() if e["extendedProps"]["kind"] == "holiday"}
+    assert {i: e["title"] for i, e in holidays.items()} == {
+        "holiday-2026-10-09": "國慶日（補假）",
+        "holiday-2026-10-10": "國慶日",
+        "holiday-2026-10-25": "臺灣光復暨金門古寧頭大捷紀念日",
+        "holiday-2026-10-26": "臺灣光復暨金門古寧頭大捷紀念日（補假）",
+    }
+    national = by_id["holiday-2026-10-10"]
+    assert (national["start"], national["end"], national["allDay"]) == (
+        "2026-10-10", "2026-10-11", True,
+    )  # fmt: skip
+    assert national["color"] == cal.HOLIDAY_COLOUR != by_id[f"event-{ev.id}"]["color"]
+    english = cal.calendar_feed(session, date(2026, 10, 10), date(2026, 10, 10), english=True)
+    assert [e["title"] for e in english if e["extendedProps"]["kind"] == "holiday"] == [
+        "National Day"
+    ]
+    without = cal.calendar_feed(session, date(2026, 10, 1), date(2026, 10, 31), holidays=False)
+    assert [e["id"] for e in without] == [f"event-{ev.id}"]

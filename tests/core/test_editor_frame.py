@@ -1,7 +1,7 @@
 """The editor's columns come from the model; what the editor sends back becomes model values;
 "keep mine" after a conflict re-applies the edits on the current versions."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from sqlmodel import select
@@ -190,3 +190,19 @@ def test_dates_in_the_editor_use_the_date_column(session):
     cols = {c.name: c for c in editor_columns(session, SPECS["exchange_event"], "en")}
     assert cols["start_date"].kind == "date" and "ROC" in cols["start_date"].help
     assert date(2023, 3, 15)  # the pipeline reads ROC text for date fields (test_editing)
+
+
+def test_times_of_day_use_the_time_column(session):
+    cols = {c.name: c for c in editor_columns(session, SPECS["exchange_event"], "zh-TW")}
+    assert [cols[n].kind for n in ("start_time", "end_time")] == ["time", "time"]
+    assert cols["start_time"].label == "開始時間" and "臺北時間" in cols["start_time"].help
+    assert not cols["start_time"].required
+    reception = {c.name: c for c in editor_columns(session, SPECS["reception"], "en")}
+    assert reception["start_time"].kind == "time" and "Taipei" in reception["start_time"].help
+    row = editor_rows([{"id": 1, "start_time": time(9, 30), "end_time": None}], [
+        cols["id"], cols["start_time"], cols["end_time"]
+    ])  # fmt: skip
+    assert row == [{"id": 1, "start_time": time(9, 30), "end_time": None}]
+    # What the TimeColumn sends back goes on to the pipeline, which reads it (test_city_rules).
+    assert from_editor_value("09:30:00.000", cols["start_time"]) == "09:30:00.000"
+    assert from_editor_value(None, cols["start_time"]) is None

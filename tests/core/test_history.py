@@ -242,3 +242,15 @@ def test_venue_booking_entries_keep_wall_time(session):
     (_, (entry,)) = history.query_audit(session, table="venue_booking")
     shown = {c.field: c.after for c in history.diff(entry)}
     assert (shown["starts_at"], shown["ends_at"]) == ("112/03/01 09:00", "112/03/01 11:00")
+
+
+def test_times_of_day_are_shown_as_hours_and_minutes():
+    event = AuditEntry(
+        table_name="exchange_event",
+        action=AuditAction.UPDATE,
+        before={"start_time": None, "end_time": "10:00:00"},
+        after={"start_time": "09:30:00", "end_time": "10:00:00"},
+    )
+    shown = {c.label: (c.before, c.after) for c in history.diff(event)}
+    assert shown == {"開始時間": ("", "09:30")}
+    assert history.format_value("reception", "start_time", "14:05:00", "en") == "14:05"

@@ -315,6 +315,28 @@ CASES: dict[str, tuple[Callable[[Session], list[str]], str]] = {
         "1950",
     ),  # noqa: E501
     "year_2200": (_edit(m.ExchangeEvent, {"start_date": "2200-01-01"}), "2100"),
+    # Times of day (Asia/Taipei wall time) and partner cities' time zones
+    "time_out_of_range": (_edit(m.ExchangeEvent, {"start_time": "25:61"}), "時:分"),
+    "time_as_seconds": (_edit(m.ExchangeEvent, {"start_time": 3600}), "時:分"),
+    "time_with_a_zone": (_edit(m.Reception, {"start_time": "09:30+08:00"}), "臺北時間"),
+    "end_time_without_start": (
+        _edit(m.ExchangeEvent, {"end_time": "10:00"}, m.ExchangeEvent.start_time.is_(None)),
+        "必須一併填「開始時間」",
+    ),
+    "end_time_before_start": (
+        _edit(
+            m.ExchangeEvent,
+            {"start_time": "10:00", "end_time": "09:00"},
+            m.ExchangeEvent.start_date == m.ExchangeEvent.end_date,
+        ),
+        "必須晚於",
+    ),
+    "unknown_time_zone": (_edit(m.PartnerCity, {"timezone": "Mars/Olympus_Mons"}), "IANA"),
+    "time_zone_as_a_path": (_edit(m.PartnerCity, {"timezone": "../../etc/passwd"}), "IANA"),
+    "bad_time_in_a_file": (
+        _import("e.csv", _exported("exchange_event", _set("開始時間", "25:00")), "exchange_event"),
+        "時:分",
+    ),  # noqa: E501
     "gift_received_in_the_future": (
         _edit(
             m.GiftReceived,

@@ -1,6 +1,6 @@
 """ROC dates: every format staff type is read, every mistake gets a zh-TW message."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -10,8 +10,10 @@ from core.roc_dates import (
     format_roc_datetime,
     format_roc_month,
     format_roc_period,
+    format_time,
     parse_any_date,
     parse_roc,
+    parse_time_of_day,
 )
 
 D = date(2023, 3, 15)
@@ -89,3 +91,22 @@ def test_a_period_in_english_keeps_the_roc_calendar():
     start, end = date(2022, 7, 1), date(2023, 3, 15)
     assert format_roc_period(start, end) == "111年7月1日至112年3月15日"
     assert format_roc_period(start, end, "en") == "ROC 111/07/01 – 112/03/15"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("9:30", time(9, 30)), ("09:30", time(9, 30)), ("０９：３０", time(9, 30)),
+     ("23:59:59", time(23, 59)), ("09:30:00.000", time(9, 30)), (time(7, 5, 30), time(7, 5)),
+     (datetime(2026, 3, 9, 14, 0), time(14, 0))],
+)  # fmt: skip
+def test_times_of_day_are_read_to_the_minute(given, expected):
+    assert parse_time_of_day(given) == expected
+    assert format_time(expected) == f"{expected.hour:02d}:{expected.minute:02d}"
+
+
+@pytest.mark.parametrize("given", ["24:00", "9:60", "0930", "9點", "", 930, None, "09:30+08:00"])
+def test_unreadable_times_say_how_to_write_one(given):
+    with pytest.raises(ROCDateError, match="24 小時制的 時:分"):
+        parse_time_of_day(given)
+    with pytest.raises(ROCDateError, match="臺北時間"):
+        parse_time_of_day(time(9, 30, tzinfo=UTC))

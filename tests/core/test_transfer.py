@@ -3,7 +3,7 @@
 import codecs
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import openpyxl
@@ -20,6 +20,7 @@ from db.models import (
     AuditAction,
     AuditEntry,
     Disposition,
+    ExchangeEvent,
     GiftReceived,
     Reception,
     TableStamp,
@@ -619,3 +620,77 @@ def test_cells_holding_only_spaces_are_blank_for_dates_and_numbers(session):
     assert reader.read("ethics_notified_on", "") is None
     assert reader.read("estimated_value", " ") is None
     assert reader.read("description", "  ") == "  "  # text is the pipeline's to judge
+
+
+@pytest.fixture
+def timed_event(session: Session) -> int:
+    event = ExchangeEvent(
+        title="聖安東尼市視訊會議", kind="video_call", start_date=date(2026, 3, 9),
+        end_date=date(2026, 3, 9), start_time=time(9, 0), end_time=time(10, 30),
+    )  # fmt: skip
+    session.add(event)
+    session.commit()
+    return event.id
+
+
+def _event_file(session: Session, suffix: str, change: dict[str, str]) -> pd.DataFrame:
+    frame = transfer.export_frame(session, tables.SPECS["exchange_event"])
+    session.rollback()
+    for column, value in change.items():
+        frame[column] = value
+    data = transfer.to_csv_bytes(frame) if suffix == ".csv" else transfer.to_xlsx_bytes(frame)
+    return transfer.read_table_file(f"events{suffix}", data)
+
+
+def test_times_export_as_hours_and_minutes(session, timed_event):
+    frame = transfer.export_frame(session, tables.SPECS["exchange_event"])
+    assert list(frame[["開始時間", "結束時間"]].iloc[0]) == ["09:00", "10:30"]
+    english = transfer.export_frame(session, tables.SPECS["exchange_event"], lang="en")
+    assert list(english[["Start time", "End time"]].iloc[0]) == ["09:00", "10:30"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_edited_time_imports_and_an_unedited_one_is_no_change(session, timed_event, suffix):
+    unchanged = transfer.preview_import(session, ExchangeEvent, _event_file(session, suffix, {}),
+                                        ADMIN)  # fmt: skip
+    assert unchanged.ok and unchanged.unchanged == 1 and not unchanged.updates
+    frame = _event_file(session, suffix, {"開始時間": "8:30"})
+    result = transfer.commit_import(session, ExchangeEvent, frame, ADMIN)
+    assert result.ok, result.messages()
+    session.expire_all()
+    assert session.get(ExchangeEvent, timed_event).start_time == time(8, 30)
+
+
+def test_an_excel_time_cell_imports(session, timed_event):
+    book = openpyxl.Workbook()
+    book.active.append(["編號", "版本", "開始時間"])
+    book.active.append([timed_event, 1, time(7, 45)])
+    out = io.BytesIO()
+    book.save(out)
+    frame = transfer.read_table_file("events.xlsx", out.getvalue())
+    assert transfer.commit_import(session, ExchangeEvent, frame, ADMIN).ok
+    session.expire_all()
+    assert session.get(ExchangeEvent, timed_event).start_time == time(7, 45)
+
+
+@pytest.mark.parametrize("bad", ["25:00", "早上九點", "9.30"])
+def test_a_bad_time_in_a_file_is_refused_and_nothing_written(session, timed_event, bad):
+    before = dump_tables(session)
+    result = transfer.commit_import(
+        session, ExchangeEvent, _event_file(session, ".csv", {"開始時間": bad}), ADMIN
+    )
+    assert not result.ok
+    assert _issues(result) == [
+        (2, "start_time", f"檔案第 2 列「開始時間」有誤：「{bad}」：時間請寫成 24 小時制的 時:分，"
+                          "例如 09:30。"),
+    ]  # fmt: skip
+    assert dump_tables(session) == before
+
+
+def test_an_end_time_alone_in_a_file_is_refused(session, timed_event):
+    before = dump_tables(session)
+    frame = _event_file(session, ".csv", {"開始時間": ""})
+    result = transfer.commit_import(session, ExchangeEvent, frame, ADMIN)
+    assert not result.ok and "必須一併填「開始時間」" in result.messages()[0]
+    assert result.messages()[0].startswith("檔案第 2 列")
+    assert dump_tables(session) == before
