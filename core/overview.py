@@ -22,16 +22,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from core import calendar as cal
-from core import figures, gift_ethics, gifts, venues
+from core import figures, gift_ethics, gifts, local_time, venues
 from core.labels import enum_label, t
 from core.links import RecordLink, record_link
 from core.periods import Period
-from core.roc_dates import format_roc
+from core.roc_dates import format_roc, format_time
 from db.models import (
     BookingStatus,
     Centre,
     Driver,
     ExchangeEvent,
+    PartnerCity,
     Reception,
     ReceptionFollowUp,
     Trip,
@@ -66,24 +67,52 @@ def _span(start: datetime, end: datetime) -> str:
     return f"{format_roc(start)} {_hm(start)}–{format_roc(end)} {_hm(end)}"
 
 
+def _times(day: date, at: time | None, until: time | None, cities: list[PartnerCity],
+           lang: str) -> list[str]:  # fmt: skip
+    """The Taipei time (when known) and each partner city's local time (core.local_time)."""
+    lines = []
+    if at is not None and not cities:
+        lines.append(format_time(at) + (f"–{format_time(until)}" if until else ""))
+    lines += [
+        local_time.city_line(c, local_time.local_pair(day, at, c.timezone, lang, until=until), lang)
+        for c in cities
+    ]
+    return lines
+
+
 def week_ahead(session: Session, today: date, lang: str) -> list[Item]:
-    """Receptions and exchange events from today through today + UPCOMING_DAYS, by day."""
+    """Receptions and exchange events from today through today + UPCOMING_DAYS, by day, with
+    their Taipei time and each partner city's local time."""
     last = today + timedelta(days=UPCOMING_DAYS)
     items: list[Item] = []
-    receptions = select(Reception).where(Reception.visit_date.between(today, last))
-    for r in session.scalars(receptions.order_by(Reception.visit_date, Reception.id)):
+    receptions = (
+        select(Reception, PartnerCity)
+        .outerjoin(PartnerCity, PartnerCity.id == Reception.city_id)
+        .where(Reception.visit_date.between(today, last))
+        .order_by(Reception.visit_date, Reception.id)
+    )
+    for r, city in session.execute(receptions):
         name = r.visitor_name_original if lang == "en" and r.visitor_name_original else None
         title = f"{name or r.visitor_name_zh} {r.title}".strip()
-        detail = " · ".join(x for x in (r.organisation, r.country, r.host_official) if x)
+        parts = [r.organisation, r.country, r.host_official]
+        parts += _times(r.visit_date, r.start_time, None, [city] if city else [], lang)
+        detail = " · ".join(x for x in parts if x)
         items.append(Item("reception", r.visit_date, title, detail, record_link("reception", r.id)))
-    events = select(ExchangeEvent).where(
-        ExchangeEvent.start_date <= last, ExchangeEvent.end_date >= today
-    )
-    for ev in session.scalars(events.order_by(ExchangeEvent.start_date, ExchangeEvent.id)):
-        detail = enum_label(ev.kind, lang)
+    events = list(session.scalars(
+        select(ExchangeEvent)
+        .where(ExchangeEvent.start_date <= last, ExchangeEvent.end_date >= today)
+        .order_by(ExchangeEvent.start_date, ExchangeEvent.id)
+    ))  # fmt: skip
+    cities = local_time.event_cities(session, [ev.id for ev in events])
+    for ev in events:
+        parts = [enum_label(ev.kind, lang)]
         if ev.end_date != ev.start_date:
-            detail += f" · {format_roc(ev.start_date)}–{format_roc(ev.end_date)}"
+            parts.append(f"{format_roc(ev.start_date)}–{format_roc(ev.end_date)}")
         day = max(ev.start_date, today)
+        if day == ev.start_date:  # under way since earlier: its start time is not today's
+            until = ev.end_time if ev.start_date == ev.end_date else None
+            parts += _times(ev.start_date, ev.start_time, until, cities[ev.id], lang)
+        detail = " · ".join(parts)
         items.append(Item("event", day, ev.title, detail, record_link("exchange_event", ev.id)))
     return sorted(items, key=lambda i: (i.day, i.kind, i.title))
 

@@ -199,3 +199,12 @@ def test_record_links_point_at_the_page_of_the_tables_section():
     assert link.page == "pages/venue_usage.py"
     assert link.href == "/venue_usage?table=venue_booking&id=5"
     assert record_link("app_user", 1) is None
+
+
+def test_the_week_ahead_gives_a_video_call_in_taipei_and_the_partner_citys_time(demo):
+    # 116/03/10 09:00–10:00 in Taipei is the evening before in San Antonio, still on CST (the
+    # US moves its clocks on 3/14 in 2027).
+    week = overview.week_ahead(demo, date(2027, 3, 8), "zh-TW")
+    call = next(i for i in week if i.title == "聖安東尼市姊妹市視訊會議")
+    assert "聖安東尼市" in call.detail
+    assert "臺北 09:00–10:00／當地 前一日 19:00–20:00（UTC−6，比臺北慢 14 小時）" in call.detail
