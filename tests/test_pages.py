@@ -136,6 +136,16 @@ def test_english_labels(app):
     assert app.title[0].value == "Fleet statistics"
 
 
+def test_the_overview_in_english(app):
+    app.session_state["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    shown = " ".join(m.value for m in app.markdown)
+    assert "Follow-ups due" in shown and "Stock below threshold" in shown
+    assert "Changes since your last sign-in" in [h.value for h in app.subheader]
+
+
 def test_bad_period_keeps_the_last_good_one(app):
     # AppTest keeps the sidebar's elements of the first run only, so the bad value goes in first.
     app.session_state["period.end"] = "民國0年1月1日"
