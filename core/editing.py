@@ -12,14 +12,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
+from core.editing_conflicts import Conflict, find_conflicts, image
 from core.editing_validate import (
     RULES,
     Batch,
-    Conflict,
     RowError,
     editable_fields,
-    find_conflicts,
-    image,
     validate_changes,
     validate_row,
 )

@@ -6,19 +6,19 @@ import math
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from enum import Enum
+from datetime import date, time
 from functools import cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import pydantic
-from sqlalchemy import Table, UniqueConstraint, and_, func, or_, select
+from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from core.labels import enum_label, t
-from core.roc_dates import ROCDateError, format_roc_datetime, parse_any_date, parse_time_of_day
-from db.models import AuditEntry
+from core.editing_errors import RowError, row_label
+from core.editing_integrity import duplicate_errors, still_referenced_errors
+from core.labels import t
+from core.roc_dates import ROCDateError, parse_any_date, parse_time_of_day
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version"})
@@ -43,22 +43,6 @@ _ERROR_KEYS = {
     "finite_number": "edit.not_finite",
 }
 _LIMIT_CONTEXT = ("ge", "gt", "le", "lt", "max_length")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """Why one row cannot be saved; position is the row's index in the page or "new #k"."""
-
-    position: int | str
-    field: str | None
-    message: str
-
-
-def row_label(position: int | str) -> str:
-    """第 3 列 for the third loaded row (positions count from 0), 新增第 1 列 for "new #1"."""
-    if isinstance(position, int):
-        return t("edit.row", n=position + 1)
-    return t("edit.new_row", n=str(position).removeprefix("new #"))
 
 
 def editable_fields(model: type[SQLModel]) -> list[str]:
@@ -238,89 +222,6 @@ def foreign_key_errors(
     return errors
 
 
-def unique_sets(table: Table) -> list[tuple[str, ...]]:
-    """The column sets whose values must be unique: unique columns, constraints and indexes."""
-    sets = {(c.name,) for c in table.columns if c.unique}
-    sets |= {tuple(c.name for c in k.columns) for k in table.constraints
-             if isinstance(k, UniqueConstraint)}  # fmt: skip
-    sets |= {tuple(c.name for c in i.columns) for i in table.indexes if i.unique}
-    return sorted(sets)
-
-
-def _plain_key(values: Any, names: tuple[str, ...]) -> tuple:
-    """The values of a unique set, enums as their stored text (a StrEnum hashes by its name)."""
-    return tuple(v.value if isinstance(v, Enum) else v for v in (values.get(n) for n in names))
-
-
-def duplicate_errors(
-    session: Session, model: type[SQLModel], rows: list[tuple[int | str, int | None, dict]]
-) -> list[RowError]:
-    """Rows (position, own id or None for new, values) that would repeat a unique value: of a
-    stored row other than themselves, or of an earlier row of the same save. One query per set.
-    The database refuses them too; this says which row, which value and who has it."""
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    errors = []
-    for names in unique_sets(table):
-        keyed = [(pos, own, _plain_key(row, names), row) for pos, own, row in rows]
-        keyed = [k for k in keyed if None not in k[2]]
-        if not keyed:
-            continue
-        columns = [table.c[n] for n in names]
-        wanted = or_(*(and_(*(c == v for c, v in zip(columns, key, strict=True)))
-                       for _, _, key, _ in keyed))  # fmt: skip
-        stored: dict[tuple, int] = {}
-        for found in session.execute(select(table.c.id, *columns).where(wanted)):
-            stored[_plain_key(found._mapping, names)] = found[0]
-        new_key = {own: key for _, own, key, _ in keyed if own is not None}
-        first_at: dict[tuple, int | str] = {}
-        for pos, own, key, row in keyed:
-            holder = stored.get(key)
-            # A stored row edited in this save holds the value only if it keeps it.
-            held = holder is not None and holder != own and new_key.get(holder, key) == key
-            field = "、".join(t(f"col.{n}") for n in names)
-            value = "／".join(
-                enum_label(v) if isinstance(v, Enum) else str(v) for v in (row[n] for n in names)
-            )
-            shown = dict(row=row_label(pos), field=field, value=value)
-            if key in first_at:
-                text = t("edit.duplicate_in_save", other=row_label(first_at[key]), **shown)
-                errors.append(RowError(pos, names[0], text))
-            elif held:
-                errors.append(RowError(pos, names[0], t("edit.duplicate", other=holder, **shown)))
-            first_at.setdefault(key, pos)
-    return errors
-
-
-def still_referenced_errors(
-    session: Session, model: type[SQLModel], deleted: list[tuple[int, int]]
-) -> list[RowError]:
-    """Rows to delete that other tables' rows still point at through a key that neither
-    cascades nor clears (a vehicle with trips, a venue with bookings): one query per such key.
-    The database would refuse the delete too; this says which row and what holds it."""
-    if not deleted:
-        return []
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    ids = [row_id for _, row_id in deleted]
-    holders: dict[int, list[str]] = {}
-    for other in SQLModel.metadata.sorted_tables:
-        for key in other.foreign_keys:
-            if key.column.table is not table or (key.ondelete or "").upper() in _LET_GO:
-                continue
-            column = key.parent
-            query = select(column, func.count()).where(column.in_(ids)).group_by(column)
-            for row_id, n in session.execute(query):
-                label = t(f"history.table.{other.name}")
-                holders.setdefault(row_id, []).append(t("edit.still_used_by", table=label, n=n))
-    return [
-        RowError(pos, None, t("edit.still_referenced", row=row_label(pos), by="、".join(held)))
-        for pos, row_id in deleted
-        if (held := holders.get(row_id))
-    ]
-
-
-_LET_GO = {"CASCADE", "SET NULL"}  # keys whose rows follow a delete by themselves
-
-
 def validate_changes(
     session: Session, model: type[SQLModel], state: Any, current: dict[int, Any]
 ) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]], list[RowError]]:
@@ -386,68 +287,6 @@ class Batch:
 # Business rules per table, run after the field checks found nothing wrong: each gets the
 # session and the whole batch and returns zh-TW errors (registered by core modules, see the end).
 RULES: dict[str, Callable[[Session, Batch], list[RowError]]] = {}
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A row someone else changed (or deleted) after it was loaded: their value and yours."""
-
-    row_id: int
-    field: str | None
-    theirs: Any
-    yours: Any
-    message: str
-
-
-def image(row: Any) -> dict[str, Any]:
-    return {key: jsonable(value) for key, value in dict(row._mapping).items()}
-
-
-def _last_change(session: Session, table_name: str, row: Any) -> tuple[str, str]:
-    """Who changed a row last and when (Asia/Taipei wall time), from the audit log."""
-    entry = session.execute(
-        select(AuditEntry.username, AuditEntry.at)
-        .where(AuditEntry.table_name == table_name, AuditEntry.row_id == row.id)
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    ).first()
-    user, at = (entry.username, entry.at) if entry else (t("edit.someone"), row.updated_at)
-    at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite returns UTC without a zone
-    return user, format_roc_datetime(at.astimezone(TAIPEI))
-
-
-def find_conflicts(
-    session: Session, table: Table, state: Any, current: dict[int, Any]
-) -> list[Conflict]:
-    """Edited or deleted rows whose version in the database is not the one loaded."""
-    found = []
-    for pos in sorted({*state.edited_rows, *state.deleted_rows}):
-        loaded = state.rows[pos]
-        row = current.get(loaded["id"])
-        if row is not None and row.version == loaded["version"]:
-            continue
-        label = row_label(pos)
-        if row is None:
-            message = t("edit.conflict_deleted", row=label)
-            found.append(Conflict(loaded["id"], None, None, loaded["version"], message))
-            continue
-        user, when = _last_change(session, table.name, row)
-        versions = {"yours": loaded["version"], "theirs": row.version}
-        message = t("edit.conflict", row=label, user=user, when=when, **versions)
-        edits = state.edited_rows.get(pos, {})
-        for name, value in edits.items() or [("version", loaded["version"])]:
-            theirs = jsonable(getattr(row, name, None))
-            found.append(Conflict(loaded["id"], name, theirs, jsonable(value), message))
-    return found
-
-
-def jsonable(value: Any) -> Any:
-    """A value as the audit log stores it: dates as ISO strings, enums as their values."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return value
 
 
 # Registers its rule in RULES; imported last because it imports from this module.

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from core import auth
 from core.editing import Actor, AuditedWriter, PermissionDenied
-from core.editing_validate import image
+from core.editing_conflicts import image
 from core.labels import DEFAULT_LANG, enum_label, t
 from core.roc_dates import format_roc_datetime
 from db.models import AuditAction, AuthSession, User, UserRole, utcnow

@@ -1,0 +1,96 @@
+"""Checks the database would also make, done first so the message names the row: a unique value
+repeated (by a stored row or within the save), and a delete of a row others still point at."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Table, UniqueConstraint, and_, func, or_, select
+from sqlmodel import Session, SQLModel
+
+from core.editing_errors import RowError, row_label
+from core.labels import enum_label, t
+
+
+def unique_sets(table: Table) -> list[tuple[str, ...]]:
+    """The column sets whose values must be unique: unique columns, constraints and indexes."""
+    sets = {(c.name,) for c in table.columns if c.unique}
+    sets |= {tuple(c.name for c in k.columns) for k in table.constraints
+             if isinstance(k, UniqueConstraint)}  # fmt: skip
+    sets |= {tuple(c.name for c in i.columns) for i in table.indexes if i.unique}
+    return sorted(sets)
+
+
+def _plain_key(values: Any, names: tuple[str, ...]) -> tuple:
+    """The values of a unique set, enums as their stored text (a StrEnum hashes by its name)."""
+    return tuple(v.value if isinstance(v, Enum) else v for v in (values.get(n) for n in names))
+
+
+def duplicate_errors(
+    session: Session, model: type[SQLModel], rows: list[tuple[int | str, int | None, dict]]
+) -> list[RowError]:
+    """Rows (position, own id or None for new, values) that would repeat a unique value: of a
+    stored row other than themselves, or of an earlier row of the same save. One query per set.
+    The database refuses them too; this says which row, which value and who has it."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    errors = []
+    for names in unique_sets(table):
+        keyed = [(pos, own, _plain_key(row, names), row) for pos, own, row in rows]
+        keyed = [k for k in keyed if None not in k[2]]
+        if not keyed:
+            continue
+        columns = [table.c[n] for n in names]
+        wanted = or_(*(and_(*(c == v for c, v in zip(columns, key, strict=True)))
+                       for _, _, key, _ in keyed))  # fmt: skip
+        stored: dict[tuple, int] = {}
+        for found in session.execute(select(table.c.id, *columns).where(wanted)):
+            stored[_plain_key(found._mapping, names)] = found[0]
+        new_key = {own: key for _, own, key, _ in keyed if own is not None}
+        first_at: dict[tuple, int | str] = {}
+        for pos, own, key, row in keyed:
+            holder = stored.get(key)
+            # A stored row edited in this save holds the value only if it keeps it.
+            held = holder is not None and holder != own and new_key.get(holder, key) == key
+            field = "、".join(t(f"col.{n}") for n in names)
+            value = "／".join(
+                enum_label(v) if isinstance(v, Enum) else str(v) for v in (row[n] for n in names)
+            )
+            shown = dict(row=row_label(pos), field=field, value=value)
+            if key in first_at:
+                text = t("edit.duplicate_in_save", other=row_label(first_at[key]), **shown)
+                errors.append(RowError(pos, names[0], text))
+            elif held:
+                errors.append(RowError(pos, names[0], t("edit.duplicate", other=holder, **shown)))
+            first_at.setdefault(key, pos)
+    return errors
+
+
+def still_referenced_errors(
+    session: Session, model: type[SQLModel], deleted: list[tuple[int, int]]
+) -> list[RowError]:
+    """Rows to delete that other tables' rows still point at through a key that neither
+    cascades nor clears (a vehicle with trips, a venue with bookings): one query per such key.
+    The database would refuse the delete too; this says which row and what holds it."""
+    if not deleted:
+        return []
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    ids = [row_id for _, row_id in deleted]
+    holders: dict[int, list[str]] = {}
+    for other in SQLModel.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if key.column.table is not table or (key.ondelete or "").upper() in _LET_GO:
+                continue
+            column = key.parent
+            query = select(column, func.count()).where(column.in_(ids)).group_by(column)
+            for row_id, n in session.execute(query):
+                label = t(f"history.table.{other.name}")
+                holders.setdefault(row_id, []).append(t("edit.still_used_by", table=label, n=n))
+    return [
+        RowError(pos, None, t("edit.still_referenced", row=row_label(pos), by="、".join(held)))
+        for pos, row_id in deleted
+        if (held := holders.get(row_id))
+    ]
+
+
+_LET_GO = {"CASCADE", "SET NULL"}  # keys whose rows follow a delete by themselves
