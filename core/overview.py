@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from core import calendar as cal
-from core import figures, gift_ethics, gifts, local_time, venues
+from core import figures, gift_ethics, gifts, holidays_tw, local_time, venues
 from core.labels import enum_label, t
 from core.links import RecordLink, record_link
 from core.periods import Period
@@ -82,7 +82,7 @@ def _times(day: date, at: time | None, until: time | None, cities: list[PartnerC
 
 def week_ahead(session: Session, today: date, lang: str) -> list[Item]:
     """Receptions and exchange events from today through today + UPCOMING_DAYS, by day, with
-    their Taipei time and each partner city's local time."""
+    their Taipei time and each partner city's local time, and the public holidays among them."""
     last = today + timedelta(days=UPCOMING_DAYS)
     items: list[Item] = []
     receptions = (
@@ -114,7 +114,10 @@ def week_ahead(session: Session, today: date, lang: str) -> list[Item]:
             parts += _times(ev.start_date, ev.start_time, until, cities[ev.id], lang)
         detail = " · ".join(parts)
         items.append(Item("event", day, ev.title, detail, record_link("exchange_event", ev.id)))
-    return sorted(items, key=lambda i: (i.day, i.kind, i.title))
+    # Public holidays of the week, for planning (a holiday is nobody's record: no link).
+    for day, name in holidays_tw.holidays_between(today, last, lang).items():
+        items.append(Item("holiday", day, name, t("ov.holiday", lang), None))
+    return sorted(items, key=lambda i: (i.day, i.kind != "holiday", i.kind, i.title))
 
 
 def anniversaries_ahead(session: Session, today: date, lang: str) -> list[Item]:

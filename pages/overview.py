@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.holidays_tw import holiday_name
 from core.labels import t
 from core.roc_dates import format_roc
 from core.visitors import taipei_today
@@ -13,6 +14,8 @@ lg = lang()
 today = taipei_today()
 st.title(t("page.overview", lg))
 st.caption(t("ov.today", lg, date=format_roc(today), weekday=t(f"ven.wd.{today.weekday()}", lg)))
+if holiday := holiday_name(today, lg):
+    st.info(t("ov.today_holiday", lg, name=holiday), icon=":material/beach_access:")
 
 overview_view.to_do(today, lg)
 st.subheader(t("ov.today_heading", lg))

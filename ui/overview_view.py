@@ -31,6 +31,7 @@ ICONS = {
     "follow_up": ":material/task_alt:",
     "gift_report": ":material/gavel:",
     "low_stock": ":material/inventory_2:",
+    "holiday": ":material/beach_access:",
 }
 
 
@@ -52,7 +53,8 @@ def item_list(items: Sequence[Item], empty_key: str, lg: str, *, page: str | Non
                 query_params=item.link.query_params,
             )  # fmt: skip
         else:
-            st.markdown(_label(item))
+            icon = ICONS.get(item.kind, "")
+            st.markdown(f"{icon} {_label(item)}" if icon else _label(item))
         if item.detail:
             st.caption(plain(item.detail))
     more = len(items) - SHOWN

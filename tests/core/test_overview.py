@@ -208,3 +208,12 @@ def test_the_week_ahead_gives_a_video_call_in_taipei_and_the_partner_citys_time(
     call = next(i for i in week if i.title == "聖安東尼市姊妹市視訊會議")
     assert "聖安東尼市" in call.detail
     assert "臺北 09:00–10:00／當地 前一日 19:00–20:00（UTC−6，比臺北慢 14 小時）" in call.detail
+
+
+def test_the_week_ahead_names_the_public_holidays_first_on_their_day(demo):
+    week = overview.week_ahead(demo, date(2026, 10, 5), "zh-TW")
+    holidays = [(i.day, i.title) for i in week if i.kind == "holiday"]
+    assert holidays == [(date(2026, 10, 9), "國慶日（補假）"), (date(2026, 10, 10), "國慶日")]
+    assert all(i.link is None for i in week if i.kind == "holiday")
+    english = overview.week_ahead(demo, date(2026, 10, 5), "en")
+    assert [i.title for i in english if i.kind == "holiday"][1] == "National Day"
