@@ -56,8 +56,13 @@ def clean_query(text: str | None, lang: str = DEFAULT_LANG) -> str:
     return text
 
 
+def escape_like(text: str) -> str:
+    """text with LIKE's wildcards (and the escape character) taken literally (ESCAPE '\\')."""
+    return "".join(LIKE_ESCAPE + c if c in "%_\\" else c for c in text)
+
+
 def like_patterns(query: str) -> list[str]:
     """%query% with LIKE's wildcards taken literally, once per spelling of 臺/台 (ESCAPE '\\')."""
-    escaped = "".join(LIKE_ESCAPE + c if c in "%_\\" else c for c in query)
+    escaped = escape_like(query)
     spellings = {escaped, escaped.replace("臺", "台"), escaped.replace("台", "臺")}
     return [f"%{s}%" for s in sorted(spellings)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -16,6 +17,7 @@ from core.cache import stamped
 from core.labels import enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_datetime, format_time
+from core.search_text import LIKE_ESCAPE, like_patterns
 from db import models as m
 
 BOOKKEEPING = ("created_at", "updated_at", "version")
@@ -143,11 +145,16 @@ def filter_clauses(
         is_datetime = col.type.python_type is datetime
         lo, hi = (period.start_dt, period.end_dt) if is_datetime else (period.start, period.end)
         conditions += [col >= lo, col < hi] if is_datetime else [col >= lo, col <= hi]
-    if search.strip() and spec.search:
-        needle = f"%{search.strip().lower()}%"
+    text = unicodedata.normalize("NFKC", search).strip().lower()
+    if text and spec.search:
+        # Typed text, not a pattern: "100%" and "_" match themselves; 臺 and 台 match each other.
         conditions.append(
-            or_(*(func.lower(cast(getattr(model, c), String)).like(needle) for c in spec.search))
-        )
+            or_(*(
+                func.lower(cast(getattr(model, c), String)).like(p, escape=LIKE_ESCAPE)
+                for c in spec.search
+                for p in like_patterns(text)
+            ))
+        )  # fmt: skip
     return conditions
 
 

@@ -83,3 +83,26 @@ def test_empty_dates_and_texts_read_as_blank_cells(demo_engine):
     done_on = frame.columns[spec.columns().index("done_on")]
     assert (frame[done_on].iloc[open_rows] == "").all()
     assert "None" not in frame.astype(str).to_numpy().ravel().tolist()
+
+
+def test_the_search_text_is_taken_literally_and_tai_matches_both_ways(session):
+    from datetime import date
+
+    from db.models import Reception, VisitorCategory
+
+    for name, topics in [("甲", "100% 再生能源"), ("乙", "100 人以上"), ("丙", "a_b 計畫"),
+                         ("丁", "ab 計畫"), ("戊", r"C:\data"), ("己", "臺南交流")]:  # fmt: skip
+        session.add(Reception(visit_date=date(2026, 5, 1), visitor_name_zh=name, country="日本",
+                              category=VisitorCategory.OTHER, topics=topics))  # fmt: skip
+    session.commit()
+    spec = tables.SPECS["reception"]
+
+    def names(text):
+        return sorted(r["visitor_name_zh"] for r in tables.fetch_all(session, spec, None, search=text))
+
+    assert names("100%") == ["甲"]
+    assert names("a_b") == ["丙"]
+    assert names("\\data") == ["戊"]
+    assert names("台南") == ["己"] and names("臺南") == ["己"]
+    assert names("ＡＢ") == ["丁"]  # full-width letters as typed on a Chinese keyboard
+    assert names("%") == ["甲"] and names("_") == ["丙"]
