@@ -33,7 +33,7 @@ def test_first_request_to_a_page_url_is_framed(demo_server, browser):
 
 
 def test_first_page_address_asks_for_sign_in_then_opens_it(demo_server, browser):
-    # The first page is the navigation's default; its own address must still be a page.
+    # Every page answers at its own address before and after sign-in (the root opens 總覽).
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{demo_server}/sister_cities")
     settle(page)
@@ -44,6 +44,5 @@ def test_first_page_address_asks_for_sign_in_then_opens_it(demo_server, browser)
     page.wait_for_selector("text=交流活動", timeout=60_000)
     settle(page)
     assert page.get_by_text("Page not found").count() == 0
-    # Signed in, the first page is the navigation's default and answers at the root.
     assert page.locator("h1", has_text="姊妹市行事曆").count() == 1
     page.close()
