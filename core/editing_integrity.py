@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, UniqueConstraint, and_, func, or_, select
+from sqlalchemy import Table, UniqueConstraint, func, select, tuple_
 from sqlmodel import Session, SQLModel
 
 from core.editing_errors import RowError, row_label
@@ -27,6 +27,22 @@ def _plain_key(values: Any, names: tuple[str, ...]) -> tuple:
     return tuple(v.value if isinstance(v, Enum) else v for v in (values.get(n) for n in names))
 
 
+CHUNK = 500  # keys per statement: SQLite's expression depth and bound-parameter limits
+
+
+def _stored_with(session: Session, table: Table, columns: list, keys: set[tuple]) -> list:
+    """Stored rows (id, *columns) holding any of the keys, CHUNK keys per statement (a save
+    may hold 30,000 rows; one OR per row would pass SQLite's limit of 1,000 terms)."""
+    ordered = sorted(keys, key=repr)
+    target = columns[0] if len(columns) == 1 else tuple_(*columns)
+    found = []
+    for i in range(0, len(ordered), CHUNK):
+        chunk = ordered[i : i + CHUNK]
+        values = [k[0] for k in chunk] if len(columns) == 1 else chunk
+        found += session.execute(select(table.c.id, *columns).where(target.in_(values))).all()
+    return found
+
+
 def duplicate_errors(
     session: Session, model: type[SQLModel], rows: list[tuple[int | str, int | None, dict]]
 ) -> list[RowError]:
@@ -41,10 +57,8 @@ def duplicate_errors(
         if not keyed:
             continue
         columns = [table.c[n] for n in names]
-        wanted = or_(*(and_(*(c == v for c, v in zip(columns, key, strict=True)))
-                       for _, _, key, _ in keyed))  # fmt: skip
         stored: dict[tuple, int] = {}
-        for found in session.execute(select(table.c.id, *columns).where(wanted)):
+        for found in _stored_with(session, table, columns, {k[2] for k in keyed}):
             stored[_plain_key(found._mapping, names)] = found[0]
         new_key = {own: key for _, own, key, _ in keyed if own is not None}
         first_at: dict[tuple, int | str] = {}

@@ -277,6 +277,21 @@ def test_a_repeated_unique_value_names_the_row_that_has_it(session):
     assert dump_tables(session) == before
 
 
+def test_a_save_of_thousands_of_rows_is_checked_for_repeats_in_chunks(session):
+    # One OR term per row would pass SQLite's limit of 1,000; the check reads CHUNK keys at once.
+    rows = _plates(session)
+    new = [{"plate": f"BIG-{i:04d}", "kind": "sedan", "seats": 5} for i in range(2_400)]
+    assert save_changes(session, Vehicle, EditorState(rows, added_rows=new), actor=ADMIN).ok
+    before = dump_tables(session)
+    again = [{"plate": f"NEW-{i:04d}", "kind": "van", "seats": 9} for i in range(1_600)]
+    again[1_234]["plate"] = "BIG-2399"  # taken by a stored row, in the third chunk
+    result = save_changes(session, Vehicle, EditorState(rows, added_rows=again), actor=ADMIN)
+    assert result.messages() == [
+        f"新增第 1235 列「車號」的「BIG-2399」已由編號 {2_400 + len(rows)} 的資料使用，不可重複"
+    ]
+    assert dump_tables(session) == before
+
+
 def test_a_value_given_up_in_the_same_save_can_be_taken(session):
     rows = _plates(session)
     state = EditorState(
