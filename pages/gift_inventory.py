@@ -19,7 +19,7 @@ from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.gifts_view import needs_action_list, register_table
-from ui.widgets import figure_tiles, per_language, period_caption
+from ui.widgets import figure_tiles, per_language, period_caption, plain
 
 lg = lang()
 period = current_period()
@@ -45,9 +45,9 @@ stock_tab, moves_tab, received_tab = st.tabs(
 )
 with stock_tab:
     for item in stock[stock["low"]].itertuples():
-        st.warning(
+        st.warning(plain(
             t("ui.low_stock", lg, name=item.name, on_hand=item.on_hand, threshold=item.threshold)
-        )
+        ))  # fmt: skip
     st.dataframe(
         stock.drop(columns=["id", "low"]).rename(
             columns={"name": t("col.name", lg), "unit": t("col.unit", lg),

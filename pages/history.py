@@ -127,9 +127,9 @@ if actor.role == "admin" and history.is_restorable(entry):
             with db_session() as session:
                 result = restore_version(session, entry.id, actor=actor)
         except PermissionDenied as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         else:
             if result.ok:
                 st.success(t("history.restored", lg, row=entry.row_id))
             else:
-                st.error("\n".join(result.messages()))
+                st.error(plain("\n".join(result.messages())))

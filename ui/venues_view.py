@@ -241,7 +241,7 @@ def booking_form(default_venue: int | None, default_day: date) -> None:
     with st.container(border=True):
         st.subheader(t("ven.form.title", lg))
         if flash:
-            st.success(flash, icon=":material/check_circle:")
+            st.success(plain(flash), icon=":material/check_circle:")
         st.session_state.setdefault(f"ven.form.venue.{lg}", default_venue or rooms[0].id)
         _follow_schedule(default_venue, default_day)
         left, right = st.columns(2)

@@ -163,7 +163,7 @@ def _photos(reception_id: int, shown: list[ReceptionPhoto]) -> None:
     st.markdown(f"#### {t('vis.detail.photos', lg)}")
     flash = st.session_state.pop(FLASH, None)
     if flash:
-        st.success(flash)
+        st.success(plain(flash))
     manage = photos.can_manage_photos(auth.actor())
     if not shown:
         st.caption(t("vis.detail.no_photos", lg))
