@@ -1,5 +1,7 @@
 """The sister-city calendar page renders for a viewer and an administrator (AppTest)."""
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session
 
@@ -91,8 +93,10 @@ def test_event_details_show_each_citys_local_time(app, accounts):  # noqa: F811
     )
 
 
-def test_the_ics_download_offers_a_city_and_the_dates(app, accounts):  # noqa: F811
+def test_the_ics_download_offers_a_city_and_the_dates(app, accounts, monkeypatch):  # noqa: F811
     _, san_antonio = _san_antonio_call(accounts)
+    # "The next 12 months" from a fixed day, so the call of March 2027 stays inside them.
+    monkeypatch.setattr("ui.ics_view.today_taipei", lambda: date(2026, 11, 27))
     app.run()
     app.switch_page(PAGE).run()
     city = app.selectbox(key="cal.ics.city.zh-TW")
