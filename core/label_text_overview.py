@@ -3,6 +3,7 @@
 # ruff: noqa: E501
 ZH: dict[str, str] = {
     "nav.home": "首頁",
+    "ui.list_sep": "、",
     "page.overview": "總覽",
     "ov.today": "今天是 {date}（{weekday}）。",
     "ov.today_heading": "今天",
@@ -50,6 +51,7 @@ ZH: dict[str, str] = {
 
 EN: dict[str, str] = {
     "nav.home": "Home",
+    "ui.list_sep": ", ",
     "page.overview": "Overview",
     "ov.today": "Today is {date} ({weekday}).",
     "ov.today_heading": "Today",

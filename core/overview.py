@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from core import calendar as cal
 from core import figures, gift_ethics, gifts, holidays_tw, local_time, venues
+from core.cache import stamped
 from core.labels import enum_label, t
 from core.links import RecordLink, record_link
 from core.periods import Period
@@ -285,6 +286,14 @@ def _month_periods(end: date, months: int) -> list[Period]:
     return periods[::-1]
 
 
+# Every table core.figures.compute_figures reads: the trend is kept until one of them changes.
+FIGURE_TABLES = (
+    "venue_booking", "venue", "trip", "reception", "exchange_event", "gift_received",
+    "gift_movement", "staffing_snapshot", "staffing_count", "temp_staff_review",
+)  # fmt: skip
+
+
+@stamped(*FIGURE_TABLES)
 def headline_trend(session: Session, end: date, months: int = TREND_MONTHS) -> pd.DataFrame:
     """Each HEADLINE figure per month, through end's month: columns month (first day), key, value
     (None where a figure has no value, e.g. no staffing snapshot yet). Every number comes from

@@ -275,7 +275,6 @@ def user_badge(lg: str) -> None:
     role = enum_label(who.get("role"), lg, UserRole)
     st.sidebar.markdown(f"**{t('auth.signed_in_as', lg, name=who.get('name'), role=role)}**")
     if current.role == "lead":
-        joiner = ", " if lg == "en" else "、"
-        names = joiner.join(t(f"section.{s}", lg) for s in sorted(current.sections))
+        names = t("ui.list_sep", lg).join(t(f"section.{s}", lg) for s in sorted(current.sections))
         st.sidebar.caption(t("auth.sections_line", lg, sections=names or "—"))
     st.sidebar.button(t("auth.sign_out", lg), key="auth.sign_out", on_click=sign_out)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from core import overview
 from core.editing import Actor
+from core.figures import compute_figures
 from core.history import TAIPEI, table_label
 from core.labels import t
 from core.links import SECTION_PAGES, page_for
@@ -69,7 +70,7 @@ def item_list(items: Sequence[Item], empty_key: str, lg: str, *, page: str | Non
 def headline(period: Period, lg: str) -> None:
     """The period's headline figures, each with its monthly trend as a small line."""
     with db_session() as session:
-        values = overview.figures.compute_figures(session, period.start, period.end)
+        values = compute_figures(session, period.start, period.end)
         trend = overview.headline_trend(session, period.end)
     st.caption(t("ov.trend_hint", lg, n=overview.TREND_MONTHS))
     for col, key in zip(st.columns(len(overview.HEADLINE)), overview.HEADLINE, strict=True):
@@ -91,7 +92,7 @@ def week_and_dates(today: date, lg: str) -> None:
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown(f"**{t('ov.week', lg, n=overview.UPCOMING_DAYS)}**")
-        item_list(week, "ov.none.week", lg)
+        item_list(week, "ov.none.week", lg, page=SECTION_PAGES["calendar"])
     with right.container(border=True):
         st.markdown(f"**{t('ov.anniversaries', lg, n=overview.ANNIVERSARY_DAYS)}**")
         item_list(anniversaries, "ov.none.anniversaries", lg, page=SECTION_PAGES["calendar"])
@@ -146,7 +147,7 @@ def changes(actor: Actor, lg: str) -> None:
     if not found.total:
         st.caption(t("ov.changes.none", lg))
         return
-    per_table = "、".join(
+    per_table = t("ui.list_sep", lg).join(
         f"{table_label(name, lg)} {n:,}" for name, n in sorted(found.per_table.items())
     )
     st.markdown(plain(t("ov.changes.summary", lg, n=f"{found.total:,}", tables=per_table)))

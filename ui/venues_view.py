@@ -142,7 +142,7 @@ def schedule() -> tuple[int | None, date]:
     show_chart(chart, key="ven.sched.chart", stem=stem)
     st.caption(t("ven.sched.caption", lg))
     if marks and (view == "week" or chosen == ALL):  # a single venue's day says it below
-        listed = "、".join(marked_day_label(d, lg, marks) for d in marks)
+        listed = t("ui.list_sep", lg).join(marked_day_label(d, lg, marks) for d in marks)
         st.info(plain(t("hol.sched.notice", lg, days=listed)), icon=":material/event_busy:")
     _free_line(chosen, names.get(chosen, ""), day, view)
     _window_table(booked, names)
