@@ -1,8 +1,8 @@
 """Links to a record: which page shows a table's rows, and the query that opens one of them.
 
 A record link is the page's address with ``?table=<table>&id=<row id>``; the page draws that
-record's card at its top (ui.record_card). The overview, the global search and the history use
-these links, so a record is always opened the same way.
+record's card at its top (ui.record_card). The overview and the global search use these links,
+so a record is always opened the same way.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
-"""Sign-in for the frame: streamlit-authenticator's form and cookie, our checks and sessions.
+"""Sign-in for the frame: streamlit-authenticator's form, our cookie, checks and sessions.
 
-streamlit-authenticator draws the form (with zh-TW labels) and keeps the re-sign-in cookie, a JWT
-of {username, exp_date}. Everything it cannot do safely is ours, in core.auth:
+streamlit-authenticator draws the form (with zh-TW labels). The re-sign-in cookie is a JWT of
+{username, exp_date} as the library writes it, but set by a script in the page
+(deliver_cookie) and read back by core.session_keys.signin_cookie_claims: the library's cookie
+component would rerun every signed-in page when it reports back. Everything else it cannot do
+safely is ours, in core.auth:
 - the password check goes through core.auth.authenticate (bcrypt, a lock after 5 failures kept
   in the database, every attempt audited) in place of the library's in-memory check;
 - each sign-in is recorded server-side (auth_session) under an id derived from the cookie, and

@@ -21,7 +21,7 @@ def _close() -> None:
 def _shown(value: object) -> str:
     if isinstance(value, bool):
         return t("history.yes" if value else "history.no", lang())
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float):
         return f"{value:,}" if float(value).is_integer() else f"{value:,.2f}"
     return str(value)
 

@@ -98,7 +98,8 @@ def test_the_search_text_is_taken_literally_and_tai_matches_both_ways(session):
     spec = tables.SPECS["reception"]
 
     def names(text):
-        return sorted(r["visitor_name_zh"] for r in tables.fetch_all(session, spec, None, search=text))
+        found = tables.fetch_all(session, spec, None, search=text)
+        return sorted(r["visitor_name_zh"] for r in found)
 
     assert names("100%") == ["甲"]
     assert names("a_b") == ["丙"]

@@ -404,7 +404,7 @@ def test_gift_stock_warning_chart_and_register(tabs, demo_data_dir):
     stock = page.get_by_role("tabpanel", name=t("ui.gift_stock"))
     for item in low.itertuples():
         text = t("ui.low_stock", name=item.name, on_hand=item.on_hand, threshold=item.threshold)
-        expect(stock.locator("[data-testid='stAlert']", has_text=text).first).to_be_visible()
+        expect(stock.locator("[data-testid='stAlert']", has_text=text)).to_have_count(1)
     chart = stock.locator("[data-testid='stVegaLiteChart']").last
     expect(chart).to_be_visible(timeout=15_000)
     chart.scroll_into_view_if_needed()

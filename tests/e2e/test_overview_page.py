@@ -46,6 +46,7 @@ def test_a_record_link_opened_signed_out_opens_after_sign_in(demo_server, browse
         expect(card).to_contain_text("工藝紀念品禮盒")
         expect(card).to_contain_text("115/11/18")
         assert page.url.endswith(path)
+        settle(page)  # the run that drew the card has ended
         # The page is not run again once it has drawn (the sign-in cookie is set by a script,
         # not by a component that reports back): its tabs are there once.
         assert _runs_within(page, 3_000) == 0
