@@ -41,9 +41,11 @@ from core.editing import Actor, EditorState, save_changes
 from db.engine import make_engine
 from db.models import Driver
 
-url, rows = sys.argv[1], int(sys.argv[2])
+url, rows, attempt = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 engine = make_engine(url)
-added = [{"name": f"壓測駕駛{i:05d}", "phone": "07-1234567"} for i in range(rows)]
+# Names of their own per attempt: a save an earlier attempt completed must not make this one
+# a refusal of repeated names (driver names are unique).
+added = [{"name": f"壓測駕駛{attempt}-{i:05d}", "phone": "07-1234567"} for i in range(rows)]
 with Session(engine) as session:
     print("writing", flush=True)
     state = EditorState([], added_rows=added)
@@ -70,7 +72,7 @@ def test_a_save_killed_midway_leaves_all_or_nothing(db_url):
     for delay in (0.2, 0.6, 1.5):
         before = _counts(db_url)
         saver = subprocess.Popen(
-            [sys.executable, "-c", SAVER, db_url, str(ROWS)], cwd=ROOT,
+            [sys.executable, "-c", SAVER, db_url, str(ROWS), str(delay)], cwd=ROOT,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert saver.stdout.readline().strip() == "writing", saver.stderr.read()
@@ -78,6 +80,7 @@ def test_a_save_killed_midway_leaves_all_or_nothing(db_url):
         finished = saver.poll() is not None
         saver.send_signal(signal.SIGKILL)
         out, _ = saver.communicate(timeout=30)
+        assert "refused" not in out, out[:300]
         cut_midway += not finished and "done" not in out
         drivers, audited = _counts(db_url)  # opening the database recovers it
         added = drivers - before[0]
