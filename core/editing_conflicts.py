@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, select
 from sqlmodel import Session
 
-from core.editing_validate import row_label
+from core.editing_errors import row_label
 from core.labels import t
 from core.roc_dates import format_roc_datetime
 from db.models import AuditEntry

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, time
 from functools import cache
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import pydantic
 from sqlalchemy import select
@@ -20,7 +19,6 @@ from core.editing_integrity import duplicate_errors, still_referenced_errors
 from core.labels import t
 from core.roc_dates import ROCDateError, parse_any_date, parse_time_of_day
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version"})
 # (start, end, strictly after): the end of a range may not come before its start.
 RANGES: dict[str, tuple[str, str, bool]] = {
