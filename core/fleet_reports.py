@@ -37,7 +37,7 @@ from core.fleet import (
 from core.labels import DEFAULT_LANG, enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_datetime, format_roc_month, format_roc_period
-from core.transfer_files import neutralise
+from core.text_safety import neutralise
 from db.models import FuelType, Trip, TripType, Vehicle, VehicleKind
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

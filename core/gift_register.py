@@ -21,7 +21,7 @@ from core.gift_ethics import gift_register
 from core.labels import enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_period
-from core.transfer_files import neutralise
+from core.text_safety import neutralise
 from db.models import Disposition
 
 # (label key, width) of each column, in order

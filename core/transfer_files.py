@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import openpyxl
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core.labels import t
+from core.text_safety import spreadsheet_text, unneutralise
 
 # A whole-table export of the largest demo table (venue_booking, 22,619 rows) is 3.2 MB as CSV
 # and 1.2 MB as XLSX and must import again; a file beyond these is refused before it is read.
@@ -30,29 +30,11 @@ MAX_COLUMNS = 100
 # that unpacks to gigabytes (a "zip bomb") is refused instead of filling the server's memory.
 # A full 5 MB export of 30,000 rows unpacks to well under this.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-# A text cell starting with one of these is run as a formula by Excel (CSV injection); a line
-# feed too, as some XLSX writers store a carriage return as one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-QUOTE = "'"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ImportProblem(ValueError):
     """The file as a whole cannot be imported; the message is zh-TW and says why."""
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix ' to text Excel would run as a formula (and to text already starting with ')."""
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, QUOTE)):
-        return QUOTE + value
-    return value
-
-
-def unneutralise(value: str) -> str:
-    """Undo neutralise: drop the ' it added, so an exported file imports unchanged."""
-    if value[:1] == QUOTE and value[1:2] and value[1:2] in (*FORMULA_STARTS, QUOTE):
-        return value[1:]
-    return value
 
 
 def _cell(value: Any) -> Any:
@@ -63,11 +45,11 @@ def _cell(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
-    return neutralise(value)
+    return spreadsheet_text(value)
 
 
 def _cells(df: pd.DataFrame) -> Iterator[list[Any]]:
-    yield [neutralise(str(c)) for c in df.columns]
+    yield [spreadsheet_text(str(c)) for c in df.columns]
     for row in df.itertuples(index=False, name=None):
         yield [_cell(v) for v in row]
 
@@ -93,8 +75,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_title: str = "data") -> bytes:
     sheet.title = sheet_title[:31]
     widths: dict[int, int] = {}
     for row in _cells(df):
-        # openpyxl refuses control characters other than tab and newlines.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        sheet.append(row)
         for i, v in enumerate(row, start=1):
             widths[i] = max(widths.get(i, 0), _width(v))
     for cell in sheet[1]:
