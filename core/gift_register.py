@@ -3,7 +3,8 @@
 One row per gift under a title row naming the period; gifts given together (same donor, date
 and occasion) share a group number and the group's total value, since items presented together
 are valued together. The disposition is followed by the day a returned gift went back, then
-the 簽報 and 政風 dates. Dates are 民國 (115/11/18); text is neutralised against formula injection.
+the 簽報 and 政風 dates. Dates are 民國 (115/11/18); text loses its control characters, then is
+neutralised against formula injection (core.text_safety.spreadsheet_text).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from core.gift_ethics import gift_register
 from core.labels import enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_period
-from core.text_safety import neutralise
+from core.text_safety import spreadsheet_text
 from db.models import Disposition
 
 # (label key, width) of each column, in order
@@ -97,7 +98,7 @@ def register_rows(register: pd.DataFrame) -> list[list[Any]]:
             row.location,
             status,
         ]
-        rows.append([neutralise(v) for v in values])
+        rows.append([spreadsheet_text(v) for v in values])
     return rows
 
 
@@ -108,7 +109,7 @@ def register_workbook(session: Session, period: Period) -> bytes:
     ws = wb.active
     ws.title = t("gift.xlsx.sheet")
     title = t("gift.xlsx.title", period=format_roc_period(period.start, period.end))
-    ws.append([neutralise(title)])
+    ws.append([spreadsheet_text(title)])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")

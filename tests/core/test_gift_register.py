@@ -116,6 +116,18 @@ def test_text_cannot_run_as_a_formula(session):
     assert all(not (isinstance(v, str) and v.startswith(("=", "+", "-", "@"))) for v in row)
 
 
+def test_control_characters_are_removed_before_neutralising(session):
+    # Pasted from Word before the editor refused such text: a crash of openpyxl, or a formula
+    # behind a hidden \x01 once openpyxl's own clean-up removed it after the check.
+    _gift(session, date(2026, 6, 1), '\x01=HYPERLINK("http://x")', "高\x0b雄熊\x7f", 2500,
+          presenting_person="陳\x1f先生")  # fmt: skip
+    ws = _sheet(session)
+    row = next(ws.iter_rows(min_row=3))
+    assert [row[i].value for i in (5, 6, 8)] == ['\'=HYPERLINK("http://x")', "陳先生", "高雄熊"]
+    assert row[9].value == 2500 and row[9].data_type == "n"
+    assert all(c.data_type != "f" for c in row)
+
+
 def test_empty_period_gives_title_and_headers_only(session):
     ws = _sheet(session)
     assert ws.max_row == 2
