@@ -3,8 +3,9 @@
 Both put a title and the 民國 month on top, headers below, then the rows. The statement has one
 line per loan with the agency's subtotal after its lines and a grand total at the end; the
 usage report has one row per vehicle and a totals row. Totals are the sums of the rows as
-shown (each amount rounded first), so the printed columns add up. Text is neutralised against
-formula injection; amounts are numbers, not formulas.
+shown (each amount rounded first), so the printed columns add up. Text loses its control
+characters, then is neutralised against formula injection (core.text_safety.spreadsheet_text);
+amounts are numbers, not formulas.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from itertools import groupby
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -37,7 +37,7 @@ from core.fleet import (
 from core.labels import DEFAULT_LANG, enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_datetime, format_roc_month, format_roc_period
-from core.text_safety import neutralise
+from core.text_safety import spreadsheet_text
 from db.models import FuelType, Trip, TripType, Vehicle, VehicleKind
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,12 +71,6 @@ USAGE_COLUMNS: list[tuple[str, int, str | None]] = [
     ("fleet.col.utilisation", 10, "0.00"),
 ]
 THIN = Side(style="thin")
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
 
 
 def time_span(start: datetime, end: datetime) -> str:
@@ -128,7 +122,7 @@ def _start(ws: Worksheet, title: str, lines: list[str], columns: list) -> None:
     """Title (bold, centred, merged) and the lines under it, then the bold header row."""
     width = len(columns)
     for i, text in enumerate([title, *lines], start=1):
-        ws.append([_text(text)])
+        ws.append([spreadsheet_text(text)])
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
         cell = ws.cell(i, 1)
         cell.font = Font(bold=True, size=14) if i == 1 else Font(size=10)
@@ -159,7 +153,7 @@ def _finish(ws: Worksheet, columns: list, first_body_row: int) -> bytes:
 
 
 def _sum_row(ws: Worksheet, label: str, values: list[Any], bold_cols: int) -> None:
-    ws.append([_text(label), *[None] * (bold_cols - 1), *values])
+    ws.append([spreadsheet_text(label), *[None] * (bold_cols - 1), *values])
     row = ws.max_row
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=bold_cols)
     for cell in ws[row]:
@@ -192,7 +186,7 @@ def loan_statement_workbook(session: Session, month: date, fuel_price: float) ->
         for line in block.lines:
             n += 1
             trip, c = line.trip, line.charge
-            ws.append([_text(v) for v in (
+            ws.append([spreadsheet_text(v) for v in (
                 n, format_roc(trip.starts_at), time_span(trip.starts_at, trip.ends_at),
                 trip.requesting_agency, trip.destination, line.vehicle.plate, round(c.km, 1),
                 c.fuel, c.tolls, c.parking, c.cleaning, c.total,
@@ -250,7 +244,7 @@ def usage_report_workbook(session: Session, month: date) -> bytes:
     _start(ws, title, [span], USAGE_COLUMNS)
     first = ws.max_row + 1
     for row in rows:
-        ws.append([_text(v) for v in row])
+        ws.append([spreadsheet_text(v) for v in row])
     _sum_row(ws, totals[0], totals[1:], 5)
     ws.append([t("fleet.report.note", days=days, hours=days * WORK_HOURS)])
     note = ws.max_row

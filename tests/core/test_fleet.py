@@ -256,6 +256,20 @@ def test_statement_text_cannot_run_as_a_formula(session, cars):
     assert row[3:5] == ["'=1+1", "'@x"]
 
 
+def test_control_characters_leave_the_statement_and_the_usage_report(session, cars):
+    # \x7f is not among openpyxl's illegal characters: it reached the file as it was.
+    v = cars["vip"]
+    v.model_name = "\x7fToyota\x0b Hiace"
+    session.add(_trip(v, "2023-03-02 08:00", "2023-03-02 12:00", L, "\x01=1+1", 10,
+                      destination="高雄\x7f港\x1f"))  # fmt: skip
+    session.commit()
+    statement = _rows(loan_statement_workbook(session, date(2023, 3, 1), 30))
+    assert statement[4][3:7] == ["'=1+1", "高雄港", "TST-0009", 10]
+    assert statement[5][0] == "'=1+1 小計"
+    usage = _rows(usage_report_workbook(session, date(2023, 3, 1)))
+    assert usage[4][:6] == ["TST-0009", "禮賓車", "Toyota Hiace", "汽油", 8, 1]
+
+
 def test_usage_report_per_vehicle_with_totals(session, cars):
     rows = _rows(usage_report_workbook(session, JANUARY))
     assert rows[0][0] == "公務車輛使用月報表 112年1月"
