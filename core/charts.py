@@ -18,6 +18,7 @@ from core.fonts import FONT_STACK, register_chart_fonts
 from core.labels import enum_label, t
 from core.periods import Period
 from core.roc_dates import format_roc, format_roc_period
+from core.text_safety import clean_json
 
 PALETTE = ["#0b5394", "#e69138", "#6aa84f", "#cc4125", "#8e7cc3", "#45818e", "#bf9000", "#a64d79"]
 THEME = "workspace"
@@ -166,7 +167,9 @@ def _plain(value: object) -> object:
 def export_spec(chart: alt.TopLevelMixin, width: int = EXPORT_WIDTH) -> dict[str, Any]:
     """The Vega-Lite spec vl-convert draws: house config, fixed width instead of "container",
     plain JSON values only."""
-    spec = json.loads(json.dumps(chart.to_dict(), default=_plain))
+    # Without control characters in labels and data: vl-convert aborts the whole process (a
+    # Rust panic, not an exception) on one, and an SVG holding one is not XML.
+    spec = clean_json(json.loads(json.dumps(chart.to_dict(), default=_plain)))
     spec["config"] = _merged(house_config(), spec.get("config", {}))
     if any(k in spec for k in COMPOSITE):
         # Concatenated views keep their own widths; "container" means nothing outside a page.

@@ -47,6 +47,15 @@ def clean(value: Any) -> Any:
     return strip_controls(value) if isinstance(value, str) else value
 
 
+def clean_json(value: Any) -> Any:
+    """clean for every text (keys too) of a JSON value: a chart spec's labels and inline data."""
+    if isinstance(value, dict):
+        return {clean(k): clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_json(v) for v in value]
+    return clean(value)
+
+
 def neutralise(value: Any) -> Any:
     """Prefix ' to text Excel would run as a formula (and to text already starting with ')."""
     if isinstance(value, str) and value.startswith((*FORMULA_STARTS, QUOTE)):

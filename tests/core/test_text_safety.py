@@ -8,6 +8,7 @@ import pytest
 
 from core.text_safety import (
     clean,
+    clean_json,
     control_name,
     first_control,
     spreadsheet_text,
@@ -41,6 +42,23 @@ def test_first_control_allows_tab_and_newlines_only_in_multiline_fields():
 def test_strip_controls_keeps_text_tabs_and_line_breaks():
     assert strip_controls("a\x00b\x0bc\td\ne\r\n\x7f\ufffe") == "abc\td\ne\r\n"
     assert clean(5) == 5
+
+
+def test_clean_json_cleans_every_text_of_a_chart_spec():
+    spec = {"data": {"values": [{"國\x0b家": "日\x7f本", "n": 3, "x": None}]}, "title": ["a\x01b"]}
+    assert clean_json(spec) == {"data": {"values": [{"國家": "日本", "n": 3, "x": None}]},
+                                "title": ["ab"]}  # fmt: skip
+
+
+def test_chart_images_are_drawn_from_text_without_control_characters():
+    # vl-convert ends the whole process (not an exception) on such a label; checked on the spec
+    import altair as alt
+
+    from core.charts import export_spec
+
+    chart = alt.Chart(pd.DataFrame({"國家": ["日\x0b本", "美\x01國"], "n": [1, 2]})).mark_bar()
+    spec = export_spec(chart.encode(x="n", y="國家"))
+    assert [v["國家"] for v in spec["datasets"][spec["data"]["name"]]] == ["日本", "美國"]
 
 
 def test_spreadsheet_text_cleans_before_neutralising():
