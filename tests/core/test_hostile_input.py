@@ -220,6 +220,44 @@ def _exported(table: str, change: Callable[[list[list[str]]], None] | None = Non
     return build
 
 
+def _exported_text(table: str, change: Callable[[list[str]], None]):
+    """The table's 匯出 CSV changed by hand as text (in Notepad, say), line by line."""
+
+    def build(session: Session) -> bytes:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(_export(session, table))
+        lines = out.getvalue().split("\n")
+        change(lines)
+        return "\n".join(lines).encode("utf-8")
+
+    return build
+
+
+def _open_a_quote(lines: list[str]) -> None:
+    lines[2] = '"' + lines[2]  # line 3 of the file: the rest of the file would be one cell
+
+
+def _nul_in_line_2(lines: list[str]) -> None:
+    first, rest = lines[1].split(",", 1)
+    lines[1] = f"{first},\x00{rest}"
+
+
+def _exported_xlsx(table: str, change: Callable[[list[list[str]]], None]):
+    """The table's 匯出 CSV saved as .xlsx by a script (openpyxl), changed first."""
+
+    def build(session: Session) -> bytes:
+        lines = [list(line) for line in _export(session, table)]
+        change(lines)
+        book = openpyxl.Workbook()
+        for line in lines:
+            book.active.append(line)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    return build
+
+
 def _set(column: str, value: str, row: int = 1):
     def change(lines: list[list[str]]) -> None:
         lines[row][lines[0].index(column)] = value
@@ -419,6 +457,18 @@ CASES: dict[str, tuple[Callable[[Session], list[str]], str]] = {
     "one_huge_cell": (
         _import("b.csv", ("場地,開始\n" + "長" * 200_000 + ",1\n").encode(), "venue_booking"),
         "超過 131,072 個字元",
+    ),
+    "csv_quote_left_open": (
+        _import("v.csv", _exported_text("vehicle", _open_a_quote), "vehicle"),
+        "檔案第 3 行「編號」欄開頭的引號",
+    ),
+    "csv_holding_a_nul": (
+        _import("v.csv", _exported_text("vehicle", _nul_in_line_2), "vehicle"),
+        "檔案第 2 行「車號」欄含有看不見的控制字元 U+0000（NUL）",
+    ),
+    "xlsx_formula_without_its_value": (
+        _import("v.xlsx", _exported_xlsx("vehicle", _set("座位數", "=5+6")), "vehicle"),
+        "（儲存格 E2）是公式",
     ),
     "empty_file": (_import("b.csv", b"", "venue_booking"), "空的"),
     "header_only": (_import("b.csv", "場地,開始\n".encode(), "venue_booking"), "只有標題列"),
