@@ -24,6 +24,7 @@ from core.briefing_model import (
     Part,
     Section,
     Table,
+    cleaned,
     part_number,
     section_number,
 )
@@ -200,7 +201,7 @@ def build_briefing(
     parts.append(
         Part(part_number(1, lang), t("brief.part.closing", lang), text=t("brief.closing", lang))
     )
-    return Briefing(
+    built = Briefing(
         lang=lang,
         title=t("brief.doc_title", lang),
         period_line=t("brief.period_line", lang, period=period_text),
@@ -209,6 +210,9 @@ def build_briefing(
         figures_used=figures,
         file_stem=file_stem(request),
     )
+    # Titles and names typed before the editor refused control characters still hold them;
+    # removed here once, so the preview and every file read the same text.
+    return cleaned(built)
 
 
 def render_charts(

@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from core.briefing_model import Briefing, Figure, Item, Table, item_number
+from core.briefing_model import Briefing, Figure, Item, Table, cleaned, item_number
 
 # Council reports are set in 標楷體 (DFKai-SB), which every bureau PC has; Latin text and
 # figures in Times New Roman.
@@ -128,6 +128,7 @@ def _item(doc, index: int, item: Item, lang: str) -> None:
 
 
 def write_docx(briefing: Briefing) -> bytes:
+    briefing = cleaned(briefing)  # also when built elsewhere than build_briefing
     doc = Document()
     _setup(doc)
     doc.core_properties.title = briefing.title

@@ -1,13 +1,18 @@
 """What a briefing holds, independent of its file format: headings, sentences, tables, figures.
 
 core.briefing builds a Briefing from core.figures and the section data; the writers
-(core.briefing_docx / _pptx / _pdf) and the builder page's preview only lay it out.
+(core.briefing_docx / _pptx / _pdf) and the builder page's preview only lay it out. Its text
+holds no control characters (`cleaned`): staff's titles and names go into XML and fonts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, TypeVar
+
+from core.text_safety import strip_controls
+
+T = TypeVar("T")
 
 # 壹、貳 … for parts, 一、二 … for sections: the council report's numbering.
 ZH_PARTS = "壹貳參肆伍陸柒捌玖拾"
@@ -129,3 +134,19 @@ class Briefing:
 
     def all_tables(self) -> list[Table]:
         return [t for p in self.parts for s in p.sections for i in s.items for t in i.tables]
+
+
+def cleaned(value: T) -> T:
+    """The briefing (or any part of it) with control characters removed from every text, line
+    breaks kept; charts are cleaned where they are drawn (core.charts.export_spec).
+
+    Rows typed before the editor refused them (a \x0b pasted from Word) still reach the
+    briefing: python-docx refuses such a string, python-pptx writes _x000B_, the PDF font has
+    no glyph for it."""
+    if isinstance(value, str):
+        return strip_controls(value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [cleaned(v) for v in value]  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: cleaned(getattr(value, f.name)) for f in fields(value)})
+    return value

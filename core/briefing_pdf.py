@@ -8,7 +8,7 @@ import io
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from core.briefing_model import Briefing, Figure, Item, Table, item_number
+from core.briefing_model import Briefing, Figure, Item, Table, cleaned, item_number
 from core.fonts import BOLD, REGULAR
 
 FAMILY = "workspace"
@@ -109,6 +109,7 @@ def _item(pdf: _Report, index: int, item: Item, lang: str) -> None:
 
 
 def write_pdf(briefing: Briefing) -> bytes:
+    briefing = cleaned(briefing)  # also when built elsewhere than build_briefing
     pdf = _Report(briefing)
     pdf.add_page()
     pdf.para(briefing.title, size=18, bold=True, align="C")

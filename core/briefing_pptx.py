@@ -13,7 +13,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from core.briefing_model import Briefing, Figure, Item, Section, Table, item_number
+from core.briefing_model import Briefing, Figure, Item, Section, Table, cleaned, item_number
 
 # Slides are shown on bureau PCs and meeting-room laptops: 微軟正黑體 for Chinese.
 EAST_ASIAN_FONT = "Microsoft JhengHei"
@@ -164,6 +164,7 @@ def _pages(table: Table) -> list[Table]:
 
 
 def write_pptx(briefing: Briefing) -> bytes:
+    briefing = cleaned(briefing)  # also when built elsewhere than build_briefing
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     cover = prs.slides.add_slide(prs.slide_layouts[6])

@@ -21,7 +21,7 @@ from core.briefing import (
     render,
     render_charts,
 )
-from core.briefing_model import Cell, Table
+from core.briefing_model import Briefing, Cell, Figure, Item, Part, Section, Table, cleaned
 from core.figures import compute_figures
 from core.periods import REPORT_PERIOD
 
@@ -224,6 +224,63 @@ def test_a_bad_request_is_refused_with_a_clear_message(kwargs, message):
         BriefingRequest(START, END, **kwargs)
     with pytest.raises(ValueError, match="迄日不可早於起日"):
         BriefingRequest(END, START)
+
+
+def _dirty_briefing() -> Briefing:
+    """Every kind of text a writer lays out, each holding control characters (DEL included)."""
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(png, "PNG")
+    rows = [
+        [Cell("項\x0b目", header=True), Cell("數量", header=True)],
+        [Cell("高\x7f雄熊"), Cell("3")],
+    ]
+    item = Item(
+        "本期\x01贈送高雄熊 3 個。",
+        tables=[Table(1, "表1\x1f　禮品", rows, note="資料\x0c日期\n第二行")],
+        figures=[Figure(1, "圖1\x00　禮品", chart=None, key="gifts.flows", png=png.getvalue())],
+        bullets=["活\x08動"],
+    )
+    section = Section("gifts", "一、", "禮品\x0b管理", [item])
+    parts = [Part("壹、", "業務\x7f", [section]), Part("貳、", "結語", text="結\x1f語")]
+    return Briefing("zh-TW", "業務報告\x0b", "111年\x01", "前言\x7f", parts, {}, "stem")
+
+
+def test_cleaned_removes_control_characters_from_every_text_and_keeps_line_breaks():
+    built = cleaned(_dirty_briefing())
+    item = built.parts[0].sections[0].items[0]
+    assert (built.title, built.intro, item.text) == ("業務報告", "前言", "本期贈送高雄熊 3 個。")
+    assert (
+        item.tables[0].rows[1][0].text == "高雄熊" and item.tables[0].rows[1][0].align == "center"
+    )
+    assert item.tables[0].note == "資料日期\n第二行"
+    assert item.figures[0].caption == "圖1　禮品" and item.figures[0].png
+    assert (item.bullets, built.parts[1].text) == (["活動"], "結語")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pptx", "pdf"])
+def test_each_writer_removes_control_characters_itself(fmt, caplog):
+    """A briefing not made by build_briefing: python-docx refused it, python-pptx wrote
+    _x000B_ and kept DEL, the PDF had no glyph for them and broke the line at a form feed."""
+    from core.briefing_docx import write_docx
+    from core.briefing_pdf import write_pdf
+    from core.briefing_pptx import write_pptx
+
+    data = {"docx": write_docx, "pptx": write_pptx, "pdf": write_pdf}[fmt](_dirty_briefing())
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        texts = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    else:
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            texts = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml")]
+    text = "".join(texts)
+    assert "高雄熊" in text and "業務報告" in text and "資料日期" in text
+    assert not [r.message for r in caplog.records if "missing the following glyphs" in r.message]
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x00[01][0-9A-F]_", text)
 
 
 def test_table_grid_places_spanned_cells_and_refuses_overflow():
