@@ -140,7 +140,7 @@ def cleaned(value: T) -> T:
     """The briefing (or any part of it) with control characters removed from every text, line
     breaks kept; charts are cleaned where they are drawn (core.charts.export_spec).
 
-    Rows typed before the editor refused them (a \x0b pasted from Word) still reach the
+    Rows typed before the editor refused them (a \\x0b pasted from Word) still reach the
     briefing: python-docx refuses such a string, python-pptx writes _x000B_, the PDF font has
     no glyph for it."""
     if isinstance(value, str):
