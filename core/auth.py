@@ -19,6 +19,7 @@ import bcrypt
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from core import passwords
 from core.config import get_settings
 from core.editing import TABLE_SECTIONS, Actor
 from core.labels import t
@@ -27,17 +28,19 @@ from db.models import AuditAction, AuditEntry, AuthSession, User, UserRole, utcn
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_BYTES = 72  # bcrypt refuses longer passwords
 BCRYPT_ROUNDS = 12
 USERNAME_PATTERN = re.compile(r"[a-z0-9_.-]{3,40}")
 SECTIONS = frozenset(TABLE_SECTIONS.values())
 MAX_DISPLAY_NAME = 60  # app_user.display_name
-# Demo accounts (core.users.DEMO_ACCOUNTS) are named demo.*; they sign in only in demo mode.
+# Demo accounts (core.users.DEMO_ACCOUNTS) are named demo.*, the benchmark's (bench.account)
+# bench.*: they sign in at the form only in demo mode, and administrators cannot create them.
 DEMO_PREFIX = "demo."
+BENCH_PREFIX = "bench."
+RESERVED_PREFIXES = {DEMO_PREFIX: "users.demo_only", BENCH_PREFIX: "users.bench_only"}
 TAIPEI = ZoneInfo("Asia/Taipei")
 
-_dummy_hash: bytes | None = None
+# One per bcrypt cost, so an unknown name costs what a real account's check costs.
+_dummy_hashes: dict[int, str] = {}
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode()
 
 
-def _password_matches(password: str, password_hash: str) -> bool:
+def password_matches(password: str, password_hash: str) -> bool:
     try:
         return bcrypt.checkpw(password.encode(), password_hash.encode())
     except ValueError:  # too long, or a malformed hash
@@ -61,10 +64,10 @@ def _password_matches(password: str, password_hash: str) -> bool:
 
 def _burn_time(password: str) -> None:
     """Check against a dummy hash, so an unknown user takes as long as a wrong password."""
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = hash_password(secrets.token_hex(16)).encode()
-    _password_matches(password, _dummy_hash.decode())
+    dummy = _dummy_hashes.get(BCRYPT_ROUNDS)
+    if dummy is None:
+        dummy = _dummy_hashes.setdefault(BCRYPT_ROUNDS, hash_password(secrets.token_hex(16)))
+    password_matches(password, dummy)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -82,15 +85,14 @@ def is_demo_username(username: str) -> bool:
     return username.startswith(DEMO_PREFIX)
 
 
-def check_password(password: str) -> None:
-    """ValueError with a zh-TW message unless the password may be set."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(t("auth.short_password", n=MIN_PASSWORD_LENGTH))
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
-        raise ValueError(t("auth.long_password", n=MAX_PASSWORD_BYTES))
-    # streamlit-authenticator strips what is typed before checking it: it could never match.
-    if password != password.strip():
-        raise ValueError(t("users.password_whitespace"))
+def reserved_prefix(username: str) -> str | None:
+    """demo. or bench. when the name starts with it: such accounts are not staff's."""
+    return next((p for p in RESERVED_PREFIXES if username.startswith(p)), None)
+
+
+def check_password(password: str, username: str | None = None) -> None:
+    """ValueError with one zh-TW sentence unless the password may be set (core.passwords)."""
+    passwords.check_password(password, username)
 
 
 def check_role_sections(role: str, sections: Iterable[str]) -> tuple[UserRole, str]:
@@ -132,7 +134,7 @@ def create_user(
     """
     if not isinstance(username, str) or not USERNAME_PATTERN.fullmatch(username):
         raise ValueError(t("auth.bad_username"))
-    check_password(password)
+    check_password(password, username)
     user_role, sections_text = check_role_sections(role, sections)
     name = check_display_name(display_name)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -179,6 +181,37 @@ def _audit(
     )
 
 
+def _refused(
+    session: Session,
+    username: str,
+    now: datetime,
+    user: User | None,
+    message: str,
+    locked_until: datetime | None = None,
+) -> AuthOutcome:
+    _audit(session, username, AuditAction.LOGIN_FAILURE, now, row_id=user.id if user else None)
+    session.commit()
+    return AuthOutcome(False, None, message, locked_until)
+
+
+def count_failure(session: Session, user: User, now: datetime) -> bool:
+    """Count one wrong password (not committed); True when it locks the account."""
+    # Incremented in SQL so concurrent attempts from other processes are all counted.
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_attempts=User.failed_attempts + 1, updated_at=now)
+    )
+    session.refresh(user)
+    if user.failed_attempts < MAX_FAILED_ATTEMPTS:
+        return False
+    user.failed_attempts = 0  # a fresh allowance once the lock has passed
+    user.locked_until = now + LOCK_DURATION
+    session.add(user)
+    _audit(session, user.username, AuditAction.LOCKOUT, now, row_id=user.id)
+    return True
+
+
 def authenticate(
     session: Session,
     username: str,
@@ -189,48 +222,37 @@ def authenticate(
 ) -> AuthOutcome:
     """Check a sign-in attempt, update the counter/lock, audit it and commit.
 
-    Demo accounts sign in only when allow_demo (default: the settings' demo mode).
+    An unknown name, a wrong password and a locked or disabled account with a wrong password
+    all get the same answer after the same bcrypt work, so the form does not tell which names
+    exist; only the right password learns that its account is locked or disabled. Demo and
+    benchmark accounts (demo.*, bench.*) sign in only when allow_demo (default: demo mode).
     """
     now = _utc(now) or utcnow()
-    user = session.scalar(select(User).where(User.username == username))
     if allow_demo is None:
         allow_demo = get_settings().demo_data
-    if not allow_demo and is_demo_username(username):
-        _audit(session, username, AuditAction.LOGIN_FAILURE, now, row_id=user.id if user else None)
-        session.commit()
-        return AuthOutcome(False, None, t("users.demo_only"))
-    if user is None or not user.active:
+    user = session.scalar(select(User).where(User.username == username))
+    prefix = reserved_prefix(username)
+    if prefix and not allow_demo:
+        return _refused(session, username, now, user, t(RESERVED_PREFIXES[prefix]))
+    failed = t("auth.failed")
+    if user is None:
         _burn_time(password)
-        _audit(session, username, AuditAction.LOGIN_FAILURE, now, row_id=user.id if user else None)
-        session.commit()
-        return AuthOutcome(False, None, t("auth.failed"))
-
+        return _refused(session, username, now, None, failed)
+    right = password_matches(password, user.password_hash)
     locked_until = _utc(user.locked_until)
     if locked_until is not None and locked_until > now:
-        _audit(session, username, AuditAction.LOGIN_FAILURE, now, row_id=user.id)
-        session.commit()
-        return AuthOutcome(False, None, t("auth.locked", until=_taipei(locked_until)), locked_until)
-
-    if not _password_matches(password, user.password_hash):
-        # Increment in SQL so concurrent attempts from other processes are all counted.
-        session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_attempts=User.failed_attempts + 1, updated_at=now)
-        )
-        session.refresh(user)
-        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            until = now + LOCK_DURATION
-            user.failed_attempts = 0  # a fresh allowance once the lock has passed
-            user.locked_until = until
-            session.add(user)
-            _audit(session, username, AuditAction.LOCKOUT, now, row_id=user.id)
+        if not right:
+            return _refused(session, username, now, user, failed)
+        locked = t("auth.locked_signin", until=_taipei(locked_until))
+        return _refused(session, username, now, user, locked, locked_until)
+    if not user.active:
+        disabled = t("auth.disabled_signin")
+        return _refused(session, username, now, user, disabled if right else failed)
+    if not right:
+        if count_failure(session, user, now):  # audited as the lockout
             session.commit()
-            message = t("auth.locked_now", n=MAX_FAILED_ATTEMPTS, until=_taipei(until))
-            return AuthOutcome(False, None, message, until)
-        _audit(session, username, AuditAction.LOGIN_FAILURE, now, row_id=user.id)
-        session.commit()
-        return AuthOutcome(False, None, t("auth.failed"))
+            return AuthOutcome(False, None, failed)
+        return _refused(session, username, now, user, failed)
 
     user.failed_attempts = 0
     user.locked_until = None
@@ -266,6 +288,20 @@ def session_is_live(session: Session, token_id: str, *, now: datetime | None = N
         return False
     active = session.scalar(select(User.active).where(User.username == row.username))
     return bool(active)
+
+
+def end_sessions(session: Session, username: str, *, keep: str | None = None) -> int:
+    """Revoke every live session of the user but `keep` (not committed: the caller's change and
+    this land together); how many were ended."""
+    live = [
+        AuthSession.username == username,
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > utcnow(),
+    ]
+    if keep is not None:
+        live.append(AuthSession.token_id != keep)
+    done = session.execute(update(AuthSession).where(*live).values(revoked_at=utcnow()))
+    return int(done.rowcount or 0)
 
 
 def revoke_session(session: Session, token_id: str, *, username: str) -> bool:

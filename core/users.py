@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -24,7 +24,7 @@ from core.editing import Actor, AuditedWriter, PermissionDenied
 from core.editing_conflicts import image
 from core.labels import DEFAULT_LANG, enum_label, t
 from core.roc_dates import format_roc_datetime
-from db.models import AuditAction, AuthSession, User, UserRole, utcnow
+from db.models import AuditAction, User, UserRole, utcnow
 
 log = logging.getLogger(__name__)
 SYSTEM_DEMO = Actor(username="system:demo", role="admin")
@@ -187,8 +187,11 @@ def add_user(
 ) -> UserInfo:
     """Create an account (validated as core.auth.create_user) and audit it as an insert."""
     _require_admin(actor)
-    if auth.is_demo_username(username):
-        raise ValueError(t("users.demo_reserved", prefix=auth.DEMO_PREFIX))
+    prefix = auth.reserved_prefix(username)
+    if prefix == auth.DEMO_PREFIX:
+        raise ValueError(t("users.demo_reserved", prefix=prefix))
+    if prefix == auth.BENCH_PREFIX:
+        raise ValueError(t("users.bench_reserved", prefix=prefix))
     with _rollback_on_error(session):
         user = auth.create_user(
             session,
@@ -215,7 +218,11 @@ def update_user(
     display_name: str | None = None,
     active: bool | None = None,
 ) -> UserInfo:
-    """Change role, sections, display name or active flag; None leaves a field as it is."""
+    """Change role, sections, display name or active flag; None leaves a field as it is.
+
+    Disabling ends every sign-in of the account in the same transaction, so enabling it again
+    does not bring an old cookie back to life: its owner signs in anew.
+    """
     _require_admin(actor)
     with _rollback_on_error(session):
         user = _load(session, username)
@@ -228,24 +235,68 @@ def update_user(
         values: dict[str, Any] = {"role": new_role, "sections": new_sections, "active": new_active}
         if display_name is not None:
             values["display_name"] = auth.check_display_name(display_name) or user.username
-        return _write(session, actor, user, values)
+        marker = None
+        if user.active and not new_active:
+            marker = {"sessions_ended": auth.end_sessions(session, username)}
+        return _write(session, actor, user, values, marker)
 
 
 def reset_password(session: Session, actor: Actor, username: str, new_password: str) -> UserInfo:
     """Set a new password and lift any lock; audited with a marker, never the hash."""
     _require_admin(actor)
-    auth.check_password(new_password)
+    auth.check_password(new_password, username)
     new_hash = auth.hash_password(new_password)  # before the row lock: bcrypt is slow
     with _rollback_on_error(session):
         user = _load(session, username)
         values = {"password_hash": new_hash, "failed_attempts": 0, "locked_until": None}
         # Whoever knew the old password is signed out everywhere, in the same transaction.
-        session.execute(
-            update(AuthSession)
-            .where(AuthSession.username == username, AuthSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
-        return _write(session, actor, user, values, {"password_changed": True})
+        ended = auth.end_sessions(session, username)
+        marker = {"password_changed": True, "sessions_ended": ended}
+        return _write(session, actor, user, values, marker)
+
+
+def change_own_password(
+    session: Session,
+    actor: Actor,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_token: str | None,
+    now: datetime | None = None,
+) -> int:
+    """The signed-in user sets a new password (any role); how many OTHER sign-ins were ended.
+
+    The current password is asked for and a wrong one counts towards the lock, as at the
+    sign-in form, so a borrowed session cannot try passwords here. The session `keep_token`
+    stays signed in; every other one of this user ends. Audited as the user's own update.
+    """
+    now = now or utcnow()
+    if auth.reserved_prefix(actor.username):
+        raise ValueError(t("account.reserved"))
+    auth.check_password(new_password, actor.username)
+    with _rollback_on_error(session):
+        user = session.scalar(select(User).where(User.username == actor.username))
+        if user is None or not user.active:
+            raise ValueError(t("users.not_found", username=actor.username))
+        if user.locked_until is not None and _aware(user.locked_until) > now:
+            until = format_roc_datetime(_aware(user.locked_until).astimezone(auth.TAIPEI))
+            raise ValueError(t("account.locked", until=until))
+        checked = user.password_hash
+        if not auth.password_matches(current_password, checked):
+            locked = auth.count_failure(session, user, now)
+            session.commit()  # the failure counts even though nothing else changes
+            raise ValueError(t("account.locked_now" if locked else "account.wrong_current"))
+        if new_password == current_password:
+            raise ValueError(t("account.same"))
+        new_hash = auth.hash_password(new_password)  # before the row lock: bcrypt is slow
+        user = _load(session, actor.username)
+        if user.password_hash != checked:  # changed by someone else meanwhile
+            raise ValueError(t("account.changed_meanwhile"))
+        ended = auth.end_sessions(session, actor.username, keep=keep_token)
+        values = {"password_hash": new_hash, "failed_attempts": 0}
+        marker = {"password_changed": True, "sessions_ended": ended}
+        _write(session, actor, user, values, marker)
+    return ended
 
 
 def unlock_user(session: Session, actor: Actor, username: str) -> UserInfo:

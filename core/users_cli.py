@@ -73,8 +73,8 @@ def _parser() -> _Parser:
     return parser
 
 
-def _read_password(from_stdin: bool) -> str:
-    """One line from stdin (for scripts), else typed twice without echo."""
+def _read_password(from_stdin: bool, username: str) -> str:
+    """One line from stdin (for scripts), else typed twice without echo; the policy applied."""
     try:
         if from_stdin:
             password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
@@ -86,7 +86,7 @@ def _read_password(from_stdin: bool) -> str:
         password = ""
     if not password:
         raise ValueError(t("users.cli.no_password"))
-    auth.check_password(password)
+    auth.check_password(password, username)
     return password
 
 
@@ -175,7 +175,7 @@ def run(argv: list[str] | None = None) -> int:
         _check_early(args)
         password = ""
         if args.command in ("add", "reset-password"):
-            password = _read_password(args.password_stdin)
+            password = _read_password(args.password_stdin, args.username)
         engine = get_engine()
         upgrade_to_head(engine)
         with Session(engine) as session:

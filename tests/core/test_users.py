@@ -153,6 +153,7 @@ def test_the_last_active_admin_is_never_disabled_or_demoted(session, root, chang
         (lambda s: users.update_user(s, ROOT, "alice", sections=["pets"]), "「pets」不是有效"),
         (lambda s: users.update_user(s, ROOT, "alice", role="owner"), "不是有效的角色"),
         (lambda s: users.add_user(s, ROOT, "demo.x", PASSWORD, "viewer"), "保留給示範帳號"),
+        (lambda s: users.add_user(s, ROOT, "bench.x", PASSWORD, "admin"), "保留給效能測試"),
         (lambda s: users.update_user(s, ROOT, "alice", display_name="名" * 61), "不可超過 60"),
     ],
 )
@@ -224,11 +225,31 @@ def test_disabled_user_cannot_sign_in_until_enabled(session, alice):
     assert auth.authenticate(session, "alice", PASSWORD, now=NOW).ok
 
 
+def test_disabling_ends_every_sign_in_so_enabling_does_not_revive_old_cookies(session, alice):
+    alices = [auth.open_session(session, "alice") for _ in range(2)]
+    roots = auth.open_session(session, "root")
+    users.update_user(session, ROOT, "alice", active=False)
+    assert [auth.session_is_live(session, token) for token in alices] == [False, False]
+    users.update_user(session, ROOT, "alice", active=True)
+    assert [auth.session_is_live(session, token) for token in alices] == [False, False]
+    assert auth.session_is_live(session, roots)  # other accounts keep theirs
+    disabled = [e for e in _audit(session) if e.after and e.after.get("active") is False]
+    assert [e.after["sessions_ended"] for e in disabled] == [2]
+    assert auth.authenticate(session, "alice", PASSWORD, now=NOW).ok  # signs in anew
+
+
+def test_other_changes_leave_sign_ins_alone(session, alice):
+    token = auth.open_session(session, "alice")
+    users.update_user(session, ROOT, "alice", display_name="艾莉絲", sections=["fleet", "gifts"])
+    assert auth.session_is_live(session, token)
+    assert "sessions_ended" not in _audit(session)[-1].after
+
+
 def test_demo_accounts_are_valid_and_named_demo():
     assert {a.role for a in users.DEMO_ACCOUNTS} == {"viewer", "lead", "admin"}
     for account in users.DEMO_ACCOUNTS:
         assert auth.is_demo_username(account.username)
-        auth.check_password(account.password)
+        auth.check_password(account.password, account.username)
         auth.check_role_sections(account.role, account.sections)
 
 

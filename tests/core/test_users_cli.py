@@ -17,7 +17,7 @@ from db.models import AuditEntry, User
 from tests.conftest import TEST_DATABASE_URL, _drop_schema, _schema_url
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "admin password 1"
+PASSWORD = "first chief pass 1"
 
 
 def run_cli(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -87,7 +87,7 @@ def test_add_first_admin_on_a_fresh_database_is_audited(fresh_url):
 def test_lifecycle_of_an_account(with_admin):
     url = with_admin
     add = ("add", "wang", "--role", "lead", "--sections", "fleet,gifts", "--password-stdin")
-    assert run_cli(url, *add, stdin="wang password 1").returncode == 0
+    assert run_cli(url, *add, stdin="lead password 1").returncode == 0
     listed = run_cli(url, "list")
     assert listed.returncode == 0
     assert [line.split()[0] for line in listed.stdout.splitlines()] == ["admin", "wang"]
@@ -117,6 +117,11 @@ def test_lifecycle_of_an_account(with_admin):
         (("add", "Bob!", "--role", "viewer"), "", "帳號須為 3 至 40 個字元"),
         (("add", "admin", "--role", "viewer", "--password-stdin"), PASSWORD, "已存在"),
         (("add", "demo.x", "--role", "viewer", "--password-stdin"), PASSWORD, "保留給示範帳號"),
+        (("add", "bench.x", "--role", "admin", "--password-stdin"), PASSWORD, "保留給效能測試"),
+        (("add", "bob", "--role", "viewer", "--password-stdin"), "Bob-2025-pass", "帳號名稱"),
+        (("add", "bob", "--role", "viewer", "--password-stdin"), "1234567890", "連續"),
+        (("add", "bob", "--role", "viewer", "--password-stdin"), "Password2024!", "常見"),
+        (("reset-password", "admin", "--password-stdin"), "my-admin-secret", "帳號名稱"),
         (("add", "bob"), "", "缺少必要參數 --role"),
         (("frobnicate",), "", "參數錯誤"),
         (("disable", "nobody"), "", "找不到帳號「nobody」"),
@@ -143,7 +148,7 @@ def test_typed_passwords_must_match(monkeypatch):
     typed = iter(["first password 1", "other password 2"])
     monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt: next(typed))
     with pytest.raises(ValueError, match="兩次輸入的密碼不一致"):
-        cli._read_password(from_stdin=False)
+        cli._read_password(from_stdin=False, username="bob")
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="TEST_DATABASE_URL is not set")
