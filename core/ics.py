@@ -9,6 +9,8 @@ The entries themselves come from core.ics_entries.
 - Entries with a time use TZID=Asia/Taipei, defined once by a VTIMEZONE; an event with no
   end time has no DTEND (RFC 5545: it ends when it starts), a longer one ends at midnight
   after its last day.
+- Text holds no control characters (a \\x0b pasted from Word before the editor refused it):
+  line breaks become \\n, the rest is removed.
 - UIDs are the record's table and id (exchange_event-12@kcg-bureau-workspace), so a calendar
   that imports the file again updates entries instead of doubling them; DTSTAMP is the record's
   last change (RFC 5545 for a file without METHOD), so exporting twice gives the same bytes.
@@ -24,6 +26,7 @@ from sqlmodel import Session
 from core import local_time
 from core.ics_entries import Entry, entries, next_twelve_months
 from core.labels import DEFAULT_LANG, t
+from core.text_safety import strip_controls
 from db.models import PartnerCity
 
 __all__ = ["MIME", "build_ics", "calendar_name", "entries", "file_name", "next_twelve_months"]
@@ -39,7 +42,8 @@ def calendar_name(session: Session, city_id: int | None, lang: str = DEFAULT_LAN
     bureau = t("app.bureau", lang)
     if city is None:
         return t("ics.calname", lang, bureau=bureau)
-    return t("ics.calname.city", lang, bureau=bureau, city=local_time.city_name(city, lang))
+    name = strip_controls(local_time.city_name(city, lang))
+    return t("ics.calname.city", lang, bureau=bureau, city=name)
 
 
 def _vevent(entry: Entry) -> Event:
@@ -47,16 +51,20 @@ def _vevent(entry: Entry) -> Event:
     event.add("uid", entry.uid)
     event.add("dtstamp", entry.stamp)
     event.add("sequence", entry.sequence)
-    event.add("summary", entry.summary)
+    event.add("summary", strip_controls(entry.summary))
     event.add("dtstart", entry.start)
     if entry.end is not None:
         event.add("dtend", entry.end)
-    if entry.description:
-        event.add("description", entry.description)
-    if entry.location:
-        event.add("location", entry.location)
-    if entry.categories:
-        event.add("categories", entry.categories)
+    # icalendar writes line breaks as \n; other control characters it would write as they are
+    # (RFC 5545 forbids them, and calendars refuse or cut the entry).
+    description, location = strip_controls(entry.description), strip_controls(entry.location)
+    if description:
+        event.add("description", description)
+    if location:
+        event.add("location", location)
+    categories = [c for c in map(strip_controls, entry.categories) if c]
+    if categories:
+        event.add("categories", categories)
     event.add("transp", "OPAQUE" if entry.busy else "TRANSPARENT")
     return event
 
@@ -90,4 +98,6 @@ def file_name(session: Session, city_id: int | None, lang: str = DEFAULT_LANG) -
     """姊妹市行事曆.ics, 姊妹市行事曆-聖安東尼市.ics (the city's name in the UI language)."""
     city = session.get(PartnerCity, city_id) if city_id is not None else None
     stem = t("ics.file", lang)
-    return f"{stem}-{local_time.city_name(city, lang)}.ics" if city else f"{stem}.ics"
+    return (
+        f"{stem}-{strip_controls(local_time.city_name(city, lang))}.ics" if city else f"{stem}.ics"
+    )

@@ -1,5 +1,6 @@
 """The .ics calendar file: parsed back with icalendar, every entry, date and time is exact."""
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -211,6 +212,23 @@ def test_commas_semicolons_newlines_and_chinese_survive_the_round_trip(session, 
     assert TRICKY in str(tricky["DESCRIPTION"])
     visit = events[_uid("reception", bureau["reception.sa_visit"])]
     assert TRICKY in str(visit["DESCRIPTION"])
+
+
+def test_control_characters_leave_the_file_and_line_breaks_stay(session, bureau):
+    # Typed before the editor refused them; icalendar wrote them as they were.
+    event = session.get(ExchangeEvent, bureau["event.tricky"])
+    event.title, event.location = "釜山\x0b交流\x7f", "\x01四維\x1f行政中心"
+    event.summary = "第一行\x0c\n第二行"
+    session.get(PartnerCity, bureau["city.busan"]).name_zh = "釜\x0b山市"
+    session.commit()
+    busan = bureau["city.busan"]
+    data = ics.build_ics(session, *YEAR_2026, city_id=busan)
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", data)
+    shown = _parse(data)[_uid("exchange_event", event.id)]
+    assert (str(shown["SUMMARY"]), str(shown["LOCATION"])) == ("釜山交流", "四維行政中心")
+    assert "第一行\n第二行" in str(shown["DESCRIPTION"])
+    assert str(Calendar.from_ical(data)["X-WR-CALNAME"]).endswith("（釜山市）")
+    assert ics.file_name(session, busan) == "姊妹市行事曆-釜山市.ics"
 
 
 def test_lines_end_in_crlf_and_are_folded_at_75_octets(session, bureau):
