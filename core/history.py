@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 import db.models  # noqa: F401  (registers every table, so _models() finds them all)
-from core.editing import TABLE_SECTIONS
+from core.editing import TABLE_SECTIONS, Actor
 from core.labels import DEFAULT_LANG, enum_label, t
 from core.roc_dates import format_roc, format_roc_datetime, format_time
 from db.models import AuditAction, AuditEntry
@@ -27,6 +27,9 @@ TAIPEI = ZoneInfo("Asia/Taipei")
 # Changed by every save: shown as the entry's version, not as a changed field.
 BOOKKEEPING = ("id", "created_at", "updated_at", "version")
 MAX_LIMIT = 500
+# The section whose leads read a table's history: the edited tables, and reception photos
+# (uploaded and deleted by leads of 外賓接待, audited by core.photos).
+HISTORY_SECTIONS = {**TABLE_SECTIONS, "reception_photo": "visitors"}
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,7 @@ def _conditions(
     conditions: list[Any] = []
     if table:
         conditions.append(AuditEntry.table_name == table)
-    if tables is not None:
-        conditions.append(AuditEntry.table_name.in_(list(tables)))
+    conditions += _within(tables)
     if username:
         conditions.append(AuditEntry.username == username)
     if row_id is not None:
@@ -99,7 +101,7 @@ def query_audit(
 ) -> tuple[int, list[AuditEntry]]:
     """(matching entries in all, one page of them newest first); start/end are Taipei days.
 
-    `tables` limits the search to those tables (a lead's history leaves out sign-in events).
+    `tables` limits the search to those tables (visible_tables: a lead's own sections).
     """
     where = _conditions(table, username, start, end, row_id, actions, tables)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
@@ -113,14 +115,31 @@ def query_audit(
     return int(total), list(page)
 
 
-def audit_users(session: Session) -> list[str]:
-    """Every username in the audit log, for the filter."""
-    return list(session.scalars(select(AuditEntry.username).distinct().order_by("username")))
+def visible_tables(actor: Actor) -> list[str] | None:
+    """The tables whose history the actor reads: None (all of them, sign-in events and account
+    changes included) for an administrator, the tables of a lead's own sections (deleted rows
+    and who changed what in other sections are not theirs to read), none for a viewer."""
+    if actor.role == "admin":
+        return None
+    if actor.role != "lead":
+        return []
+    return sorted(name for name, section in HISTORY_SECTIONS.items() if section in actor.sections)
 
 
-def audit_tables(session: Session) -> list[str]:
-    """Every table named in the audit log, for the filter."""
-    return list(session.scalars(select(AuditEntry.table_name).distinct().order_by("table_name")))
+def _within(tables: Iterable[str] | None) -> list[Any]:
+    return [] if tables is None else [AuditEntry.table_name.in_(list(tables))]
+
+
+def audit_users(session: Session, tables: Iterable[str] | None = None) -> list[str]:
+    """Every username in the audit log (of those tables, when given), for the filter."""
+    stmt = select(AuditEntry.username).where(*_within(tables)).distinct()
+    return list(session.scalars(stmt.order_by(AuditEntry.username)))
+
+
+def audit_tables(session: Session, tables: Iterable[str] | None = None) -> list[str]:
+    """Every table named in the audit log (of those tables, when given), for the filter."""
+    stmt = select(AuditEntry.table_name).where(*_within(tables)).distinct()
+    return list(session.scalars(stmt.order_by(AuditEntry.table_name)))
 
 
 def row_timeline(session: Session, table: str, row_id: int) -> list[AuditEntry]:

@@ -21,12 +21,15 @@ actor = auth.actor()
 st.title(t("page.history", lg))
 st.caption(t("history.intro", lg))
 
-# Sign-in events and account changes are for administrators; leads see the data tables.
+# Administrators read everything (sign-in events and accounts too); a lead reads the tables of
+# their own sections; a viewer has no history (the frame does not offer the page either).
+scope = history.visible_tables(actor)
+if scope == []:
+    st.error(t("history.leads_only", lg))
+    st.stop()
 with db_session() as session:
-    tables = history.audit_tables(session)
-    people = history.audit_users(session)
-if actor.role != "admin":
-    tables = [name for name in tables if name in TABLE_SECTIONS]
+    tables = history.audit_tables(session, scope)
+    people = history.audit_users(session, scope)
 
 
 def _day(text: str, label_key: str) -> date | None:
@@ -68,8 +71,7 @@ chosen = st.pills(
 
 query = dict(table=table, username=username, start=start, end=end, row_id=row_id)
 query["actions"] = chosen or None
-if table is None and actor.role != "admin":
-    query["tables"] = list(TABLE_SECTIONS)
+query["tables"] = scope
 page = st.session_state.get("history.page", 1)
 with db_session() as session:
     total, entries = history.query_audit(
@@ -104,7 +106,8 @@ def _show(entry: AuditEntry) -> None:
     action = enum_label(AuditAction(entry.action), lg)
     when = history.history_frame([entry], lg).iloc[0, 1]
     st.subheader(t("history.detail", lg, table=what, row=entry.row_id or "—", action=action))
-    st.caption(t("history.by", lg, user=entry.username, when=when, id=entry.id))
+    # The username may be anything typed at the sign-in form: shown as typed, never as a link.
+    st.caption(t("history.by", lg, user=plain(entry.username), when=when, id=entry.id))
     changes = history.diff(entry, lg)
     if changes:
         frame = pd.DataFrame(

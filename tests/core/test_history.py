@@ -93,6 +93,28 @@ def test_filters_by_table_user_row_and_action(session):
     assert history.audit_tables(session) == ["app_user", "trip", "venue"]
 
 
+def test_a_lead_reads_the_history_of_their_own_sections_only(session):
+    at = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
+    venue = _entry(session, at, username="alice", table="venue")
+    trip = _entry(session, at, username="bob", table="trip", action=AuditAction.DELETE)
+    photo = _entry(session, at, username="carol", table="reception_photo")
+    sign_in = dict(username="[x](http://evil)", action=AuditAction.LOGIN_FAILURE, row_id=None)
+    failed = _entry(session, at, table="app_user", **sign_in)
+    scope = history.visible_tables(LEAD)  # venues
+    assert scope == ["venue", "venue_booking"]
+    assert _ids(history.query_audit(session, tables=scope)) == [venue]
+    # Choosing another section's table in the filter does not widen what a lead reads.
+    assert history.query_audit(session, table="trip", tables=scope) == (0, [])
+    assert history.audit_tables(session, scope) == ["venue"]
+    assert history.audit_users(session, scope) == ["alice"]
+    visitors = history.visible_tables(Actor("dora", "lead", frozenset({"visitors"})))
+    assert _ids(history.query_audit(session, tables=visitors)) == [photo]
+    assert history.visible_tables(ADMIN) is None  # everything, sign-in events included
+    assert _ids(history.query_audit(session, tables=None)) == [failed, photo, trip, venue]
+    assert history.visible_tables(Actor("vic", "viewer")) == []
+    assert history.query_audit(session, tables=[]) == (0, [])
+
+
 def test_pages_are_newest_first_and_do_not_overlap(session):
     ids = [_entry(session, datetime(2026, 3, day, 1, 0, tzinfo=UTC)) for day in range(1, 8)]
     pages = [history.query_audit(session, offset=offset, limit=3) for offset in (0, 3, 6)]
@@ -159,9 +181,9 @@ def test_sign_in_events_have_no_diff():
 
 
 def test_user_admin_entries_never_show_a_password_hash(session):
-    auth.create_user(session, username="root", password="root password 1", role="admin")
-    users.add_user(session, ADMIN, "bob", "bob password 1", "viewer")
-    users.reset_password(session, ADMIN, "bob", "bob password 2")
+    auth.create_user(session, username="root", password="chief secret 123", role="admin")
+    users.add_user(session, ADMIN, "bob", "viewer secret 1", "viewer")
+    users.reset_password(session, ADMIN, "bob", "viewer secret 2")
     _, entries = history.query_audit(session, table="app_user")
     shown = [(c.field, c.before, c.after) for e in entries for c in history.diff(e)]
     assert ("password_changed", "", "是") in shown
@@ -175,8 +197,8 @@ def test_is_restorable_agrees_with_restore_version(session, venue_edit):
     assert history.is_restorable(updated) and not history.is_restorable(inserted)
     assert not restore_version(session, inserted.id, actor=ADMIN).ok
     assert restore_version(session, updated.id, actor=ADMIN).ok
-    auth.create_user(session, username="root", password="root password 1", role="admin")
-    users.add_user(session, ADMIN, "bob", "bob password 1", "viewer")
+    auth.create_user(session, username="root", password="chief secret 123", role="admin")
+    users.add_user(session, ADMIN, "bob", "viewer secret 1", "viewer")
     users.update_user(session, ADMIN, "bob", display_name="鮑伯")
     (account,) = history.query_audit(session, table="app_user", actions=["update"])[1]
     assert not history.is_restorable(account)
