@@ -39,10 +39,11 @@ SECTIONS = {
         ("pages/history.py", "page.history", ":material/history:"),
         ("pages/users.py", "page.users", ":material/manage_accounts:"),
     ],
+    "nav.account": [("pages/account.py", "page.account", ":material/key:")],
 }
 
 # Pages that do not read the sidebar's period (they filter by their own dates).
-NO_PERIOD = {"history", "users", "briefing"}
+NO_PERIOD = {"history", "users", "briefing", "account"}
 
 
 def _allowed(path: str, actor: Actor) -> bool:

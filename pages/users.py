@@ -8,6 +8,7 @@ from core.labels import enum_options, t
 from db.models import UserRole
 from ui import auth
 from ui.context import db_session, lang
+from ui.widgets import plain
 
 lg = lang()
 actor = auth.actor()
@@ -26,9 +27,10 @@ def _act(action, success_key: str, **values) -> None:
         with db_session() as session:
             action(session, actor, **values)
     except (ValueError, PermissionDenied) as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))  # may quote what was typed
         return
-    st.session_state["users.done"] = t(success_key, lg, username=values.get("username", ""))
+    username = plain(values.get("username", ""))
+    st.session_state["users.done"] = t(success_key, lg, username=username)
     st.rerun()
 
 
@@ -62,6 +64,7 @@ with add_tab, st.form("users.add", clear_on_submit=False):
     )
     password = left.text_input(t("auth.password", lg), type="password", key="users.add.pw")
     again = right.text_input(t("users.password_again", lg), type="password", key="users.add.pw2")
+    st.caption(t("account.rules", lg))
     if st.form_submit_button(t("users.add", lg), type="primary"):
         if password != again:
             st.error(t("users.password_mismatch", lg))
@@ -102,7 +105,7 @@ with password_tab, st.form("users.password"):
     target = st.selectbox(t("col.username", lg), names, key="users.password.user")
     password = st.text_input(t("users.new_password", lg), type="password")
     again = st.text_input(t("users.password_again", lg), type="password")
-    st.caption(t("users.password_rules", lg))
+    st.caption(t("users.password_policy", lg))
     if st.form_submit_button(t("users.reset_password", lg), type="primary"):
         if password != again:
             st.error(t("users.password_mismatch", lg))

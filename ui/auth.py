@@ -30,6 +30,7 @@ from core.labels import enum_label, t
 from core.session_keys import cookie_signing_key, session_token_id, signin_cookie_claims
 from db.models import User, UserRole
 from ui.context import db_session
+from ui.widgets import plain
 
 COOKIE_NAME = "bureau_workspace_signin"
 SIGNED_IN = "auth.signed_in"  # {"username", "token"} of this browser session
@@ -41,7 +42,8 @@ BUILT = "auth.authenticator"  # (run id, Authenticate) so a run builds it once
 RUN = "auth.run"
 
 
-def _secret_key() -> str | None:
+def secret_key() -> str | None:
+    """[auth] cookie_key of .streamlit/secrets.toml, if set (it wins over the environment)."""
     try:
         return st.secrets["auth"]["cookie_key"]
     except Exception:  # no secrets.toml, or no [auth] table in it
@@ -50,7 +52,7 @@ def _secret_key() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def signing_key() -> str:
-    return cookie_signing_key(_secret_key())
+    return cookie_signing_key(secret_key())
 
 
 def _lifetime() -> timedelta:
@@ -176,6 +178,12 @@ def current_actor() -> Actor | None:
     return actor
 
 
+def current_token() -> str | None:
+    """The server-side id of this browser's sign-in (kept when the user changes the password)."""
+    signed = st.session_state.get(SIGNED_IN)
+    return signed["token"] if signed else None
+
+
 def actor() -> Actor:
     """The signed-in actor of this run; pages only run after sign-in, through the frame."""
     return st.session_state[ACTOR]
@@ -201,7 +209,7 @@ def sign_in_page() -> None:
     try:
         authenticator.login(location="main", fields=fields, key="signin")
     except LoginError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     status = st.session_state.get("authentication_status")
     if status:
@@ -234,8 +242,11 @@ def _start_session(authenticator: stauth.Authenticate) -> None:
 
 def _cookie_script(pending: tuple) -> str:
     """A one-line script that sets or deletes the sign-in cookie in this browser (path /,
-    SameSite=Strict, as the library sets it). Only server-made values go into it: the JWT is
-    base64url text and the expiry a date, and both pass through json.dumps."""
+    SameSite=Strict, as the library sets it), marked Secure when the page is served over https:
+    behind a TLS-terminating proxy the server itself sees plain http, so the browser's own
+    location.protocol is the signal (and a Secure cookie set over plain http would be dropped).
+    Only server-made values go into it: the JWT is base64url text and the expiry a date, and
+    both pass through json.dumps."""
     if pending[0] == "set":
         _, cookie, expires_at = pending
         expiry = expires_at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
@@ -243,7 +254,8 @@ def _cookie_script(pending: tuple) -> str:
     else:
         value = f"{COOKIE_NAME}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/; SameSite=Strict"
     quoted = json.dumps(value).replace("</", "<\\/")
-    return f"<script>document.cookie = {quoted};</script>"
+    secure = '(location.protocol === "https:" ? "; Secure" : "")'
+    return f"<script>document.cookie = {quoted} + {secure};</script>"
 
 
 def deliver_cookie() -> None:
@@ -276,7 +288,9 @@ def user_badge(lg: str) -> None:
     if current is None:
         return
     role = enum_label(who.get("role"), lg, UserRole)
-    st.sidebar.markdown(f"**{t('auth.signed_in_as', lg, name=who.get('name'), role=role)}**")
+    # The display name is typed by an administrator: shown as typed, never as markup.
+    name = plain(who.get("name") or "")
+    st.sidebar.markdown(f"**{t('auth.signed_in_as', lg, name=name, role=role)}**")
     if current.role == "lead":
         names = t("ui.list_sep", lg).join(t(f"section.{s}", lg) for s in sorted(current.sections))
         st.sidebar.caption(t("auth.sections_line", lg, sections=names or "—"))

@@ -196,7 +196,7 @@ def _copy(picker_key: str, lang: str) -> None:
         st.session_state[COPY_ERROR] = str(exc)
         return
     st.session_state[picker_key] = new_id
-    st.session_state[FLASH] = t("staff.copy.done", lang, name=name)
+    st.session_state[FLASH] = t("staff.copy.done", lang, name=plain(name))  # label as typed
     # The snapshot list's editor keeps the rows it loaded until told otherwise.
     reload_rows("staffing_snapshot")
     st.session_state["staffing.copy.as_of"] = st.session_state["staffing.copy.label"] = ""
@@ -206,7 +206,7 @@ def copy_form(latest: pd.Series, picker_key: str, lang: str) -> None:
     """New snapshot copied from the latest (leads of 員額 and admins); the page then shows it."""
     st.caption(
         t("staff.copy.latest", lang, date=format_roc(latest["as_of"], "long"),
-          label=latest["label"], n=f"{int(latest['counts']):,}")
+          label=plain(latest["label"]), n=f"{int(latest['counts']):,}")
     )  # fmt: skip
     with st.form("staffing.copy", border=True):
         left, right = st.columns(2)

@@ -180,7 +180,7 @@ def _photos(reception_id: int, shown: list[ReceptionPhoto]) -> None:
             if image is None:
                 st.warning(plain(t("vis.photo.missing", lg, name=photo.original_filename)))
             else:
-                st.image(image, caption=caption)
+                st.image(image, caption=plain(caption))  # a file name as uploaded
             key = f"vis.photo.delete.{photo.id}"
             if manage and st.button(t("vis.photo.delete", lg), key=key, icon=":material/delete:"):
                 _delete(photo)
