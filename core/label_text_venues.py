@@ -71,6 +71,7 @@ ZH: dict[str, str] = {
     "ven.form.notice": "依場地管理規定，應於使用日 14 日前申請（本預約距今 {days} 日），主管得視情形受理。",
     "ven.form.submit": "送出預約",
     "ven.form.saved": "已新增預約 #{id}：{venue} {when}「{title}」。",
+    "ven.form.open_saved": "開啟預約 #{id}",
     "ven.form.refused": "預約未儲存（資料未變更），請修正以下 {n} 個問題：",
     # filters
     "ven.filter.centre": "行政中心",
@@ -173,6 +174,7 @@ EN: dict[str, str] = {
     "ven.form.notice": "The rules ask for applications 14 days ahead (this one is {days} days ahead); the section lead may still accept it.",
     "ven.form.submit": "Book",
     "ven.form.saved": "Booking #{id} saved: {venue} {when} “{title}”.",
+    "ven.form.open_saved": "Open booking #{id}",
     "ven.form.refused": "Not saved (nothing changed); fix these {n} problems:",
     "ven.filter.centre": "Centre",
     "ven.filter.venue": "Venue",

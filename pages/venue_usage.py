@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.figures import venue_figures
 from core.labels import t
-from ui import record_card, venues_view
+from ui import record_card, venue_booking_form, venues_view
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
 from ui.widgets import figure_tiles, period_caption
@@ -31,7 +31,7 @@ schedule_tab, charts_tab, bookings_tab, venues_tab = st.tabs(
 )
 with schedule_tab:
     venue_id, day = venues_view.schedule()
-    venues_view.booking_form(venue_id, day)  # only for those who may edit bookings
+    venue_booking_form.booking_form(venue_id, day)  # only for those who may edit bookings
 with charts_tab:
     venues_view.charts(period)
 with bookings_tab:

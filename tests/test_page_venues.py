@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 from core import auth
@@ -24,6 +25,7 @@ from tests.test_pages import (  # noqa: F401
     clean_caches,
     open_page,
 )
+from ui.venue_booking_form import TOKEN
 
 PAGE = "pages/venue_usage.py"
 DAY = date(2026, 12, 8)  # a Tuesday
@@ -33,6 +35,15 @@ def _charts(at: AppTest) -> list:
     return at.get("vega_lite_chart")
 
 
+def _key(at: AppTest, name: str) -> str:
+    """A booking-form input's key: the name and the form's current request token."""
+    return f"ven.form.{name}.{at.session_state[TOKEN]}"
+
+
+def _submit_buttons(at: AppTest) -> list:
+    return [b for b in at.button if (b.key or "").startswith("ven.form.submit.")]
+
+
 def test_viewer_sees_the_reports_figures_charts_and_no_editor(anonymous, accounts):  # noqa: F811
     at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
     shown = [m.value for m in at.metric]
@@ -40,7 +51,7 @@ def test_viewer_sees_the_reports_figures_charts_and_no_editor(anonymous, account
     assert shown[3].endswith("%")
     assert len(_charts(at)) >= 6  # schedule, two monthly, purpose, heatmap, utilisation
     assert not _editors(at)
-    assert not [b for b in at.button if b.key == "ven.form.submit"]
+    assert not _submit_buttons(at)
     captions = " ".join(c.value for c in at.caption)
     assert "可用時數" in captions and "08–12、13–17、18–22" in captions
 
@@ -95,7 +106,7 @@ def test_booking_filters_narrow_the_records_table(anonymous, accounts):  # noqa:
 
 def test_admin_gets_the_form_and_both_editors(app):  # noqa: F811
     at = open_page(app, PAGE)
-    assert at.button(key="ven.form.submit")
+    assert _submit_buttons(at)
     assert len(_editors(at)) == 2  # bookings and venues
 
 
@@ -163,16 +174,16 @@ def _fill(
     for label, value in (("開始時間", start), ("結束時間", end)):
         if value is not None:
             next(i for i in at.time_input if i.label == label).set_value(value).run()
-    at.text_input(key="ven.form.booking_title").input("專案推動會議").run()
-    at.text_input(key="ven.form.organiser").input("研究發展考核委員會").run()
-    at.number_input(key="ven.form.attendees").set_value(attendees).run()
+    at.text_input(key=_key(at, "booking_title")).input("專案推動會議").run()
+    at.text_input(key=_key(at, "organiser")).input("研究發展考核委員會").run()
+    at.number_input(key=_key(at, "attendees")).set_value(attendees).run()
     return at
 
 
 def test_a_lead_books_a_free_slot_and_the_save_is_audited(booking_app):
     at, url = booking_app
     at = _fill(at)
-    at.button(key="ven.form.submit").click().run()
+    at.button(key=_key(at, "submit")).click().run()
     assert not at.exception, at.exception
     assert any("已新增預約" in s.value and "專案推動會議" in s.value for s in at.success)
     rows, audits = _state(url)
@@ -191,11 +202,40 @@ def test_a_lead_books_a_free_slot_and_the_save_is_audited(booking_app):
     assert at.text_input(key="ven.sched.day").value == "115/12/08"
     assert "專案推動會議" in at.dataframe[0].value.to_string()
     # the form is empty again: a second press does not book another slot under that title
-    assert at.text_input(key="ven.form.booking_title").value == ""
-    assert at.text_input(key="ven.form.organiser").value == ""
+    assert at.text_input(key=_key(at, "booking_title")).value == ""
+    assert at.text_input(key=_key(at, "organiser")).value == ""
+    assert any(p.label == "開啟預約 #2" for p in at.get("page_link"))
     # the booked slot is no longer offered
     assert not any(o.startswith("13:00–17:00") for o in next(
         s for s in at.selectbox if s.label == "可預約時段").options)  # fmt: skip
+
+
+def test_a_second_or_queued_click_on_a_saved_form_books_nothing(booking_app):
+    at, url = booking_app
+    at = _fill(at)
+    at.button(key=_key(at, "submit")).click()
+    # What the browser sends for the click: the same request again is what a double click, or a
+    # click queued while the save runs, sends before the browser has drawn the saved form.
+    click = WidgetStates()
+    click.CopyFrom(at._tree.get_widget_states())
+    at.run()
+    assert any("已新增預約" in s.value for s in at.success)
+    at._run(click)  # the queued click (AppTest.run sends the widget states the same way)
+    assert not at.exception, at.exception
+    at._run(click)  # and once more, after the form was drawn again
+    # a click that lands on the fresh, empty form: nothing written, the notice of the save stays
+    at.button(key=_key(at, "submit")).click().run()
+    assert not at.exception, at.exception
+    assert any("已新增預約 #2" in as_shown(s.value) for s in at.success) and not at.error
+    rows, audits = _state(url)
+    # the fixture's booking and the one saved
+    assert [r[2] for r in rows] == ["業務會報", "專案推動會議"], rows
+    assert audits == 1
+    # the fresh form takes the next request, and refuses one without its organiser
+    at.text_input(key=_key(at, "booking_title")).input("第二場").run()
+    at.button(key=_key(at, "submit")).click().run()
+    assert any("預約未儲存（資料未變更）" in e.value for e in at.error)
+    assert _state(url) == (rows, audits)
 
 
 @pytest.mark.parametrize(
@@ -214,7 +254,7 @@ def test_a_bad_booking_shows_why_in_zh_and_changes_nothing(booking_app, fill, me
     at, url = booking_app
     before = _state(url)
     at = _fill(at, **fill)
-    at.button(key="ven.form.submit").click().run()
+    at.button(key=_key(at, "submit")).click().run()
     assert not at.exception, at.exception
     assert any("預約未儲存（資料未變更）" in e.value for e in at.error)
     shown = " ".join(as_shown(m.value) for m in at.markdown)
@@ -259,12 +299,12 @@ def test_a_holiday_offers_slots_only_when_asked(booking_app):
     closed = "115/10/10 是國定假日（國慶日），預設不開放預約。"
     assert [i.value for i in at.info].count(closed) == 2  # the schedule and the form
     assert not [s for s in at.success if "當日可預約" in s.value]
-    assert not [b for b in at.button if b.key == "ven.form.submit"]
+    assert not _submit_buttons(at)
     at.checkbox(key="ven.sched.holiday_slots.2026-10-10").check().run()
     assert any("08:00–12:00、13:00–17:00、18:00–22:00" in s.value for s in at.success)
     at.checkbox(key="ven.form.holiday_slots.2026-10-10").check().run()
     assert not at.exception, at.exception
     slot = next(s for s in at.selectbox if s.label == "可預約時段")
     assert slot.options[0].startswith("08:00–12:00")
-    assert at.button(key="ven.form.submit")
+    assert _submit_buttons(at)
     assert _state(url) == before  # looking changes nothing

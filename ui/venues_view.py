@@ -1,5 +1,5 @@
-"""Streamlit parts of the venue page: the day / week schedule, the booking form for section
-leads, the charts of the period and the filters of the booking and venue tables."""
+"""Streamlit parts of the venue page: the day / week schedule, the charts of the period and the
+filters of the booking and venue tables (the booking form is ui/venue_booking_form.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import streamlit as st
 
 from core import holidays_tw, monthly, venue_use, venues
 from core.charts import file_stem, monthly_bars
-from core.editing import PermissionDenied, can_edit
-from core.editing_validate import row_label
 from core.labels import enum_label, enum_options, t
 from core.periods import Period
 from core.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
@@ -27,15 +25,12 @@ from core.venue_charts import (
 )
 from core.visitors import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, VenueKind
-from ui import auth
 from ui.charts import show_chart
 from ui.context import db_session, lang
-from ui.editor import reload_rows
 from ui.widgets import plain
 
 DAY_KEY, LAST_DAY_KEY = "ven.sched.day", "ven.sched.last_day"
-FLASH, JUMP = "ven.form.flash", "ven.sched.jump"
-CUSTOM = "custom"
+JUMP = "ven.sched.jump"  # (centre, venue id, day) the schedule moves to on the next run
 ALL = 0  # the venue choice "every venue of the centre"
 
 
@@ -43,12 +38,12 @@ ALL = 0  # the venue choice "every venue of the centre"
 # period picker does): a selectbox keeps showing the old language's label otherwise.
 
 
-def _venues(active_only: bool = True) -> list[venues.VenueInfo]:
+def active_venues(active_only: bool = True) -> list[venues.VenueInfo]:
     with db_session() as session:
         return venues.list_venues(session, active_only=active_only)
 
 
-def _span(start: datetime, end: datetime) -> str:
+def span(start: datetime, end: datetime) -> str:
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
@@ -91,7 +86,7 @@ def schedule() -> tuple[int | None, date]:
     """Pick a centre (and a venue) and a day: the day's or week's bookings as a timeline, the
     free slots of a single venue, and the bookings as a table. Returns (venue id, day)."""
     lg = lang()
-    rooms = _venues()
+    rooms = active_venues()
     names = {v.id: venues.venue_label(v, lg) for v in rooms}
     centres = list(dict.fromkeys(v.centre.value for v in rooms))
     if not centres:
@@ -149,7 +144,7 @@ def schedule() -> tuple[int | None, date]:
     return (None if chosen == ALL else chosen), day
 
 
-def _open_on(day: date, key: str) -> bool:
+def open_on(day: date, key: str) -> bool:
     """On a public holiday, say why no slots are offered and offer a checkbox (one per day) to
     show them anyway; True when the day's slots are to be shown."""
     lg = lang()
@@ -169,7 +164,7 @@ def _free_line(venue_id: int, venue: str, day: date, view: str) -> None:
     if venue_id == ALL:
         st.caption(t("ven.sched.pick_venue", lg))
         return
-    if not _open_on(day, "ven.sched.holiday_slots"):
+    if not open_on(day, "ven.sched.holiday_slots"):
         return
     with db_session() as session:
         free = venues.free_slots(session, venue_id, day, on_holidays=True)
@@ -179,7 +174,7 @@ def _free_line(venue_id: int, venue: str, day: date, view: str) -> None:
             "ven.sched.free_standard": [s for s in free if s in standard],
             "ven.sched.free_gaps": [s for s in free if s not in standard],
         }
-        parts = [t(k, lg, slots="、".join(_span(*s) for s in g)) for k, g in groups.items() if g]
+        parts = [t(k, lg, slots="、".join(span(*s) for s in g)) for k, g in groups.items() if g]
         text = t("ven.sched.free", lg, venue=venue, slots="；".join(parts))
         st.success(plain(text), icon=":material/event_available:")
     else:
@@ -209,167 +204,6 @@ def _window_table(booked: pd.DataFrame, names: dict[int, str]) -> None:
         }
     )  # fmt: skip
     st.dataframe(frame, hide_index=True, width="stretch")
-
-
-# --- the booking form ------------------------------------------------------------------------
-
-
-def _slot_options(slots: list[venues.Slot], day: date) -> dict[str, tuple[str, venues.Slot | None]]:
-    """{option: (label, slot)}: the free slots by their time span, then "custom times"."""
-    lg = lang()
-    standard = venues.standard_slots(day)
-    options: dict[str, tuple[str, venues.Slot | None]] = {}
-    for slot in slots:
-        key = "ven.form.slot_standard" if slot in standard else "ven.form.slot_gap"
-        options[_span(*slot)] = (t(key, lg, span=_span(*slot)), slot)
-    options[CUSTOM] = (t("ven.form.slot_custom", lg), None)
-    return options
-
-
-def booking_form(default_venue: int | None, default_day: date) -> None:
-    """A new booking for those who may edit bookings: venue, day, one of the day's free slots
-    (times adjustable), title, organiser, purpose, kind, attendees, status; saved through the
-    edit pipeline (checks, venue rules, audit), its refusals shown as they come."""
-    if not can_edit(auth.actor(), "venue_booking"):
-        return
-    lg = lang()
-    rooms = _venues()
-    if not rooms:
-        return
-    by_id = {v.id: v for v in rooms}
-    flash = st.session_state.pop(FLASH, None)
-    with st.container(border=True):
-        st.subheader(t("ven.form.title", lg))
-        if flash:
-            st.success(plain(flash), icon=":material/check_circle:")
-        st.session_state.setdefault(f"ven.form.venue.{lg}", default_venue or rooms[0].id)
-        _follow_schedule(default_venue, default_day)
-        left, right = st.columns(2)
-        options = {
-            v.id: t(
-                "ven.form.venue_option", lg, venue=venues.venue_label(v, lg), capacity=v.capacity
-            )
-            for v in rooms
-        }
-        venue_id = left.selectbox(
-            t("ven.form.venue", lg),
-            list(options),
-            key=f"ven.form.venue.{lg}",
-            format_func=options.get,
-        )
-        try:
-            day = parse_roc(right.text_input(t("ven.form.day", lg), key="ven.form.day"))
-        except ROCDateError as exc:
-            st.error(plain(str(exc)))
-            return
-        _form_fields(by_id[venue_id], day)
-
-
-def _follow_schedule(venue_id: int | None, day: date) -> None:
-    """Put the schedule's venue (when it shows one) and day in the form when the schedule
-    changes to them; the form's own choices stay until then."""
-    if st.session_state.get("ven.form.follows") != (venue_id, day):
-        st.session_state["ven.form.follows"] = (venue_id, day)
-        if venue_id is not None:
-            st.session_state[f"ven.form.venue.{lang()}"] = venue_id
-        st.session_state["ven.form.day"] = format_roc(day)
-
-
-def _form_fields(venue: venues.VenueInfo, day: date) -> None:
-    lg = lang()
-    if not _open_on(day, "ven.form.holiday_slots"):
-        return  # no slots, no submit: a holiday is booked only when asked for
-    with db_session() as session:
-        slots = venues.free_slots(session, venue.id, day, on_holidays=True)
-    if not slots:
-        st.warning(t("ven.form.no_slots", lg))
-    options = _slot_options(slots, day)
-    choice = st.selectbox(
-        t("ven.form.slot", lg), list(options), key=f"ven.form.slot.{venue.id}.{day}.{lg}",
-        format_func=lambda o: options[o][0],
-    )  # fmt: skip
-    slot = options[choice][1] or (venues.at_hour(day, 9), venues.at_hour(day, 10))
-    # Times keyed by the slot, so choosing another slot puts its times in the inputs.
-    suffix = f"{venue.id}.{day}.{choice}"
-    start_col, end_col = st.columns(2)
-    start = start_col.time_input(
-        t("ven.form.start", lg), value=slot[0].time(), step=1800, key=f"ven.form.start.{suffix}"
-    )
-    end = end_col.time_input(
-        t("ven.form.end", lg), value=slot[1].time(), step=1800, key=f"ven.form.end.{suffix}"
-    )
-    title = st.text_input(
-        t("ven.form.booking_title", lg), key="ven.form.booking_title", max_chars=200
-    )
-    organiser = st.text_input(
-        t("ven.form.organiser", lg), key="ven.form.organiser", max_chars=60,
-        placeholder=t("ven.form.organiser_hint", lg),
-    )  # fmt: skip
-    meeting_room = venue.kind == VenueKind.MEETING_ROOM
-    purposes, kinds = enum_options(BookingPurpose, lg), enum_options(BookingKind, lg)
-    statuses = {s.value: enum_label(s, lg) for s in venues.ACTIVE_STATUSES}
-    p_col, k_col, a_col, s_col = st.columns(4)
-    usual = BookingPurpose.MEETING if meeting_room else BookingPurpose.POLICY
-    purpose = p_col.selectbox(
-        t("ven.form.purpose", lg), list(purposes), format_func=purposes.get,
-        index=list(purposes).index(usual), key=f"ven.form.purpose.{venue.kind.value}.{lg}",
-    )  # fmt: skip
-    kind = k_col.selectbox(
-        t("ven.form.kind", lg), list(kinds), format_func=kinds.get,
-        index=list(kinds).index(BookingKind.MEETING if meeting_room else BookingKind.EVENT),
-        key=f"ven.form.kind.{venue.kind.value}.{lg}",
-    )  # fmt: skip
-    attendees = a_col.number_input(
-        t("ven.form.attendees", lg), min_value=0, value=0, step=1, key="ven.form.attendees"
-    )
-    status = s_col.selectbox(
-        t("ven.form.status", lg), list(statuses), format_func=statuses.get,
-        index=list(statuses).index(BookingStatus.APPROVED), key=f"ven.form.status.{lg}",
-    )  # fmt: skip
-    notes = [
-        t("ven.form.capacity", lg, venue=venues.venue_label(venue, lg), capacity=venue.capacity)
-    ]
-    ahead = (day - taipei_today()).days
-    if 0 <= ahead < 14:
-        notes.append(t("ven.form.notice", lg, days=ahead))
-    st.caption("　".join(notes))
-    if st.button(t("ven.form.submit", lg), type="primary", key="ven.form.submit",
-                 icon=":material/event_available:"):  # fmt: skip
-        values = dict(
-            venue_id=venue.id, starts_at=datetime.combine(day, start),
-            ends_at=datetime.combine(day, end), title=title, organiser_agency=organiser,
-            purpose=purpose, kind=kind, attendees=int(attendees), status=status,
-        )  # fmt: skip
-        _submit(venue, values)
-
-
-def _submit(venue: venues.VenueInfo, values: dict[str, Any]) -> None:
-    lg = lang()
-    try:
-        with db_session() as session:
-            result = venues.create_booking(session, values, actor=auth.actor())
-    except PermissionDenied as exc:
-        st.error(plain(str(exc)))
-        return
-    if not result.ok:
-        # One booking, not a table: "新增第 1 列" would only confuse.
-        row = row_label("new #1")
-        messages = [m.removeprefix(row).removeprefix("：") for m in result.messages()]
-        st.error(t("ven.form.refused", lg, n=len(messages)))
-        st.markdown("\n".join(f"- {plain(m)}" for m in messages))
-        return
-    when = f"{format_roc_datetime(values['starts_at'])}–{values['ends_at']:%H:%M}"
-    st.session_state[FLASH] = t(
-        "ven.form.saved", lg, id=result.inserted_ids[0], venue=venues.venue_label(venue, lg),
-        when=when, title=values["title"] or values["organiser_agency"],
-    )  # fmt: skip
-    # Show the new booking: the schedule moves to its venue and day on the next run.
-    st.session_state[JUMP] = (venue.centre.value, venue.id, values["starts_at"].date())
-    # An empty form again, so a second press cannot book the next slot under the same title.
-    for key in ("ven.form.booking_title", "ven.form.organiser", "ven.form.attendees"):
-        st.session_state.pop(key, None)
-    reload_rows("venue_booking")
-    st.rerun()
 
 
 # --- charts and table filters ----------------------------------------------------------------
@@ -411,7 +245,7 @@ def _utilisation(period: Period) -> None:
     )  # fmt: skip
     with db_session() as session:
         use = venue_use.utilisation(session, period, exclude_holidays=exclude)
-    names = {v.id: venues.venue_label(v, lg) for v in _venues(active_only=False)}
+    names = {v.id: venues.venue_label(v, lg) for v in active_venues(active_only=False)}
     labels = [names.get(i, str(i)) for i in use["venue_id"]]
     show_chart(utilisation_chart(use, labels, period, lg), key="ven.utilisation")
     hours = venue_use.available_hours(period, exclude_holidays=exclude)
@@ -431,7 +265,7 @@ def _multiselect(column: Any, label_key: str, options: dict[Any, str], key: str)
 def booking_filters() -> dict[str, list[Any]]:
     """Centre, venue, purpose, kind and status widgets → {column: values} for the bookings."""
     lg = lang()
-    rooms = _venues(active_only=False)
+    rooms = active_venues(active_only=False)
     centres = {c.value: enum_label(c, lg) for c in Centre}
     top = st.columns([2, 3])
     chosen_centres = _multiselect(top[0], "ven.filter.centre", centres, "ven.filter.centre")

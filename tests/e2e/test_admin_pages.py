@@ -27,7 +27,7 @@ from core.periods import Period
 from core.roc_dates import format_roc
 from core.users import DEMO_ACCOUNTS
 from core.visitors import taipei_today
-from db.models import BookingStatus, StaffingCount, StaffingSnapshot, VenueBooking
+from db.models import AuditEntry, BookingStatus, StaffingCount, StaffingSnapshot, VenueBooking
 from tests.e2e.conftest import (
     CHROMIUM,
     app_engine,
@@ -289,6 +289,8 @@ def _free_day(session: Session, venue_id: int, first: date) -> tuple[date, venue
 
 
 def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
+    # The page first: the server migrates and seeds its database for the first session.
+    page = tabs.shared_tab("demo.gifts", PAGES["venue_usage"])
     rooms = _query(demo_data_dir, venues.list_venues)
     venue = rooms[-1]  # not the form's default (the first venue): a real choice
     # Three weeks ahead: outside the report period, past the short-notice warning.
@@ -296,7 +298,6 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
         demo_data_dir, lambda s: _free_day(s, venue.id, taipei_today() + timedelta(days=21))
     )
     title = f"E2E 場地預約 {venue.id}-{day:%m%d}"
-    page = tabs.shared_tab("demo.gifts", PAGES["venue_usage"])
     heading = page.get_by_text(t("ven.form.title"), exact=True)
     heading.scroll_into_view_if_needed()
     form = main_area(page).locator(BORDERED, has=heading).last  # the form's own container
@@ -313,16 +314,32 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
     _type(page, form, t("ven.form.organiser"), "行政暨國際處")
     submit = form.get_by_role("button", name=t("ven.form.submit"))
     saved = main_area(page).locator("[data-testid='stAlert']", has_text=title)
-    for _ in range(3):  # a rerun landing on the click can swallow it
-        submit.click()
+
+    def bookings(session: Session) -> int:
+        stmt = select(func.count()).select_from(VenueBooking).where(VenueBooking.title == title)
+        return session.execute(stmt).scalar_one()
+
+    def audits(session: Session) -> int:
+        stmt = select(func.count()).where(AuditEntry.table_name == "venue_booking")
+        return session.execute(stmt).scalar_one()
+
+    audits_before = _query(demo_data_dir, audits)
+    # A double click, then one more click as soon as the booking is in the database: under
+    # load the browser still shows the saved form then (or has just drawn the next one), and
+    # before the fix that click booked the day's next free slot under the same title.
+    for _ in range(3):  # a rerun landing on the click can swallow it; nothing is saved then
+        submit.dblclick()
         settle(page, 800)
-        if saved.count():
+        if saved.count() or _query(demo_data_dir, bookings):
             break
+    for _ in range(300):
+        if _query(demo_data_dir, bookings):
+            break
+        page.wait_for_timeout(100)
+    submit.click()
     expect(saved.first).to_be_visible(timeout=30_000)
     expect(saved.first).to_contain_text(title)
-    saved.first.scroll_into_view_if_needed()
-    shot(page, "admin_venue_usage_booked")
-    assert_no_error(page)
+    settle(page)  # every run the clicks started has ended
 
     def stored(session: Session):
         return session.execute(select(VenueBooking).where(VenueBooking.title == title)).scalars()
@@ -334,6 +351,15 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
     assert (booking.starts_at, booking.ends_at) == slot
     assert booking.organiser_agency == "行政暨國際處"
     assert BookingStatus(booking.status) == BookingStatus.APPROVED
+    assert _query(demo_data_dir, audits) == audits_before + 1
+    # The form is a new, empty request: what was typed is gone, so a further click refuses.
+    expect(form.get_by_label(t("ven.form.booking_title"), exact=True)).to_have_value("")
+    expect(form.get_by_label(t("ven.form.organiser"), exact=True)).to_have_value("")
+    opens = re.compile(t("ven.form.open_saved", id=r"\d+"))
+    expect(form.get_by_role("link", name=opens)).to_be_visible()
+    form.scroll_into_view_if_needed()
+    shot(page, "admin_venue_usage_booked")
+    assert_no_error(page)
 
 
 def test_a_lead_downloads_the_monthly_vip_van_statement(tabs, tmp_path):
