@@ -1,10 +1,12 @@
 """Browser measures on a real app server: memory with open sessions, and concurrent navigation.
 
 One headless Debian Chromium, one browser context (own cookies, own Streamlit session) per
-user, driven by Playwright's async API from one event loop. Each context signs in through the
-form (untimed), as bench.admin. A navigation is a click on the page's sidebar link; its time
-runs from the click until the app reports a finished run ([data-test-script-state=
-'notRunning']) of that page (address and title are the new page's), timed in Python.
+user, driven by Playwright's async API from one event loop. Each context is signed in as
+bench.admin (untimed) by a sign-in cookie of its own (bench.account.signin_cookie: bench.*
+names are refused at the form outside demo mode) and opens 姊妹市行事曆. A navigation is a
+click on the page's sidebar link; its time runs from the click until the app reports a
+finished run ([data-test-script-state='notRunning']) of that page (address and title are the
+new page's), timed in Python.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench.account import PASSWORD, USERNAME
+from bench.account import signin_cookie
 from bench.report import Note
 from bench.server import app_server, browser_cpu_seconds, cpu_seconds, memory_mb
 from core.labels import t
@@ -45,14 +47,12 @@ async def _settle(page) -> None:
     await page.wait_for_selector(READY, timeout=STEP_LIMIT_MS)
 
 
-async def _signed_in_page(browser, base: str):
+async def _signed_in_page(browser, base: str, cookie):
+    """A page signed in by `cookie(base)` (a new sign-in each call), on 姊妹市行事曆."""
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    await context.add_cookies([cookie(base)])
     page = await context.new_page()
-    await page.goto(base + "/", timeout=STEP_LIMIT_MS)
-    await _settle(page)
-    await page.get_by_label("帳號").fill(USERNAME)
-    await page.get_by_label("密碼").fill(PASSWORD)
-    await page.get_by_role("button", name="登入").click()
+    await page.goto(base + "/sister_cities", timeout=STEP_LIMIT_MS)
     await page.wait_for_function(FINISHED, arg=["sister_cities", TITLES["sister_cities"]],
                                  timeout=STEP_LIMIT_MS)  # fmt: skip
     await _settle(page)
@@ -72,16 +72,16 @@ async def _go(page, path: str) -> tuple[float, bool]:
     return took, await page.locator("[data-testid='stException']").count() == 0
 
 
-async def _sign_in_all(browser, base: str, count: int, at_once: int = 2) -> list:
+async def _sign_in_all(browser, base: str, cookie, count: int, at_once: int = 2) -> list:
     """`count` signed-in pages (untimed); a sign-in that times out is tried once more."""
     gate = asyncio.Semaphore(at_once)
 
     async def one():
         async with gate:
             try:
-                return await _signed_in_page(browser, base)
+                return await _signed_in_page(browser, base, cookie)
             except Exception:  # e.g. a timeout on a loaded machine: one more try
-                return await _signed_in_page(browser, base)
+                return await _signed_in_page(browser, base, cookie)
 
     return list(await asyncio.gather(*(one() for _ in range(count))))
 
@@ -93,14 +93,14 @@ async def _launch(playwright):
     )
 
 
-async def _memory(base: str, pid: int, sessions: int) -> list[Note]:
+async def _memory(base: str, pid: int, cookie, sessions: int) -> list[Note]:
     from playwright.async_api import async_playwright
 
     idle, _ = memory_mb(pid)
     async with async_playwright() as p:
         browser = await _launch(p)
         try:
-            pages = await _sign_in_all(browser, base, sessions)
+            pages = await _sign_in_all(browser, base, cookie, sessions)
             paths = list(TITLES)
             for i, page in enumerate(pages):  # each on a different page (cycling past 8)
                 path = paths[(i + 1) % len(paths)]
@@ -166,7 +166,9 @@ def _spread(name: str, ms: list[float], target: str = "—", ok: bool | None = N
     return Note(name, f"{statistics.median(ms):.0f}", target, ok, rest)
 
 
-async def _concurrency(base: str, pid: int, sessions: int, rounds: int, think: float, limit: float):
+async def _concurrency(
+    base: str, pid: int, cookie, sessions: int, rounds: int, think: float, limit: float
+):
     from playwright.async_api import async_playwright
 
     times: list[tuple[str, float]] = []
@@ -175,7 +177,7 @@ async def _concurrency(base: str, pid: int, sessions: int, rounds: int, think: f
     async with async_playwright() as p:
         browser = await _launch(p)
         try:
-            pages = await _sign_in_all(browser, base, sessions)
+            pages = await _sign_in_all(browser, base, cookie, sessions)
             # First one session alone, twice through the pages: what a navigation costs with
             # nobody else on the machine (and the server's caches are warm afterwards).
             await _walk(pages[0], 0, 2, think, alone, failed, time.monotonic() + limit)
@@ -211,16 +213,24 @@ async def _concurrency(base: str, pid: int, sessions: int, rounds: int, think: f
     return notes, failed
 
 
-def memory_rows(url: str, data_dir: Path, sessions: int = 10, limit: float = 900) -> list[Note]:
+def _cookies(engine, data_dir: Path):
+    return lambda base: signin_cookie(engine, data_dir, base)
+
+
+def memory_rows(
+    url: str, data_dir: Path, engine, sessions: int = 10, limit: float = 900
+) -> list[Note]:
     with app_server(url, data_dir) as server:
-        return asyncio.run(asyncio.wait_for(_memory(server.base, server.pid, sessions), limit))
+        job = _memory(server.base, server.pid, _cookies(engine, data_dir), sessions)
+        return asyncio.run(asyncio.wait_for(job, limit))
 
 
 def concurrency_rows(
-    url: str, data_dir: Path, sessions: int = 20, rounds: int = 3, think: float = 0.5,
+    url: str, data_dir: Path, engine, sessions: int = 20, rounds: int = 3, think: float = 0.5,
     limit: float = 1800,
 ) -> tuple[list[Note], list[str]]:  # fmt: skip
     """`limit` seconds for the walks, from when all are signed in; a hard stop at twice that."""
     with app_server(url, data_dir) as server:
-        job = _concurrency(server.base, server.pid, sessions, rounds, think, limit)
+        cookie = _cookies(engine, data_dir)
+        job = _concurrency(server.base, server.pid, cookie, sessions, rounds, think, limit)
         return asyncio.run(asyncio.wait_for(job, 2 * limit))

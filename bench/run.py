@@ -7,8 +7,9 @@ figures, save (100 edited rows and back), briefing, search (the sidebar's global
 memory (10 browser sessions on a real server), concurrency (20 browser sessions navigating).
 Without --database-url it builds a fresh SQLite file with the demo data in a temporary folder,
 so a run never touches data/workspace.db. A given database is only migrated (never seeded); the
-benchmark adds its account bench.admin, sign-in sessions, and the saves of the save group, which
-it saves back.
+benchmark adds its account bench.admin (a random password, never shown) for the run and removes
+it with all its sign-ins when the run ends, on an error or Ctrl-C too; what stays is the audit
+log's entries (the account made and removed, the save group's saves, which it saves back).
 """
 
 from __future__ import annotations
@@ -110,11 +111,11 @@ def _run_group(group: str, args, engine, url: str, folder: Path, token: str) -> 
     if group == "memory":
         from bench.browser import memory_rows
 
-        rows = memory_rows(url, folder / "memory")
+        rows = memory_rows(url, folder / "memory", engine)
         return [("Server memory (a real app server, 10 Chromium sessions)", rows, MEMORY_HEAD)]
     from bench.browser import concurrency_rows
 
-    notes, failed = concurrency_rows(url, folder / "concurrency", args.sessions,
+    notes, failed = concurrency_rows(url, folder / "concurrency", engine, args.sessions,
                                      args.rounds, args.think_ms / 1000)  # fmt: skip
     title = (f"Concurrency ({args.sessions} Chromium sessions × {args.rounds} rounds, "
              f"{args.think_ms} ms between clicks)")  # fmt: skip
@@ -133,6 +134,54 @@ def _stop_on_sigterm(signum, _frame) -> None:
     raise SystemExit(128 + signum)
 
 
+def _measure(args: argparse.Namespace, engine, url: str, folder: Path) -> int:
+    """Run the chosen groups and print their tables; how many groups failed."""
+    from bench.account import open_token
+    from bench.caches import clear_caches
+
+    print(f"cold runs clear: {', '.join(clear_caches())}", flush=True)
+    token = open_token(engine)
+    failed = 0
+    for group in (g for g in ORDER if g in args.groups):
+        began = time.perf_counter()
+        print(f"[{group} …]", file=sys.stderr, flush=True)
+        load = _load()
+        try:
+            tables = _run_group(group, args, engine, url, folder, token)
+        except Exception as exc:  # one group failing does not stop the others
+            failed += 1
+            traceback.print_exc()
+            tables = [(group, [Row(group, error=f"{type(exc).__name__}: {exc}")], None)]
+        # Other work on the machine shows in the load average: printed with each table.
+        where = f"{engine.dialect.name}, load {load:.1f}→{_load():.1f}"
+        for title, rows, head in tables:
+            name, _, rest = title.partition(" (")
+            print_table(f"{name} ({where}; {rest}" if rest else f"{name} ({where})",
+                        rows, head)  # fmt: skip
+        took = time.perf_counter() - began
+        print(f"[{group} took {took:.0f} s]", file=sys.stderr, flush=True)
+    if args.profile:
+        from bench.pages import profile_page
+
+        page = _page_paths(args.profile) or [args.profile]
+        print("\n" + profile_page(page[0], token, cold=args.cold), flush=True)
+    return failed
+
+
+def _remove_account(engine) -> None:
+    """The run's last write: bench.admin and its sign-ins gone, or a loud note saying how."""
+    from bench.account import remove_account
+
+    try:
+        remove_account(engine)
+    except Exception as exc:  # e.g. the database went away: say so, do not hide the cause
+        print(f"bench.admin could NOT be removed ({type(exc).__name__}: {exc}); the next run "
+              "removes it, or disable it: python -m core.users disable bench.admin",
+              file=sys.stderr, flush=True)  # fmt: skip
+        raise
+    print("account bench.admin removed, its sign-ins ended", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     args = _parse(argv)
@@ -142,40 +191,18 @@ def main(argv: list[str] | None = None) -> int:
             (folder / sub).mkdir()
         url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
         engine = _setup(url, folder, demo=args.database_url is None)
-        from bench.account import ensure_account, open_token
-        from bench.caches import clear_caches
+        from bench.account import ensure_account
         from bench.env import environment
 
-        failed = 0
         try:
             print(environment(engine))
-            created = ensure_account(engine)
-            print(f"account bench.admin {'created' if created else 'present'}; "
-                  f"cold runs clear: {', '.join(clear_caches())}", flush=True)  # fmt: skip
-            token = open_token(engine)
-            for group in (g for g in ORDER if g in args.groups):
-                began = time.perf_counter()
-                print(f"[{group} …]", file=sys.stderr, flush=True)
-                load = _load()
-                try:
-                    tables = _run_group(group, args, engine, url, folder, token)
-                except Exception as exc:  # one group failing does not stop the others
-                    failed += 1
-                    traceback.print_exc()
-                    tables = [(group, [Row(group, error=f"{type(exc).__name__}: {exc}")], None)]
-                # Other work on the machine shows in the load average: printed with each table.
-                where = f"{engine.dialect.name}, load {load:.1f}→{_load():.1f}"
-                for title, rows, head in tables:
-                    name, _, rest = title.partition(" (")
-                    print_table(f"{name} ({where}; {rest}" if rest else f"{name} ({where})",
-                                rows, head)  # fmt: skip
-                took = time.perf_counter() - began
-                print(f"[{group} took {took:.0f} s]", file=sys.stderr, flush=True)
-            if args.profile:
-                from bench.pages import profile_page
-
-                page = _page_paths(args.profile) or [args.profile]
-                print("\n" + profile_page(page[0], token, cold=args.cold), flush=True)
+            try:
+                made = ensure_account(engine)
+                left = "" if made else " (replacing one a killed run had left)"
+                print(f"account bench.admin made for this run{left}", flush=True)
+                failed = _measure(args, engine, url, folder)
+            finally:
+                _remove_account(engine)
         finally:
             engine.dispose()
     return 1 if failed else 0
