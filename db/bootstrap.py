@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from core.config import get_settings
+from core.file_modes import FILE_MODE, tighten, tighten_tree
 from db.engine import check_connection, get_engine
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,7 @@ def prepare_database(engine: Engine | None = None, *, load_demo: bool | None = N
     from db.seed import is_empty, load_demo_data
 
     engine = engine or get_engine()
+    _restrict_files(engine)
     check_connection(engine)
     upgrade_to_head(engine)
     if load_demo is None:
@@ -40,3 +43,14 @@ def prepare_database(engine: Engine | None = None, *, load_demo: bool | None = N
             if created:
                 log.info("demo accounts created: %s", ", ".join(created))
     return engine
+
+
+def _restrict_files(engine: Engine) -> None:
+    """Folders and files of a data folder made before the app set modes (0755 / 0644) are
+    restricted to the app's account on start: the data folder (photos, key file, embedded
+    database) and an SQLite file kept elsewhere."""
+    tighten_tree(get_settings().data_dir)
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:":
+        for suffix in ("", "-wal", "-shm"):
+            tighten(Path(database + suffix), FILE_MODE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -12,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from core.config import get_settings
+from core.file_modes import create_private_file, private_dir
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -45,9 +47,10 @@ def make_engine(url: str) -> Engine:
         raise DatabaseUnavailable(f"DATABASE_URL 格式不正確：{url!r}（{exc}）") from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            from pathlib import Path
-
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # Made before SQLite opens it: SQLite would create the file 0644 (umask 022).
+            path = Path(parsed.database)
+            private_dir(path.parent)
+            create_private_file(path)
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
