@@ -5,23 +5,27 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from core.config import get_settings
 from core.editing import Actor, AuditedWriter, PermissionDenied, can_edit
+from core.file_modes import private_dir, write_private_file
 from core.labels import t
+from core.text_safety import LINE_CONTROL
 from db.models import Reception, ReceptionPhoto
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_NAME = 120  # characters of the original file name kept
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000; larger images are refused before decoding
 # magic bytes -> (content type, Pillow format, file extension)
 SIGNATURES: dict[bytes, tuple[str, str, str]] = {
@@ -40,6 +44,7 @@ class CheckedImage:
     extension: str
     width: int
     height: int
+    data: bytes  # what is stored: the image re-encoded from its pixels (see _reencode)
 
 
 def photo_dir() -> Path:
@@ -76,13 +81,80 @@ def check_image(data: bytes) -> CheckedImage:
                 if width * height > MAX_PIXELS:
                     raise PhotoRefused(t("vis.photo.too_many_pixels", limit=f"{MAX_PIXELS:,}"))
                 im.load()  # decodes every pixel: a truncated or corrupt file fails here
+                clean = _reencode(im, pil_format)
     except PhotoRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRefused(t("vis.photo.too_many_pixels", limit=f"{MAX_PIXELS:,}")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise PhotoRefused(t("vis.photo.unreadable")) from None
-    return CheckedImage(content_type, extension, width, height)
+    return CheckedImage(content_type, extension, width, height, clean)
+
+
+def _reencode(im: Image.Image, pil_format: str) -> bytes:
+    """The image alone, written anew from its decoded pixels.
+
+    Re-encoded rather than cut at the image's end (JPEG's EOI, PNG's IEND): bytes after the end
+    are only one hiding place; JPEG APPn / COM segments and PNG text or private chunks before it
+    carry whatever the uploader put there (a ZIP, an HTML page, a script) and a cut keeps them.
+    What is stored is what Pillow writes from pixels, nothing of the upload's own bytes. It also
+    drops EXIF: a visit's photo on the intranet does not need the camera's GPS position, serial
+    number or owner name. The orientation EXIF recorded is applied to the pixels first, so the
+    photo stays upright. A JPEG is written with its own quantisation tables and chroma
+    subsampling, so the second generation loses next to nothing; PNG is lossless. An embedded
+    colour profile (a blob too) is applied, converting to sRGB, and not kept.
+    """
+    upright = _in_srgb(ImageOps.exif_transpose(im), im.info.get("icc_profile"))
+    out = io.BytesIO()
+    if pil_format == "JPEG":
+        options: dict = {"quality": 95}
+        if isinstance(getattr(im, "quantization", None), dict) and im.quantization:
+            options = {"qtables": im.quantization}
+            sampling = JpegImagePlugin.get_sampling(im)
+            if sampling != -1 and upright.mode in ("RGB", "YCbCr"):
+                options["subsampling"] = sampling
+        if upright.mode not in ("L", "RGB", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.save(out, format="JPEG", **options)
+    else:
+        options = {}
+        if "transparency" in im.info and upright.mode in ("P", "L", "RGB", "I", "I;16"):
+            options["transparency"] = im.info["transparency"]
+        upright.save(out, format="PNG", **options)
+    return out.getvalue()
+
+
+def _in_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
+    """The pixels as they look with their colour profile, in sRGB, with no metadata attached."""
+    if icc and im.mode in ("RGB", "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            srgb = ImageCms.createProfile("sRGB")
+            converted = ImageCms.profileToProfile(im, source, srgb, outputMode="RGB")
+            if converted is not None:
+                im = converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a profile lcms cannot read: the pixels as they are
+    clean = im.copy()
+    clean.info = {}  # Pillow would write some of info (the profile, EXIF) back otherwise
+    return clean
+
+
+def clean_filename(filename: str | None, extension: str) -> str:
+    """The upload's own name, kept for people: the last part of any path (a browser may send
+    C:\\fakepath\\x.jpg, a script ../../x.jpg), no control or invisible format characters
+    (NUL; a right-to-left override, U+202E, makes a name read backwards), at most MAX_NAME
+    characters with its extension kept; an empty one is named after the kind of file."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in LINE_CONTROL.sub("", name) if unicodedata.category(c) != "Cf")
+    name = name.strip()
+    if name in ("", ".", ".."):
+        return f"{t('vis.photo.default_name')}.{extension}"
+    if len(name) > MAX_NAME:
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: MAX_NAME - len(ext) - 1]}.{ext}" if dot and len(ext) <= 10 else name
+        name = name[:MAX_NAME]
+    return name
 
 
 def _check_actor(actor: Actor) -> None:
@@ -92,12 +164,12 @@ def _check_actor(actor: Actor) -> None:
 
 def _write_file(directory: Path, name: str, data: bytes) -> bool:
     """Store data as directory/name unless it is already there; True when this call wrote it."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     target = directory / name
     if target.exists():
         return False
     partial = directory / f".{name}.{os.getpid()}.part"
-    partial.write_bytes(data)
+    write_private_file(partial, data)
     os.replace(partial, target)  # atomic: a reader never sees half a file
     return True
 
@@ -122,6 +194,7 @@ def add_photo(
     if session.get(Reception, reception_id) is None:
         raise PhotoRefused(t("vis.photo.no_reception", id=reception_id))
     checked = check_image(data)
+    data = checked.data  # the re-encoded image, never the upload's own bytes
     sha256 = hashlib.sha256(data).hexdigest()
     duplicate = select(ReceptionPhoto.id).where(
         ReceptionPhoto.reception_id == reception_id, ReceptionPhoto.sha256 == sha256
@@ -133,7 +206,7 @@ def add_photo(
     writer = AuditedWriter(session, actor, ReceptionPhoto.__table__)
     values = dict(
         reception_id=reception_id,
-        original_filename=Path(filename or "photo").name[-200:] or "photo",
+        original_filename=clean_filename(filename, checked.extension),
         stored_name=stored_name,
         content_type=checked.content_type,
         byte_size=len(data),
