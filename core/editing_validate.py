@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -39,8 +41,21 @@ _ERROR_KEYS = {
     "string_too_long": "edit.too_long",
     "enum": "edit.bad_enum",
     "finite_number": "edit.not_finite",
+    "int_parsing": "edit.not_integer",
+    "int_from_float": "edit.not_integer",
 }
 _LIMIT_CONTEXT = ("ge", "gt", "le", "lt", "max_length")
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_NUMBER_TYPES = (int, float, int | None, float | None)
+
+
+def fold_number(value: Any) -> Any:
+    """Text typed as a number, as one: full-width digits, comma, point and minus folded
+    (５, １，２３４, －３), thousands separators dropped (1,234); anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).replace("\u2212", "-").strip()  # − minus sign
+    return text.replace(",", "") if _THOUSANDS.match(text) else text
 
 
 def editable_fields(model: type[SQLModel]) -> list[str]:
@@ -85,7 +100,9 @@ def _prepare(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
             out[name] = value
         if name not in model.model_fields:
             continue
-        if _is_time_field(model, name):
+        if model.model_fields[name].annotation in _NUMBER_TYPES:
+            out[name] = fold_number(value)
+        elif _is_time_field(model, name):
             out[name] = _read_time(value)
         elif _is_date_field(model, name) and value not in ("", None):
             # An unreadable date is left for pydantic to report as malformed.

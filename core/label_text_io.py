@@ -38,12 +38,15 @@ ZH: dict[str, str] = {
     "io.bad_id": "{row}「編號」的「{value}」不是有效的編號（新增資料請留白）",
     "io.version_required": "{row}有編號 {id} 但「版本」空白：修改既有資料須保留匯出時的版本",
     "io.bad_version": "{row}「版本」的「{value}」不是有效的版本",
+    "io.version_unknown": "{row}編號 {id} 的「版本」{version} 不存在：系統中這筆資料目前是版本 {current}，檔案的版本較新，表示這一列不是從這筆資料匯出的，請重新匯出後再修改匯入",
     "io.duplicate_id": "{row}的編號 {id} 與檔案第 {first} 列重複",
     "io.unknown_id": "{row}的編號 {id} 不存在（可能已被刪除）；新增資料請將編號留白",
     "io.bad_date": "{row}「{field}」有誤：{detail}",
+    "io.serial_date": "{row}「{field}」的「{value}」看起來是 Excel 的日期序號（{date}），請在 Excel 將該欄設為日期格式後再存檔匯入",
     "io.unknown_name": "{row}「{field}」找不到「{value}」，請填系統中的名稱或編號",
     "io.ambiguous_name": "{row}「{field}」的「{value}」對應多筆資料（編號 {ids}），請改填編號",
     # The edit pipeline (core.editing), kept here to stay clear of label_text.py
+    "edit.not_integer": "{row}「{field}」的「{value}」不是整數",
     "edit.position_out_of_range": "編輯器回報的列位置「{position}」不在載入的 {total} 列中，本次未寫入任何資料，請重新載入後再儲存",
 }
 
@@ -81,10 +84,13 @@ EN: dict[str, str] = {
     "io.bad_id": "{row}: ID “{value}” is not a valid ID (leave it blank for a new row)",
     "io.version_required": "{row} has ID {id} but no Version: keep the version it was exported with",
     "io.bad_version": "{row}: Version “{value}” is not a valid version",
+    "io.version_unknown": "{row}: ID {id} never had Version {version}: the record is at version {current}, so this line was not exported from it; export again and make the change there",
     "io.duplicate_id": "{row}: ID {id} repeats file line {first}",
     "io.unknown_id": "{row}: ID {id} does not exist (it may have been deleted); leave the ID blank for a new row",
     "io.bad_date": "{row} “{field}”: {detail}",
+    "io.serial_date": "{row} “{field}”: “{value}” looks like an Excel serial date ({date}); format the column as a date in Excel, save and import again",
     "io.unknown_name": "{row} “{field}”: “{value}” was not found; write a name the system knows, or an ID",
     "io.ambiguous_name": "{row} “{field}”: “{value}” matches several rows (IDs {ids}); write the ID instead",
+    "edit.not_integer": "{row}: “{value}” is not a whole number, as “{field}” must be",
     "edit.position_out_of_range": "The editor reported row position “{position}”, which is not among the {total} loaded rows; nothing was saved. Reload and save again",
 }

@@ -232,6 +232,19 @@ def _existing_row(record: _Record, current: dict[int, Any], first_line: dict[int
     return current[row_id]
 
 
+def _unknown_version(record: _Record, row: Any) -> ImportIssue:
+    """A version the row never had yet: the line was not exported from this row (another
+    system's file, an id typed by hand), which is no one else's edit to reload."""
+    text = t(
+        "io.version_unknown",
+        row=_line_text(record.line),
+        id=row.id,
+        version=record.version,
+        current=row.version,
+    )
+    return ImportIssue(record.line, "version", text)
+
+
 def _plan_rows(reader: CellReader, records: list[_Record], plan: ImportPlan) -> None:
     model = reader.spec.model
     table: Table = model.__table__  # type: ignore[attr-defined]
@@ -251,6 +264,9 @@ def _plan_rows(reader: CellReader, records: list[_Record], plan: ImportPlan) -> 
             changes = {n: v for n, v in values.items() if v is not None}
             plan.inserts.append(PlannedRow(record.line, None, changes))
         elif changes := _changes(model, row, values):
+            if record.version > row.version:
+                plan.issues.append(_unknown_version(record, row))
+                continue
             plan.updates.append(PlannedRow(record.line, row.id, changes, record.version))
         else:
             plan.unchanged += 1

@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import cache
 from types import NoneType
 from typing import Any, get_args
 
+from openpyxl.utils.datetime import from_excel
 from sqlmodel import Session, SQLModel
 
 from core import tables
+from core.editing_validate import fold_number
 from core.labels import LANGUAGES, enum_options, t
-from core.roc_dates import ROCDateError, parse_roc, parse_roc_datetime, parse_time_of_day
+from core.roc_dates import (
+    ROCDateError,
+    format_roc,
+    format_roc_datetime,
+    parse_roc,
+    parse_roc_datetime,
+    parse_time_of_day,
+)
 
 _TRUE = {"是", "true", "yes", "y", "t", "1", "v", "✓"}
 _FALSE = {"否", "false", "no", "n", "f", "0", "x", "✗"}
-_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 # The editor's way of naming a target that shares its name: 陳建宏（#12）; or just #12.
 _TAGGED_ID = re.compile(r"^(?:.*[（(])?#(\d+)[)）]?$")
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^[0-9]+$")
 
 
 class CellProblem(ValueError):
@@ -49,16 +58,15 @@ def base_type(annotation: Any) -> tuple[Any, bool]:
 
 
 def read_int(value: Any) -> int | None:
-    """An id or version: 12, 12.0 or "12"; anything else is None."""
+    """An id or version: 12, 12.0, "12", "１２" or "1,234"; anything else is None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and _DIGITS.match(value.strip()):
-        return int(value.strip())
-    return None
+    text = fold_number(value)  # １２, 1,234
+    return int(text) if isinstance(text, str) and _DIGITS.match(text) else None
 
 
 @cache
@@ -93,11 +101,39 @@ def _enum(enum_cls: type[Enum], value: Any) -> Any:
     return _enum_words(enum_cls).get(key_of(str(value)), value)
 
 
+# An .xlsx number in a date column is Excel's serial date (1900 date system: 45005 = 2023-03-20,
+# its fraction the time of day). Five digits span 1927–2173; six and seven are compact ROC
+# dates (990315, 1120315), read as before.
+_SERIALS = range(10_000, 100_000)
+_SERIAL_TEXT = re.compile(r"^([0-9]{5})(\.[0-9]+)?$")
+
+
+def _serial(value: Any) -> datetime | None:
+    """The moment an Excel serial number stands for, to the second; None for another value."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    if int(value) not in _SERIALS:
+        return None
+    moment = from_excel(value)
+    return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
+def _serial_in_text(value: Any, shown: Callable[[datetime], str]) -> None:
+    """A CSV holds text only: a bare 5-digit number is a serial date Excel wrote as a number."""
+    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+    if _SERIAL_TEXT.match(text):
+        moment = _serial(float(text))
+        raise CellProblem("io.serial_date", value=value, date=shown(moment))
+
+
 def _date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if moment := _serial(value):
+        return moment.date()
+    _serial_in_text(value, format_roc)
     try:
         return parse_roc(str(read_int(value) or value))
     except ROCDateError as exc:
@@ -105,13 +141,17 @@ def _date(value: Any) -> date:
 
 
 def _datetime(value: Any) -> datetime:
-    """As the table editor reads it: 112/03/15 14:30, 2023-03-15T14:30, a date alone = 00:00."""
+    """As the table editor reads it: 112/03/15 14:30, 2023-03-15T14:30, a date alone = 00:00;
+    an Excel serial number from an .xlsx too."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, date):
         return datetime.combine(value, datetime.min.time())
+    if moment := _serial(value):
+        return moment
+    _serial_in_text(value, format_roc_datetime)
     try:
-        return parse_roc_datetime(str(value))
+        return parse_roc_datetime(str(read_int(value) or value))
     except ROCDateError as exc:
         raise CellProblem("io.bad_date", detail=str(exc)) from None
 
@@ -122,12 +162,6 @@ def _time(value: Any) -> time:
         return parse_time_of_day(value)
     except ROCDateError as exc:
         raise CellProblem("io.bad_date", detail=str(exc)) from None
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, str) and _THOUSANDS.match(value):
-        return value.replace(",", "")
-    return value
 
 
 def _text(value: Any) -> Any:
@@ -175,7 +209,7 @@ class CellReader:
         if kind is time:
             return _time(value)
         if kind in (int, float):
-            return _number(value)
+            return fold_number(value)
         if kind is str:
             return _text(value)
         return value
@@ -184,7 +218,8 @@ class CellReader:
         return name in _foreign_keys(self.spec.model)
 
     def _foreign_key(self, name: str, value: Any, current: Any) -> int:
-        tagged = _TAGGED_ID.match(value.strip()) if isinstance(value, str) else None
+        text = unicodedata.normalize("NFKC", value) if isinstance(value, str) else ""
+        tagged = _TAGGED_ID.match(text.strip())  # 陳建宏（#12）, ＃１２
         if tagged:
             return int(tagged[1])
         if isinstance(value, str) and name in self.spec.lookups:
