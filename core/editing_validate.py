@@ -20,6 +20,7 @@ from core.editing_errors import RowError, row_label
 from core.editing_integrity import duplicate_errors, still_referenced_errors
 from core.labels import t
 from core.roc_dates import ROCDateError, parse_any_date, parse_time_of_day
+from core.text_safety import control_name, first_control
 
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version"})
 # (start, end, strictly after): the end of a range may not come before its start.
@@ -170,6 +171,30 @@ def _required_text_errors(
     return errors
 
 
+def is_multiline(model: type[SQLModel], name: str) -> bool:
+    """A text field that may span lines: marked MULTILINE in the model (db.models.base)."""
+    extra = model.model_fields[name].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("multiline"))
+
+
+def _control_errors(
+    model: type[SQLModel], position: int | str, values: dict[str, Any]
+) -> list[RowError]:
+    """Text holding a control character (a NUL, a Word paste's \\x0b), or a line break or tab
+    in a one-line field: refused here, the same on SQLite and PostgreSQL (which refuses NUL)."""
+    errors = []
+    for name, value in values.items():
+        if not isinstance(value, str) or name not in model.model_fields:
+            continue
+        multiline = is_multiline(model, name)
+        found = first_control(value, multiline=multiline)
+        if found:
+            key = "edit.control_char" if first_control(value, multiline=True) else "edit.one_line"
+            shown = dict(row=row_label(position), field=t(f"col.{name}"), char=control_name(found))
+            errors.append(RowError(position, name, t(key, **shown)))
+    return errors
+
+
 def _cross_field_errors(
     model: type[SQLModel], position: int | str, row: dict[str, Any]
 ) -> list[RowError]:
@@ -199,6 +224,7 @@ def validate_row(
     prepared = _prepare(model, values)
     errors = _required_text_errors(model, position, prepared)
     errors += _time_errors(model, position, prepared)
+    errors += _control_errors(model, position, prepared)
     try:
         checked = validator_for(model).model_validate(prepared)
     except pydantic.ValidationError as exc:

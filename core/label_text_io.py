@@ -47,6 +47,8 @@ ZH: dict[str, str] = {
     "io.ambiguous_name": "{row}「{field}」的「{value}」對應多筆資料（編號 {ids}），請改填編號",
     # The edit pipeline (core.editing), kept here to stay clear of label_text.py
     "edit.not_integer": "{row}「{field}」的「{value}」不是整數",
+    "edit.control_char": "{row}「{field}」含有看不見的控制字元 {char}，常見於從 Word 或網頁貼上的文字，請刪除後再儲存",
+    "edit.one_line": "{row}「{field}」只能填一行，請刪除其中的換行或定位字元 {char}",
     "edit.position_out_of_range": "編輯器回報的列位置「{position}」不在載入的 {total} 列中，本次未寫入任何資料，請重新載入後再儲存",
 }
 
@@ -92,5 +94,7 @@ EN: dict[str, str] = {
     "io.unknown_name": "{row} “{field}”: “{value}” was not found; write a name the system knows, or an ID",
     "io.ambiguous_name": "{row} “{field}”: “{value}” matches several rows (IDs {ids}); write the ID instead",
     "edit.not_integer": "{row}: “{value}” is not a whole number, as “{field}” must be",
+    "edit.control_char": "{row}: “{field}” holds an invisible control character {char} (often left by text pasted from Word or a web page); delete it and save again",
+    "edit.one_line": "{row}: “{field}” takes one line; delete its line break or tab {char}",
     "edit.position_out_of_range": "The editor reported row position “{position}”, which is not among the {total} loaded rows; nothing was saved. Reload and save again",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import Enum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -16,6 +17,11 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The marker of a text field whose value may span lines (tab and line breaks allowed): notes,
+# summaries, topics, participants. Every other text field is one line (core.editing_validate).
+MULTILINE: dict[str, Any] = {"json_schema_extra": {"multiline": True}}
 
 
 def utcnow() -> datetime:

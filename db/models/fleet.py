@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from db.models.base import Tracked, enum_type
+from db.models.base import MULTILINE, Tracked, enum_type
 
 
 class VehicleKind(StrEnum):
@@ -88,4 +88,4 @@ class Trip(Tracked, table=True):
     tolls: int = Field(default=0, ge=0, le=100_000)  # NT$
     parking: int = Field(default=0, ge=0, le=100_000)
     cleaning: int = Field(default=0, ge=0, le=100_000)
-    note: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500, schema_extra=MULTILINE)

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlmodel import Field
 
-from db.models.base import Tracked, enum_type
+from db.models.base import MULTILINE, Tracked, enum_type
 
 
 class MovementDirection(StrEnum):
@@ -56,7 +56,7 @@ class GiftMovement(Tracked, table=True):
     city_id: int | None = Field(
         default=None, foreign_key="partner_city.id", ondelete="SET NULL", index=True
     )
-    note: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500, schema_extra=MULTILINE)
 
 
 class GiftReceived(Tracked, table=True):

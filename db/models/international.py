@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlmodel import Field
 
-from db.models.base import Tracked, enum_type
+from db.models.base import MULTILINE, Tracked, enum_type
 
 
 class TieType(StrEnum):
@@ -72,7 +72,7 @@ class PartnerCity(Tracked, table=True):
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     timezone: str = Field(max_length=40)
-    note: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500, schema_extra=MULTILINE)
 
 
 class ExchangeEvent(Tracked, table=True):
@@ -88,8 +88,8 @@ class ExchangeEvent(Tracked, table=True):
     end_date: date = Field(index=True)
     end_time: time | None = Field(default=None)
     location: str = Field(default="", max_length=120)
-    participants: str = Field(default="", max_length=500)
-    summary: str = Field(default="", max_length=2000)
+    participants: str = Field(default="", max_length=500, schema_extra=MULTILINE)
+    summary: str = Field(default="", max_length=2000, schema_extra=MULTILINE)
 
 
 class ExchangeEventCity(Tracked, table=True):
@@ -118,8 +118,8 @@ class Reception(Tracked, table=True):
     host_official: str = Field(default="", max_length=60)
     mode: MeetingMode = Field(default=MeetingMode.IN_PERSON, sa_type=enum_type(MeetingMode))
     delegation_size: int = Field(default=1, ge=1, le=1000)
-    topics: str = Field(default="", max_length=500)
+    topics: str = Field(default="", max_length=500, schema_extra=MULTILINE)
     city_id: int | None = Field(
         default=None, foreign_key="partner_city.id", ondelete="SET NULL", index=True
     )
-    summary: str = Field(default="", max_length=2000)
+    summary: str = Field(default="", max_length=2000, schema_extra=MULTILINE)

@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from db.models.base import Tracked, enum_type
+from db.models.base import MULTILINE, Tracked, enum_type
 
 
 class UnitType(StrEnum):
@@ -48,7 +48,7 @@ class StaffingSnapshot(Tracked, table=True):
     as_of: date = Field(unique=True, index=True)
     label: str = Field(default="", max_length=60)
     is_baseline: bool = Field(default=False)
-    note: str = Field(default="", max_length=1000)
+    note: str = Field(default="", max_length=1000, schema_extra=MULTILINE)
 
 
 class StaffingCount(Tracked, table=True):
@@ -62,7 +62,7 @@ class StaffingCount(Tracked, table=True):
     category: StaffCategory = Field(sa_type=enum_type(StaffCategory))
     budget_source: BudgetSource = Field(default=BudgetSource.NONE, sa_type=enum_type(BudgetSource))
     headcount: int = Field(ge=0, le=100_000)
-    note: str = Field(default="", max_length=200)
+    note: str = Field(default="", max_length=200, schema_extra=MULTILINE)
 
 
 class TempStaffReview(Tracked, table=True):
@@ -72,4 +72,4 @@ class TempStaffReview(Tracked, table=True):
     meeting_date: date = Field(index=True)
     cases: int = Field(ge=0, le=1000)
     approved_people: int = Field(ge=0, le=10_000)
-    note: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500, schema_extra=MULTILINE)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from db.models.base import Tracked, utcnow
+from db.models.base import MULTILINE, Tracked, utcnow
 
 
 class ReceptionFollowUp(Tracked, table=True):
@@ -20,7 +20,7 @@ class ReceptionFollowUp(Tracked, table=True):
     due_date: date | None = Field(default=None, index=True)
     done: bool = Field(default=False)
     done_on: date | None = Field(default=None)
-    note: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500, schema_extra=MULTILINE)
 
 
 class ReceptionPhoto(Tracked, table=True):

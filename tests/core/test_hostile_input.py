@@ -344,6 +344,14 @@ CASES: dict[str, tuple[Callable[[Session], list[str]], str]] = {
     "infinity": (_edit(m.Trip, {"km": math.inf}), "里程"),
     "huge_number": (_edit(m.Trip, {"km": 1e12}), "2000"),
     "huge_integer": (_edit(m.GiftMovement, {"quantity": 10**20}), "數量"),
+    # Control characters (PostgreSQL refuses NUL; SQLite would store it): refused alike
+    "nul_in_a_text": (_edit(m.Vehicle, {"model_name": "Toyota\x00Hiace"}), "U+0000（NUL）"),
+    "word_paste_in_a_summary": (_edit(m.Reception, {"summary": "第一段\x0b第二段"}), "U+000B"),
+    "line_break_in_a_plate": (_edit(m.Vehicle, {"plate": "RAM\n8832"}), "只能填一行"),
+    "tab_in_a_file": (
+        _import("v.csv", _exported("vehicle", _set("車型", "Toyota\tHiace")), "vehicle"),
+        "檔案第 2 列「車型」只能填一行",
+    ),
     "choice_not_offered": (_edit(m.VenueBooking, {"purpose": "party"}), "不是可選的項目"),
     # Dates
     "end_before_start": (_edit(m.VenueBooking, {"ends_at": "2000-01-01T00:00:00"}), "晚於"),
