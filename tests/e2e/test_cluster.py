@@ -3,10 +3,18 @@ run, the sign-in lock and cookie hold across them, and nginx keeps each browser 
 
 from __future__ import annotations
 
+import os
+import re
 import secrets
+import shutil
+import ssl
+import subprocess
+import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -18,11 +26,14 @@ from core import auth
 from core.labels import t
 from db.engine import make_engine, normalize_url
 from db.models import User, Vehicle
+from deploy import nginx
 from deploy.cluster import NGINX, Cluster
 from deploy.nginx import ROUTE_COOKIE
+from deploy.processes import Processes
 from tests.conftest import TEST_DATABASE_URL, _migrated_database
 from tests.e2e.conftest import CHROMIUM, _free_port, click_tab, settle, shot, sign_in
 from tests.e2e.test_sign_in_and_edit import _edit_cell, _grid_cells, _save
+from tests.e2e.test_upload_limit import MB, _upload
 
 
 def _on_postgresql() -> bool:
@@ -200,26 +211,52 @@ def test_the_sign_in_lock_is_shared_between_servers(cluster, browser, engine):
         assert user.failed_attempts == auth.MAX_FAILED_ATTEMPTS - 1
 
     other = browser.new_context(viewport=VIEW).new_page()
-    sign_in(other, server_b, LOCKED, "wrong password!")
-    locked_now = t("auth.locked_now", n=auth.MAX_FAILED_ATTEMPTS, until="|").split("|")[0]
-    assert locked_now in _main_text(other), _main_text(other)
+    sign_in(other, server_b, LOCKED, "wrong password!")  # the lock starts, on server B
+    assert t("auth.failed") in _main_text(other), _main_text(other)  # no more than to anyone
+    with Session(engine) as session:
+        user = session.scalar(select(User).where(User.username == LOCKED))
+        assert user.locked_until is not None
     shot(other, "cluster_locked_on_b")
 
     _submit(page, LOCKED, LOCKED_PASSWORD)  # the right password, back on server A
     settle(page, 1200)
-    assert t("auth.locked", until="|").split("|")[0] in _main_text(page)
+    assert t("auth.locked_signin", until="|").split("|")[0] in _main_text(page)
     assert not _signed_in(page)
     page.context.close()
     other.context.close()
 
 
-def _route(url: str, cookie: str | None = None) -> tuple[str, str | None]:
-    """(the app server nginx chose, the route cookie it set) for one request."""
+LOG_LINE = re.compile(r"upstream=(\S+) route=(\S+) ")
+
+
+def _log_lines(cluster: Cluster, text: str, at_least: int = 1) -> list[str]:
+    """The lines of nginx's access log that hold text, once there are at_least of them (nginx
+    writes a line when it is done with the request, which can be after the answer)."""
+    assert cluster.run_dir is not None
+    log = cluster.run_dir / "nginx" / "logs" / "access.log"
+    deadline = time.monotonic() + 15
+    while True:
+        found = [line for line in log.read_text().splitlines() if text in line]
+        if len(found) >= at_least or time.monotonic() > deadline:
+            assert len(found) >= at_least, (text, found)
+            return found
+        time.sleep(0.05)
+
+
+def _upstreams(cluster: Cluster, route: str, at_least: int = 1) -> list[str]:
+    """The app server of each request nginx logged for a route (its access log's upstream=;
+    no header tells the public which server answered), once there are at_least of them."""
+    lines = _log_lines(cluster, f" route={route} ", at_least)
+    return [m[1] for line in lines if (m := LOG_LINE.search(line)) and m[2] == route]
+
+
+def _visit(url: str, cookie: str | None = None) -> str | None:
+    """One request; the route cookie nginx set (None when the request carried one)."""
     headers = {"Cookie": f"{ROUTE_COOKIE}={cookie}"} if cookie else {}
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
+        assert "X-Upstream" not in r.headers
         set_cookie = [c for c in r.headers.get_all("Set-Cookie") or [] if ROUTE_COOKIE in c]
-        value = set_cookie[0].split(";")[0].split("=", 1)[1] if set_cookie else None
-        return r.headers["X-Upstream"], value
+        return set_cookie[0].split(";")[0].split("=", 1)[1] if set_cookie else None
 
 
 @pytest.fixture(scope="module")
@@ -231,13 +268,19 @@ def routes(cluster) -> dict[str, str]:
         pytest.skip("nginx is not installed")
     found: dict[str, str] = {}
     for _ in range(16):
-        upstream, value = _route(url + "/")
+        value = _visit(url + "/")
         assert value is not None, "a new visitor got no route cookie"
-        assert {_route(url + "/", value) for _ in range(4)} == {(upstream, None)}
+        [upstream] = _upstreams(cluster[0], value)
+        assert [_visit(url + "/", value) for _ in range(4)] == [None] * 4
+        assert set(_upstreams(cluster[0], value, at_least=5)) == {upstream}
         found.setdefault(upstream, value)
     backends = {b.split("//")[1] for b in cluster[0].backends}
     assert set(found) == backends, found  # 16 visitors on one server: 2 ** -15 by chance
     return found
+
+
+def _route_of(context) -> str:
+    return next(c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE)
 
 
 def test_through_nginx_each_browser_keeps_its_server(cluster, browser, routes):
@@ -247,13 +290,17 @@ def test_through_nginx_each_browser_keeps_its_server(cluster, browser, routes):
         page = context.new_page()
         sockets: list[str] = []
         page.on("websocket", lambda ws, s=sockets: s.append(ws.url))
-        upstream = page.goto(f"{url}/{LIGHT_PAGE}").headers["x-upstream"]
+        assert "x-upstream" not in page.goto(f"{url}/{LIGHT_PAGE}").headers
         settle(page)
+        route = _route_of(context)
+        [upstream] = set(_upstreams(cluster[0], route))
         _submit(page, username, password)
         settle(page, 1200)
         _wait_for_cookie(context)
-        assert page.reload().headers["x-upstream"] == upstream
+        seen = len(_upstreams(cluster[0], route))
+        page.reload()
         settle(page, 1000)
+        assert set(_upstreams(cluster[0], route, at_least=seen + 1)) == {upstream}
         assert _signed_in(page), _main_text(page)
         _no_exception(page)
         assert any(s.startswith(url.replace("http", "ws") + "/_stcore/stream") for s in sockets)
@@ -262,9 +309,137 @@ def test_through_nginx_each_browser_keeps_its_server(cluster, browser, routes):
             other = next(u for u in routes if u != upstream)
             context.clear_cookies(name=ROUTE_COOKIE)
             context.add_cookies([{"name": ROUTE_COOKIE, "value": routes[other], "url": url}])
-            assert page.reload().headers["x-upstream"] == other
+            seen = len(_upstreams(cluster[0], routes[other]))
+            page.reload()
             settle(page, 1200)
+            assert set(_upstreams(cluster[0], routes[other], at_least=seen + 1)) == {other}
             assert _signed_in(page), _main_text(page)
             _no_exception(page)
             shot(page, "cluster_nginx_moved")
         context.close()
+
+
+# --- what nginx sends the public ----------------------------------------------------------------
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _get(url: str, context: ssl.SSLContext | None = None) -> tuple[int, Message]:
+    """(status, headers) of a GET, errors and redirects included."""
+    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=context))
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
+def _assert_public_headers(headers: Message, *, https: bool) -> None:
+    assert {name: headers[name] for name in SECURITY_HEADERS} == SECURITY_HEADERS
+    assert "X-Upstream" not in headers
+    assert "nginx/" not in (headers["Server"] or "")  # no version
+    assert (headers["Strict-Transport-Security"] == "max-age=31536000") is https
+
+
+def test_nginx_sends_the_security_headers_and_keeps_the_metrics_private(cluster):
+    url = cluster[0].url
+    if url is None:
+        pytest.skip("nginx is not installed")
+    for path in ("/", f"/{LIGHT_PAGE}", "/_stcore/health", "/no-such-file.js"):
+        status, headers = _get(url + path)
+        assert status in (200, 404), (path, status)
+        _assert_public_headers(headers, https=False)
+    for path in ("/_stcore/metrics", "/_stcore/metrics/", "//_stcore/metrics?x=1"):
+        status, headers = _get(url + path)
+        assert status == 404, (path, status)
+        _assert_public_headers(headers, https=False)
+    # each app server still answers it on its own port, for the operators
+    assert _get(cluster[0].backends[0] + "/_stcore/metrics")[0] == 200
+
+
+def test_nginx_refuses_an_upload_over_the_limit(cluster):
+    url = cluster[0].url
+    if url is None:
+        pytest.skip("nginx is not installed")
+    path = f"/_stcore/upload_file/{uuid.uuid4()}/{uuid.uuid4()}"
+    status, sent = _upload(url, path, "x", 20 * MB, chunked=False)
+    assert status == 413 and sent < 20 * MB
+    # nginx's own answer: no app server was asked (a chunked body, whose size nobody knows
+    # before it has come, is passed on as it comes and stopped by whichever limit comes first)
+    [line] = _log_lines(cluster[0], path)
+    assert '" 413 ' in line and "upstream=- " in line, line
+
+
+@pytest.fixture(scope="module")
+def https_nginx(cluster, tmp_path_factory) -> Iterator[tuple[str, str, ssl.SSLContext]]:
+    """nginx as the template ships it for HTTPS (a self-signed certificate for 127.0.0.1) in
+    front of the same app servers, with its plain-HTTP redirect: (https URL, http URL, a
+    context that trusts the certificate)."""
+    exe = shutil.which("nginx") or NGINX
+    if not Path(exe).exists():
+        pytest.skip("nginx is not installed")
+    folder = tmp_path_factory.mktemp("https")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    https_port, http_port = _free_port(), _free_port()
+    backends = [b.split("//")[1] for b in cluster[0].backends]
+    tls = nginx.Tls(cert, key, redirect_from=f"127.0.0.1:{http_port}")
+    prefix = folder / "nginx"
+    conf = nginx.write_prefix(prefix, nginx.render(f"127.0.0.1:{https_port}", backends, tls=tls))
+    base = [exe, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "logs" / "error.log")]
+    check = subprocess.run([*base, "-t"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    processes = Processes(folder)
+    processes.spawn("nginx", [*base, "-g", "daemon off;"], cwd=prefix, env=dict(os.environ))
+    context = ssl.create_default_context(cafile=str(cert))
+    url = f"https://127.0.0.1:{https_port}"
+    try:
+        deadline = time.monotonic() + 30
+        while _ready(url, context) is False:
+            assert time.monotonic() < deadline, (prefix / "logs" / "error.log").read_text()
+            time.sleep(0.1)
+        yield url, f"http://127.0.0.1:{http_port}", context
+    finally:
+        processes.stop("nginx")
+
+
+def _ready(url: str, context: ssl.SSLContext) -> bool:
+    try:
+        return _get(url + "/_stcore/health", context)[0] == 200
+    except OSError:
+        return False
+
+
+def test_https_sends_hsts_and_plain_http_only_redirects(https_nginx, browser):
+    url, plain, context = https_nginx
+    status, headers = _get(url + "/", context)
+    assert status == 200
+    _assert_public_headers(headers, https=True)
+    cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith(ROUTE_COOKIE))
+    assert "; Secure" in cookie
+    assert _get(url + "/_stcore/metrics", context)[0] == 404
+    status, headers = _get(f"{plain}/{LIGHT_PAGE}?table=vehicle&id=1")
+    assert status == 308
+    assert headers["Location"] == f"{url}/{LIGHT_PAGE}?table=vehicle&id=1"
+    assert "Strict-Transport-Security" not in headers and "Set-Cookie" not in headers
+    # The app works over it: the page, its WebSocket (wss) and the sign-in.
+    page = browser.new_context(viewport=VIEW, ignore_https_errors=True).new_page()
+    sign_in(page, url, *VIEWER, LIGHT_PAGE)
+    assert _signed_in(page), _main_text(page)
+    _no_exception(page)
+    shot(page, "cluster_https")
+    page.context.close()
