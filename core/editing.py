@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlch
 from sqlmodel import Session, SQLModel
 
 from core.editing_conflicts import Conflict, find_conflicts, image
+from core.editing_integrity import values_in_the_way
 from core.editing_validate import (
     RULES,
     Batch,
@@ -136,6 +137,16 @@ class AuditedWriter:
         if done.rowcount != 1:
             raise _Refused(SaveResult(ok=False, errors=[RowError(0, None, t("edit.race"))]))
         self.audit(row_id, action, before, self.image(row_id))
+
+    def set_aside(self, row_id: int, version: int, values: dict[str, Any]) -> None:
+        """Give a row temporary unique values, unaudited and with its version kept: the same
+        save then writes (and audits) its final values, so only the end state is ever seen."""
+        c = self.table.c
+        done = self.session.execute(
+            update(self.table).where(c.id == row_id, c.version == version).values(**values)
+        )
+        if done.rowcount != 1:
+            raise _Refused(SaveResult(ok=False, errors=[RowError(0, None, t("edit.race"))]))
 
     def insert(self, values: dict[str, Any], action: AuditAction = AuditAction.INSERT) -> int:
         row_id = self.session.execute(insert(self.table).values(**values)).inserted_primary_key[0]
@@ -287,6 +298,9 @@ def save_changes(
         updates, inserts, errors = validate_changes(session, model, state, current)
         if errors:
             raise _Refused(SaveResult(ok=False, errors=errors))
+        # Unique values passed between rows (a swap): each UPDATE is checked on its own.
+        for row_id, aside in values_in_the_way(table, updates, current).items():
+            writer.set_aside(row_id, version_of[row_id], aside)
         for row_id, values in updates.items():
             before = image(current[row_id])
             writer.update(row_id, version_of[row_id], values, before, AuditAction.UPDATE)

@@ -1,12 +1,15 @@
 """Checks the database would also make, done first so the message names the row: a unique value
-repeated (by a stored row or within the save), and a delete of a row others still point at."""
+repeated (by a stored row or within the save), and a delete of a row others still point at;
+and the rows a save must move out of the way first, for unique values passed between rows."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, UniqueConstraint, func, select, tuple_
+from sqlalchemy import Date, DateTime, String, Table, UniqueConstraint, func, select, tuple_
+from sqlalchemy import Enum as Enum_
 from sqlmodel import Session, SQLModel
 
 from core.editing_errors import RowError, row_label
@@ -78,6 +81,51 @@ def duplicate_errors(
                 errors.append(RowError(pos, names[0], t("edit.duplicate", other=holder, **shown)))
             first_at.setdefault(key, pos)
     return errors
+
+
+def _aside_value(table: Table, name: str, row_id: int) -> Any:
+    """A value of this column no other row holds, for the row row_id; None if the column's
+    type has none to offer (an enum, a number a check constraint may refuse)."""
+    kind = table.c[name].type
+    kind = getattr(kind, "impl_instance", kind)  # sqlmodel's AutoString → its VARCHAR
+    if isinstance(kind, Enum_):
+        return None
+    if isinstance(kind, String):  # no saved text holds a control character (editing_validate)
+        text = f"\x01{row_id}"
+        return text if kind.length is None or len(text) <= kind.length else None
+    for day_type, make in ((DateTime, datetime), (Date, date)):
+        if isinstance(kind, day_type):  # a day in year 1, which no record of the bureau holds
+            try:
+                return make(1, 1, 1) + timedelta(days=row_id)
+            except OverflowError:
+                return None
+    return None
+
+
+def values_in_the_way(
+    table: Table, updates: dict[int, dict[str, Any]], current: dict[int, Any]
+) -> dict[int, dict[str, Any]]:
+    """{row id: temporary values} for the rows of a save whose stored unique values another
+    row of the same save takes (two plates swapped, three names rotated).
+
+    The database checks a unique constraint at each UPDATE, so such a row is first moved out
+    of the way, to values no other row holds, and the save then writes every final value.
+    duplicate_errors has already checked that the final values are unique.
+    """
+    aside: dict[int, dict[str, Any]] = {}
+    for names in unique_sets(table):
+        old = {row_id: _plain_key(current[row_id]._mapping, names) for row_id in updates}
+        new = {row_id: _plain_key(values, names) for row_id, values in updates.items()}
+        taken = {key for row_id, key in new.items() if key != old[row_id]}
+        for row_id, key in old.items():
+            if key not in taken or new[row_id] == key:
+                continue
+            for name in names:
+                value = _aside_value(table, name, row_id)
+                if value is not None:
+                    aside.setdefault(row_id, {})[name] = value
+                    break
+    return aside
 
 
 def still_referenced_errors(

@@ -163,6 +163,18 @@ def _renamed_like_another_city(session: Session) -> list[str]:
     return _save(session, m.PartnerCity, EditorState(rows, edited_rows={0: {"name_zh": taken}}))
 
 
+def _swap_with_a_repeat(session: Session) -> list[str]:
+    """Two plates swapped (which saves) and a new car given one of them (which may not)."""
+    rows = _rows(session, m.Vehicle)
+    first, second = rows[0]["plate"], rows[1]["plate"]
+    state = EditorState(
+        rows,
+        edited_rows={0: {"plate": second}, 1: {"plate": first}},
+        added_rows=[{"plate": first, "kind": "sedan", "seats": 5}],
+    )
+    return _save(session, m.Vehicle, state)
+
+
 def _stale_edit(session: Session) -> list[str]:
     rows = _rows(session, m.Vehicle)
     rows[0] = rows[0] | {"version": rows[0]["version"] - 1}  # as loaded before someone's save
@@ -402,6 +414,7 @@ CASES: dict[str, tuple[Callable[[Session], list[str]], str]] = {
     "link_to_a_missing_reception": (_edit(m.GiftMovement, {"reception_id": 999_999}), "999999"),
     "duplicate_plate": (_add(m.Vehicle, _duplicate_plate), "重複"),
     "duplicate_city_name": (_renamed_like_another_city, "重複"),
+    "swap_with_a_repeat": (_swap_with_a_repeat, "新增第 1 列「車號」"),
     "overlapping_booking": (_add(m.VenueBooking, _overlapping_booking), "已有"),
     "overlapping_trip": (_add(m.Trip, _overlapping_trip), "已有"),
     "gifts_out_beyond_stock": (_add(m.GiftMovement, _out_beyond_stock), "庫存"),
