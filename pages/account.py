@@ -18,8 +18,9 @@ done = st.session_state.pop(DONE, None)
 if done:
     st.success(done)
 
-# Cleared on submit: a typed password never stays in the form, refused or not.
-with st.form("account.password", clear_on_submit=True, border=True):
+# Cleared on submit: a typed password never stays in the form, refused or not. Narrow on a
+# desktop (a password needs no full-width field); a phone gets the screen's width anyway.
+with st.form("account.password", clear_on_submit=True, border=True, width=640):
     current = st.text_input(t("account.current", lg), type="password", key="account.current")
     new = st.text_input(t("account.new", lg), type="password", key="account.new")
     again = st.text_input(t("account.again", lg), type="password", key="account.again")

@@ -1,6 +1,8 @@
 """In a real browser: each demo role signs in and sees its pages; a lead edits a cell, saves,
 reloads and finds it kept and on the history page; sign-out revokes a copied cookie; a lock
-after failed sign-ins holds in a new browser."""
+after failed sign-ins holds in a new browser and shows only to the right password; a user
+disabled by the admin loses access and their old cookie stays dead after re-enabling; a lead
+changes their password and their older browser is signed out; a typed username is no link."""
 
 import re
 import uuid
@@ -14,8 +16,16 @@ from sqlmodel import Session
 from core import auth
 from core.labels import t
 from db.engine import make_engine
-from db.models import AuditEntry, Driver
-from tests.e2e.conftest import CHROMIUM, click_tab, settle, shot, sign_in
+from db.models import AuditEntry, Driver, User
+from tests.e2e.conftest import (
+    CHROMIUM,
+    SIGNIN_COOKIE,
+    click_tab,
+    settle,
+    shot,
+    sign_in,
+    wait_for_signin_cookie,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -32,7 +42,11 @@ ROLES = {
     "demo.admin": ("demo-admin-2023", ["異動紀錄", "使用者管理"], []),
 }
 VIEW = {"width": 1500, "height": 1000}
+PHONE = {"width": 390, "height": 844}
 LOCKED_PASSWORD = "e2e-locked-pass-1"
+OFF_PASSWORD = "e2e-disabled-pass-1"
+OLD_PASSWORD, NEW_PASSWORD = "e2e-first-secret-1", "e2e-second-secret-2"
+EVIL = "[點我](http://evil.example)"
 
 
 def _sidebar(page) -> str:
@@ -213,30 +227,49 @@ def test_sign_out_revokes_a_copied_cookie(demo_server, browser):
     thief.close()
 
 
+def _account(data_dir: Path, username: str, password: str, role: str, sections=()) -> None:
+    """An account of the test's own in the server's database (the server made it already)."""
+    engine = make_engine(f"sqlite:///{data_dir / 'workspace.db'}")
+    try:
+        with Session(engine) as session:
+            auth.create_user(
+                session, username=username, password=password, role=role, sections=sections
+            )
+    finally:
+        engine.dispose()
+
+
+def _main(page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
 def test_a_lock_after_five_failures_holds_in_a_new_browser(demo_server, demo_data_dir, browser):
     context = browser.new_context(viewport=VIEW)
     page = context.new_page()
     page.goto(demo_server)
     settle(page)  # the first run creates the database when this test runs alone
     # An account of its own, so the lock does not get in the way of the other tests.
-    engine = make_engine(f"sqlite:///{demo_data_dir / 'workspace.db'}")
-    with Session(engine) as session:
-        auth.create_user(session, username="e2e.locked", password=LOCKED_PASSWORD, role="viewer")
-    engine.dispose()
+    _account(demo_data_dir, "e2e.locked", LOCKED_PASSWORD, "viewer")
     for _ in range(5):
         page.get_by_label("帳號").fill("e2e.locked")
         page.get_by_label("密碼").fill("wrong password!")
         page.get_by_role("button", name="登入").click()
         settle(page, 300)
-    assert "已鎖定" in page.locator("[data-testid='stMain']").inner_text()
+    # Locked now, but a wrong password is told no more than it would be for an unknown name.
+    assert "帳號或密碼錯誤" in _main(page) and "鎖定" not in _main(page)
     context.close()
 
     fresh = browser.new_context(viewport=VIEW)
     page = fresh.new_page()
+    sign_in(page, demo_server, "e2e.unknown.name", "wrong password!")
+    unknown = _main(page)
+    sign_in(page, demo_server, "e2e.locked", "wrong password!")
+    assert "帳號或密碼錯誤" in unknown and "帳號或密碼錯誤" in _main(page)
     sign_in(page, demo_server, "e2e.locked", LOCKED_PASSWORD)
-    main = page.locator("[data-testid='stMain']").inner_text()
+    main = _main(page)
     shot(page, "locked_in_new_browser")
-    assert "已鎖定" in main and page.get_by_role("button", name="登出").count() == 0
+    assert "密碼正確" in main and "鎖定至" in main
+    assert page.get_by_role("button", name="登出").count() == 0
     fresh.close()
 
 
@@ -373,3 +406,172 @@ def test_a_double_clicked_save_writes_a_new_row_once(demo_server, demo_data_dir,
     assert "列未儲存的變更" not in page.locator("[data-testid='stMain']").inner_text()
     shot(page, "double_click_after_save")
     context.close()
+
+
+def _choose(page, scope, label: str, option: str) -> None:
+    """Pick an option of a selectbox (by its label), again if a rerun swallowed it."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    for _ in range(3):
+        box.click()
+        page.get_by_role("option", name=option, exact=True).click()
+        settle(page, 500)
+        if box.input_value() == option:
+            return
+    raise AssertionError(f"{label}: {option} was not chosen")
+
+
+def _is_active(data_dir: Path, username: str) -> bool:
+    engine = make_engine(f"sqlite:///{data_dir / 'workspace.db'}")
+    try:
+        with Session(engine) as session:
+            return bool(session.scalar(select(User.active).where(User.username == username)))
+    finally:
+        engine.dispose()
+
+
+def _set_active(admin, data_dir: Path, username: str, active: bool) -> None:
+    """使用者管理 → 角色與業務範圍: tick or untick 啟用 for the account and save; waits until
+    the database holds it (a success message of the previous save may still be on screen)."""
+    click_tab(admin, "角色與業務範圍")
+    panel = admin.get_by_role("tabpanel", name="角色與業務範圍")
+    _choose(admin, panel, "使用者", username)
+    box = panel.get_by_test_id("stCheckbox").filter(has_text="啟用")
+    tick = box.locator("input[type='checkbox']")
+    for _ in range(3):  # again if a rerun redrew the form under the click
+        if tick.is_checked() != active:
+            box.locator("label").first.click()
+            settle(admin, 300)
+        if tick.is_checked() == active:
+            break
+    expect(tick).to_be_checked(checked=active)
+    panel.get_by_role("button", name="儲存", exact=True).click()
+    for _ in range(120):
+        if _is_active(data_dir, username) == active:
+            break
+        admin.wait_for_timeout(250)
+    assert _is_active(data_dir, username) == active
+    settle(admin)
+    shot(admin, f"users_{username}_{'enabled' if active else 'disabled'}")
+
+
+def _signed_out_at_next_action(page, path: str = "fleet_stats") -> None:
+    page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
+    expect(page.get_by_label("密碼")).to_have_count(1, timeout=30_000)
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("登入已結束", timeout=30_000)
+    assert page.get_by_role("button", name="登出").count() == 0
+
+
+def test_a_disabled_user_loses_access_and_re_enabling_does_not_revive_the_cookie(
+    demo_server, demo_data_dir, browser
+):
+    first = browser.new_context(viewport=VIEW)
+    user = first.new_page()
+    user.goto(demo_server)
+    settle(user)
+    _account(demo_data_dir, "e2e.off", OFF_PASSWORD, "viewer")
+    sign_in(user, demo_server, "e2e.off", OFF_PASSWORD)
+    expect(user.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
+    old_cookie = [c for c in first.cookies() if c["name"] == SIGNIN_COOKIE]
+
+    second = browser.new_context(viewport=VIEW)
+    admin = second.new_page()
+    sign_in(admin, demo_server, "demo.admin", ROLES["demo.admin"][0], "users")
+    _set_active(admin, demo_data_dir, "e2e.off", False)
+    _signed_out_at_next_action(user)  # the signed-in tab's next click
+    shot(user, "disabled_user_signed_out")
+    _set_active(admin, demo_data_dir, "e2e.off", True)
+    first.close()
+
+    again = browser.new_context(viewport=VIEW)
+    again.add_cookies(old_cookie)
+    page = again.new_page()
+    page.goto(demo_server)
+    settle(page, 1200)
+    assert page.get_by_label("密碼").count() == 1
+    assert page.get_by_role("button", name="登出").count() == 0
+    sign_in(page, demo_server, "e2e.off", OFF_PASSWORD)  # the password itself works again
+    expect(page.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
+    again.close()
+    second.close()
+
+
+def _change_password(page, current: str, new: str) -> None:
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_label("目前的密碼", exact=True).fill(current)
+    main.get_by_label("新密碼", exact=True).fill(new)
+    main.get_by_label("再次輸入新密碼", exact=True).fill(new)
+    main.get_by_role("button", name="變更密碼").click()
+
+
+def test_a_lead_changes_the_password_and_the_older_browser_is_signed_out(
+    demo_server, demo_data_dir, browser
+):
+    older = browser.new_context(viewport=VIEW)
+    old_page = older.new_page()
+    old_page.goto(demo_server)
+    settle(old_page)
+    _account(demo_data_dir, "e2e.pwlead", OLD_PASSWORD, "lead", ("fleet",))
+    sign_in(old_page, demo_server, "e2e.pwlead", OLD_PASSWORD)
+    expect(old_page.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
+
+    newer = browser.new_context(viewport=VIEW)
+    page = newer.new_page()
+    sign_in(page, demo_server, "e2e.pwlead", OLD_PASSWORD)
+    page.get_by_role("link", name="變更密碼").click()
+    expect(page.locator("h1", has_text="變更密碼")).to_be_visible(timeout=30_000)
+    settle(page)
+    shot(page, "change_password_desktop")
+    page.set_viewport_size(PHONE)
+    settle(page, 300)
+    shot(page, "change_password_390px")
+    page.set_viewport_size(VIEW)
+    settle(page, 300)
+
+    _change_password(page, OLD_PASSWORD, "1234567890")  # refused: a run of digits
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("連續", timeout=30_000)
+    _change_password(page, OLD_PASSWORD, NEW_PASSWORD)
+    expect(page.locator("[data-testid='stMain']")).to_contain_text(
+        "已結束您在其他 1 個", timeout=30_000
+    )
+    shot(page, "change_password_done")
+    _signed_out_at_next_action(old_page)  # the older browser, at its next action
+    page.reload()  # this browser stays signed in
+    settle(page)
+    expect(page.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
+    older.close()
+    newer.close()
+
+    fresh = browser.new_context(viewport=VIEW)
+    page = fresh.new_page()
+    sign_in(page, demo_server, "e2e.pwlead", OLD_PASSWORD)
+    assert "帳號或密碼錯誤" in _main(page) and page.get_by_role("button", name="登出").count() == 0
+    sign_in(page, demo_server, "e2e.pwlead", NEW_PASSWORD)
+    expect(page.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
+    wait_for_signin_cookie(page)
+    fresh.close()
+
+
+def test_a_typed_username_shows_in_history_as_typed_not_as_a_link(demo_server, browser):
+    context = browser.new_context(viewport=VIEW)
+    page = context.new_page()
+    sign_in(page, demo_server, EVIL, "whatever-it-was-1")  # a failed sign-in, audited
+    assert "帳號或密碼錯誤" in _main(page)
+    context.close()
+
+    admin_context = browser.new_context(viewport=VIEW)
+    admin = admin_context.new_page()
+    sign_in(admin, demo_server, "demo.admin", ROLES["demo.admin"][0], "history")
+    expect(admin.locator("h1", has_text="異動紀錄")).to_be_visible(timeout=30_000)
+    _choose(admin, admin.locator("[data-testid='stMain']"), "使用者", EVIL)
+    grid = admin.locator("[data-testid='stDataFrame']").first
+    grid.click(position={"x": 18, "y": 52})  # select the entry (the only one of that name)
+    main = admin.locator("[data-testid='stMain']")
+    expect(main).to_contain_text("紀錄 #", timeout=30_000)
+    shot(admin, "history_typed_username")
+    assert EVIL in main.inner_text()  # shown literally, brackets and all
+    # No link hides its target behind typed text ("點我"); a bare address may be linked to
+    # what it shows (GitHub-flavoured markdown's autolinks), as in the reception details.
+    links = main.locator("a[href*='evil.example']").all()
+    assert [link.inner_text() for link in links] == [link.get_attribute("href") for link in links]
+    assert main.locator("a", has_text="點我").count() == 0
+    admin_context.close()
