@@ -114,6 +114,7 @@ def _decode(data: bytes) -> str:
 # unless a quote left open swallowed it into that cell: the reader is then at the end of the
 # file inside a quoted cell, which Python's csv (strict=False) would otherwise accept silently.
 _END = "\x00\n"
+_END_RECORD = ["\x00"]
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -161,7 +162,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
             start = reader.line_num + 1
     except csv.Error as exc:  # Python's own wording is English: say it in zh-TW
         raise _csv_error(exc, text, start) from None
-    if last is not None and last[1] != [_END.rstrip("\n")]:
+    if last is not None and last[1] != _END_RECORD:
         row = last[1]  # the end marker was read into its last cell
         raise _unclosed_quote(last[0], row, [] if header is row else header)
 
