@@ -238,21 +238,20 @@ def authenticate(
     if user is None:
         _burn_time(password)
         return _refused(session, username, now, None, failed)
-    right = password_matches(password, user.password_hash)
-    locked_until = _utc(user.locked_until)
-    if locked_until is not None and locked_until > now:
-        if not right:
-            return _refused(session, username, now, user, failed)
-        locked = t("auth.locked_signin", until=_taipei(locked_until))
-        return _refused(session, username, now, user, locked, locked_until)
-    if not user.active:
-        disabled = t("auth.disabled_signin")
-        return _refused(session, username, now, user, disabled if right else failed)
-    if not right:
+    if not password_matches(password, user.password_hash):
+        # Counted whatever the account's state: a lock under way (or a disabled account) tells
+        # the right password apart, so guesses during the lock must use up the same allowance
+        # and extend the lock, or guessing would simply go on while it lasts.
         if count_failure(session, user, now):  # audited as the lockout
             session.commit()
             return AuthOutcome(False, None, failed)
         return _refused(session, username, now, user, failed)
+    locked_until = _utc(user.locked_until)
+    if locked_until is not None and locked_until > now:
+        locked = t("auth.locked_signin", until=_taipei(locked_until))
+        return _refused(session, username, now, user, locked, locked_until)
+    if not user.active:
+        return _refused(session, username, now, user, t("auth.disabled_signin"))
 
     user.failed_attempts = 0
     user.locked_until = None

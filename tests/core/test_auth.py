@@ -136,6 +136,21 @@ def test_only_the_right_password_learns_that_an_account_is_locked_or_disabled(se
     assert disabled.message.startswith("密碼正確") and "停用" in disabled.message
 
 
+def test_guesses_during_a_lock_use_up_the_same_allowance_and_extend_it(session, alice):
+    """The right password is told apart during a lock, so guessing must not go on unchecked
+    while it lasts: five more wrong passwords lock the account again from the last of them."""
+    _lock(session, "alice")
+    later = NOW + timedelta(minutes=10)
+    for _ in range(auth.MAX_FAILED_ATTEMPTS):
+        wrong = auth.authenticate(session, "alice", "wrong password", now=later)
+        assert wrong == auth.AuthOutcome(False, None, "帳號或密碼錯誤")
+    session.refresh(alice)
+    assert auth._utc(alice.locked_until) == later + auth.LOCK_DURATION
+    right = auth.authenticate(session, "alice", PASSWORD, now=NOW + timedelta(minutes=16))
+    assert not right.ok and right.locked_until == later + auth.LOCK_DURATION
+    assert _actions(session).count(AuditAction.LOCKOUT) == 2
+
+
 def test_every_answer_costs_one_bcrypt_check_of_the_same_cost(session, alice, monkeypatch):
     """The timing is kept alike by doing the same work: one bcrypt check, at the cost real
     hashes have, whether the name is unknown, the password wrong, or the account locked or
