@@ -1,8 +1,9 @@
 """What changed since a user's previous sign-in: other people's edits, from the audit log.
 
 The previous sign-in is the user's last successful sign-in before the current one (the audit
-keeps every sign-in). Leads and administrators see the edits to every data table, as on the
-history page; their own edits are left out (they know them), and so are sign-in events.
+keeps every sign-in). Administrators see the edits to every data table and leads those of their
+own sections' tables, as on the history page (core.history.visible_tables); their own edits are
+left out (they know them), and so are sign-in events.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.editing import TABLE_SECTIONS, Actor
+from core.history import visible_tables
 from core.links import RecordLink, record_link
 from db.models import AuditAction, AuditEntry
 
@@ -51,9 +53,12 @@ def sees_changes(actor: Actor) -> bool:
 
 
 def changes_since(session: Session, actor: Actor, since: datetime | None) -> Changes:
-    """Other users' edits to data tables after `since` (all of them when None)."""
+    """Other users' edits to the data tables the actor may read, after `since` (all of them
+    when None)."""
+    visible = visible_tables(actor)
+    tables = [name for name in TABLE_SECTIONS if visible is None or name in visible]
     where = [
-        AuditEntry.table_name.in_(list(TABLE_SECTIONS)),
+        AuditEntry.table_name.in_(tables),
         AuditEntry.action.in_([a.value for a in DATA_ACTIONS]),
         AuditEntry.username != actor.username,
     ]

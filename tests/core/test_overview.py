@@ -157,6 +157,7 @@ def _entry(session, username, action, at, table="reception", row_id=1):
 def test_changes_since_the_previous_sign_in_leave_out_own_edits_and_sign_ins(session):
     t0 = datetime(2026, 11, 20, 1, tzinfo=UTC)
     lead = Actor("lead.a", "lead", frozenset({"visitors"}))
+    admin = Actor("lead.a", "admin")  # the same name, so the same own edits are left out
     _entry(session, "lead.a", AuditAction.LOGIN_SUCCESS, t0, "app_user")
     _entry(session, "other", AuditAction.UPDATE, t0 - timedelta(hours=1))  # before: not shown
     _entry(session, "other", AuditAction.UPDATE, t0 + timedelta(hours=1), row_id=7)
@@ -167,13 +168,16 @@ def test_changes_since_the_previous_sign_in_leave_out_own_edits_and_sign_ins(ses
     session.commit()
     since = previous_sign_in(session, "lead.a")
     assert since.replace(tzinfo=since.tzinfo or UTC) == t0
-    found = changes_since(session, lead, since)
+    found = changes_since(session, admin, since)
     assert found.per_table == {"reception": 1, "trip": 1}
     assert [e.table_name for e in found.recent] == ["trip", "reception"]
     assert entry_link(found.recent[0]) is None  # a deleted row has no record to open
     assert entry_link(found.recent[1]) == record_link("reception", 7)
     assert previous_sign_in(session, "nobody") is None
-    assert changes_since(session, lead, None).total == 3
+    assert changes_since(session, admin, None).total == 3
+    # A lead reads only their sections' tables, as on 異動紀錄: the fleet's trip is not theirs.
+    assert changes_since(session, lead, since).per_table == {"reception": 1}
+    assert changes_since(session, lead, None).total == 2
 
 
 @pytest.mark.parametrize(
