@@ -298,8 +298,10 @@ def save_changes(
         updates, inserts, errors = validate_changes(session, model, state, current)
         if errors:
             raise _Refused(SaveResult(ok=False, errors=errors))
-        # Unique values passed between rows (a swap): each UPDATE is checked on its own.
-        for row_id, aside in values_in_the_way(table, updates, current).items():
+        deleted = [state.rows[pos]["id"] for pos in state.deleted_rows]
+        # Unique values passed between rows (a swap, a deleted car's plate): the database
+        # checks each statement on its own, so the rows giving a value up move aside first.
+        for row_id, aside in values_in_the_way(table, updates, current, deleted, inserts).items():
             writer.set_aside(row_id, version_of[row_id], aside)
         for row_id, values in updates.items():
             before = image(current[row_id])
@@ -347,7 +349,8 @@ def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveRes
     table: Table = model.__table__  # type: ignore[attr-defined]
     row_id, writer = entry.row_id, AuditedWriter(session, actor, table)
     given = {k: entry.before.get(k) for k in editable_fields(model)}
-    values, errors = validate_row(model, 0, given)
+    # The row goes back exactly as it was saved, text rules added since then notwithstanding.
+    values, errors = validate_row(model, 0, given, stored=given)
     if values is None:
         session.rollback()
         return SaveResult(ok=False, errors=errors)

@@ -47,11 +47,15 @@ def _stored_with(session: Session, table: Table, columns: list, keys: set[tuple]
 
 
 def duplicate_errors(
-    session: Session, model: type[SQLModel], rows: list[tuple[int | str, int | None, dict]]
+    session: Session,
+    model: type[SQLModel],
+    rows: list[tuple[int | str, int | None, dict]],
+    deleted: frozenset[int] = frozenset(),
 ) -> list[RowError]:
     """Rows (position, own id or None for new, values) that would repeat a unique value: of a
-    stored row other than themselves, or of an earlier row of the same save. One query per set.
-    The database refuses them too; this says which row, which value and who has it."""
+    stored row other than themselves (unless the same save deletes it), or of an earlier row
+    of the same save. One query per set. The database refuses them too; this says which row,
+    which value and who has it."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     errors = []
     for names in unique_sets(table):
@@ -69,6 +73,7 @@ def duplicate_errors(
             holder = stored.get(key)
             # A stored row edited in this save holds the value only if it keeps it.
             held = holder is not None and holder != own and new_key.get(holder, key) == key
+            held = held and holder not in deleted
             field = "、".join(t(f"col.{n}") for n in names)
             value = "／".join(
                 enum_label(v) if isinstance(v, Enum) else str(v) for v in (row[n] for n in names)
@@ -103,22 +108,31 @@ def _aside_value(table: Table, name: str, row_id: int) -> Any:
 
 
 def values_in_the_way(
-    table: Table, updates: dict[int, dict[str, Any]], current: dict[int, Any]
+    table: Table,
+    updates: dict[int, dict[str, Any]],
+    current: dict[int, Any],
+    deleted: list[int] | None = None,
+    inserts: list[dict[str, Any]] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """{row id: temporary values} for the rows of a save whose stored unique values another
-    row of the same save takes (two plates swapped, three names rotated).
+    row of the same save takes: two plates swapped, three names rotated, or the plate of a car
+    deleted in the same save given to its replacement.
 
-    The database checks a unique constraint at each UPDATE, so such a row is first moved out
-    of the way, to values no other row holds, and the save then writes every final value.
-    duplicate_errors has already checked that the final values are unique.
+    The database checks a unique constraint at each statement, so such a row is first moved
+    out of the way, to values no other row holds, and the save then writes every final value
+    (a deleted row is deleted last, after the inserts: deleted first, SQLite would give its
+    id to the new row). duplicate_errors has already checked that the final values are unique.
     """
+    deleted, inserts = deleted or [], inserts or []
     aside: dict[int, dict[str, Any]] = {}
     for names in unique_sets(table):
         old = {row_id: _plain_key(current[row_id]._mapping, names) for row_id in updates}
+        old |= {row_id: _plain_key(current[row_id]._mapping, names) for row_id in deleted}
         new = {row_id: _plain_key(values, names) for row_id, values in updates.items()}
         taken = {key for row_id, key in new.items() if key != old[row_id]}
+        taken |= {_plain_key(values, names) for values in inserts}
         for row_id, key in old.items():
-            if key not in taken or new[row_id] == key:
+            if key not in taken or new.get(row_id) == key:
                 continue
             for name in names:
                 value = _aside_value(table, name, row_id)

@@ -178,13 +178,15 @@ def is_multiline(model: type[SQLModel], name: str) -> bool:
 
 
 def _control_errors(
-    model: type[SQLModel], position: int | str, values: dict[str, Any]
+    model: type[SQLModel], position: int | str, values: dict[str, Any], kept: set[str]
 ) -> list[RowError]:
     """Text holding a control character (a NUL, a Word paste's \\x0b), or a line break or tab
-    in a one-line field: refused here, the same on SQLite and PostgreSQL (which refuses NUL)."""
+    in a one-line field: refused here, the same on SQLite and PostgreSQL (which refuses NUL).
+    Fields in kept hold their stored value: a row saved before this check existed can still
+    have its other fields edited, since nobody can see, let alone remove, what is refused."""
     errors = []
     for name, value in values.items():
-        if not isinstance(value, str) or name not in model.model_fields:
+        if not isinstance(value, str) or name not in model.model_fields or name in kept:
             continue
         multiline = is_multiline(model, name)
         found = first_control(value, multiline=multiline)
@@ -218,13 +220,19 @@ def _cross_field_errors(
 
 
 def validate_row(
-    model: type[SQLModel], position: int | str, values: dict[str, Any]
+    model: type[SQLModel],
+    position: int | str,
+    values: dict[str, Any],
+    stored: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any] | None, list[RowError]]:
-    """The validated field values of one row (enums as members), or its errors."""
+    """The validated field values of one row (enums as members), or its errors; stored is the
+    row as saved, when the values edit one (a field left as stored is not refused for text
+    rules that came later)."""
+    kept = {n for n, v in values.items() if stored is not None and n in stored and stored[n] == v}
     prepared = _prepare(model, values)
     errors = _required_text_errors(model, position, prepared)
     errors += _time_errors(model, position, prepared)
-    errors += _control_errors(model, position, prepared)
+    errors += _control_errors(model, position, prepared, kept)
     try:
         checked = validator_for(model).model_validate(prepared)
     except pydantic.ValidationError as exc:
@@ -278,9 +286,9 @@ def validate_changes(
             errors.append(
                 RowError(pos, name, t("edit.not_editable", row=row_label(pos), field=name))
             )
-        merged = {name: getattr(current[state.rows[pos]["id"]], name) for name in fields}
-        merged.update({k: v for k, v in edits.items() if k in fields})
-        row, row_errors = validate_row(model, pos, merged)
+        stored = {name: getattr(current[state.rows[pos]["id"]], name) for name in fields}
+        merged = stored | {k: v for k, v in edits.items() if k in fields}
+        row, row_errors = validate_row(model, pos, merged, stored)
         errors += row_errors
         if row is not None:
             updates[state.rows[pos]["id"]] = row
@@ -294,10 +302,13 @@ def validate_changes(
             checked.append((f"new #{k}", row))
     errors += foreign_key_errors(session, model, checked)
     own_id = {pos: state.rows[pos]["id"] for pos in edited_pos}
-    errors += duplicate_errors(
-        session, model, [(pos, own_id.get(pos), row) for pos, row in checked]
-    )
     deleted = [(int(pos), state.rows[int(pos)]["id"]) for pos in state.deleted_rows]
+    errors += duplicate_errors(
+        session,
+        model,
+        [(pos, own_id.get(pos), row) for pos, row in checked],
+        frozenset(row_id for _, row_id in deleted),  # a deleted row's values are free
+    )
     errors += still_referenced_errors(session, model, deleted)
     rule = RULES.get(model.__tablename__)
     if rule is not None and not errors:

@@ -211,8 +211,8 @@ def _current(session: Session, table: Table, ids: list[int]) -> dict[int, Any]:
 
 def _changes(model: type[SQLModel], row: Any, values: dict[str, Any]) -> dict[str, Any]:
     """The fields whose value in the file differs from the database, compared once validated."""
-    merged = {name: getattr(row, name) for name in editable_fields(model)} | values
-    checked, _ = validate_row(model, 0, merged)
+    stored = {name: getattr(row, name) for name in editable_fields(model)}
+    checked, _ = validate_row(model, 0, stored | values, stored)
     if checked is None:
         # Invalid somewhere: hand on what differs as typed, for the pipeline to explain.
         return {n: v for n, v in values.items() if v != getattr(row, n)}

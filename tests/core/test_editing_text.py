@@ -146,3 +146,21 @@ def test_an_import_keeps_multi_line_text(session, reception):
     )
     assert result.ok, result.messages()
     assert session.get(Reception, reception).summary == "第一段\n第二段"
+
+
+def test_a_row_saved_with_a_control_character_still_takes_edits_of_its_other_fields(
+    session, vehicle
+):
+    """Rows from before the check (a Word paste's \\x0b) must not block every later edit: the
+    invisible character is refused only when that field is what the save changes."""
+    table = Vehicle.__table__
+    session.execute(table.update().values(model_name="Toyota\x0bHiace"))
+    session.commit()
+    state = EditorState(_page(session, Vehicle), edited_rows={0: {"seats": 9}})
+    assert save_changes(session, Vehicle, state, actor=ADMIN).ok
+    stored = session.get(Vehicle, vehicle)
+    assert (stored.seats, stored.model_name) == (9, "Toyota\x0bHiace")
+    session.rollback()
+    assert _refused(session, Vehicle, {"model_name": "Toyota\x0bHiace 2"}) == [
+        f"第 1 列「車型」含有看不見的控制字元 U+000B（VT），{PASTED}"
+    ]

@@ -153,3 +153,30 @@ def test_a_swap_with_a_real_repeat_is_refused_by_name_and_writes_nothing(session
     result = save_changes(session, Vehicle, state, actor=ADMIN)
     assert result.messages() == ["新增第 1 列「車號」的「RAM-8832」與第 2 列相同，不可重複"]
     assert dump_tables(session) == before
+
+
+def test_a_value_freed_by_a_row_deleted_in_the_same_save_can_be_taken(session):
+    """A car retired and its plate moved to its replacement in one save: the end state is
+    unique, so it is saved; the deleted row's id is not given to another."""
+    ids = _vehicles(session)
+    state = EditorState(_page(session, Vehicle), {1: {"plate": "RAM-8832"}}, [], [0])
+    result = save_changes(session, Vehicle, state, actor=ADMIN)
+    assert result.ok, result.messages()
+    assert _stored(session, Vehicle, "plate") == [("RAM-8832", 2)]
+    audit = _audit(session, result.batch_id)
+    assert [(row_id, action) for row_id, action, _, _ in audit] == [
+        (ids[1], AuditAction.UPDATE),
+        (ids[0], AuditAction.DELETE),
+    ]
+    assert audit[1][2]["plate"] == "RAM-8832"  # the deleted row's image as it was stored
+
+
+def test_a_deleted_rows_value_can_go_to_a_new_row_of_the_same_save(session):
+    ids = _vehicles(session)
+    state = EditorState(
+        _page(session, Vehicle), {}, [{"plate": "RBF-6025", "kind": "van", "seats": 9}], [1]
+    )
+    result = save_changes(session, Vehicle, state, actor=ADMIN)
+    assert result.ok, result.messages()
+    assert _stored(session, Vehicle, "plate") == [("RAM-8832", 1), ("RBF-6025", 1)]
+    assert result.inserted_ids[0] not in ids
