@@ -1,9 +1,11 @@
 """Shared fixtures: an empty migrated database per test, a demo database per session, per backend.
 
 Backends: SQLite always; PostgreSQL too when TEST_DATABASE_URL is set
-(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). Each PostgreSQL database is a fresh
-schema ``t_<hex>`` of that database, reached through ``options=-csearch_path=<schema>,public``
-and dropped (CASCADE) afterwards, even when the test fails.
+(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). Migrations run once per worker, into
+a template: each test's SQLite file is a copy of the template file, and each PostgreSQL
+database ``t_<hex>`` is created from the template database (CREATE DATABASE … TEMPLATE) and
+dropped afterwards, even when the test fails. (``_schema_url`` gives an empty schema of the
+test database instead, for tests that need one without migrations.)
 
 Fixtures:
     db_url       URL of an empty database at head, one per test.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,26 +94,62 @@ def _terminate(conn: Connection, schema: str) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated to head once per worker: each test gets a copy (about 1 ms,
+    where migrating takes 0.1–0.4 s)."""
+    path = tmp_path_factory.mktemp("template") / "workspace.db"
+    _migrate(f"sqlite:///{path}")  # disposed: the WAL is checkpointed into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_template(_pg_admin: Engine) -> Iterator[str]:
+    """A PostgreSQL database migrated to head once per worker: each test gets a database
+    created from it (CREATE DATABASE … TEMPLATE, about 40 ms, where migrating takes 0.4–1 s)."""
+    name = f"tmpl_{uuid.uuid4().hex[:16]}"
+    with _pg_admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        _migrate(_database_url(name))  # disposed: a template must have no connection
+        yield name
+    finally:
+        _drop_database(_pg_admin, name)
+
+
+def _database_url(name: str) -> str:
+    url = make_url(normalize_url(TEST_DATABASE_URL)).set(database=name)
+    # application_name lets a look at pg_stat_activity tell which test left a connection.
+    url = url.update_query_dict({"application_name": name})
+    return url.render_as_string(hide_password=False)
+
+
+def _drop_database(admin: Engine, name: str) -> None:
+    """DROP DATABASE … WITH (FORCE): a connection a test left open does not hold it."""
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @contextmanager
 def _migrated_database(
     backend: str, request: pytest.FixtureRequest, directory: Path
 ) -> Iterator[str]:
-    """Yield the URL of a new empty database at head; remove it afterwards."""
+    """Yield the URL of a new empty database at head, a copy of the worker's template; remove
+    it afterwards."""
     if backend == "sqlite":
-        url = f"sqlite:///{directory / 'workspace.db'}"
-        _migrate(url)
-        yield url
+        path = directory / "workspace.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     admin: Engine = request.getfixturevalue("_pg_admin")
-    schema = f"t_{uuid.uuid4().hex[:16]}"
+    template: str = request.getfixturevalue("_pg_template")
+    name = f"t_{uuid.uuid4().hex[:16]}"
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
     try:
-        url = _schema_url(schema)
-        _migrate(url)
-        yield url
+        yield _database_url(name)
     finally:
-        _drop_schema(admin, schema)
+        _drop_database(admin, name)
 
 
 def _migrate(url: str) -> None:
