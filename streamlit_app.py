@@ -4,10 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.config import get_settings
-from core.editing import Actor, disconnected
-from core.labels import DEFAULT_LANG, LANGUAGES, t
-from core.session_keys import CookieKeyError
+from core.accounts.session_keys import CookieKeyError
+from core.editing.pipeline import Actor, disconnected
+from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
+from core.kernel.config import get_settings
 from db.engine import DatabaseUnavailable
 from ui import auth, search_box
 from ui.context import LANG_KEY, engine, framed

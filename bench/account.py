@@ -4,8 +4,8 @@ Ctrl-C included), so a measured database keeps no account of the benchmark.
 
 Demo accounts sign in only in demo mode, and the scale databases are not in demo mode, so the
 benchmark brings its own account rather than switching the app's mode. bench.* names are
-refused at the sign-in form outside demo mode (core.auth) and cannot be made by administrators
-(core.users): the browsers are handed a sign-in cookie the benchmark signs itself
+refused at the sign-in form outside demo mode (core.accounts.auth), cannot be made by admins
+(core.accounts.users): the browsers are handed a sign-in cookie the benchmark signs itself
 (signin_cookie), for a session it records as the form would.
 """
 
@@ -21,10 +21,10 @@ import jwt
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from core import auth
-from core.config import Settings
-from core.editing import Actor, AuditedWriter
-from core.session_keys import cookie_signing_key, session_token_id
+from core.accounts import auth
+from core.accounts.session_keys import cookie_signing_key, session_token_id
+from core.editing.pipeline import Actor, AuditedWriter
+from core.kernel.config import Settings
 from db.models import AuditAction, User
 
 USERNAME = "bench.admin"

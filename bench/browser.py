@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.account import signin_cookie
 from bench.report import Note
 from bench.server import app_server, browser_cpu_seconds, cpu_seconds, memory_mb
-from core.labels import t
+from core.i18n.labels import t
 
 CHROMIUM = "/usr/bin/chromium"
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"

@@ -1,8 +1,8 @@
-"""Forget every cache the app keeps, for cold runs: Streamlit's, core.cache's, functools'.
+"""Forget every cache the app keeps, for cold runs: Streamlit's, core.kernel.cache's, functools'.
 
 Kept up to date by looking rather than by a list: every functools cache (lru_cache, cache) in
-a loaded module of core/, ui/, db/ and pages/ is cleared, and so are core.cache (the results
-keyed by table stamps) and core.search (the search's folded indexes). Engines that get_engine()
+a loaded module of core/, ui/, db/ and pages/ is cleared, and so are core.kernel.cache (the results
+keyed by table stamps), core.search.finder (the search's folded indexes). Engines get_engine()
 drops are disposed, so cold runs do not pile up open connections (PostgreSQL allows 100).
 """
 
@@ -67,7 +67,7 @@ def clear_caches() -> list[str]:
     st.cache_data.clear()
     st.cache_resource.clear()
     # Results keyed by table stamps, and the global search's folded indexes.
-    for module_name in ("core.cache", "core.search"):
+    for module_name in ("core.kernel.cache", "core.search.finder"):
         module = sys.modules.get(module_name)
         if module is not None and callable(getattr(module, "clear", None)):
             module.clear()

@@ -12,11 +12,11 @@ from bench.account import ACTOR
 from bench.caches import clear_caches
 from bench.pages import Sample
 from bench.report import Row, median_int
-from core.briefing import BriefingRequest, build_briefing, build_file
-from core.editing import EditorState, save_changes
-from core.figures import compute_figures
-from core.periods import REPORT_PERIOD
-from core.tables import SPECS, fetch_page
+from core.briefing.build import BriefingRequest, build_briefing, build_file
+from core.editing.pipeline import EditorState, save_changes
+from core.editing.tables import SPECS, fetch_page
+from core.figures.compute import compute_figures
+from core.kernel.periods import REPORT_PERIOD
 
 FIGURES_MS, SAVE_MS, BRIEFING_MS = 150, 500, 5000
 PERIODS = {

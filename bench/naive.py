@@ -15,7 +15,7 @@ from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
 from bench.caches import clear_caches
 from bench.pages import Sample, _peak_mb
 from bench.report import Ratio, Row, median_int
-from core.periods import REPORT_PERIOD, Period
+from core.kernel.periods import REPORT_PERIOD, Period
 
 
 def _inside(frame: pd.DataFrame, period: Period) -> pd.DataFrame:

@@ -57,7 +57,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def _setup(url: str, folder: Path, demo: bool):
     """The environment the app reads, the counting listeners, the migrated database."""
     os.environ.update(DATABASE_URL=url, DATA_DIR=str(folder), LOAD_DEMO_DATA="0")
-    from core.config import get_settings
+    from core.kernel.config import get_settings
 
     get_settings.cache_clear()
     moved_rows.install()
@@ -93,12 +93,12 @@ def _run_group(group: str, args, engine, url: str, folder: Path, token: str) -> 
         from bench.data import figures_rows
 
         rows = figures_rows(engine, args.repeat)
-        return [(f"Figures ({each}; core.figures.compute_figures)", rows, None)]
+        return [(f"Figures ({each}; core.figures.compute.compute_figures)", rows, None)]
     if group == "save":
         from bench.data import save_rows
 
         rows = save_rows(engine, args.repeat)
-        return [(f"Saving ({each}; core.editing.save_changes)", rows, None)]
+        return [(f"Saving ({each}; core.editing.pipeline.save_changes)", rows, None)]
     if group == "briefing":
         from bench.data import briefing_rows
 
@@ -107,7 +107,7 @@ def _run_group(group: str, args, engine, url: str, folder: Path, token: str) -> 
         from bench.search import search_rows
 
         rows = search_rows(engine, args.repeat)
-        return [(f"Global search ({each}; core.search.search_grouped)", rows, None)]
+        return [(f"Global search ({each}; core.search.finder.search_grouped)", rows, None)]
     if group == "memory":
         from bench.browser import memory_rows
 
@@ -176,7 +176,7 @@ def _remove_account(engine) -> None:
         remove_account(engine)
     except Exception as exc:  # e.g. the database went away: say so, do not hide the cause
         print(f"bench.admin could NOT be removed ({type(exc).__name__}: {exc}); the next run "
-              "removes it, or disable it: python -m core.users disable bench.admin",
+              "removes it, or disable it: python -m core.accounts disable bench.admin",
               file=sys.stderr, flush=True)  # fmt: skip
         raise
     print("account bench.admin removed, its sign-ins ended", flush=True)

@@ -1,4 +1,4 @@
-"""The sidebar's global search (core.search): cold, a new text, and the same text again."""
+"""The sidebar's global search (core.search.finder): cold, a new text, and the same text again."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from sqlmodel import Session
 from bench.caches import clear_caches
 from bench.pages import Sample
 from bench.report import Row, median_int
-from core import cache
-from core.search import search_grouped
+from core.kernel import cache
+from core.search.finder import search_grouped
 
 # ms: every cache and folded index gone / indexes kept, a text not searched before / again
 COLD_MS, NEW_MS, AGAIN_MS = 1000, 500, 50
@@ -33,7 +33,7 @@ def _runs(engine: Engine, text: str, repeat: int, clear) -> list[Sample]:
 
 
 def search_rows(engine: Engine, repeat: int) -> list[Row]:
-    """Per text: cold (clear_caches drops core.search's indexes too), a new text (only the
+    """Per text: cold (clear_caches drops core.search.finder's indexes too), a new text (only the
     kept results dropped: what typing a new word costs), and the same text again (kept)."""
     out = []
     for text in TEXTS:

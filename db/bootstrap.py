@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from core.config import get_settings
-from core.file_modes import FILE_MODE, tighten, tighten_tree
+from core.kernel.config import get_settings
+from core.kernel.file_modes import FILE_MODE, tighten, tighten_tree
 from db.engine import check_connection, get_engine
 
 log = logging.getLogger(__name__)
@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 def prepare_database(engine: Engine | None = None, *, load_demo: bool | None = None) -> Engine:
     """Check the connection, apply migrations and, on the demo database, load the demo data.
 
-    A demo database also gets the demo accounts (core.users.DEMO_ACCOUNTS), including one
+    A demo database also gets the demo accounts (core.accounts.users.DEMO_ACCOUNTS), including one
     created before they existed.
 
     Raises db.engine.DatabaseUnavailable with a zh-TW message when the database is unusable.
     """
-    from core.users import ensure_demo_accounts
+    from core.accounts.users import ensure_demo_accounts
     from db.migrate import upgrade_to_head
     from db.seed import is_empty, load_demo_data
 

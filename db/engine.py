@@ -12,8 +12,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
-from core.config import get_settings
-from core.file_modes import create_private_file, private_dir
+from core.kernel.config import get_settings
+from core.kernel.file_modes import create_private_file, private_dir
 
 
 class DatabaseUnavailable(RuntimeError):

@@ -85,7 +85,7 @@ def head_revision() -> str:
 
 def main() -> int:
     """Upgrade the configured database; exit 2 with one line on stderr when it is unreachable."""
-    from core.config import get_settings
+    from core.kernel.config import get_settings
 
     try:
         engine = make_engine(get_settings().url)

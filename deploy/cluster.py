@@ -24,8 +24,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from core.config import Settings
-from core.session_keys import CookieKeyError, cookie_signing_key
+from core.accounts.session_keys import CookieKeyError, cookie_signing_key
+from core.kernel.config import Settings
 from db.engine import DatabaseUnavailable, make_engine, normalize_url
 from deploy import nginx
 from deploy.processes import Processes, StartError

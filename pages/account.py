@@ -1,9 +1,9 @@
-"""變更密碼 — every signed-in user changes their own password (core.users checks and audits)."""
+"""變更密碼 — every signed-in user changes their own password (core.accounts.users)."""
 
 import streamlit as st
 
-from core import users
-from core.labels import t
+from core.accounts import users
+from core.i18n.labels import t
 from ui import auth
 from ui.context import db_session, lang
 from ui.widgets import plain

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from core import fleet, monthly
-from core.charts import monthly_bars
-from core.figures import fleet_figures
-from core.fleet_charts import km_by_month_chart
-from core.labels import t
+from core.figures.compute import fleet_figures
+from core.fleet import usage as fleet
+from core.fleet.charts import km_by_month_chart
+from core.i18n.labels import t
+from core.kernel import monthly
+from core.kernel.charts import monthly_bars
 from db.models import TripType
 from ui import fleet_view, record_card
 from ui.charts import show_chart

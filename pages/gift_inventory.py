@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from core.gift_charts import (
+from core.gifts.charts import (
     flows_by_country_chart,
     flows_by_month_chart,
     stock_chart,
     value_band_chart,
     value_band_counts,
 )
-from core.gift_ethics import gift_register, needs_action, today_taipei
-from core.gift_register import register_workbook
-from core.gifts import gift_figures, gift_flows, stock_history, stock_levels
-from core.labels import enum_options, t
+from core.gifts.ethics import gift_register, needs_action, today_taipei
+from core.gifts.register import register_workbook
+from core.gifts.stock import gift_figures, gift_flows, stock_history, stock_levels
+from core.i18n.labels import enum_options, t
 from db.models import MovementDirection
 from ui import record_card
 from ui.charts import show_chart

@@ -6,10 +6,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import history
-from core.editing import TABLE_SECTIONS, PermissionDenied, restore_version
-from core.labels import enum_label, enum_options, t
-from core.roc_dates import ROCDateError, parse_roc
+from core.audit import history
+from core.editing.pipeline import TABLE_SECTIONS, PermissionDenied, restore_version
+from core.i18n.labels import enum_label, enum_options, t
+from core.kernel.roc_dates import ROCDateError, parse_roc
 from db.models import AuditAction, AuditEntry
 from ui import auth
 from ui.context import db_session, lang

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from core.holidays_tw import holiday_name
-from core.labels import t
-from core.roc_dates import format_roc
-from core.visitors import taipei_today
+from core.i18n.labels import t
+from core.kernel.holidays import holiday_name
+from core.kernel.roc_dates import format_roc
+from core.visitors.receptions import taipei_today
 from ui import auth, overview_view
 from ui.context import current_period, lang
 from ui.widgets import period_caption

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core.figures import exchange_figures
-from core.labels import t
+from core.figures.compute import exchange_figures
+from core.i18n.labels import t
 from ui import calendar_view, ics_view, record_card
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view

@@ -3,11 +3,11 @@ temp-staff reviews, and snapshots (copied from the latest, counts edited inline)
 
 import streamlit as st
 
-from core import staffing
-from core.editing import can_edit
-from core.labels import t
-from core.roc_dates import format_roc
-from core.staffing_charts import trend_chart, unit_chart
+from core.editing.pipeline import can_edit
+from core.i18n.labels import t
+from core.kernel.roc_dates import format_roc
+from core.staffing import headcount as staffing
+from core.staffing.charts import trend_chart, unit_chart
 from ui import auth, record_card
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang

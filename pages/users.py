@@ -1,10 +1,10 @@
-"""使用者管理 — accounts, roles and sections (administrators only; core.users checks again)."""
+"""使用者管理 — accounts, roles and sections (administrators only; checked in core.accounts)."""
 
 import streamlit as st
 
-from core import users
-from core.editing import PermissionDenied
-from core.labels import enum_options, t
+from core.accounts import users
+from core.editing.pipeline import PermissionDenied
+from core.i18n.labels import enum_options, t
 from db.models import UserRole
 from ui import auth
 from ui.context import db_session, lang

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core.figures import venue_figures
-from core.labels import t
+from core.figures.compute import venue_figures
+from core.i18n.labels import t
 from ui import record_card, venue_booking_form, venues_view
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from core import monthly, visitors
-from core.charts import monthly_bars
-from core.figures import visitor_figures
-from core.labels import t
-from core.visitor_charts import host_share_chart, top_countries_chart
+from core.figures.compute import visitor_figures
+from core.i18n.labels import t
+from core.kernel import monthly
+from core.kernel.charts import monthly_bars
+from core.visitors import receptions as visitors
+from core.visitors.charts import host_share_chart, top_countries_chart
 from db.models import VisitorCategory
 from ui import record_card, visitors_view
 from ui.charts import show_chart

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bench import account
-from core import auth
+from core.accounts import auth
 from db.models import AuditAction, AuditEntry, AuthSession, User
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from core import calendar as cal
+from core.calendar import ties as cal
 from db.engine import make_engine
 from tests.test_pages import _signed_in, accounts, anonymous, app, clean_caches  # noqa: F401
 
@@ -24,7 +24,7 @@ def test_page_renders_with_the_report_figure(anonymous, accounts, username):  # 
     assert len(picker.options) > 10
     coming = [df.value for df in at.dataframe if "當地時間" in df.value.columns]
     assert coming and any("締盟" in str(c) for c in coming[0].iloc[:, 2])  # anniversaries
-    # …each with the city's offset from Taipei on its day (core.local_time)
+    # …each with the city's offset from Taipei on its day (core.kernel.local_time)
     assert all("臺北" in str(c) for c in coming[0]["當地時間"])
 
 

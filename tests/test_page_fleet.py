@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from core import fleet
-from core.config import get_settings
+from core.fleet import usage as fleet
+from core.kernel.config import get_settings
 from db.engine import make_engine
 from tests.test_pages import (  # noqa: F401
     _editors,

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from core import auth
+from core.accounts import auth
 from db.engine import make_engine
 from db.models import AuditAction, AuditEntry
 from tests.test_pages import APP, _signed_in, clean_caches  # noqa: F401
@@ -51,7 +51,7 @@ def history_db(db_url, monkeypatch, clean_caches):  # noqa: F811
         engine.dispose()
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("LOAD_DEMO_DATA", "0")
-    from core.config import get_settings
+    from core.kernel.config import get_settings
 
     get_settings.cache_clear()
     return db_url

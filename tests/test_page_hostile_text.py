@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from core import auth
+from core.accounts import auth
 from db.engine import make_engine
 from db.models import GiftReceived, Reception, VenueBooking
 from tests.conftest import BACKENDS, _migrated_database
@@ -42,7 +42,7 @@ def hostile_url(request, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def app(hostile_url, monkeypatch, clean_caches) -> AppTest:  # noqa: F811
     monkeypatch.setenv("DATABASE_URL", hostile_url)
-    from core.config import get_settings
+    from core.kernel.config import get_settings
 
     get_settings.cache_clear()
     return _signed_in(AppTest.from_file(str(APP), default_timeout=60), hostile_url, "t.admin")

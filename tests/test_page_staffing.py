@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from core import auth, staffing
+from core.accounts import auth
+from core.staffing import headcount as staffing
 from db.engine import make_engine
 from db.models import AuditEntry, StaffingCount, StaffingSnapshot
 from tests.conftest import BACKENDS, _migrated_database
@@ -220,7 +221,7 @@ def own_demo(request, tmp_path_factory):
 @pytest.fixture
 def lead_app(own_demo, monkeypatch, clean_caches):  # noqa: F811
     monkeypatch.setenv("DATABASE_URL", own_demo)
-    from core.config import get_settings
+    from core.kernel.config import get_settings
 
     get_settings.cache_clear()
     at = AppTest.from_file(str(APP), default_timeout=60)

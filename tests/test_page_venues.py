@@ -9,8 +9,8 @@ from sqlmodel import Session
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from core import auth
-from core.periods import REPORT_PERIOD
+from core.accounts import auth
+from core.kernel.periods import REPORT_PERIOD
 from db.engine import make_engine
 from db.models import AuditEntry, Centre, Venue, VenueBooking, VenueKind
 from tests.test_pages import (  # noqa: F401

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from core import auth
+from core.accounts import auth
 from db.engine import make_engine
 from db.models import User
 
@@ -75,7 +75,7 @@ def _signed_in(at: AppTest, url: str, username: str) -> AppTest:
 
 @pytest.fixture
 def clean_caches(monkeypatch, tmp_path):
-    from core.config import get_settings
+    from core.kernel.config import get_settings
     from db.engine import get_engine
     from ui.auth import signing_key
     from ui.context import _engine
@@ -97,7 +97,7 @@ def clean_caches(monkeypatch, tmp_path):
 def anonymous(accounts, monkeypatch, clean_caches):
     """The app against the demo database, nobody signed in."""
     monkeypatch.setenv("DATABASE_URL", accounts)
-    from core.config import get_settings
+    from core.kernel.config import get_settings
 
     get_settings.cache_clear()
     return AppTest.from_file(str(APP), default_timeout=60)

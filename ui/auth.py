@@ -2,10 +2,10 @@
 
 streamlit-authenticator draws the form (with zh-TW labels). The re-sign-in cookie is a JWT of
 {username, exp_date} as the library writes it, but set by a script in the page
-(deliver_cookie) and read back by core.session_keys.signin_cookie_claims: the library's cookie
+(deliver_cookie) and read back by accounts.session_keys.signin_cookie_claims: the library's cookie
 component would rerun every signed-in page when it reports back. Everything else it cannot do
-safely is ours, in core.auth:
-- the password check goes through core.auth.authenticate (bcrypt, a lock after 5 failures kept
+safely is ours, in core.accounts.auth:
+- the password check goes through accounts.auth.authenticate (bcrypt, a lock after 5 failures kept
   in the database, every attempt audited) in place of the library's in-memory check;
 - each sign-in is recorded server-side (auth_session) under an id derived from the cookie, and
   checked on every run, so sign-out, expiry or a disabled account ends it everywhere, and a
@@ -23,11 +23,11 @@ import streamlit_authenticator as stauth
 from sqlalchemy import select
 from streamlit_authenticator.utilities import LoginError
 
-from core import auth
-from core.config import get_settings
-from core.editing import Actor
-from core.labels import enum_label, t
-from core.session_keys import cookie_signing_key, session_token_id, signin_cookie_claims
+from core.accounts import auth
+from core.accounts.session_keys import cookie_signing_key, session_token_id, signin_cookie_claims
+from core.editing.pipeline import Actor
+from core.i18n.labels import enum_label, t
+from core.kernel.config import get_settings
 from db.models import User, UserRole
 from ui.context import db_session
 from ui.widgets import plain
@@ -60,7 +60,7 @@ def _lifetime() -> timedelta:
 
 
 def _check_password(username: str, password: str) -> bool:
-    """Stands in for the library's in-memory check: every attempt goes through core.auth."""
+    """Stands in for the library's in-memory check: every attempt goes through accounts.auth."""
     with db_session() as session:
         outcome = auth.authenticate(session, username, password)
     if not outcome.ok:

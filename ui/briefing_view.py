@@ -8,12 +8,18 @@ from html import escape
 
 import streamlit as st
 
-from core import briefing as brief
-from core.briefing_model import Briefing, Table, item_number
-from core.fleet import months_in
-from core.labels import LANGUAGES, t
-from core.periods import REPORT_PERIOD, Period, half_year_of
-from core.roc_dates import ROCDateError, format_roc, format_roc_month, format_roc_period, parse_roc
+from core.briefing import build as brief
+from core.briefing.model import Briefing, Table, item_number
+from core.fleet.usage import months_in
+from core.i18n.labels import LANGUAGES, t
+from core.kernel.periods import REPORT_PERIOD, Period, half_year_of
+from core.kernel.roc_dates import (
+    ROCDateError,
+    format_roc,
+    format_roc_month,
+    format_roc_period,
+    parse_roc,
+)
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
 from ui.widgets import per_language
@@ -75,7 +81,7 @@ def _period(lg: str) -> Period | None:
 
 
 def _bounds(month: date) -> tuple[date, date]:
-    from core.fleet import month_period
+    from core.fleet.usage import month_period
 
     chosen = month_period(month)
     return chosen.start, chosen.end

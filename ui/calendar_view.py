@@ -1,4 +1,4 @@
-"""Streamlit pieces of the sister-city calendar page (logic lives in core.calendar)."""
+"""Streamlit pieces of the sister-city calendar page (logic lives in core.calendar.ties)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from core import calendar as cal
-from core import calendar_charts
-from core.gift_ethics import today_taipei
-from core.labels import enum_label, t
-from core.periods import Period
-from core.roc_dates import format_roc
+from core.calendar import charts as calendar_charts
+from core.calendar import ties as cal
+from core.gifts.ethics import today_taipei
+from core.i18n.labels import enum_label, t
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc
 from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
 from ui import local_time_view
 from ui.charts import show_chart

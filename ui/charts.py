@@ -8,8 +8,8 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from core.charts import chart_stem, to_png, to_svg
-from core.labels import t
+from core.i18n.labels import t
+from core.kernel.charts import chart_stem, to_png, to_svg
 from ui.context import lang
 
 

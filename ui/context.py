@@ -11,8 +11,8 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from core.labels import DEFAULT_LANG
-from core.periods import REPORT_PERIOD, Period
+from core.i18n.labels import DEFAULT_LANG
+from core.kernel.periods import REPORT_PERIOD, Period
 
 LANG_KEY = "lang"
 PERIOD_KEY = "period"

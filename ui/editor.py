@@ -1,5 +1,5 @@
 """The one table component every page uses: search, server-side pages, export, and for those
-allowed to edit, an inline editor whose save goes through core.editing (all or nothing,
+allowed to edit, an inline editor whose save goes through core.editing.pipeline (all or nothing,
 version-checked, audited).
 
 The editor works on a snapshot of the page's rows taken when it was built: positions in its
@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import tables, transfer
-from core.editing import PermissionDenied, SaveResult, can_edit, save_changes
-from core.editor_frame import (
+from core.audit.history import table_label
+from core.editing import tables
+from core.editing.frame import (
     ColumnSpec,
     editor_columns,
     editor_rows,
@@ -25,9 +25,10 @@ from core.editor_frame import (
     pending_count,
     rebase,
 )
-from core.history import table_label
-from core.labels import t
-from core.periods import Period
+from core.editing.pipeline import PermissionDenied, SaveResult, can_edit, save_changes
+from core.i18n.labels import t
+from core.kernel.periods import Period
+from core.transfer import table_io as transfer
 from ui import auth
 from ui.context import db_session, lang
 from ui.widgets import plain

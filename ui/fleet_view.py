@@ -10,10 +10,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import fleet
-from core.config import get_settings
-from core.fleet_charts import agency_chart, utilisation_chart, vehicle_km_chart
-from core.fleet_reports import (
+from core.fleet import usage as fleet
+from core.fleet.charts import agency_chart, utilisation_chart, vehicle_km_chart
+from core.fleet.reports import (
     XLSX_MIME,
     loan_statement_workbook,
     loan_trip_options,
@@ -22,9 +21,10 @@ from core.fleet_reports import (
     usage_report_workbook,
     usage_rows,
 )
-from core.labels import enum_label, enum_options, t
-from core.periods import Period
-from core.roc_dates import format_roc, format_roc_month
+from core.i18n.labels import enum_label, enum_options, t
+from core.kernel.config import get_settings
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc, format_roc_month
 from db.models import TripPurpose, TripType, VehicleKind
 from ui.charts import show_chart
 from ui.context import db_session, lang

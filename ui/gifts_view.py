@@ -7,10 +7,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.config import get_settings
-from core.gift_ethics import NEEDS_ACTION, EthicsStatus, ReportReason
-from core.labels import enum_label, t
-from core.roc_dates import format_roc, roc_year
+from core.gifts.ethics import NEEDS_ACTION, EthicsStatus, ReportReason
+from core.i18n.labels import enum_label, t
+from core.kernel.config import get_settings
+from core.kernel.roc_dates import format_roc, roc_year
 from db.models import Disposition
 from ui.widgets import plain
 

@@ -1,4 +1,4 @@
-"""The sister-city page's 「下載行事曆（.ics）」: pick a city and dates, download (core.ics)."""
+"""The sister-city page's 「下載行事曆（.ics）」: pick a city and dates, download (calendar.ics)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import date
 
 import streamlit as st
 
-from core import calendar as cal
-from core import ics
-from core.gift_ethics import today_taipei
-from core.labels import t
-from core.periods import Period
-from core.roc_dates import format_roc_period
+from core.calendar import ics
+from core.calendar import ties as cal
+from core.gifts.ethics import today_taipei
+from core.i18n.labels import t
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc_period
 from ui.context import db_session
 from ui.widgets import per_language
 

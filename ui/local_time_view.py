@@ -1,4 +1,4 @@
-"""Streamlit pieces showing partner cities' local time (the words come from core.local_time)."""
+"""Streamlit pieces showing partner cities' local time (the words come from kernel.local_time)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from core import local_time
-from core.labels import t
-from core.roc_dates import format_time
+from core.i18n.labels import t
+from core.kernel import local_time
+from core.kernel.roc_dates import format_time
 from db.models import ExchangeEvent, PartnerCity, Reception
 from ui.widgets import plain
 

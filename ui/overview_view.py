@@ -1,4 +1,4 @@
-"""Streamlit pieces of the overview page (the lists and figures come from core.overview)."""
+"""Streamlit pieces of the overview page (the lists and figures come from core.overview.today)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import streamlit as st
 
-from core import overview
-from core.editing import Actor
-from core.figures import compute_figures
-from core.history import TAIPEI, table_label
-from core.labels import t
-from core.links import SECTION_PAGES, page_for
-from core.overview import Item
-from core.overview_changes import changes_since, entry_link, previous_sign_in, sees_changes
-from core.periods import Period
-from core.roc_dates import format_roc, format_roc_datetime
+from core.audit.changes import changes_since, entry_link, previous_sign_in, sees_changes
+from core.audit.history import TAIPEI, table_label
+from core.editing.links import SECTION_PAGES, page_for
+from core.editing.pipeline import Actor
+from core.figures.compute import compute_figures
+from core.i18n.labels import t
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc, format_roc_datetime
+from core.overview import today as overview
+from core.overview.today import Item
 from ui.context import db_session
 from ui.widgets import plain
 

@@ -1,14 +1,14 @@
-"""The card a page draws at its top when its address names one of its records (core.links)."""
+"""The card a page draws at its top when its address names one of its records (editing.links)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core import tables
-from core.editing import TABLE_SECTIONS
-from core.history import table_label
-from core.labels import t
-from core.links import ID_PARAM, TABLE_PARAM, parse_record_query
+from core.audit.history import table_label
+from core.editing import tables
+from core.editing.links import ID_PARAM, TABLE_PARAM, parse_record_query
+from core.editing.pipeline import TABLE_SECTIONS
+from core.i18n.labels import t
 from ui.context import db_session, lang
 from ui.widgets import plain
 

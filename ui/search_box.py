@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.editing import disconnected
-from core.labels import t
-from core.search import DEFAULT_LIMIT, KindResults, SearchHit, search_grouped
-from core.search_text import MAX_QUERY_CHARS, SearchInputError
+from core.editing.pipeline import disconnected
+from core.i18n.labels import t
+from core.search.finder import DEFAULT_LIMIT, KindResults, SearchHit, search_grouped
+from core.search.text import MAX_QUERY_CHARS, SearchInputError
 from ui.context import db_session
 from ui.widgets import plain
 

@@ -8,11 +8,11 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from core import staffing
-from core.editing import PermissionDenied
-from core.labels import enum_label, t
-from core.roc_dates import ROCDateError, format_roc, format_roc_month, parse_roc
-from core.staffing import Reduction, StaffingTable
+from core.editing.pipeline import PermissionDenied
+from core.i18n.labels import enum_label, t
+from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_month, parse_roc
+from core.staffing import headcount as staffing
+from core.staffing.headcount import Reduction, StaffingTable
 from db.models import UnitType
 from ui import auth
 from ui.context import db_session

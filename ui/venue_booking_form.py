@@ -8,13 +8,13 @@ from typing import Any
 
 import streamlit as st
 
-from core import venues
-from core.editing import PermissionDenied, can_edit
-from core.editing_validate import row_label
-from core.labels import enum_label, enum_options, t
-from core.links import record_link
-from core.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
-from core.visitors import taipei_today
+from core.editing.links import record_link
+from core.editing.pipeline import PermissionDenied, can_edit
+from core.editing.validate import row_label
+from core.i18n.labels import enum_label, enum_options, t
+from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
+from core.venues import bookings as venues
+from core.visitors.receptions import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, VenueKind
 from ui import auth
 from ui.context import db_session, lang

@@ -9,12 +9,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import holidays_tw, monthly, venue_use, venues
-from core.charts import file_stem, monthly_bars
-from core.labels import enum_label, enum_options, t
-from core.periods import Period
-from core.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
-from core.venue_charts import (
+from core.i18n.labels import enum_label, enum_options, t
+from core.kernel import holidays as holidays_tw
+from core.kernel import monthly
+from core.kernel.charts import file_stem, monthly_bars
+from core.kernel.periods import Period
+from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
+from core.venues import bookings as venues
+from core.venues import use as venue_use
+from core.venues.charts import (
     day_label,
     events_by_month_chart,
     heatmap_chart,
@@ -23,7 +26,7 @@ from core.venue_charts import (
     timeline_chart,
     utilisation_chart,
 )
-from core.visitors import taipei_today
+from core.visitors.receptions import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, VenueKind
 from ui.charts import show_chart
 from ui.context import db_session, lang

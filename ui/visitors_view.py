@@ -8,11 +8,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import photos, visitors
-from core.editing import PermissionDenied
-from core.labels import enum_label, enum_options, t
-from core.periods import Period
-from core.roc_dates import format_roc, format_roc_datetime, format_time
+from core.editing.pipeline import PermissionDenied
+from core.i18n.labels import enum_label, enum_options, t
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
+from core.visitors import photos
+from core.visitors import receptions as visitors
 from db.models import MeetingMode, ReceptionPhoto, VisitorCategory
 from ui import auth, local_time_view
 from ui.context import db_session, lang

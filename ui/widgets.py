@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from core.labels import t
-from core.periods import Period, presets
-from core.roc_dates import ROCDateError, format_roc, format_roc_period, parse_roc
+from core.i18n.labels import t
+from core.kernel.periods import Period, presets
+from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_period, parse_roc
 from ui.context import PERIOD_KEY, current_period, lang
 
 # What markdown (and Streamlit's LaTeX and HTML handling) would read as markup: two "$"

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from core.config import get_settings
+from core.kernel.config import get_settings
 from db.engine import make_engine, normalize_url
 from db.migrate import context_options, migration_transaction
 

@@ -20,7 +20,7 @@ SQLModel.metadata.naming_convention = {
 
 
 # The marker of a text field whose value may span lines (tab and line breaks allowed): notes,
-# summaries, topics, participants. Every other text field is one line (core.editing_validate).
+# summaries, topics, participants. Every other text field is one line (core.editing.validate).
 MULTILINE: dict[str, Any] = {"json_schema_extra": {"multiline": True}}
 
 

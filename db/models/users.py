@@ -18,7 +18,7 @@ class UserRole(StrEnum):
 
 
 class User(Tracked, table=True):
-    """One account; `sections` is a comma-separated list of core.editing.TABLE_SECTIONS values."""
+    """One account; `sections` is a comma-separated list of the sections a lead edits."""
 
     __tablename__ = "app_user"
     username: str = Field(max_length=40, unique=True)

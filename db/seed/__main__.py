@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from core.config import get_settings
-from core.roc_dates import format_roc_period
+from core.kernel.config import get_settings
+from core.kernel.roc_dates import format_roc_period
 from db.engine import DatabaseUnavailable, make_engine, normalize_url
 from db.seed import TABLES, is_empty, load_demo_data
 from db.seed.scale import MAX_N, ScaleRefused, ScaleReport, generate_scale

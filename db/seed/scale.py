@@ -21,7 +21,7 @@ from sqlalchemy import Table, func, or_, select
 from sqlmodel import Session, SQLModel
 
 import db.models as m
-from core.editing import hold_write_lock
+from core.editing.pipeline import hold_write_lock
 from db import rollups
 from db.seed import TABLES, is_empty, load_demo_data
 from db.seed import scale_fleet as fleet

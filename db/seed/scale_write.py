@@ -13,7 +13,7 @@ from typing import Any, Protocol, TextIO
 from sqlalchemy import Connection, Table, insert
 from sqlmodel import Session, SQLModel
 
-from core.editing import Actor, AuditedWriter
+from core.editing.pipeline import Actor, AuditedWriter
 
 CHUNK = 20_000  # rows per executemany or COPY: large enough to be fast, small enough for memory
 SQLITE_CACHE_KIB = 262_144  # a 256 MiB page cache keeps the indexes of a 1M-row table in memory

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-import core.auth as auth
+import core.accounts.auth as auth
 from db.engine import make_engine
 from db.models import AuditAction, AuditEntry, User
 

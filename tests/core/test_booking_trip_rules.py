@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core.editing import Actor, EditorState, save_changes
+from core.editing.pipeline import Actor, EditorState, save_changes
 from db.models import AuditEntry, Driver, Trip, Vehicle, Venue, VenueBooking
 
 ADMIN = Actor("ada", "admin", frozenset())
@@ -208,7 +208,7 @@ def test_km_up_to_the_setting(session, fleet, km, ok):
 
 
 def test_the_km_maximum_is_a_setting(session, fleet, monkeypatch):
-    from core.config import get_settings
+    from core.kernel.config import get_settings
 
     monkeypatch.setenv("TRIP_KM_MAX", "1000")
     get_settings.cache_clear()
@@ -230,7 +230,7 @@ def test_two_servers_saving_the_same_slot_at_once_keep_one_booking(engine, rooms
     import threading
     import time
 
-    from core import editing_validate
+    from core.editing import validate as editing_validate
 
     rule = editing_validate.RULES["venue_booking"]
 
@@ -267,7 +267,7 @@ def test_two_servers_saving_the_same_slot_at_once_keep_one_booking(engine, rooms
 
 
 def test_restoring_a_deleted_booking_onto_a_taken_slot_is_refused(session, rooms):
-    from core.editing import restore_version
+    from core.editing.pipeline import restore_version
 
     later = _booking(rooms["hall"], at(9, 9), at(9, 10))  # so the deleted id is not the last
     assert _save(session, VenueBooking, EditorState([], added_rows=[later])).ok
@@ -287,8 +287,8 @@ def test_restoring_a_deleted_booking_onto_a_taken_slot_is_refused(session, rooms
 
 
 def test_accounts_are_not_restored_from_the_history(session):
-    from core import auth
-    from core.editing import AuditedWriter, restore_version
+    from core.accounts import auth
+    from core.editing.pipeline import AuditedWriter, restore_version
     from db.models import User
 
     user = auth.create_user(session, username="amy", password="a-long-password-1", role="viewer")
@@ -303,7 +303,7 @@ def test_accounts_are_not_restored_from_the_history(session):
 
 
 def test_a_deleted_row_whose_id_went_to_a_newer_row_is_not_restored_over_it(session, rooms):
-    from core.editing import restore_version
+    from core.editing.pipeline import restore_version
 
     rows = _rows(session, VenueBooking)
     assert _save(session, VenueBooking, EditorState(rows, deleted_rows=[0])).ok
@@ -328,7 +328,7 @@ def test_a_save_postgresql_aborts_as_a_deadlock_asks_to_save_again():
     """40P01 (deadlock) and 40001 (serialisation) become a zh-TW "press Save again" message."""
     from sqlalchemy.exc import OperationalError
 
-    from core.editing import _db_error
+    from core.editing.pipeline import _db_error
 
     class Aborted(Exception):
         sqlstate = "40P01"

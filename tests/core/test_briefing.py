@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from core.briefing import (
+from core.briefing.build import (
     ALL_OPTIONS,
     BriefingRequest,
     build_briefing,
@@ -21,9 +21,9 @@ from core.briefing import (
     render,
     render_charts,
 )
-from core.briefing_model import Briefing, Cell, Figure, Item, Part, Section, Table, cleaned
-from core.figures import compute_figures
-from core.periods import REPORT_PERIOD
+from core.briefing.model import Briefing, Cell, Figure, Item, Part, Section, Table, cleaned
+from core.figures.compute import compute_figures
+from core.kernel.periods import REPORT_PERIOD
 
 START, END = REPORT_PERIOD.start, REPORT_PERIOD.end
 FLEET = "本期公務車輛調派計 770 車次，支援各機關申請借用車輛計 51 車次，合計 821 車次。"
@@ -263,9 +263,9 @@ def test_cleaned_removes_control_characters_from_every_text_and_keeps_line_break
 def test_each_writer_removes_control_characters_itself(fmt, caplog):
     """A briefing not made by build_briefing: python-docx refused it, python-pptx wrote
     _x000B_ and kept DEL, the PDF had no glyph for them and broke the line at a form feed."""
-    from core.briefing_docx import write_docx
-    from core.briefing_pdf import write_pdf
-    from core.briefing_pptx import write_pptx
+    from core.briefing.docx import write_docx
+    from core.briefing.pdf import write_pdf
+    from core.briefing.pptx import write_pptx
 
     data = {"docx": write_docx, "pptx": write_pptx, "pdf": write_pdf}[fmt](_dirty_briefing())
     if fmt == "pdf":

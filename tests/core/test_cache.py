@@ -1,4 +1,4 @@
-"""core.cache: results kept per process, recomputed as soon as any writer (this process or
+"""core.kernel.cache: results kept per process, recomputed as soon as any writer (this process or
 another server on the same database) changes one of the tables they read."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import insert, update
 from sqlmodel import Session
 
-from core import cache, fleet
-from core.editing import Actor, EditorState, save_changes
-from core.figures import fleet_figures
-from core.periods import Period
-from core.tables import SPECS, fetch_page
+from core.editing.pipeline import Actor, EditorState, save_changes
+from core.editing.tables import SPECS, fetch_page
+from core.figures.compute import fleet_figures
+from core.fleet import usage as fleet
+from core.kernel import cache
+from core.kernel.periods import Period
 from db.engine import make_engine
 from db.models import Driver, Trip, TripType, Vehicle, VehicleKind
 
@@ -98,14 +99,14 @@ def test_another_server_on_the_same_database_sees_a_save_made_elsewhere(db_url, 
 
 
 def test_a_raw_update_that_bumps_nothing_is_not_seen_until_the_stamp_moves(session, car):
-    """The contract: writers go through core.editing (which stamps). A raw UPDATE is kept
+    """The contract: writers go through core.editing.pipeline (which stamps). A raw UPDATE is kept
     out of the key on purpose; bumping the stamp, as every writer does, makes it seen."""
     _save_trips(session, [_trip(car, 9)])
     assert fleet_figures(session, PERIOD)["fleet.km"] == 10.0
     session.execute(update(Trip.__table__).values(km=20.0))
     session.commit()
     assert fleet_figures(session, PERIOD)["fleet.km"] == 10.0
-    from core.editing import AuditedWriter
+    from core.editing.pipeline import AuditedWriter
 
     AuditedWriter(session, ADMIN, Trip.__table__).commit()  # stamp only
     assert fleet_figures(session, PERIOD)["fleet.km"] == 20.0

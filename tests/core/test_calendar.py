@@ -4,8 +4,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from core import calendar as cal
-from core.periods import REPORT_PERIOD
+from core.calendar import ties as cal
+from core.kernel.periods import REPORT_PERIOD
 from db.models import (
     DatePrecision,
     EventKind,
@@ -140,7 +140,7 @@ def test_exchanges_by_month_matches_the_period_count(demo_engine):
 def test_partner_map_is_drawn_from_shipped_data_without_the_internet(demo_engine):
     import json
 
-    from core.calendar_charts import partner_map
+    from core.calendar.charts import partner_map
 
     with Session(demo_engine) as session:
         df = cal.directory(session)

@@ -14,23 +14,15 @@ import pytest
 from PIL import Image
 from sqlmodel import Session
 
-from core import calendar as cal
-from core import (
-    calendar_charts,
-    fleet,
-    fleet_charts,
-    gift_charts,
-    gifts,
-    monthly,
-    staffing,
-    staffing_charts,
-    venue_charts,
-    venue_use,
-    venues,
-    visitor_charts,
-    visitors,
-)
-from core.charts import (
+from core.calendar import charts as calendar_charts
+from core.calendar import ties as cal
+from core.fleet import charts as fleet_charts
+from core.fleet import usage as fleet
+from core.gifts import charts as gift_charts
+from core.gifts import stock as gifts
+from core.gifts.ethics import gift_register
+from core.kernel import monthly
+from core.kernel.charts import (
     EXPORT_WIDTH,
     PALETTE,
     THEME,
@@ -43,10 +35,16 @@ from core.charts import (
     to_png,
     to_svg,
 )
-from core.fonts import FONT_FAMILY, missing_glyphs
-from core.gift_ethics import gift_register
-from core.periods import REPORT_PERIOD as P
-from core.periods import Period
+from core.kernel.fonts import FONT_FAMILY, missing_glyphs
+from core.kernel.periods import REPORT_PERIOD as P
+from core.kernel.periods import Period
+from core.staffing import charts as staffing_charts
+from core.staffing import headcount as staffing
+from core.venues import bookings as venues
+from core.venues import charts as venue_charts
+from core.venues import use as venue_use
+from core.visitors import charts as visitor_charts
+from core.visitors import receptions as visitors
 from db.models import BookingKind, TripType, VisitorCategory
 
 ZH_PERIOD = "期間：111年7月1日至112年3月15日"

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core.editing import Actor, EditorState, restore_version, save_changes
-from core.tables import SPECS, fetch_page
+from core.editing.pipeline import Actor, EditorState, restore_version, save_changes
+from core.editing.tables import SPECS, fetch_page
 from db.models import (
     AuditEntry,
     EventKind,

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from core.editing import (
+from core.editing.pipeline import (
     Actor,
     EditorState,
     PermissionDenied,
@@ -312,7 +312,7 @@ def test_two_leads_saving_the_same_row_at_once_one_wins_the_other_sees_the_confl
     import threading
     import time
 
-    from core import editing_validate
+    from core.editing import validate as editing_validate
 
     with Session(engine) as session:
         booking = _booking(session, _venue(session, "大禮堂", 300))

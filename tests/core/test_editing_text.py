@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from core import transfer
-from core.editing import TABLE_SECTIONS, Actor, EditorState, save_changes
-from core.editing_validate import editable_fields, is_multiline
+from core.editing.pipeline import TABLE_SECTIONS, Actor, EditorState, save_changes
+from core.editing.validate import editable_fields, is_multiline
+from core.transfer import table_io as transfer
 from db.models import Reception, Vehicle
 from tests.conftest import dump_tables
 

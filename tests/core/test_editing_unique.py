@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from core import tables, transfer
-from core.editing import Actor, EditorState, save_changes
+from core.editing import tables
+from core.editing.pipeline import Actor, EditorState, save_changes
+from core.transfer import table_io as transfer
 from db.models import AuditAction, AuditEntry, Driver, GiftItem, StaffingSnapshot, Vehicle, Venue
 from tests.conftest import dump_tables
 

@@ -6,8 +6,7 @@ from datetime import date, datetime, time
 import pytest
 from sqlmodel import select
 
-from core.editing import Actor, EditorState, save_changes
-from core.editor_frame import (
+from core.editing.frame import (
     editor_columns,
     editor_rows,
     editor_state,
@@ -15,7 +14,8 @@ from core.editor_frame import (
     pending_count,
     rebase,
 )
-from core.tables import SPECS, fetch_page
+from core.editing.pipeline import Actor, EditorState, save_changes
+from core.editing.tables import SPECS, fetch_page
 from db.models import (
     AuditEntry,
     Driver,

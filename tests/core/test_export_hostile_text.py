@@ -25,11 +25,16 @@ from icalendar import Calendar
 from sqlalchemy import Connection, Engine, select, text
 from sqlmodel import AutoString, Session, SQLModel
 
-from core import briefing, fleet_reports, gift_register, ics, tables, transfer
-from core.briefing_charts import CHARTS
-from core.charts import export_spec, to_svg
-from core.periods import REPORT_PERIOD
-from core.text_safety import CONTROL, FORMULA_STARTS
+from core.briefing import build as briefing
+from core.briefing.charts import CHARTS
+from core.calendar import ics
+from core.editing import tables
+from core.fleet import reports as fleet_reports
+from core.gifts import register as gift_register
+from core.kernel.charts import export_spec, to_svg
+from core.kernel.periods import REPORT_PERIOD
+from core.kernel.text_safety import CONTROL, FORMULA_STARTS
+from core.transfer import table_io as transfer
 from db.engine import make_engine
 from db.models import Trip
 from tests.conftest import BACKENDS, _migrated_database

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from core.figures import compute_figures
-from core.figures_cli import render_table
-from core.periods import REPORT_PERIOD, Period, half_year_of, previous_month
+from core.figures.cli import render_table
+from core.figures.compute import compute_figures
+from core.kernel.periods import REPORT_PERIOD, Period, half_year_of, previous_month
 
 REPORT = {
     "venue.events_opened": 207,

@@ -9,17 +9,18 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from core import fleet, monthly
-from core.figures import fleet_figures
-from core.fleet_reports import (
+from core.figures.compute import fleet_figures
+from core.fleet import usage as fleet
+from core.fleet.reports import (
     STATEMENT_COLUMNS,
     USAGE_COLUMNS,
     loan_statement_workbook,
     loan_trip_options,
     usage_report_workbook,
 )
-from core.labels import enum_label, t
-from core.periods import REPORT_PERIOD, Period
+from core.i18n.labels import enum_label, t
+from core.kernel import monthly
+from core.kernel.periods import REPORT_PERIOD, Period
 from db.models import Driver, Trip, TripPurpose, TripType, Vehicle, VehicleKind
 
 WEEK = Period(date(2023, 1, 2), date(2023, 1, 8))  # Monday to Sunday: 5 working days

@@ -20,9 +20,17 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from core import fonts
-from core.fonts import BOLD, FONT_DIR, FONT_FAMILY, FONT_STACK, REGULAR, covered, missing_glyphs
-from core.labels import EN, ZH
+from core.i18n.labels import EN, ZH
+from core.kernel import fonts
+from core.kernel.fonts import (
+    BOLD,
+    FONT_DIR,
+    FONT_FAMILY,
+    FONT_STACK,
+    REGULAR,
+    covered,
+    missing_glyphs,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # About 5.5 MB a weight; a build that forgot to subset (all ~65k glyphs) is several times that.
@@ -30,7 +38,7 @@ MAX_BYTES = 7 * 1024 * 1024
 # Same length, no character in common: equal .notdef boxes when no CJK font is found.
 TITLES = ("高雄市政府", "行政暨國際")
 COPYRIGHT = "Copyright 2014-2021 Adobe (http://www.adobe.com/), with Reserved Font Name 'Source'."
-REBUILD = "extend the set in core/fonts_build.py and run `python -m core.fonts_build`"
+REBUILD = "extend the set in core/kernel/fonts_build.py and run `python -m core.kernel.fonts_build`"
 
 
 # --- files and names ------------------------------------------------------------------------
@@ -43,7 +51,7 @@ def test_shipped_font_files_are_named_workspace_sans_tc(path: Path, style: str, 
     from fontTools.ttLib import TTFont
 
     assert path.parent == FONT_DIR == ROOT / "assets" / "fonts"
-    assert path.is_file(), f"{path} missing: run `python -m core.fonts_build`"
+    assert path.is_file(), f"{path} missing: run `python -m core.kernel.fonts_build`"
     assert 1_000_000 < path.stat().st_size < MAX_BYTES
     with TTFont(path) as font:
         name = font["name"]
@@ -85,7 +93,7 @@ def test_licence_and_readme_ship_with_the_fonts():
     assert "SIL OPEN FONT LICENSE Version 1.1 - 26 February 2007" in licence
     assert "OTHER DEALINGS IN THE FONT SOFTWARE." in licence
     readme = (FONT_DIR / "README.md").read_text(encoding="utf-8")
-    assert "python -m core.fonts_build" in readme and "Noto Sans CJK TC" in readme
+    assert "python -m core.kernel.fonts_build" in readme and "Noto Sans CJK TC" in readme
 
 
 def test_font_stack_puts_the_shipped_family_first():

@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from core.config import Settings
-from core.gift_ethics import (
+from core.gifts.ethics import (
     EthicsStatus,
     ReportReason,
     ethics_status,
@@ -18,6 +17,7 @@ from core.gift_ethics import (
     report_reasons,
     value_band,
 )
+from core.kernel.config import Settings
 from db.models import GiftReceived
 
 S = Settings()
@@ -168,7 +168,7 @@ def test_demo_register_has_returns_report_dates_and_a_year_over_the_limit(demo_e
 def test_value_band_counts_keep_every_band():
     import pandas as pd
 
-    from core.gift_charts import value_band_counts
+    from core.gifts.charts import value_band_counts
 
     counts = value_band_counts(pd.Series([100, 499, 500, 3000, 3001]))
     assert counts.to_dict("list") == {"band": ["low", "mid", "high"], "count": [2, 2, 1]}
@@ -177,8 +177,8 @@ def test_value_band_counts_keep_every_band():
 
 
 def test_gift_flows_count_received_gifts_and_items_given_by_month_and_country(session):
-    from core.gifts import gift_flows
-    from core.periods import Period
+    from core.gifts.stock import gift_flows
+    from core.kernel.periods import Period
     from db.models import GiftItem, GiftMovement, PartnerCity
 
     _gift(session, 6800, None)

@@ -6,9 +6,9 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from core.gift_register import COLUMNS, register_workbook
-from core.labels import t
-from core.periods import Period
+from core.gifts.register import COLUMNS, register_workbook
+from core.i18n.labels import t
+from core.kernel.periods import Period
 from db.models import GiftReceived
 
 PERIOD = Period(date(2026, 1, 1), date(2026, 12, 31))

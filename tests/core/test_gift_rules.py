@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core.editing import Actor, EditorState, save_changes
+from core.editing.pipeline import Actor, EditorState, save_changes
 from db.models import GiftItem, GiftMovement, GiftReceived
 
 GIFTS_LEAD = Actor("gina", "lead", frozenset({"gifts"}))
@@ -146,7 +146,7 @@ def test_lowering_an_out_quantity_is_always_allowed_even_when_already_short(sess
 
 
 def test_stock_history_is_the_running_balance_by_date(session, bears):
-    from core.gifts import stock_history
+    from core.gifts.stock import stock_history
 
     _move(session, bears, "out", 3, day=5)
     _move(session, bears, "out", 2, day=5)
@@ -165,7 +165,7 @@ TODAY = date(2026, 11, 26)
 @pytest.fixture
 def today(monkeypatch) -> date:
     """Asia/Taipei today, fixed for the date rules."""
-    from core import gift_ethics
+    from core.gifts import ethics as gift_ethics
 
     monkeypatch.setattr(gift_ethics, "today_taipei", lambda settings=None: TODAY)
     return TODAY
@@ -265,7 +265,7 @@ def test_editing_a_gift_is_judged_on_its_dates_too(session, today):
 
 
 def test_the_rule_uses_asia_taipei_today_by_default(session):
-    from core.gift_ethics import today_taipei
+    from core.gifts.ethics import today_taipei
 
     ok = _add_gift(session, received_on=today_taipei(), report_filed_on=today_taipei())
     assert ok.ok, ok.messages()
@@ -274,7 +274,7 @@ def test_the_rule_uses_asia_taipei_today_by_default(session):
 def test_a_long_stock_history_is_thinned_to_each_items_month_end_balance():
     import pandas as pd
 
-    from core.gift_charts import MAX_STOCK_POINTS, stock_chart, thinned_history
+    from core.gifts.charts import MAX_STOCK_POINTS, stock_chart, thinned_history
 
     days = pd.date_range("2016-01-01", periods=MAX_STOCK_POINTS, freq="D").date
     history = pd.DataFrame({

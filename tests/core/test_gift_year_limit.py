@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from core.config import Settings
-from core.gift_ethics import gift_register, needs_action, source_key, year_totals
-from core.periods import Period
+from core.gifts.ethics import gift_register, needs_action, source_key, year_totals
+from core.kernel.config import Settings
+from core.kernel.periods import Period
 from db.models import GiftReceived
 
 S = Settings()

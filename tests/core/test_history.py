@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-import core.auth as auth
-import core.users as users
-from core import history
-from core.editing import Actor, EditorState, restore_version, save_changes
+import core.accounts.auth as auth
+import core.accounts.users as users
+from core.audit import history
+from core.editing.pipeline import Actor, EditorState, restore_version, save_changes
 from db.models import AuditAction, AuditEntry, Venue, VenueBooking
 
 ADMIN = Actor("root", "admin")

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from core import holidays_tw
+from core.kernel import holidays as holidays_tw
 
 
 def test_2026_lists_lunar_new_year_national_day_and_its_day_in_lieu():

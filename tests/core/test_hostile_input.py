@@ -23,10 +23,12 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
-from core import auth, tables, transfer
-from core.editing import Actor, EditorState, PermissionDenied, save_changes
-from core.photos import PhotoRefused, add_photo
-from core.transfer import ImportProblem
+from core.accounts import auth
+from core.editing import tables
+from core.editing.pipeline import Actor, EditorState, PermissionDenied, save_changes
+from core.transfer import table_io as transfer
+from core.transfer.table_io import ImportProblem
+from core.visitors.photos import PhotoRefused, add_photo
 from db import models as m
 from db.engine import make_engine
 from tests.conftest import BACKENDS, _migrated_database, dump_tables

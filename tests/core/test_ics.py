@@ -8,8 +8,8 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session
 
-from core import calendar as cal
-from core import ics
+from core.calendar import ics
+from core.calendar import ties as cal
 from db.models import (
     DatePrecision,
     EventKind,

@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core import transfer
-from core.transfer import ImportProblem
+from core.transfer import table_io as transfer
+from core.transfer.table_io import ImportProblem
 
 HEADER = "名稱,代碼,是否\n"
 

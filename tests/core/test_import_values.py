@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core import tables, transfer
-from core.editing import Actor, EditorState, save_changes
+from core.editing import tables
+from core.editing.pipeline import Actor, EditorState, save_changes
+from core.transfer import table_io as transfer
 from db.models import GiftItem, GiftReceived, Vehicle, Venue, VenueBooking
 from tests.conftest import dump_tables
 

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import SQLModel
 
 import db.models as m
-from core.labels import EN, LABEL_MODULES, ZH, enum_label, enum_options, t
+from core.i18n import labels
+from core.i18n.labels import EN, LABEL_MODULES, ZH, enum_label, enum_options, t, tn
 
 ENUMS = [v for v in vars(m).values() if isinstance(v, type) and issubclass(v, Enum)]
 
@@ -73,3 +74,21 @@ def test_enum_labels_by_member_or_stored_value():
     assert enum_label("vip_van", "en", m.VehicleKind) == "VIP van"
     assert enum_label(None) == ""
     assert enum_options(m.TripType) == {"dispatch": "調派", "loan": "支援借用"}
+
+
+def test_every_packages_texts_are_found_without_a_list():
+    """A function's labels live beside it (core/<package>/texts*.py) and are discovered."""
+    found = {module.__name__ for module in LABEL_MODULES}
+    on_disk = {
+        f"core.{path.parent.name}.{path.stem}"
+        for path in (Path(__file__).resolve().parents[2] / "core").glob("*/texts*.py")
+    }
+    assert found == on_disk and "core.venues.texts" in found and len(found) >= 16
+
+
+def test_tn_takes_the_plural_form_where_the_language_has_one(monkeypatch):
+    monkeypatch.setitem(labels.EN, "t.items.one", "{n} item")
+    monkeypatch.setitem(labels.EN, "t.items.other", "{n} items")
+    monkeypatch.setitem(labels.ZH, "t.items", "{n} 件")
+    assert [tn("t.items", n, "en") for n in (1, 2)] == ["1 item", "2 items"]
+    assert [tn("t.items", n) for n in (1, 2)] == ["1 件", "2 件"]

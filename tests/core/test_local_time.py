@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from core import local_time
-from core.local_time import describe_offset, local_pair, to_local
+from core.kernel import local_time
+from core.kernel.local_time import describe_offset, local_pair, to_local
 from db.models import DatePrecision, EventKind, ExchangeEvent, ExchangeEventCity, PartnerCity
 
 CHICAGO, BRISBANE, SYDNEY = "America/Chicago", "Australia/Brisbane", "Australia/Sydney"

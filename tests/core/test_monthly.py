@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from core import monthly
-from core.charts import monthly_bars
-from core.periods import REPORT_PERIOD, Period
+from core.kernel import monthly
+from core.kernel.charts import monthly_bars
+from core.kernel.periods import REPORT_PERIOD, Period
 from db.models import BookingKind, TripType
 
 

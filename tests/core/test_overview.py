@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core import overview
-from core.editing import Actor
-from core.figures import compute_figures
-from core.links import SECTION_PAGES, parse_record_query, record_link
-from core.overview_changes import changes_since, entry_link, previous_sign_in
-from core.periods import REPORT_PERIOD
+from core.audit.changes import changes_since, entry_link, previous_sign_in
+from core.editing.links import SECTION_PAGES, parse_record_query, record_link
+from core.editing.pipeline import Actor
+from core.figures.compute import compute_figures
+from core.kernel.periods import REPORT_PERIOD
+from core.overview import today as overview
 from db.models import AuditAction, AuditEntry, Centre, Trip, Venue, VenueBooking
 
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-import core.auth as auth
-import core.users as users
-from core.editing import Actor
+import core.accounts.auth as auth
+import core.accounts.users as users
+from core.editing.pipeline import Actor
 from db.models import AuditAction, AuditEntry, User
 
 OLD, NEW = "correct horse 42", "a brand new secret 7"

@@ -3,10 +3,10 @@ with one zh-TW sentence each, wherever a password is set."""
 
 import pytest
 
-import core.auth as auth
-import core.users as users
-from core import passwords
-from core.editing import Actor
+import core.accounts.auth as auth
+import core.accounts.users as users
+from core.accounts import passwords
+from core.editing.pipeline import Actor
 
 ADMIN = Actor("root", "admin")
 

@@ -13,9 +13,9 @@ from PIL import Image, PngImagePlugin
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import photos
-from core.editing import Actor, PermissionDenied
-from core.photos import PhotoRefused, add_photo, check_image, delete_photo, thumbnail
+from core.editing.pipeline import Actor, PermissionDenied
+from core.visitors import photos
+from core.visitors.photos import PhotoRefused, add_photo, check_image, delete_photo, thumbnail
 from db.models import AuditAction, AuditEntry, Reception, ReceptionPhoto
 
 ADMIN = Actor("root", "admin")

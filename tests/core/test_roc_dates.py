@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from core.roc_dates import (
+from core.kernel.roc_dates import (
     ROCDateError,
     format_roc,
     format_roc_datetime,
@@ -86,7 +86,7 @@ def test_parse_any_date_takes_widget_values():
 
 
 def test_a_period_in_english_keeps_the_roc_calendar():
-    from core.roc_dates import format_roc_period
+    from core.kernel.roc_dates import format_roc_period
 
     start, end = date(2022, 7, 1), date(2023, 3, 15)
     assert format_roc_period(start, end) == "111年7月1日至112年3月15日"

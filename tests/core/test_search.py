@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
-from core.links import page_for
-from core.search import BOOKING_WINDOW, search, search_grouped
-from core.search_text import MAX_QUERY_CHARS, SearchInputError, clean_query, fold
+from core.editing.links import page_for
+from core.search.finder import BOOKING_WINDOW, search, search_grouped
+from core.search.text import MAX_QUERY_CHARS, SearchInputError, clean_query, fold
 from db.models import (
     Centre,
     GiftItem,

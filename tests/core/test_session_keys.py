@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from core.config import Settings
-from core.session_keys import (
+from core.accounts.session_keys import (
     CookieKeyError,
     cookie_signing_key,
     session_token_id,
     signin_cookie_claims,
 )
+from core.kernel.config import Settings
 
 GOOD = "k" * 24 + "-a-long-random-value"
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session, SQLModel
 
-from core import staffing
-from core.editing import Actor, AuditedWriter, EditorState, PermissionDenied, save_changes
-from core.periods import REPORT_PERIOD, Period
+from core.editing.pipeline import Actor, AuditedWriter, EditorState, PermissionDenied, save_changes
+from core.kernel.periods import REPORT_PERIOD, Period
+from core.staffing import headcount as staffing
 from db.models import (
     AuditAction,
     AuditEntry,
@@ -65,7 +65,7 @@ def test_other_note_groups_are_the_reports(demo):
 
 
 def _stored_sum(session: Session, as_of: date, where: str) -> int:
-    """A headcount straight from the stored rows, without core.staffing."""
+    """A headcount straight from the stored rows, without core.staffing.headcount."""
     sql = f"""SELECT COALESCE(SUM(c.headcount), 0) FROM staffing_count c
               JOIN staffing_snapshot s ON s.id = c.snapshot_id
               WHERE s.as_of = :as_of AND ({where})"""
@@ -275,7 +275,7 @@ def test_a_copy_failing_midway_writes_nothing(session, snapshots, monkeypatch):
             values = values | {"unit_type": None}  # NOT NULL: the database refuses it
         return real_insert(self, values, action)
 
-    monkeypatch.setattr("core.editing.AuditedWriter.insert", failing)
+    monkeypatch.setattr("core.editing.pipeline.AuditedWriter.insert", failing)
     with pytest.raises(staffing.SnapshotRefused, match="新增員額資料失敗，未寫入任何資料"):
         staffing.copy_snapshot(session, ADMIN, date(2023, 8, 31), "", today=TODAY)
     assert calls["n"] == 3

@@ -2,8 +2,8 @@
 
 from sqlmodel import Session
 
-from core import tables
-from core.periods import REPORT_PERIOD
+from core.editing import tables
+from core.kernel.periods import REPORT_PERIOD
 
 
 def test_paging_returns_one_page_newest_first(demo_engine):

@@ -6,7 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core.text_safety import (
+from core.kernel.text_safety import (
     clean,
     clean_json,
     control_name,
@@ -14,7 +14,7 @@ from core.text_safety import (
     spreadsheet_text,
     strip_controls,
 )
-from core.transfer_files import to_csv_bytes, to_xlsx_bytes
+from core.transfer.files import to_csv_bytes, to_xlsx_bytes
 
 HIDDEN_FORMULA = '\x01=HYPERLINK("http://example.test","會議資料")'
 
@@ -54,7 +54,7 @@ def test_chart_images_are_drawn_from_text_without_control_characters():
     # vl-convert ends the whole process (not an exception) on such a label; checked on the spec
     import altair as alt
 
-    from core.charts import export_spec
+    from core.kernel.charts import export_spec
 
     chart = alt.Chart(pd.DataFrame({"國家": ["日\x0b本", "美\x01國"], "n": [1, 2]})).mark_bar()
     spec = export_spec(chart.encode(x="n", y="國家"))

@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import tables, transfer
-from core.editing import Actor, EditorState, PermissionDenied, save_changes
-from core.periods import Period
-from core.transfer import ImportProblem
+from core.editing import tables
+from core.editing.pipeline import Actor, EditorState, PermissionDenied, save_changes
+from core.kernel.periods import Period
+from core.transfer import table_io as transfer
+from core.transfer.table_io import ImportProblem
 from db.models import (
     AuditAction,
     AuditEntry,
@@ -613,7 +614,7 @@ def test_a_position_outside_the_loaded_rows_is_refused(
 
 
 def test_cells_holding_only_spaces_are_blank_for_dates_and_numbers(session):
-    from core.transfer_values import CellReader
+    from core.transfer.values import CellReader
 
     reader = CellReader(session, tables.SPECS["gift_received"])
     assert reader.read("ethics_notified_on", "  ") is None

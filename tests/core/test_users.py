@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-import core.auth as auth
-import core.users as users
-from core.editing import Actor, PermissionDenied
+import core.accounts.auth as auth
+import core.accounts.users as users
+from core.editing.pipeline import Actor, PermissionDenied
 from db.models import AuditAction, AuditEntry, TableStamp, User
 
 PASSWORD = "correct horse 42"
@@ -280,7 +280,7 @@ def test_demo_accounts_sign_in_only_in_demo_mode(session, account):
 
 
 def test_demo_sign_in_follows_the_settings_by_default(session, monkeypatch):
-    from core.config import get_settings
+    from core.kernel.config import get_settings
 
     users.ensure_demo_accounts(session)
     account = users.DEMO_ACCOUNTS[0]

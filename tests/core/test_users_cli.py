@@ -1,4 +1,4 @@
-"""`python -m core.users` as staff run it: migrates first, audits as cli:<user>, one-line errors."""
+"""`python -m core.accounts` as staff run it: migrates first, audits as cli:<user>, short errors."""
 
 import os
 import shutil
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-import core.users_cli as cli
+import core.accounts.cli as cli
 from db.engine import make_engine
 from db.models import AuditEntry, User
 from tests.conftest import TEST_DATABASE_URL, _drop_schema, _schema_url
@@ -23,7 +23,7 @@ PASSWORD = "first chief pass 1"
 def run_cli(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "core.users", *args],
+        [sys.executable, "-m", "core.accounts", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -7,10 +7,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import monthly, venue_rules, venue_use, venues
-from core.editing import Actor, PermissionDenied
-from core.figures import venue_figures
-from core.periods import REPORT_PERIOD, Period
+from core.editing.pipeline import Actor, PermissionDenied
+from core.figures.compute import venue_figures
+from core.kernel import monthly
+from core.kernel.periods import REPORT_PERIOD, Period
+from core.venues import bookings as venues
+from core.venues import rules as venue_rules
+from core.venues import use as venue_use
 from db.models import AuditEntry, BookingStatus, Centre, Venue, VenueBooking, VenueKind
 
 LEAD = Actor("vera", "lead", frozenset({"venues"}))

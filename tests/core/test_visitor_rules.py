@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
-from core import transfer, visitors
-from core.editing import Actor, AuditedWriter, EditorState, save_changes
-from core.photos import PhotoRefused, add_photo, delete_photo
+from core.editing.pipeline import Actor, AuditedWriter, EditorState, save_changes
+from core.transfer import table_io as transfer
+from core.visitors import receptions as visitors
+from core.visitors.photos import PhotoRefused, add_photo, delete_photo
 from db.models import (
     AuditAction,
     AuditEntry,

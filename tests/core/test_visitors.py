@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session
 
-from core import tables
-from core.periods import REPORT_PERIOD, Period
-from core.visitors import (
+from core.editing import tables
+from core.kernel.periods import REPORT_PERIOD, Period
+from core.visitors.receptions import (
     AllyChoice,
     HostGroup,
     classify_host,
@@ -191,7 +191,9 @@ def test_demo_top_countries_and_hosts_for_the_report_period(demo_engine):
     assert countries.values.tolist()[2][0] in ("聖克里斯多福及尼維斯", "聖文森及格瑞那丁")
     assert countries.values.tolist()[2][1] == 2
     by_kind = dict(zip(hosts["kind"], hosts["count"], strict=True))
-    assert sum(by_kind.values()) == 34  # the period's receptions, as core.figures counts them
+    assert (
+        sum(by_kind.values()) == 34
+    )  # the period's receptions, as core.figures.compute counts them
     assert by_kind == {"mayor": 21, "deputy_mayor": 7, "other": 6}
     assert round(hosts["share_pct"].sum()) == 100
 

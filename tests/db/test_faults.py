@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core.editing import Actor, EditorState, save_changes
+from core.editing.pipeline import Actor, EditorState, save_changes
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEntry, Driver
@@ -37,7 +37,7 @@ ROWS = 2_000  # a save of this many new rows takes a second or two: long enough 
 SAVER = """
 import sys
 from sqlmodel import Session
-from core.editing import Actor, EditorState, save_changes
+from core.editing.pipeline import Actor, EditorState, save_changes
 from db.engine import make_engine
 from db.models import Driver
 
@@ -195,8 +195,8 @@ def test_the_app_shows_one_clear_message_while_the_database_is_down(own_server, 
     for a while (one zh-TW message and a reload button, no traceback), then comes back."""
     from streamlit.testing.v1 import AppTest
 
-    from core import auth
-    from core.labels import t
+    from core.accounts import auth
+    from core.i18n.labels import t
     from tests.test_pages import APP, _signed_in
 
     engine = make_engine(own_server.url)
@@ -205,7 +205,7 @@ def test_the_app_shows_one_clear_message_while_the_database_is_down(own_server, 
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", own_server.url)
     monkeypatch.setenv("DATA_DIR", tempfile.mkdtemp(prefix="fault_app_"))
-    from core.config import get_settings
+    from core.kernel.config import get_settings
     from ui.context import _engine
 
     get_settings.cache_clear()

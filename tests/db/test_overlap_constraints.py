@@ -8,8 +8,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from core import editing_validate
-from core.editing import Actor, EditorState, save_changes
+from core.editing import validate as editing_validate
+from core.editing.pipeline import Actor, EditorState, save_changes
 from db.models import Driver, Trip, Vehicle, Venue, VenueBooking
 
 ADMIN = Actor("ada", "admin", frozenset())

@@ -11,9 +11,10 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 import db.models as m
-from core import cache, monthly, venue_use
-from core.figures import fleet_figures, venue_figures
-from core.periods import Period, split_months
+from core.figures.compute import fleet_figures, venue_figures
+from core.kernel import cache, monthly
+from core.kernel.periods import Period, split_months
+from core.venues import use as venue_use
 from db import rollups
 from db.seed import load_demo_data
 

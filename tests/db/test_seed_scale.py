@@ -18,9 +18,9 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session, SQLModel
 
 import db.models as m
-from core.config import get_settings
-from core.editing_validate import RULES, Batch, foreign_key_errors, validate_row
-from core.staffing import SOURCES
+from core.editing.validate import RULES, Batch, foreign_key_errors, validate_row
+from core.kernel.config import get_settings
+from core.staffing.headcount import SOURCES
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
 from db.seed import count_rows
@@ -289,7 +289,7 @@ def test_cli_refuses_a_bad_n_in_chinese(
     tmp_path: Path, n: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """In-process (the arguments are refused before any import of the data layer matters)."""
-    from core.config import get_settings
+    from core.kernel.config import get_settings
     from db.seed.__main__ import main
 
     db = tmp_path / "absent.db"

@@ -138,7 +138,7 @@ _CLI: dict[Path, subprocess.Popen] = {}
 
 def app_engine(data_dir: Path):
     """The database file the app itself opens on the embedded default (Settings.sqlite_path)."""
-    from core.config import Settings
+    from core.kernel.config import Settings
     from db.engine import make_engine
 
     return make_engine(f"sqlite:///{Settings(data_dir=data_dir).sqlite_path}")

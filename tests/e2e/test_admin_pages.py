@@ -1,6 +1,6 @@
 """In a real browser: the three administration pages (venue usage, fleet statistics, staffing
 table) open for a viewer and for their section's lead; their figure tiles show what
-core.figures (and `python -m core.figures`) compute for the council report period on the
+core.figures.compute (and `python -m core.figures`) compute for the council report period on the
 server's own database; every tab opens; and one real action per page as the lead, checked in
 the database afterwards: a venue booking through the form, the monthly 禮賓車 statement
 download, and a staffing snapshot copied to a new date."""
@@ -19,14 +19,16 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import fleet, staffing, venues
-from core.figures import fleet_figures, venue_figures
-from core.figures_cli import _format_value
-from core.labels import t
-from core.periods import Period
-from core.roc_dates import format_roc
-from core.users import DEMO_ACCOUNTS
-from core.visitors import taipei_today
+from core.accounts.users import DEMO_ACCOUNTS
+from core.figures.cli import _format_value
+from core.figures.compute import fleet_figures, venue_figures
+from core.fleet import usage as fleet
+from core.i18n.labels import t
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc
+from core.staffing import headcount as staffing
+from core.venues import bookings as venues
+from core.visitors.receptions import taipei_today
 from db.models import AuditEntry, BookingStatus, StaffingCount, StaffingSnapshot, VenueBooking
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -48,7 +50,7 @@ pytestmark = [
 ]
 
 REPORT = Period(date(2022, 7, 1), date(2023, 3, 15))  # the sidebar's default period
-# The demo accounts as the README lists them (core.users.DEMO_ACCOUNTS).
+# The demo accounts as the README lists them (core.accounts.users.DEMO_ACCOUNTS).
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 VIEW = {"width": 1500, "height": 1000}
 SAVE = t("editor.save")  # 儲存變更

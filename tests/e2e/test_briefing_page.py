@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.users import DEMO_ACCOUNTS
+from core.accounts.users import DEMO_ACCOUNTS
 from tests.e2e.conftest import (
     CHROMIUM,
     assert_no_error,

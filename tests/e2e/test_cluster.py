@@ -22,8 +22,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from core import auth
-from core.labels import t
+from core.accounts import auth
+from core.i18n.labels import t
 from db.engine import make_engine, normalize_url
 from db.models import User, Vehicle
 from deploy import nginx

@@ -1,6 +1,6 @@
 """In a real browser: the three international pages (sister-city calendar, visitor log, gift
 inventory) open for a viewer and for their section's lead; their figure tiles show what
-core.figures (and `python -m core.figures`) compute for the council report period on the
+core.figures.compute (and `python -m core.figures`) compute for the council report period on the
 server's own database; the calendar's frame, months, anniversaries, clicks and list view; a
 visitor search and a reception's details; the gift stock and register; the calendar in English.
 """
@@ -17,15 +17,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from core import calendar as cal
-from core.editing import Actor, EditorState, save_changes
-from core.figures import exchange_figures, visitor_figures
-from core.figures_cli import _format_value
-from core.gifts import gift_figures, stock_levels
-from core.labels import t
-from core.periods import Period
-from core.roc_dates import format_roc, format_roc_period
-from core.users import DEMO_ACCOUNTS
+from core.accounts.users import DEMO_ACCOUNTS
+from core.calendar import ties as cal
+from core.editing.pipeline import Actor, EditorState, save_changes
+from core.figures.cli import _format_value
+from core.figures.compute import exchange_figures, visitor_figures
+from core.gifts.stock import gift_figures, stock_levels
+from core.i18n.labels import t
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc, format_roc_period
 from db.models import Reception
 from db.seed.receptions import NAMED
 from tests.e2e.conftest import (
@@ -48,7 +48,7 @@ pytestmark = [
 ]
 
 REPORT = Period(date(2022, 7, 1), date(2023, 3, 15))  # the sidebar's default period
-# The demo accounts as the README lists them (core.users.DEMO_ACCOUNTS).
+# The demo accounts as the README lists them (core.accounts.users.DEMO_ACCOUNTS).
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 VIEW = {"width": 1500, "height": 1000}
 TALL = {"width": 1500, "height": 1400}  # the calendar frame and the details panel below it

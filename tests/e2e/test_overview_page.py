@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from core.labels import t
-from core.users import DEMO_ACCOUNTS
+from core.accounts.users import DEMO_ACCOUNTS
+from core.i18n.labels import t
 from tests.e2e.conftest import CHROMIUM, READY, settle, shot, sign_in
 
 pytestmark = [

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core import auth
-from core.labels import t
+from core.accounts import auth
+from core.i18n.labels import t
 from db.engine import make_engine
 from db.models import AuditEntry, Driver, User
 from tests.e2e.conftest import (

@@ -24,7 +24,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-from core import photos, transfer_files
+from core.transfer import files as transfer_files
+from core.visitors import photos
 from deploy import nginx
 from tests.e2e.conftest import ROOT, _free_port
 

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 
 import ui.charts
-from core.charts import EXPORT_WIDTH, titled
-from core.fonts import FONT_FAMILY
-from core.periods import REPORT_PERIOD
+from core.kernel.charts import EXPORT_WIDTH, titled
+from core.kernel.fonts import FONT_FAMILY
+from core.kernel.periods import REPORT_PERIOD
 from tests.test_pages import accounts, anonymous, app, clean_caches, open_page  # noqa: F401
 
 CHART_PAGES = [

@@ -2,7 +2,7 @@
 
 Two active bookings of one venue, or two trips of one vehicle or one driver, may not share
 a moment: [starts_at, ends_at) ranges compared with && (touching ends do not overlap).
-core.venue_rules / core.trip_rules check the same in every save on every backend and name
+core.venues.rules / core.fleet.rules check the same in every save on every backend and name
 the clashing row; these constraints back them up against saves racing from another server.
 SQLite has no exclusion constraints; there a save holds the write lock while it checks.
 
@@ -20,7 +20,7 @@ down_revision: str | Sequence[str] | None = "a760963b6fdc"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The statuses whose bookings hold their slot (core.venue_rules.ACTIVE).
+# The statuses whose bookings hold their slot (core.venues.rules.ACTIVE).
 _ACTIVE = "status IN ('requested', 'approved')"
 CONSTRAINTS = {
     "venue_booking_no_overlap": (

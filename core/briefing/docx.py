@@ -1,0 +1,153 @@
+"""The briefing as a Word document laid out like the council business report: A4, 標楷體,
+title and period line, 壹 / 一 / 1. headings (Word's Heading 1/2, so the navigation pane
+works), tables with merged cells, charts as pictures with numbered captions."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from core.briefing.model import Briefing, Figure, Item, Table, cleaned, item_number
+
+# Council reports are set in 標楷體 (DFKai-SB), which every bureau PC has; Latin text and
+# figures in Times New Roman.
+EAST_ASIAN_FONT = "標楷體"
+LATIN_FONT = "Times New Roman"
+BODY_PT = 14
+PICTURE_WIDTH = Cm(15.5)
+ALIGN = {
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+}
+HEADER_FILL = "EEF2F6"
+
+
+def _fonts(style_or_run, size: float | None = None, bold: bool | None = None) -> None:
+    font = style_or_run.font
+    font.name = LATIN_FONT
+    font.color.rgb = RGBColor(0, 0, 0)
+    if size:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    element = style_or_run.element
+    r_pr = element.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+
+
+def _setup(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    styles = doc.styles
+    _fonts(styles["Normal"], BODY_PT)
+    styles["Normal"].paragraph_format.space_after = Pt(6)
+    styles["Normal"].paragraph_format.line_spacing = 1.25
+    for name, size in (("Title", 20), ("Heading 1", 16), ("Heading 2", 15), ("Caption", 12)):
+        _fonts(styles[name], size, bold=name != "Caption")
+        styles[name].font.italic = False
+    styles["Heading 1"].paragraph_format.space_before = Pt(18)
+    styles["Heading 2"].paragraph_format.space_before = Pt(12)
+    styles["Caption"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _table(doc, table: Table) -> None:
+    doc.add_paragraph(table.caption, style="Caption")
+    grid = table.grid()
+    out = doc.add_table(rows=len(grid), cols=table.columns)
+    out.style = "Table Grid"
+    out.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is None:
+                continue
+            target = out.cell(r, c)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                target = target.merge(out.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            paragraph = target.paragraphs[0]
+            paragraph.alignment = ALIGN[cell.align]
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run(cell.text)
+            run.font.size = Pt(12)
+            run.font.bold = cell.header
+            if cell.header:
+                _shade(target, HEADER_FILL)
+    if table.widths:
+        total = sum(table.widths)
+        for c, share in enumerate(table.widths):
+            for row in out.rows:
+                row.cells[c].width = Cm(16 * share / total)
+    for line in filter(None, table.note.split("\n")):
+        note = doc.add_paragraph(line)
+        note.runs[0].font.size = Pt(11)
+
+
+def _figure(doc, figure: Figure) -> None:
+    assert figure.png is not None, "render_charts fills in every PNG first"
+    doc.add_picture(io.BytesIO(figure.png), width=PICTURE_WIDTH)
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(figure.caption, style="Caption")
+
+
+def _item(doc, index: int, item: Item, lang: str) -> None:
+    paragraph = doc.add_paragraph(f"{item_number(index, lang)}{item.text}")
+    fmt = paragraph.paragraph_format
+    fmt.left_indent, fmt.first_line_indent = Cm(1.2), Cm(-0.6)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    for bullet in item.bullets:
+        doc.add_paragraph(bullet).paragraph_format.left_indent = Cm(1.8)
+    for table in item.tables:
+        _table(doc, table)
+    for figure in item.figures:
+        _figure(doc, figure)
+
+
+def write_docx(briefing: Briefing) -> bytes:
+    briefing = cleaned(briefing)  # also when built elsewhere than build_briefing
+    doc = Document()
+    _setup(doc)
+    doc.core_properties.title = briefing.title
+    doc.core_properties.author = briefing.title.split("：")[0]
+    title = doc.add_paragraph(briefing.title, style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    period = doc.add_paragraph(briefing.period_line)
+    period.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    intro = doc.add_paragraph(briefing.intro)
+    intro.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    for part in briefing.parts:
+        doc.add_heading(f"{part.number}{part.title}", level=1)
+        if part.text:
+            body = doc.add_paragraph(part.text)
+            body.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+        for section in part.sections:
+            doc.add_heading(f"{section.number}{section.title}", level=2)
+            for index, item in enumerate(section.items):
+                _item(doc, index, item, briefing.lang)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

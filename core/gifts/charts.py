@@ -1,0 +1,122 @@
+"""Altair charts of the gift page: stock over time and value bands of gifts received."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from core.gifts.ethics import VALUE_BANDS, value_band
+from core.i18n.labels import t
+from core.kernel.charts import titled
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc
+
+MAX_STOCK_POINTS = 1500  # more would cost the browser seconds to draw, and show nothing more
+
+
+def thinned_history(history: pd.DataFrame) -> pd.DataFrame:
+    """The history as it is when short; past MAX_STOCK_POINTS, each item's last balance of
+    each month (ten years of daily movements of twenty items: 18,000 points → 2,400)."""
+    if len(history) <= MAX_STOCK_POINTS:
+        return history
+    month = pd.to_datetime(history["moved_on"]).dt.to_period("M")
+    return history.groupby([history["item"], month], sort=False).tail(1).reset_index(drop=True)
+
+
+def stock_chart(history: pd.DataFrame, lang: str, *, as_of: date) -> alt.Chart:
+    """A step line per item of its quantity on hand, dates in the 民國 calendar in the tooltip;
+    the stock as it stands on as_of (the day the page reads it). A long history is thinned to
+    month ends (thinned_history), without a dot per point."""
+    shown = thinned_history(history)
+    data = shown.assign(
+        day=pd.to_datetime(shown["moved_on"]), roc=shown["moved_on"].map(format_roc)
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after", point=len(shown) == len(history))
+        .encode(
+            x=alt.X(
+                "day:T",
+                title=None,
+                axis=alt.Axis(tickCount="year", labelExpr="(year(datum.value) - 1911) + '年'"),
+            ),
+            y=alt.Y("on_hand:Q", title=t("gift.on_hand", lang)),
+            color=alt.Color("item:N", title=None),
+            tooltip=[
+                alt.Tooltip("item:N", title=t("gift.item", lang)),
+                alt.Tooltip("roc:N", title=t("gift.date", lang)),
+                alt.Tooltip("on_hand:Q", title=t("gift.on_hand", lang), format=","),
+            ],
+        )
+        .properties(height=300)
+    )
+    return titled(chart, t("gift.chart.stock", lang), lang=lang, as_of=as_of)
+
+
+def value_band_counts(values: pd.Series) -> pd.DataFrame:
+    """How many gifts fall in each value band (all bands, in order, zero included)."""
+    bands = values.map(value_band).value_counts()
+    return pd.DataFrame({"band": VALUE_BANDS, "count": [int(bands.get(b, 0)) for b in VALUE_BANDS]})
+
+
+def value_band_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:
+    """Gifts received per value band, over the whole register (no period in the source line)."""
+    data = counts.assign(label=counts["band"].map(lambda b: t(f"gift.band.{b}", lang)))
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title=t("gift.count", lang)),
+            tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("count:Q", title=None)],
+        )
+        .properties(height=260)
+    )
+    return titled(chart, t("gift.chart.bands", lang), lang=lang)
+
+
+def _flow_labels(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return flows.assign(
+        flow_label=flows["flow"].map(lambda f: t(f"gift.flow.{f}", lang)),
+        roc_month=flows["month"].map(lambda m: f"{m.year - 1911}/{m.month:02d}"),
+        country_label=flows["country"].map(lambda c: c or t("gift.country.unknown", lang)),
+    )
+
+
+def flows_by_month_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
+    """Gifts received (count) and given (items), side by side per 民國 month."""
+    data = _flow_labels(flows, lang).groupby(["flow_label", "roc_month"], as_index=False)["count"]
+    chart = (
+        alt.Chart(data.sum())
+        .mark_bar()
+        .encode(
+            x=alt.X("roc_month:O", title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset="flow_label:N",
+            y=alt.Y("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
+            color=alt.Color("flow_label:N", title=None),
+            tooltip=["roc_month:O", "flow_label:N", alt.Tooltip("count:Q", format=",")],
+        )
+        .properties(height=280)
+    )
+    return titled(chart, t("gift.chart.by_month", lang), lang=lang, period=period)
+
+
+def flows_by_country_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
+    """Gifts received and given per counterpart country, largest first."""
+    data = _flow_labels(flows, lang)
+    data = data.groupby(["flow_label", "country_label"], as_index=False)["count"].sum()
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("country_label:N", title=None, sort="-x"),
+            x=alt.X("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
+            yOffset="flow_label:N",
+            color=alt.Color("flow_label:N", title=None),
+            tooltip=["country_label:N", "flow_label:N", alt.Tooltip("count:Q", format=",")],
+        )
+        .properties(height=280)
+    )
+    return titled(chart, t("gift.chart.by_country", lang), lang=lang, period=period)

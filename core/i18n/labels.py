@@ -1,0 +1,61 @@
+"""The label catalogue: every word the UI shows, in zh-TW (default) and English."""
+
+from __future__ import annotations
+
+import importlib
+from enum import Enum
+from pathlib import Path
+from types import ModuleType
+
+CORE = Path(__file__).resolve().parents[1]
+
+
+def _text_modules() -> tuple[ModuleType, ...]:
+    """Every core/<package>/texts*.py: a function's labels live beside its code and are found
+    here, never listed a second time. Package __init__ files import nothing, so loading these
+    at import time cannot run into a half-imported module."""
+    paths = sorted(CORE.glob("*/texts*.py"))
+    return tuple(importlib.import_module(f"core.{p.parent.name}.{p.stem}") for p in paths)
+
+
+# One catalogue from several modules (so separate areas can add labels without clashing);
+# a key may be defined in only one of them (tests check that).
+LABEL_MODULES = _text_modules()
+ZH: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.ZH.items()}
+EN: dict[str, str] = {k: v for m in LABEL_MODULES for k, v in m.EN.items()}
+
+LANGUAGES = {"zh-TW": "繁體中文", "en": "English"}
+DEFAULT_LANG = "zh-TW"
+CATALOGUE: dict[str, dict[str, str]] = {"zh-TW": ZH, "en": EN}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The label for key in lang, falling back to zh-TW, then to the key itself."""
+    text = CATALOGUE.get(lang, ZH).get(key) or ZH.get(key) or key
+    return text.format(**values) if values else text
+
+
+def tn(key: str, n: int, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """A label with a count n: `key.one` or `key.other` where the language has them (English:
+    1 item, 2 items), else `key` itself (zh-TW has no plural: 1 件, 2 件)."""
+    catalogue = CATALOGUE.get(lang, ZH)
+    form = f"{key}.one" if n == 1 else f"{key}.other"
+    return t(form if form in catalogue else key, lang, n=n, **values)
+
+
+def enum_label(
+    member: Enum | str | None, lang: str = DEFAULT_LANG, enum_cls: type | None = None
+) -> str:
+    """Label of an enum member (or its stored value when enum_cls is given)."""
+    if member is None:
+        return ""
+    if isinstance(member, Enum):
+        return t(f"enum.{type(member).__name__}.{member.value}", lang)
+    if enum_cls is not None:
+        return t(f"enum.{enum_cls.__name__}.{member}", lang)
+    return str(member)
+
+
+def enum_options(enum_cls: type[Enum], lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """{stored value: label} for a select box."""
+    return {m.value: enum_label(m, lang) for m in enum_cls}

@@ -1,0 +1,229 @@
+"""The house style of every Altair chart (zh-TW font, colours, title with a source line in ROC
+dates), PNG / SVG export of a chart, and the monthly bars several pages share."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from datetime import date
+from enum import Enum
+from typing import Any, TypeVar
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from core.i18n.labels import enum_label, t
+from core.kernel.fonts import FONT_STACK, register_chart_fonts
+from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc, format_roc_period
+from core.kernel.text_safety import clean_json
+
+PALETTE = ["#0b5394", "#e69138", "#6aa84f", "#cc4125", "#8e7cc3", "#45818e", "#bf9000", "#a64d79"]
+THEME = "workspace"
+# vl-convert has no browser container to stretch into: exports are this wide (CSS px), a
+# size that reads well on an A4 page and a slide; the PNG is drawn at twice that.
+EXPORT_WIDTH = 720
+TEXT = "#1f1f1f"
+MUTED = "#666666"
+
+AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
+
+
+def house_config() -> dict[str, Any]:
+    """The Vega-Lite config of the house style (a fresh dict: callers may change it)."""
+    fonts = {"labelFont": FONT_STACK, "titleFont": FONT_STACK}
+    guide = {**fonts, "labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
+             "labelColor": TEXT, "titleColor": TEXT}  # fmt: skip
+    return {
+        "font": FONT_STACK,
+        "background": "white",
+        "view": {"stroke": None, "continuousWidth": EXPORT_WIDTH, "continuousHeight": 280},
+        "title": {
+            "font": FONT_STACK,
+            "subtitleFont": FONT_STACK,
+            "fontSize": 16,
+            "fontWeight": 600,
+            "color": TEXT,
+            "subtitleFontSize": 11,
+            "subtitleColor": MUTED,
+            "anchor": "start",
+            "subtitlePadding": 4,
+            "offset": 10,
+        },
+        "axis": {**guide, "gridColor": "#e6e6e6", "domainColor": "#999999"},
+        # Month labels (111/07 …) in a half-width column: every other one rather than a smudge.
+        "axisXBand": {"labelOverlap": "parity"},
+        "legend": guide,
+        "header": {**fonts, "labelFontSize": 12, "titleFontSize": 12},
+        "text": {"font": FONT_STACK, "fontSize": 11, "color": TEXT},
+        "mark": {"font": FONT_STACK, "color": PALETTE[0]},
+        "bar": {"color": PALETTE[0]},
+        "line": {"color": PALETTE[0]},
+        "range": {"category": list(PALETTE)},
+    }
+
+
+@alt.theme.register(THEME, enable=True)
+def _workspace_theme() -> alt.theme.ThemeConfig:
+    return {"config": house_config()}  # type: ignore[typeddict-item]
+
+
+def _merged(base: dict, over: dict) -> dict:
+    """base updated by over, nested dicts merged (over wins)."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _roc_date(day: date, lang: str) -> str:
+    # The English form follows format_roc_period's: still the 民國 calendar.
+    return f"ROC {format_roc(day)}" if lang == "en" else format_roc(day, "long")
+
+
+def source_lines(lang: str, period: Period | None = None, as_of: date | None = None) -> list[str]:
+    """[資料來源：行政暨國際處業務工作台, 期間：111年7月1日至112年3月15日 (or 資料日期：…)]."""
+    lines = [t("chart.source", lang)]
+    if period is not None:
+        shown = format_roc_period(period.start, period.end, lang)
+        lines.append(t("chart.source_period", lang, period=shown))
+    if as_of is not None:
+        lines.append(t("chart.source_as_of", lang, date=_roc_date(as_of, lang)))
+    return lines
+
+
+def source_line(lang: str, period: Period | None = None, as_of: date | None = None) -> str:
+    """資料來源：行政暨國際處業務工作台；期間：111年7月1日至112年3月15日 — one line of text."""
+    return t("chart.source_sep", lang).join(source_lines(lang, period, as_of))
+
+
+def titled(
+    chart: AnyChart,
+    title: str,
+    *,
+    lang: str,
+    period: Period | None = None,
+    as_of: date | None = None,
+) -> AnyChart:
+    """The chart with its title, the source lines under it and the house config carried in its
+    own spec (so the browser and the exports look alike whatever theme is enabled). Works on
+    top-level charts of any kind: Chart, LayerChart, HConcat / VConcat. Call it last: a chart
+    that carries a config cannot be layered or concatenated any further."""
+    own = chart.config.to_dict() if chart.config is not alt.Undefined else {}
+    dated: dict[str, str] = {}
+    if period is not None:
+        dated = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    elif as_of is not None:
+        dated = {"as_of": as_of.isoformat()}
+    # The source and the period on lines of their own: a chart in a half-width column is
+    # about 400 px wide, too narrow for both on one line (Vega clips, it does not wrap).
+    out = chart.properties(
+        title=alt.Title(title, subtitle=source_lines(lang, period, as_of), anchor="start"),
+        usermeta={"workspace": dated},  # read back by chart_stem for the download's name
+    )
+    out.config = alt.Config(**_merged(house_config(), own))
+    return out
+
+
+def file_stem(key: str, period: Period | None = None, as_of: date | None = None) -> str:
+    """fleet_trips_2022-07-01_2023-03-15: an ASCII file name (no suffix) from a chart key."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_") or "chart"
+    if period is not None and period.start != period.end:
+        stem += f"_{period.start.isoformat()}_{period.end.isoformat()}"
+    elif period is not None:
+        stem += f"_{period.start.isoformat()}"
+    elif as_of is not None:
+        stem += f"_{as_of.isoformat()}"
+    return stem
+
+
+def chart_stem(chart: alt.TopLevelMixin, key: str) -> str:
+    """file_stem of key with the period (or date) that titled() recorded on the chart."""
+    meta = chart.usermeta if chart.usermeta is not alt.Undefined else {}
+    dated = meta.get("workspace", {}) if isinstance(meta, dict) else {}
+    if "start" in dated:
+        period = Period(date.fromisoformat(dated["start"]), date.fromisoformat(dated["end"]))
+        return file_stem(key, period)
+    if "as_of" in dated:
+        return file_stem(key, as_of=date.fromisoformat(dated["as_of"]))
+    return file_stem(key)
+
+
+COMPOSITE = ("hconcat", "vconcat", "concat", "facet", "repeat")
+
+
+def _plain(value: object) -> object:
+    # Data frames keep Python dates in object columns (Streamlit serialises those itself).
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def export_spec(chart: alt.TopLevelMixin, width: int = EXPORT_WIDTH) -> dict[str, Any]:
+    """The Vega-Lite spec vl-convert draws: house config, fixed width instead of "container",
+    plain JSON values only."""
+    # Without control characters in labels and data: vl-convert aborts the whole process (a
+    # Rust panic, not an exception) on one, and an SVG holding one is not XML.
+    spec = clean_json(json.loads(json.dumps(chart.to_dict(), default=_plain)))
+    spec["config"] = _merged(house_config(), spec.get("config", {}))
+    if any(k in spec for k in COMPOSITE):
+        # Concatenated views keep their own widths; "container" means nothing outside a page.
+        for view in spec.get("hconcat", []) + spec.get("vconcat", []) + spec.get("concat", []):
+            if view.get("width") == "container":
+                view["width"] = width // 2
+        spec.setdefault("autosize", {"type": "pad", "contains": "padding"})
+        return spec
+    if not isinstance(spec.get("width"), int | float):
+        spec["width"] = width
+    # As Streamlit's width="stretch" does in the page: the whole image (axes, legend, padding
+    # included) is `width` wide; heights in steps (one band per bar) stay as they are.
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    return spec
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
+    """The chart as a PNG, `scale` device pixels per CSS pixel (2: sharp on slides and print)."""
+    register_chart_fonts()
+    return vlc.vegalite_to_png(export_spec(chart), scale=scale)
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as SVG text (text stays text, in the house font stack)."""
+    register_chart_fonts()
+    return vlc.vegalite_to_svg(export_spec(chart))
+
+
+def monthly_bars(
+    df: pd.DataFrame,
+    kinds: type[Enum],
+    *,
+    value: str = "count",
+    title_key: str,
+    lang: str,
+    period: Period | None,
+) -> alt.Chart:
+    """Stacked bars per month; x labelled 112/03 (ROC year/month), colour by kind label."""
+    data = df.copy()
+    data["kind_label"] = data["kind"].map(lambda k: enum_label(k, lang, kinds))
+    data["roc_month"] = data["month"].map(lambda m: f"{m.year - 1911}/{m.month:02d}")
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("roc_month:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{value}:Q", title=t(f"chart.{value}", lang), stack="zero"),
+            color=alt.Color("kind_label:N", title=None),
+            tooltip=[
+                alt.Tooltip("roc_month:O", title=t("chart.month", lang)),
+                alt.Tooltip("kind_label:N", title=t("chart.kind", lang)),
+                alt.Tooltip(f"{value}:Q", title=t(f"chart.{value}", lang), format=","),
+            ],
+        )
+        .properties(height=280)
+    )
+    return titled(chart, t(title_key, lang), lang=lang, period=period)

@@ -1,0 +1,1 @@
+"""總覽: what needs the bureau today and in the coming days, from every function."""

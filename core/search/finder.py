@@ -1,0 +1,218 @@
+"""Global search: one text finds partner cities, visitors, gifts, venues, vehicles and bookings.
+
+Matching is the same on SQLite and PostgreSQL: NFKC, any case, 臺 = 台, and for names also
+without accents (Sebastien finds Sébastien, Da Nang finds Đà Nẵng). Accent folding cannot be
+written portably in SQL, so the tables a city has hundreds or thousands of rows in (cities,
+receptions, gifts, venues, vehicles) are folded in Python: each table's searched columns are
+read once into a folded index kept per process (13 MB for 60,000 receptions) and rebuilt when
+the table's change stamp or largest id moves (kernel.cache.table_versions), so a save on any app
+server is seen by the next search. Bookings run into millions at city scale: they are matched
+in SQL with bound LIKE patterns (wildcards escaped, both spellings of 臺/台), newest first and
+bounded by LIMIT. There the query is NFKC-normalised but the stored text is not folded: case
+is ignored (for ASCII letters only on SQLite), accents and full-width letters are not.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlmodel import Session
+
+import db.models as m
+from core.editing.links import RecordLink, record_link
+from core.kernel.cache import stamped, table_versions
+from core.search.kinds import (
+    BOOKING_COLUMNS,
+    BOOKING_SEARCHED,
+    BOOKING_TABLE,
+    FOLDED_KINDS,
+    TABLES,
+    Kind,
+    Row,
+    describe_booking,
+)
+from core.search.text import LIKE_ESCAPE, clean_query, fold, like_patterns
+
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 50
+BOOKING_WINDOW = 100  # newest matching bookings read and counted; beyond that: "100+"
+SEP = "\x00"  # between a record's folded fields: not whitespace, and no query holds it
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One record found: its table and id, two lines in the UI language, and its link."""
+
+    table: str
+    row_id: int
+    title: str
+    subtitle: str
+    link: RecordLink | None
+
+
+@dataclass(frozen=True)
+class KindResults:
+    """The hits of one table, and how many records matched (at least, when `capped`)."""
+
+    table: str
+    hits: tuple[SearchHit, ...]
+    total: int
+    capped: bool = False
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.hits)
+
+
+# (database, table) -> (the table's versions, [(row id, folded text)] in display order)
+_indexes: dict[tuple[str, str], tuple[tuple, list[tuple[int, str]]]] = {}
+_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget the folded indexes (benchmarks' cold runs, tests)."""
+    with _lock:
+        _indexes.clear()
+
+
+def search(
+    session: Session, text: str | None, lang: str, limit_per_kind: int = DEFAULT_LIMIT
+) -> list[SearchHit]:
+    """Every kind's best hits, kind by kind; SearchInputError (zh-TW) for a refused text."""
+    return [
+        hit for kind in search_grouped(session, text, lang, limit_per_kind) for hit in kind.hits
+    ]
+
+
+def search_grouped(
+    session: Session, text: str | None, lang: str, limit_per_kind: int = DEFAULT_LIMIT
+) -> list[KindResults]:
+    """The kinds with at least one match, in the sidebar's order, each with its count."""
+    query = clean_query(text, lang)  # refused before any query reaches the database
+    limit = max(1, min(int(limit_per_kind), MAX_LIMIT))
+    return _search_all(session, query, lang, limit)
+
+
+@stamped(*TABLES)
+def _search_all(session: Session, query: str, lang: str, limit: int) -> list[KindResults]:
+    # Kept by change stamps: the sidebar reruns with every click on a page, the search need not.
+    needle = fold(query)
+    versions = dict((name, (stamp, top)) for name, stamp, top in table_versions(session, TABLES))
+    results = [_folded_kind(session, kind, needle, lang, limit, versions) for kind in FOLDED_KINDS]
+    results.append(_bookings(session, query, lang, limit))
+    return [r for r in results if r.total]
+
+
+def _folded_kind(
+    session: Session, kind: Kind, needle: str, lang: str, limit: int, versions: dict
+) -> KindResults:
+    index = _index(session, kind, versions[kind.table])
+    matched = [(_rank(text, needle), i) for i, (_, text) in enumerate(index) if needle in text]
+    top = [index[i][0] for _, i in sorted(matched)[:limit]]
+    return KindResults(kind.table, _describe(session, kind, top, lang), len(matched))
+
+
+def _rank(text: str, needle: str) -> int:
+    """0: a whole field, 1: the start of a field or word, 2: anywhere else."""
+    if f"{SEP}{needle}{SEP}" in text:
+        return 0
+    return 1 if f"{SEP}{needle}" in text or f" {needle}" in text else 2
+
+
+def _index(session: Session, kind: Kind, version: tuple) -> list[tuple[int, str]]:
+    key = (session.get_bind().url.render_as_string(hide_password=True), kind.table)
+    with _lock:
+        kept = _indexes.get(key)
+    if kept and kept[0] == version:
+        return kept[1]
+    index = _build_index(session, kind)
+    with _lock:  # a concurrent run may build the same index; the last one kept is as good
+        _indexes[key] = (version, index)
+    return index
+
+
+def _build_index(session: Session, kind: Kind) -> list[tuple[int, str]]:
+    """(id, folded text) per row, newest first (dates sort alike everywhere) or by folded name
+    (sorted here: SQLite and PostgreSQL collate names differently)."""
+    model = kind.model
+    stmt = select(*(getattr(model, c) for c in kind.index_columns))
+    if kind.dated_by:
+        stmt = stmt.order_by(getattr(model, kind.dated_by).desc(), model.id.desc())
+    index = [(int(row.id), _folded_text(kind, row)) for row in session.execute(stmt)]
+    return index if kind.dated_by else sorted(index, key=lambda e: (e[1], e[0]))
+
+
+def _folded_text(kind: Kind, row: Row) -> str:
+    # One fold of the joined fields, read by position (the searched columns follow the id):
+    # half the time of a fold per field read by name, over 60,000 receptions.
+    fields = [*(value or "" for value in row[1 : 1 + len(kind.searched)]), *kind.words(row)]
+    text = fold(SEP.join(fields)).replace(f" {SEP}", SEP).replace(f"{SEP} ", SEP)
+    return f"{SEP}{text}{SEP}"
+
+
+def _describe(session: Session, kind: Kind, ids: list[int], lang: str) -> tuple[SearchHit, ...]:
+    if not ids:
+        return ()
+    model = kind.model
+    stmt = select(*(getattr(model, c) for c in kind.columns)).where(model.id.in_(ids))
+    rows = {row.id: row for row in session.execute(stmt)}
+    return tuple(_hit(kind.table, rows[i], *kind.describe(rows[i], lang)) for i in ids if i in rows)
+
+
+def _hit(table: str, row: Row, title: str, subtitle: str) -> SearchHit:
+    return SearchHit(table, int(row.id), title, subtitle, record_link(table, row.id))
+
+
+def _bookings(session: Session, query: str, lang: str, limit: int) -> KindResults:
+    """The newest matching bookings (at most BOOKING_WINDOW read), whole-title matches first."""
+    rows = _booking_rows(session, query)
+    needle, capped = fold(query), len(rows) > BOOKING_WINDOW
+    rows = rows[:BOOKING_WINDOW]
+    texts = [SEP + SEP.join(fold(getattr(r, c)) for c in BOOKING_SEARCHED) + SEP for r in rows]
+    ranked = sorted(range(len(rows)), key=lambda i: _rank(texts[i], needle))  # stable: newest
+    top = [rows[i] for i in ranked[:limit]]
+    venues = _venues(session, {r.venue_id for r in top})
+    hits = tuple(
+        _hit(BOOKING_TABLE, r, *describe_booking(r, venues.get(r.venue_id), lang)) for r in top
+    )
+    return KindResults(BOOKING_TABLE, hits, len(rows), capped)
+
+
+def _booking_rows(session: Session, query: str) -> list[Row]:
+    """Up to BOOKING_WINDOW + 1 matching bookings, newest first.
+
+    Most searches (a visitor, a city) match few bookings or none, and must read the whole table
+    to know: in table order that read costs half what the walk down the start-time index costs
+    (SQLite, 1.25 million bookings). Only when that finds more than the window is the index
+    walked, which then reaches the window's newest matches early."""
+    b = m.VenueBooking
+    stmt = select(*(getattr(b, c) for c in BOOKING_COLUMNS)).where(_booking_match(session, query))
+    few = session.execute(stmt.limit(BOOKING_WINDOW + 1)).all()
+    if len(few) <= BOOKING_WINDOW:  # every match: sorted here
+        return sorted(few, key=lambda r: (r.starts_at, r.id), reverse=True)
+    newest = stmt.order_by(b.starts_at.desc(), b.id.desc()).limit(BOOKING_WINDOW + 1)
+    return list(session.execute(newest).all())
+
+
+def _booking_match(session: Session, query: str) -> ColumnElement[bool]:
+    """ILIKE on PostgreSQL, LIKE on SQLite (which folds ASCII case itself: SQLAlchemy's ilike
+    there wraps both sides in lower(), and a scan of 1.25 million bookings took 1.6 times as
+    long); the text is a bound parameter with its wildcards escaped."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    columns = [getattr(m.VenueBooking, c) for c in BOOKING_SEARCHED]
+    return or_(
+        *(
+            col.ilike(p, escape=LIKE_ESCAPE) if postgres else col.like(p, escape=LIKE_ESCAPE)
+            for p in like_patterns(query)
+            for col in columns
+        )
+    )
+
+
+def _venues(session: Session, ids: set[int]) -> dict[int, Row]:
+    if not ids:
+        return {}
+    v = m.Venue
+    return {r.id: r for r in session.execute(select(v.id, v.name, v.centre).where(v.id.in_(ids)))}

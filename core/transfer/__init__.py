@@ -1,0 +1,1 @@
+"""Import and export of a table: CSV and XLSX files in and out through the edit pipeline."""
