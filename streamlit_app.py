@@ -1,145 +1,49 @@
-"""The frame: page config, language, period, and st.navigation over the bureau's pages."""
+"""Entry point: `streamlit run streamlit_app.py` serves `app`, an st.App around the frame.
 
+The frame (frame/main.py) is the server's main script. Streamlit runs a file of a `pages/`
+folder by URL, skipping the main script, while no run has called st.navigation yet, but only a
+`pages/` folder beside the main script: frame/ has none, so every page, whatever its file holds,
+runs only as the frame's st.navigation lists it, after the sign-in check.
+"""
+
+import logging
+import runpy
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from core.accounts.session_keys import CookieKeyError
-from core.editing.pipeline import Actor, disconnected
-from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
-from core.kernel.config import get_settings
-from db.engine import DatabaseUnavailable
-from ui import auth, search_box
-from ui.context import LANG_KEY, engine, framed
-from ui.widgets import period_picker
-
-st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
-
-st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get)
-lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
-
-# (file, label key, icon) per section; the order is the order in the sidebar. Every signed-in
-# user reads every function's page; SYSTEM pages are offered by role (see _allowed).
-SECTIONS = {
-    "nav.home": [("pages/overview.py", "page.overview", ":material/dashboard:")],
-    "nav.international": [
-        ("pages/sister_cities.py", "page.calendar", ":material/public:"),
-        ("pages/visitor_log.py", "page.visitors", ":material/badge:"),
-        ("pages/gift_inventory.py", "page.gifts", ":material/redeem:"),
-    ],
-    "nav.administration": [
-        ("pages/venue_usage.py", "page.venues", ":material/meeting_room:"),
-        ("pages/fleet_stats.py", "page.fleet", ":material/directions_car:"),
-        ("pages/staffing_table.py", "page.staffing", ":material/groups:"),
-    ],
-    "nav.reports": [
-        ("pages/briefing.py", "page.briefing", ":material/description:"),
-    ],
-    "nav.system": [
-        ("pages/history.py", "page.history", ":material/history:"),
-        ("pages/users.py", "page.users", ":material/manage_accounts:"),
-    ],
-    "nav.account": [("pages/account.py", "page.account", ":material/key:")],
-}
-
-# Pages that do not read the sidebar's period (they filter by their own dates).
-NO_PERIOD = {"history", "users", "briefing", "account"}
+FRAME = Path(__file__).resolve().parent / "frame" / "main.py"
+log = logging.getLogger("streamlit_app")
 
 
-def _allowed(path: str, actor: Actor) -> bool:
-    """History for those who edit (leads see their sections' tables), users for admins."""
-    if path == "pages/users.py":
-        return actor.role == "admin"
-    if path == "pages/history.py":
-        return actor.role in ("lead", "admin")
-    return True
+def prepare() -> None:
+    """Check and migrate the database (demo data on a first start) and read the cookie key,
+    once per process: the first visitor gets the sign-in page without waiting for them."""
+    from core.accounts.session_keys import CookieKeyError
+    from db.engine import DatabaseUnavailable
+    from ui.auth import signing_key
+    from ui.context import engine
 
-
-def _db_error_page() -> None:
-    st.error(f"{t('ui.db_error', lg)}：{st.session_state.get('db_error', '')}")
-    st.info(t("ui.db_hint", lg))
-
-
-def _stop_with(message: str, hint: str) -> None:
-    """An error page; st.navigation is still called, or Streamlit would serve pages/ by URL."""
-
-    def page() -> None:
-        st.error(message)
-        if hint:
-            st.info(hint)
-        st.button(t("ui.db_retry", lg), key="frame.db_retry", icon=":material/refresh:")
-
-    st.navigation([st.Page(page, title=t("ui.db_error", lg), icon="⚠️")]).run()
-    st.stop()
-
-
-try:
-    engine()
-    auth.signing_key()
-except DatabaseUnavailable as exc:
-    _stop_with(f"{t('ui.db_error', lg)}：{exc}", t("ui.db_hint", lg))
-except CookieKeyError as exc:
-    _stop_with(str(exc), t("auth.cookie_key_hint", lg))
-
-
-def _run(page: st.Page) -> None:
-    """Run the page; if the database goes away under it (e.g. a PostgreSQL restart), one clear
-    message and a way to run again: the pool replaces the dead connection on the next run."""
     try:
-        page.run()
-    except Exception as exc:
-        if not disconnected(exc):
-            raise
-        st.warning(t("ui.db_disconnected", lg), icon=":material/cloud_off:")
-        st.button(t("ui.db_retry", lg), key="frame.db_retry", icon=":material/refresh:")
+        engine()
+        signing_key()
+    except (DatabaseUnavailable, CookieKeyError) as exc:
+        # The server starts anyway: the frame shows the message and tries again on each run.
+        log.error("not ready at start: %s", exc)
 
 
-auth.new_run()
-try:
-    actor = auth.current_actor()
-except Exception as exc:  # the sign-in check is the first query of every run
-    if not disconnected(exc):
-        raise
-    _stop_with(t("ui.db_disconnected", lg), "")
-auth.deliver_cookie()
-if actor is None:
-    # Anonymous: the sign-in form is the only page there is, under every page's address, so a
-    # bookmarked page asks for sign-in and then opens (no "page not found").
-    paths = [path for items in SECTIONS.values() for path, _, _ in items]
-    # The default page answers at the root only, so the root gets its own entry and every
-    # page's address (the first one's too) stays a plain, non-default page.
-    root = st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path="sign_in", default=True)
-    gate = [root] + [
-        st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem) for p in paths
-    ]
-    _run(st.navigation(gate, position="hidden"))
-    st.stop()
+@asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    await anyio.to_thread.run_sync(prepare)
+    yield
 
-pages = {
-    t(section, lg): [
-        st.Page(path, title=t(label, lg), icon=icon)
-        for path, label, icon in items
-        if _allowed(path, actor)
-    ]
-    for section, items in SECTIONS.items()
-}
-groups = {name: group for name, group in pages.items() if group}
-# The default page answers at the root only; a hidden one takes that role and opens the first
-# page (the overview), so every page keeps its own address (a bookmark of /sister_cities opens
-# it signed in, and /overview is the overview's).
-first = next(iter(groups.values()))[0]
-home = st.Page(
-    lambda: st.switch_page(first), title=first.title, url_path="home", default=True,
-    visibility="hidden",
-)  # fmt: skip
-groups[next(iter(groups))] = [home, *groups[next(iter(groups))]]
-current = st.navigation(groups)
-auth.user_badge(lg)
-search_box.sidebar_search(lg)
-st.sidebar.caption(t("app.bureau", lg))
-if get_settings().demo_data:
-    st.sidebar.caption(t("ui.demo_mode", lg))
-with framed():
-    if current.url_path not in NO_PERIOD:
-        period_picker()
-    _run(current)
+
+if get_script_run_ctx() is None:  # imported by the server (uvicorn)
+    app = st.App(FRAME, lifespan=lifespan)
+else:
+    # Run as a script, by AppTest.from_file("streamlit_app.py") in the page tests: the frame.
+    runpy.run_path(str(FRAME), run_name="__main__")

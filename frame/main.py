@@ -1,0 +1,151 @@
+"""The frame: page config, language, sign-in, period, and st.navigation over the bureau's pages.
+
+The server's main script (streamlit_app.py serves it as an st.App): no pages/ folder stands
+beside it, so Streamlit never runs a page file by URL on its own; a page runs only as this
+file's st.navigation lists it, after the sign-in check."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from core.accounts.session_keys import CookieKeyError
+from core.editing.pipeline import Actor, disconnected
+from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
+from core.kernel.config import get_settings
+from db.engine import DatabaseUnavailable
+from ui import auth, search_box
+from ui.context import LANG_KEY, engine
+from ui.widgets import period_picker
+
+# SECTIONS name files from the repository's root, not from this folder.
+ROOT = Path(__file__).resolve().parent.parent
+
+st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
+
+st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get)
+lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
+
+# (file, label key, icon) per section; the order is the order in the sidebar. Every signed-in
+# user reads every function's page; SYSTEM pages are offered by role (see _allowed).
+SECTIONS = {
+    "nav.home": [("pages/overview.py", "page.overview", ":material/dashboard:")],
+    "nav.international": [
+        ("pages/sister_cities.py", "page.calendar", ":material/public:"),
+        ("pages/visitor_log.py", "page.visitors", ":material/badge:"),
+        ("pages/gift_inventory.py", "page.gifts", ":material/redeem:"),
+    ],
+    "nav.administration": [
+        ("pages/venue_usage.py", "page.venues", ":material/meeting_room:"),
+        ("pages/fleet_stats.py", "page.fleet", ":material/directions_car:"),
+        ("pages/staffing_table.py", "page.staffing", ":material/groups:"),
+    ],
+    "nav.reports": [
+        ("pages/briefing.py", "page.briefing", ":material/description:"),
+    ],
+    "nav.system": [
+        ("pages/history.py", "page.history", ":material/history:"),
+        ("pages/users.py", "page.users", ":material/manage_accounts:"),
+    ],
+    "nav.account": [("pages/account.py", "page.account", ":material/key:")],
+}
+
+# Pages that do not read the sidebar's period (they filter by their own dates).
+NO_PERIOD = {"history", "users", "briefing", "account"}
+
+
+def _allowed(path: str, actor: Actor) -> bool:
+    """History for those who edit (leads see their sections' tables), users for admins."""
+    if path == "pages/users.py":
+        return actor.role == "admin"
+    if path == "pages/history.py":
+        return actor.role in ("lead", "admin")
+    return True
+
+
+def _db_error_page() -> None:
+    st.error(f"{t('ui.db_error', lg)}：{st.session_state.get('db_error', '')}")
+    st.info(t("ui.db_hint", lg))
+
+
+def _stop_with(message: str, hint: str) -> None:
+    """An error page in place of every page (the only page st.navigation is given)."""
+
+    def page() -> None:
+        st.error(message)
+        if hint:
+            st.info(hint)
+        st.button(t("ui.db_retry", lg), key="frame.db_retry", icon=":material/refresh:")
+
+    st.navigation([st.Page(page, title=t("ui.db_error", lg), icon="⚠️")]).run()
+    st.stop()
+
+
+try:
+    engine()
+    auth.signing_key()
+except DatabaseUnavailable as exc:
+    _stop_with(f"{t('ui.db_error', lg)}：{exc}", t("ui.db_hint", lg))
+except CookieKeyError as exc:
+    _stop_with(str(exc), t("auth.cookie_key_hint", lg))
+
+
+def _run(page: st.Page) -> None:
+    """Run the page; if the database goes away under it (e.g. a PostgreSQL restart), one clear
+    message and a way to run again: the pool replaces the dead connection on the next run."""
+    try:
+        page.run()
+    except Exception as exc:
+        if not disconnected(exc):
+            raise
+        st.warning(t("ui.db_disconnected", lg), icon=":material/cloud_off:")
+        st.button(t("ui.db_retry", lg), key="frame.db_retry", icon=":material/refresh:")
+
+
+auth.new_run()
+try:
+    actor = auth.current_actor()
+except Exception as exc:  # the sign-in check is the first query of every run
+    if not disconnected(exc):
+        raise
+    _stop_with(t("ui.db_disconnected", lg), "")
+auth.deliver_cookie()
+if actor is None:
+    # Anonymous: the sign-in form is the only page there is, under every page's address, so a
+    # bookmarked page asks for sign-in and then opens (no "page not found").
+    paths = [path for items in SECTIONS.values() for path, _, _ in items]
+    # The default page answers at the root only, so the root gets its own entry and every
+    # page's address (the first one's too) stays a plain, non-default page.
+    root = st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path="sign_in", default=True)
+    gate = [root] + [
+        st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem) for p in paths
+    ]
+    _run(st.navigation(gate, position="hidden"))
+    st.stop()
+
+pages = {
+    t(section, lg): [
+        st.Page(ROOT / path, title=t(label, lg), icon=icon)
+        for path, label, icon in items
+        if _allowed(path, actor)
+    ]
+    for section, items in SECTIONS.items()
+}
+groups = {name: group for name, group in pages.items() if group}
+# The default page answers at the root only; a hidden one takes that role and opens the first
+# page (the overview), so every page keeps its own address (a bookmark of /sister_cities opens
+# it signed in, and /overview is the overview's).
+first = next(iter(groups.values()))[0]
+home = st.Page(
+    lambda: st.switch_page(first), title=first.title, url_path="home", default=True,
+    visibility="hidden",
+)  # fmt: skip
+groups[next(iter(groups))] = [home, *groups[next(iter(groups))]]
+current = st.navigation(groups)
+auth.user_badge(lg)
+search_box.sidebar_search(lg)
+st.sidebar.caption(t("app.bureau", lg))
+if get_settings().demo_data:
+    st.sidebar.caption(t("ui.demo_mode", lg))
+if current.url_path not in NO_PERIOD:
+    period_picker()
+_run(current)
