@@ -21,19 +21,18 @@ log = logging.getLogger("streamlit_app")
 
 
 def prepare() -> None:
-    """Check and migrate the database (demo data on a first start) and read the cookie key,
-    once per process: the first visitor gets the sign-in page without waiting for them."""
-    from core.accounts.session_keys import CookieKeyError
+    """Check and migrate the database (demo data on a first start) once per process, before
+    the first session: the first visitor gets the sign-in page without waiting for it."""
+    # Nothing here may import ui.auth: a component library imported outside a script run is
+    # never registered with the server, and the sign-in cookie's component would not load.
     from db.engine import DatabaseUnavailable
-    from ui.auth import signing_key
     from ui.context import engine
 
     try:
         engine()
-        signing_key()
-    except (DatabaseUnavailable, CookieKeyError) as exc:
+    except DatabaseUnavailable as exc:
         # The server starts anyway: the frame shows the message and tries again on each run.
-        log.error("not ready at start: %s", exc)
+        log.error("database not ready at start: %s", exc)
 
 
 @asynccontextmanager
@@ -42,7 +41,7 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     yield
 
 
-if get_script_run_ctx() is None:  # imported by the server (uvicorn)
+if get_script_run_ctx(suppress_warning=True) is None:  # imported by the server (uvicorn)
     app = st.App(FRAME, lifespan=lifespan)
 else:
     # Run as a script, by AppTest.from_file("streamlit_app.py") in the page tests: the frame.
