@@ -14,11 +14,8 @@ from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
 from core.kernel.config import get_settings
 from db.engine import DatabaseUnavailable
 from ui import auth, search_box
-from ui.context import LANG_KEY, engine
+from ui.context import LANG_KEY, engine, page_file
 from ui.widgets import period_picker
-
-# SECTIONS name files from the repository's root, not from this folder.
-ROOT = Path(__file__).resolve().parent.parent
 
 st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
 
@@ -124,7 +121,7 @@ if actor is None:
 
 pages = {
     t(section, lg): [
-        st.Page(ROOT / path, title=t(label, lg), icon=icon)
+        st.Page(page_file(path), title=t(label, lg), icon=icon)
         for path, label, icon in items
         if _allowed(path, actor)
     ]

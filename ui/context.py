@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -14,6 +15,14 @@ from core.kernel.periods import REPORT_PERIOD, Period
 
 LANG_KEY = "lang"
 PERIOD_KEY = "period"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page_file(page: str) -> Path:
+    """A page file named from the repository's root ("pages/x.py"), for st.Page and
+    st.page_link: they read a relative path from the main script's folder, frame/, where no
+    pages/ stands (streamlit_app.py says why)."""
+    return ROOT / page
 
 
 def lang() -> str:

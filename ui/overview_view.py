@@ -18,7 +18,7 @@ from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_datetime
 from core.overview import today as overview
 from core.overview.today import Item
-from ui.context import db_session
+from ui.context import db_session, page_file
 from ui.widgets import plain
 
 SHOWN = 8  # items per list; the rest are counted, with a link to the page
@@ -50,7 +50,7 @@ def item_list(items: Sequence[Item], empty_key: str, lg: str, *, page: str | Non
     for item in items[:SHOWN]:
         if item.link is not None:
             st.page_link(
-                item.link.page, label=_label(item), icon=ICONS.get(item.kind),
+                page_file(item.link.page), label=_label(item), icon=ICONS.get(item.kind),
                 query_params=item.link.query_params,
             )  # fmt: skip
         else:
@@ -62,7 +62,9 @@ def item_list(items: Sequence[Item], empty_key: str, lg: str, *, page: str | Non
     if more > 0:
         target = page or (items[0].link.page if items[0].link else None)
         if target:
-            st.page_link(target, label=t("ov.more", lg, n=more), icon=":material/more_horiz:")
+            st.page_link(
+                page_file(target), label=t("ov.more", lg, n=more), icon=":material/more_horiz:"
+            )
         else:
             st.caption(t("ov.more", lg, n=more))
 
@@ -159,12 +161,14 @@ def changes(actor: Actor, lg: str) -> None:
             when=format_roc_datetime(_taipei(entry.at)),
         )  # fmt: skip
         if link is not None:
-            st.page_link(link.page, label=plain(label), query_params=link.query_params,
+            st.page_link(page_file(link.page), label=plain(label), query_params=link.query_params,
                          icon=":material/edit_note:")  # fmt: skip
         else:
             st.markdown(plain(label))
     if found.total > len(found.recent):
-        st.page_link("pages/history.py", label=t("ov.changes.all", lg), icon=":material/history:")
+        st.page_link(
+            page_file("pages/history.py"), label=t("ov.changes.all", lg), icon=":material/history:"
+        )
 
 
 def _taipei(moment: datetime) -> datetime:

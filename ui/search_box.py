@@ -8,7 +8,7 @@ from core.editing.pipeline import disconnected
 from core.i18n.labels import t
 from core.search.finder import DEFAULT_LIMIT, KindResults, SearchHit, search_grouped
 from core.search.text import MAX_QUERY_CHARS, SearchInputError
-from ui.context import db_session
+from ui.context import db_session, page_file
 from ui.widgets import plain
 
 TEXT_KEY = "search.text"
@@ -70,7 +70,7 @@ def _hit_link(hit: SearchHit) -> None:
         st.markdown(plain(hit.title))
     else:
         st.page_link(
-            hit.link.page, label=plain(hit.title), icon=ICONS.get(hit.table),
+            page_file(hit.link.page), label=plain(hit.title), icon=ICONS.get(hit.table),
             query_params=hit.link.query_params,
         )  # fmt: skip
     if hit.subtitle:

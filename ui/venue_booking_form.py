@@ -17,7 +17,7 @@ from core.venues import bookings as venues
 from core.visitors.receptions import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, VenueKind
 from ui import auth
-from ui.context import db_session, lang
+from ui.context import db_session, lang, page_file
 from ui.editor import reload_rows
 from ui.venues_view import JUMP, active_venues, open_on, span
 from ui.widgets import plain
@@ -105,7 +105,7 @@ def _saved(message: str, booking_id: int) -> None:
     link = record_link("venue_booking", booking_id)
     if link is not None:
         st.page_link(
-            link.page, label=t("ven.form.open_saved", lang(), id=booking_id),
+            page_file(link.page), label=t("ven.form.open_saved", lang(), id=booking_id),
             query_params=link.query_params, icon=":material/open_in_new:",
         )  # fmt: skip
 
