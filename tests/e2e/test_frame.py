@@ -1,22 +1,122 @@
-"""In a real browser: a new server's first request to a page URL still goes through the frame;
-the sign-in cookie is Secure exactly when the page is served over https."""
+"""In a real browser: no page file runs before the sign-in check, whatever it holds, even as
+the very first request of a new server; the sign-in cookie is Secure exactly when the page is
+served over https."""
 
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, SIGNIN_COOKIE, settle, shot, sign_in
+from tests.e2e.conftest import (
+    CHROMIUM,
+    ROOT,
+    SIGNIN_COOKIE,
+    _free_port,
+    main_area,
+    settle,
+    shot,
+    sign_in,
+    wait_for_signin_cookie,
+)
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
 ]
 
+# Not part of the app: what a copy of the app tree leaves out (assets/ is linked, not copied).
+NOT_APP = (".git", ".ci", ".benchmarks", "artifacts", "bench", "data", "tests", "assets",
+           "__pycache__", ".pytest_cache", ".ruff_cache", ".venv")  # fmt: skip
+PROBE = 'import streamlit as st; st.write("PROBE")\n'
+
+
+@pytest.fixture(scope="module")
+def probe_tree(tmp_path_factory) -> Path:
+    """A copy of the app tree whose pages/ holds one more file: probe.py, nothing but
+    st.write, no lang() and no frame, as a careless new page would be. (A copy: the checkout's
+    own pages/ is left alone for the tests that others run from it meanwhile.)"""
+    tree = tmp_path_factory.mktemp("probe_tree") / "app"
+    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(*NOT_APP))
+    (tree / "assets").symlink_to(ROOT / "assets")
+    (tree / "pages" / "probe.py").write_text(PROBE)
+    return tree
+
+
+@pytest.fixture
+def probe_server(probe_tree, demo_template, tmp_path) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` in the copy, new for the test, on a copy of the
+    prepared demo data folder; nothing has opened a session on it yet."""
+    data = tmp_path / "data"
+    shutil.copytree(demo_template, data)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOAD_DEMO_DATA")}
+    env["DATA_DIR"] = str(data)
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true"]  # fmt: skip
+    with (tmp_path / "server.log").open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=probe_tree, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            raise AssertionError((tmp_path / "server.log").read_text(errors="replace")[-2000:])
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _shown(page) -> str:
+    return page.locator("body").inner_text()
+
+
+def test_a_page_file_without_the_frame_never_runs(probe_server, browser):
+    """Before the frame listed pages in st.navigation, Streamlit ran pages/probe.py for the
+    first visitor of a new server who asked for /probe: the page, past sign-in."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{probe_server}/probe")  # the server's first session, straight to the file
+    settle(page)
+    shot(page, "frame_probe_anonymous")
+    assert "PROBE" not in _shown(page)
+    expect(page.get_by_label("密碼")).to_be_visible()
+    # Signed in, the file is still no page: the frame lists only its own pages (SECTIONS), and
+    # an address it does not list opens the overview.
+    page.keyboard.press("Escape")  # Streamlit's "Page not found" notice
+    page.get_by_label("帳號").fill("demo.admin")
+    page.get_by_label("密碼").fill("demo-admin-2023")
+    page.get_by_role("button", name="登入").click()
+    expect(page.get_by_role("button", name="登出")).to_be_visible(timeout=60_000)
+    wait_for_signin_cookie(page)
+    for attempt in ("after sign-in", "opened signed in"):
+        if attempt == "opened signed in":
+            page.goto(f"{probe_server}/probe")
+        settle(page)
+        expect(main_area(page).locator("h1", has_text="總覽")).to_be_visible(timeout=60_000)
+        assert "PROBE" not in _shown(page), attempt
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    shot(page, "frame_probe_admin")
+    context.close()
+    assert "使用者管理" in sidebar and "probe" not in sidebar.lower()
+
 
 def test_first_request_to_a_page_url_is_framed(demo_server, browser):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    # Streamlit's legacy first run would execute pages/fleet_stats.py directly, past sign-in.
+    # The first request of the module's server: the sign-in form, then the page.
     page.goto(f"{demo_server}/fleet_stats")
     settle(page)
     assert page.get_by_label("密碼").count() == 1
