@@ -1,18 +1,24 @@
-"""Shared fixtures: an empty migrated database per test, a demo database per session, per backend.
+"""Shared fixtures: an empty migrated database per test, demo databases, per backend.
 
 Backends: SQLite always; PostgreSQL too when TEST_DATABASE_URL is set
 (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). Migrations run once per worker, into
-a template: each test's SQLite file is a copy of the template file, and each PostgreSQL
-database ``t_<hex>`` is created from the template database (CREATE DATABASE … TEMPLATE) and
-dropped afterwards, even when the test fails. (``_schema_url`` gives an empty schema of the
-test database instead, for tests that need one without migrations.)
+a template, and so does the demo data load, into a second template: each database a test gets
+is a copy (an SQLite file copy, or a PostgreSQL database ``t_<hex>`` created from the template
+database with CREATE DATABASE … TEMPLATE), dropped afterwards, even when the test fails.
+(``_schema_url`` gives an empty schema of the test database instead, for tests that need one
+without migrations.)
 
 Fixtures:
     db_url       URL of an empty database at head, one per test.
     engine       db.engine.make_engine(db_url), disposed after the test.
     session      sqlmodel.Session(engine), closed after the test.
-    demo_url     URL of a database at head holding the demo data; one per backend per session.
-    demo_engine  Engine on demo_url, shared by the session: treat it as read-only.
+    demo_db_url  URL of a database holding the demo data, one per test: write to it freely.
+    demo_url     URL of a database holding the demo data, one per backend per worker, shared by
+                 every test of the worker: treat it as read-only.
+    demo_engine  Engine on demo_url, shared likewise: treat it as read-only.
+
+For module- or session-scoped databases: ``database_copy(backend, request, directory,
+demo=True)`` (a context manager) gives the URL of a copy of the empty or the demo template.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,13 +46,20 @@ E2E = Path(__file__).parent / "e2e"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run one after another in one worker under `-n 2 --dist loadgroup` (the
-    README's command): each starts app servers and Chromium, which time their clicks and would
-    compete with one another; the other worker takes the rest of the suite meanwhile. They are
-    collected first, so that group starts at once instead of being handed out last."""
+    """Work units of `-n 2 --dist loadgroup` (the README's command).
+
+    Browser tests form one unit ("browser"), run one after another in one worker: each starts
+    app servers and Chromium, which would compete with one another. They are collected first,
+    so that unit starts at once instead of being handed out last; the other worker takes the
+    rest meanwhile. Every other test file is a unit of its own, so its module-scoped fixtures
+    (a demo database of its own, a briefing drawn once) are made once, in one worker, instead
+    of once in each worker that gets some of its tests.
+    """
     for item in items:
         if item.path.is_relative_to(E2E):
             item.add_marker(pytest.mark.xdist_group("browser"))
+        else:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     items.sort(key=lambda item: not item.path.is_relative_to(E2E))  # stable: order kept within
 
 
@@ -104,6 +117,15 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def _sqlite_demo_template(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the migrated template with the demo data, loaded once per worker (4–10 s)."""
+    path = tmp_path_factory.mktemp("demo_template") / "workspace.db"
+    shutil.copyfile(_sqlite_template, path)
+    _load_demo(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
 def _pg_template(_pg_admin: Engine) -> Iterator[str]:
     """A PostgreSQL database migrated to head once per worker: each test gets a database
     created from it (CREATE DATABASE … TEMPLATE, about 40 ms, where migrating takes 0.4–1 s)."""
@@ -117,11 +139,46 @@ def _pg_template(_pg_admin: Engine) -> Iterator[str]:
         _drop_database(_pg_admin, name)
 
 
+@pytest.fixture(scope="session")
+def _pg_demo_template(_pg_admin: Engine, _pg_template: str) -> Iterator[str]:
+    """A copy of the migrated template database with the demo data, loaded once per worker
+    (8–20 s); a copy of it takes 0.1–0.3 s."""
+    name = f"tmpl_demo_{uuid.uuid4().hex[:16]}"
+    _create_database(_pg_admin, name, _pg_template)
+    try:
+        _load_demo(_database_url(name))  # disposed: a template must have no connection
+        yield name
+    finally:
+        _drop_database(_pg_admin, name)
+
+
+def _load_demo(url: str) -> None:
+    from db.seed import load_demo_data
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            load_demo_data(session)
+            session.commit()
+        if engine.dialect.name == "postgresql":
+            # Planner statistics, as autovacuum would gather them soon after such a load:
+            # every copy gets them, instead of each guessing from empty tables.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+
+
 def _database_url(name: str) -> str:
     url = make_url(normalize_url(TEST_DATABASE_URL)).set(database=name)
     # application_name lets a look at pg_stat_activity tell which test left a connection.
     url = url.update_query_dict({"application_name": name})
     return url.render_as_string(hide_password=False)
+
+
+def _create_database(admin: Engine, name: str, template: str) -> None:
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
 
 
 def _drop_database(admin: Engine, name: str) -> None:
@@ -131,21 +188,21 @@ def _drop_database(admin: Engine, name: str) -> None:
 
 
 @contextmanager
-def _migrated_database(
-    backend: str, request: pytest.FixtureRequest, directory: Path
+def database_copy(
+    backend: str, request: pytest.FixtureRequest, directory: Path, *, demo: bool = False
 ) -> Iterator[str]:
-    """Yield the URL of a new empty database at head, a copy of the worker's template; remove
-    it afterwards."""
+    """Yield the URL of a new database at head, a copy of the worker's template: empty, or
+    holding the demo data when demo is true. Removed afterwards; writable meanwhile."""
     if backend == "sqlite":
+        template = "_sqlite_demo_template" if demo else "_sqlite_template"
         path = directory / "workspace.db"
-        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        shutil.copyfile(request.getfixturevalue(template), path)
         yield f"sqlite:///{path}"
         return
     admin: Engine = request.getfixturevalue("_pg_admin")
-    template: str = request.getfixturevalue("_pg_template")
+    source: str = request.getfixturevalue("_pg_demo_template" if demo else "_pg_template")
     name = f"t_{uuid.uuid4().hex[:16]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
+    _create_database(admin, name, source)
     try:
         yield _database_url(name)
     finally:
@@ -163,7 +220,7 @@ def _migrate(url: str) -> None:
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An isolated, empty database migrated to head, for this test only."""
-    with _migrated_database(request.param, request, tmp_path) as url:
+    with database_copy(request.param, request, tmp_path) as url:
         yield url
 
 
@@ -180,23 +237,37 @@ def session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture(params=BACKENDS)
+def demo_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An isolated database holding the demo data, for this test only: write to it freely."""
+    with database_copy(request.param, request, tmp_path, demo=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _shared_demo() -> Iterator[tuple[dict[str, str], ExitStack]]:
+    """{backend: URL} of the worker's shared demo databases, and what removes them at the end.
+
+    demo_url is parametrised by backend, and pytest ends such a fixture whenever a test wants
+    the other backend: the databases are kept here instead, so that switching back and forth
+    costs nothing."""
+    with ExitStack() as stack:
+        yield {}, stack
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def demo_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A migrated database with the demo data, loaded once per backend; read-only for tests."""
-    from db.seed import load_demo_data
-
-    directory = tmp_path_factory.mktemp(f"demo_{request.param}")
-    with _migrated_database(request.param, request, directory) as url:
-        engine = make_engine(url)
-        try:
-            with Session(engine) as session:
-                load_demo_data(session)
-                session.commit()
-        finally:
-            engine.dispose()
-        yield url
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    _shared_demo: tuple[dict[str, str], ExitStack],
+) -> str:
+    """A database holding the demo data, shared by the worker's tests: read-only for tests."""
+    urls, stack = _shared_demo
+    if request.param not in urls:
+        directory = tmp_path_factory.mktemp(f"demo_{request.param}")
+        copy = database_copy(request.param, request, directory, demo=True)
+        urls[request.param] = stack.enter_context(copy)
+    return urls[request.param]
 
 
 def dump_tables(session: Session) -> dict[str, list]:

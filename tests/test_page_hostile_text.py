@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.accounts import auth
 from db.engine import make_engine
 from db.models import GiftReceived, Reception, VenueBooking
-from tests.conftest import BACKENDS, _migrated_database
+from tests.conftest import BACKENDS, database_copy
 from tests.core.test_export_hostile_text import HIDDEN, poison
 from tests.test_pages import APP, PAGES, PASSWORD, _signed_in, clean_caches, open_page  # noqa: F401
 
@@ -21,16 +21,13 @@ from tests.test_pages import APP, PAGES, PASSWORD, _signed_in, clean_caches, ope
 @pytest.fixture(scope="module", params=BACKENDS)
 def hostile_url(request, tmp_path_factory) -> Iterator[str]:
     """The demo data with control characters in every text column, and an administrator."""
-    from db.seed import load_demo_data
-
-    with _migrated_database(request.param, request, tmp_path_factory.mktemp("pages")) as url:
+    directory = tmp_path_factory.mktemp("pages")
+    with database_copy(request.param, request, directory, demo=True) as url:
         engine = make_engine(url)
         original, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
         try:
             with Session(engine) as session:
-                load_demo_data(session)
                 auth.create_user(session, username="t.admin", password=PASSWORD, role="admin")
-                session.commit()
             with engine.begin() as conn:
                 poison(conn, nul=request.param == "sqlite")
         finally:

@@ -13,7 +13,7 @@ from core.accounts import auth
 from core.staffing import headcount as staffing
 from db.engine import make_engine
 from db.models import AuditEntry, StaffingCount, StaffingSnapshot
-from tests.conftest import BACKENDS, _migrated_database
+from tests.conftest import BACKENDS, database_copy
 from tests.test_pages import (  # noqa: F401
     APP,
     PASSWORD,
@@ -200,16 +200,12 @@ def _snapshot_id(url: str, as_of: date) -> int:
 @pytest.fixture(scope="module", params=BACKENDS)
 def own_demo(request, tmp_path_factory):
     """The demo data and two accounts, in a database these tests may write to."""
-    from db.seed import load_demo_data
-
     directory = tmp_path_factory.mktemp(f"staffing_{request.param}")
-    with _migrated_database(request.param, request, directory) as url:
+    with database_copy(request.param, request, directory, demo=True) as url:
         engine = make_engine(url)
         original, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
         try:
             with Session(engine) as session:
-                load_demo_data(session)
-                session.commit()
                 auth.create_user(session, username="t.staffing", password=PASSWORD,
                                  role="lead", sections=("staffing",))  # fmt: skip
         finally:

@@ -37,7 +37,7 @@ from core.kernel.text_safety import CONTROL, FORMULA_STARTS
 from core.transfer import table_io as transfer
 from db.engine import make_engine
 from db.models import Trip
-from tests.conftest import BACKENDS, _migrated_database
+from tests.conftest import BACKENDS, database_copy
 
 HIDDEN = '\x01=HYPERLINK("http://x.test","會議資料")'
 SHOWN = HIDDEN[1:]  # what a document reads once the control character is gone
@@ -95,13 +95,9 @@ def poison(conn: Connection, *, nul: bool) -> None:
 @pytest.fixture(scope="module", params=BACKENDS)
 def bureau(request, tmp_path_factory) -> Iterator[Engine]:
     """The demo data with control characters in every text column."""
-    from db.seed import load_demo_data
-
-    with _migrated_database(request.param, request, tmp_path_factory.mktemp("controls")) as url:
+    directory = tmp_path_factory.mktemp("controls")
+    with database_copy(request.param, request, directory, demo=True) as url:
         engine = make_engine(url)
-        with Session(engine) as session:
-            load_demo_data(session)
-            session.commit()
         with engine.begin() as conn:
             poison(conn, nul=request.param == "sqlite")
         yield engine

@@ -31,7 +31,7 @@ from core.transfer.table_io import ImportProblem
 from core.visitors.photos import PhotoRefused, add_photo
 from db import models as m
 from db.engine import make_engine
-from tests.conftest import BACKENDS, _migrated_database, dump_tables
+from tests.conftest import BACKENDS, database_copy, dump_tables
 
 ADMIN = Actor("root", "admin")
 VIEWER = Actor("carol", "viewer")
@@ -42,13 +42,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 @pytest.fixture(scope="module", params=BACKENDS)
 def bureau(request, tmp_path_factory) -> Iterator[Engine]:
     """A database of its own with the demo data: no case may change it."""
-    from db.seed import load_demo_data
-
-    with _migrated_database(request.param, request, tmp_path_factory.mktemp("hostile")) as url:
+    directory = tmp_path_factory.mktemp("hostile")
+    with database_copy(request.param, request, directory, demo=True) as url:
         engine = make_engine(url)
-        with Session(engine) as session:
-            load_demo_data(session)
-            session.commit()
         yield engine
         engine.dispose()
 

@@ -4,6 +4,7 @@ figures read through them equal a direct count of the rows."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from core.kernel import cache, monthly
 from core.kernel.periods import Period, split_months
 from core.venues import use as venue_use
 from db import rollups
-from db.seed import load_demo_data
+from db.engine import make_engine
 
 BASE = datetime(2031, 1, 1)  # after the demo data: the rows written here stand alone
 SPACING = timedelta(days=50)  # each row of a venue / vehicle starts this far after the last
@@ -24,11 +25,15 @@ STATUSES = [s.value for s in m.BookingStatus]
 
 
 @pytest.fixture
-def demo(session: Session) -> Session:
-    load_demo_data(session)
-    session.commit()
+def demo(demo_db_url: str) -> Iterator[Session]:
+    """A session on a database of this test's own holding the demo data."""
+    engine = make_engine(demo_db_url)
     cache.clear()
-    return session
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _differences(session: Session) -> list[str]:
@@ -227,15 +232,15 @@ def _direct_months(rows: list, period: Period) -> dict:
     return out
 
 
-def test_check_and_rebuild_from_the_command_line(demo, db_url, capsys):
-    assert rollups.main(["--database-url", db_url]) == 0
+def test_check_and_rebuild_from_the_command_line(demo, demo_db_url, capsys):
+    assert rollups.main(["--database-url", demo_db_url]) == 0
     assert "相符" in capsys.readouterr().out
     demo.execute(update(m.VenueBookingMonth).values(seconds=m.VenueBookingMonth.seconds + 60))
     demo.commit()
-    assert rollups.main(["--database-url", db_url, "--check"]) == 1
+    assert rollups.main(["--database-url", demo_db_url, "--check"]) == 1
     assert "不符" in capsys.readouterr().out
-    assert rollups.main(["--database-url", db_url, "--rebuild"]) == 0
-    assert rollups.main(["--database-url", db_url]) == 0
+    assert rollups.main(["--database-url", demo_db_url, "--rebuild"]) == 0
+    assert rollups.main(["--database-url", demo_db_url]) == 0
     assert _differences(demo) == []
 
 

@@ -36,7 +36,7 @@ from db.seed.scale import (
     has_scale_data,
 )
 from db.seed.scale_common import Span
-from tests.conftest import BACKENDS, _migrated_database
+from tests.conftest import BACKENDS, database_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMUMS = {"venue_booking": 10_000, "trip": 3_000, "reception": 500, "gift_movement": 200}
@@ -47,7 +47,7 @@ Scaled = tuple[Engine, ScaleReport, dict[str, int]]
 def scaled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """N=1 over the full ten years on an empty database (so the demo data loads first)."""
     directory = tmp_path_factory.mktemp(f"scale_{request.param}")
-    with _migrated_database(request.param, request, directory) as url:
+    with database_copy(request.param, request, directory) as url:
         engine = make_engine(url)
         try:
             with Session(engine) as session:
@@ -120,7 +120,7 @@ def test_same_n_gives_identical_rows(
     digests = []
     for k in (1, 2):
         (tmp_path / str(k)).mkdir()
-        with _migrated_database(backend, request, tmp_path / str(k)) as url:
+        with database_copy(backend, request, tmp_path / str(k)) as url:
             engine = make_engine(url)
             try:
                 with Session(engine) as session:

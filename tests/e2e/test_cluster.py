@@ -30,7 +30,7 @@ from deploy import nginx
 from deploy.cluster import NGINX, Cluster
 from deploy.nginx import ROUTE_COOKIE
 from deploy.processes import Processes
-from tests.conftest import TEST_DATABASE_URL, _migrated_database
+from tests.conftest import TEST_DATABASE_URL, database_copy
 from tests.e2e.conftest import CHROMIUM, _free_port, click_tab, settle, shot, sign_in
 from tests.e2e.test_sign_in_and_edit import _edit_cell, _grid_cells, _save
 from tests.e2e.test_upload_limit import MB, _upload
@@ -60,7 +60,7 @@ LIGHT_PAGE = "staffing_table"  # quick to draw, for the tests that only need a s
 def cluster(request, tmp_path_factory) -> Iterator[tuple[Cluster, str]]:
     """Two servers (and nginx when installed) on a fresh schema with the demo data; its URL."""
     run_dir = tmp_path_factory.mktemp("cluster")
-    with _migrated_database("postgresql", request, run_dir) as url:
+    with database_copy("postgresql", request, run_dir) as url:
         ports: set[int] = set()
         while len(ports) < 3:
             ports.add(_free_port())
