@@ -17,6 +17,12 @@ Fixtures:
                  every test of the worker: treat it as read-only.
     demo_engine  Engine on demo_url, shared likewise: treat it as read-only.
 
+AppTest page fixtures (helpers in tests/apptest.py):
+    accounts     demo_url with the test accounts of tests.apptest.ACCOUNTS added.
+    clean_caches the app's settings, engine and cookie key caches cleared around the test.
+    anonymous    an AppTest of the app on the shared demo database, nobody signed in.
+    app          that AppTest signed in as t.admin: every page.
+
 For module- or session-scoped databases: ``database_copy(backend, request, directory,
 demo=True)`` (a context manager) gives the URL of a copy of the empty or the demo template.
 """
@@ -288,3 +294,70 @@ def demo_engine(demo_url: str) -> Iterator[Engine]:
     engine = make_engine(demo_url)
     yield engine
     engine.dispose()
+
+
+# --- AppTest page fixtures ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def accounts(demo_url: str) -> str:
+    """The shared demo database with the test accounts (cheap bcrypt); its URL."""
+    from core.accounts import auth
+    from db.models import User
+    from tests.apptest import ACCOUNTS, PASSWORD
+
+    engine = make_engine(demo_url)
+    original, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
+    try:
+        with Session(engine) as session:
+            for username, (role, sections) in ACCOUNTS.items():
+                if session.scalar(select(User.id).where(User.username == username)) is None:
+                    auth.create_user(
+                        session, username=username, password=PASSWORD, role=role,
+                        sections=sections,
+                    )  # fmt: skip
+    finally:
+        auth.BCRYPT_ROUNDS = original
+        engine.dispose()
+    return demo_url
+
+
+@pytest.fixture
+def clean_caches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    from core.kernel.config import get_settings
+    from db.engine import get_engine
+    from ui.auth import signing_key
+    from ui.context import _engine
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))  # the generated cookie key goes here
+
+    def clear() -> None:
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+        _engine.clear()
+        signing_key.clear()
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.fixture
+def anonymous(accounts: str, monkeypatch: pytest.MonkeyPatch, clean_caches: None):
+    """The app against the demo database, nobody signed in."""
+    from streamlit.testing.v1 import AppTest
+
+    from core.kernel.config import get_settings
+    from tests.apptest import APP
+
+    monkeypatch.setenv("DATABASE_URL", accounts)
+    get_settings.cache_clear()
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+@pytest.fixture
+def app(anonymous, accounts: str):
+    """Signed in as an administrator: every page."""
+    from tests.apptest import signed_in
+
+    return signed_in(anonymous, accounts, "t.admin")

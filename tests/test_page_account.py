@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from core.accounts import auth
 from db.engine import make_engine
 from db.models import User
-from tests.test_pages import APP, _signed_in, clean_caches  # noqa: F401
+from tests.apptest import APP, signed_in
 
 PAGE = "pages/account.py"
 OLD, NEW = "account-pass-1", "a fresh secret 42"
@@ -17,7 +17,7 @@ ROLES = {"p.viewer": ("viewer", ()), "p.lead": ("lead", ("gifts",)), "p.admin": 
 
 
 @pytest.fixture
-def account_db(db_url, monkeypatch, clean_caches):  # noqa: F811
+def account_db(db_url, monkeypatch, clean_caches):
     monkeypatch.setattr(auth, "BCRYPT_ROUNDS", 4)
     engine = make_engine(db_url)
     try:
@@ -37,7 +37,7 @@ def account_db(db_url, monkeypatch, clean_caches):  # noqa: F811
 
 
 def _open(url: str, username: str) -> AppTest:
-    at = _signed_in(AppTest.from_file(str(APP), default_timeout=60), url, username)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=60), url, username)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception

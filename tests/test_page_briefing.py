@@ -3,14 +3,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import (  # noqa: F401
-    _signed_in,
-    accounts,
-    anonymous,
-    app,
-    clean_caches,
-    open_page,
-)
+from tests.apptest import open_page, signed_in
 
 PAGE = "pages/briefing.py"
 FLEET = "本期公務車輛調派計 770 車次，支援各機關申請借用車輛計 51 車次，合計 821 車次。"
@@ -24,8 +17,8 @@ def _texts(at: AppTest) -> str:
     return "\n".join(x.value for x in at.text)
 
 
-def test_a_viewer_previews_the_report_period_and_builds_a_docx(anonymous, accounts):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+def test_a_viewer_previews_the_report_period_and_builds_a_docx(anonymous, accounts):
+    at = _open(signed_in(anonymous, accounts, "t.viewer"))
     assert at.selectbox(key="brief.preset.zh-TW").value == "report"
     assert f"1.{FLEET}" in _texts(at)
     assert any("111年7月1日至112年3月15日" in c.value for c in at.caption)
@@ -37,7 +30,7 @@ def test_a_viewer_previews_the_report_period_and_builds_a_docx(anonymous, accoun
     assert "brief.download.docx" in {d.key for d in at.get("download_button")}
 
 
-def test_a_changed_choice_marks_the_built_file_stale(app):  # noqa: F811
+def test_a_changed_choice_marks_the_built_file_stale(app):
     at = _open(app)
     at.button(key="brief.build.pdf").click().run()
     assert "brief.download.pdf" in {d.key for d in at.get("download_button")}
@@ -47,7 +40,7 @@ def test_a_changed_choice_marks_the_built_file_stale(app):  # noqa: F811
     assert "Official cars made 770 dispatch trips" in _texts(at)
 
 
-def test_custom_dates_in_roc_and_a_bad_date_is_refused(app):  # noqa: F811
+def test_custom_dates_in_roc_and_a_bad_date_is_refused(app):
     at = _open(app)
     at.selectbox(key="brief.preset.zh-TW").set_value("custom").run()
     at.text_input(key="brief.start").set_value("112/01/01").run()
@@ -61,7 +54,7 @@ def test_custom_dates_in_roc_and_a_bad_date_is_refused(app):  # noqa: F811
     assert any("迄日不可早於起日" in e.value for e in at.error)
 
 
-def test_a_month_and_no_sections(app):  # noqa: F811
+def test_a_month_and_no_sections(app):
     at = _open(app)
     at.selectbox(key="brief.preset.zh-TW").set_value("month").run()
     months = at.selectbox(key="brief.month").options

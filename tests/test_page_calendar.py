@@ -7,14 +7,14 @@ from sqlmodel import Session
 
 from core.calendar import ties as cal
 from db.engine import make_engine
-from tests.test_pages import _signed_in, accounts, anonymous, app, clean_caches  # noqa: F401
+from tests.apptest import signed_in
 
 PAGE = "pages/sister_cities.py"
 
 
 @pytest.mark.parametrize("username", ["t.viewer", "t.admin"])
-def test_page_renders_with_the_report_figure(anonymous, accounts, username):  # noqa: F811
-    at = _signed_in(anonymous, accounts, username)
+def test_page_renders_with_the_report_figure(anonymous, accounts, username):
+    at = signed_in(anonymous, accounts, username)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
@@ -28,7 +28,7 @@ def test_page_renders_with_the_report_figure(anonymous, accounts, username):  # 
     assert all("臺北" in str(c) for c in coming[0]["當地時間"])
 
 
-def test_directory_filter_narrows_the_cities(app, accounts):  # noqa: F811
+def test_directory_filter_narrows_the_cities(app, accounts):
     app.run()
     app.switch_page(PAGE).run()
     app.multiselect(key="cal.filter.country.zh-TW").select("韓國").run()
@@ -45,7 +45,7 @@ def test_directory_filter_narrows_the_cities(app, accounts):  # noqa: F811
     assert app.selectbox(key="cal.timeline.pick.zh-TW").value is not None
 
 
-def test_english_mode_titles_and_names_are_english(app):  # noqa: F811
+def test_english_mode_titles_and_names_are_english(app):
     app.session_state["lang"] = "en"
     app.run()
     app.switch_page(PAGE).run()
@@ -80,7 +80,7 @@ def _san_antonio_call(url: str) -> tuple[int, int]:
     return found
 
 
-def test_event_details_show_each_citys_local_time(app, accounts):  # noqa: F811
+def test_event_details_show_each_citys_local_time(app, accounts):
     call_id, _ = _san_antonio_call(accounts)
     app.session_state["cal.picked"] = f"event-{call_id}"
     app.run()
@@ -93,7 +93,7 @@ def test_event_details_show_each_citys_local_time(app, accounts):  # noqa: F811
     )
 
 
-def test_the_ics_download_offers_a_city_and_the_dates(app, accounts, monkeypatch):  # noqa: F811
+def test_the_ics_download_offers_a_city_and_the_dates(app, accounts, monkeypatch):
     _, san_antonio = _san_antonio_call(accounts)
     # "The next 12 months" from a fixed day, so the call of March 2027 stays inside them.
     monkeypatch.setattr("ui.ics_view.today_taipei", lambda: date(2026, 11, 27))

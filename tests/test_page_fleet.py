@@ -9,15 +9,7 @@ from streamlit.testing.v1 import AppTest
 from core.fleet import usage as fleet
 from core.kernel.config import get_settings
 from db.engine import make_engine
-from tests.test_pages import (  # noqa: F401
-    _editors,
-    _signed_in,
-    accounts,
-    anonymous,
-    app,
-    clean_caches,
-    open_page,
-)
+from tests.apptest import editors, open_page, signed_in
 
 PAGE = "pages/fleet_stats.py"
 DOWNLOADS = {"fleet.statement.download", "fleet.report.download"}
@@ -35,28 +27,28 @@ def _frame(at: AppTest, first_column: str):
     return next(f.value for f in at.dataframe if f.value.columns[0] == first_column)
 
 
-def test_viewer_sees_figures_charts_and_downloads_but_no_editor(anonymous, accounts):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+def test_viewer_sees_figures_charts_and_downloads_but_no_editor(anonymous, accounts):
+    at = _open(signed_in(anonymous, accounts, "t.viewer"))
     shown = {m.label: m.value for m in at.metric}
     trips = [shown[label] for label in ("公務車調派車次", "支援借用車次", "合計車次")]
     assert trips == ["770", "51", "821"]
     assert shown["平均使用率"].endswith("%")
     assert len(at.get("vega_lite_chart")) == 5  # trips and km per month, vehicles, use, agencies
     assert {d.key for d in at.get("download_button")} >= DOWNLOADS
-    assert not _editors(at)
+    assert not editors(at)
     assert any(c.startswith("使用率＝") and "184 天" in c for c in _captions(at))
     assert any("只有借用 9 人座禮賓車" in c for c in _captions(at))
     usage = _frame(at, "車號")
     assert usage["車次"].sum() == 821
 
 
-def test_fleet_lead_edits_trips_vehicles_and_drivers(anonymous, accounts):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, "t.fleet"))
-    assert len(_editors(at)) == 3
+def test_fleet_lead_edits_trips_vehicles_and_drivers(anonymous, accounts):
+    at = _open(signed_in(anonymous, accounts, "t.fleet"))
+    assert len(editors(at)) == 3
     assert {d.key for d in at.get("download_button")} >= DOWNLOADS
 
 
-def test_a_loan_trips_charge_adds_up(app):  # noqa: F811
+def test_a_loan_trips_charge_adds_up(app):
     at = _open(app)
     picker = at.selectbox(key="fleet.charge.pick.zh-TW")
     assert len(picker.options) == 51
@@ -68,7 +60,7 @@ def test_a_loan_trips_charge_adds_up(app):  # noqa: F811
     assert any(f"應付 {amounts['合計']:,} 元" in s.value for s in at.success)
 
 
-def test_the_statement_follows_the_chosen_month(app, accounts):  # noqa: F811
+def test_the_statement_follows_the_chosen_month(app, accounts):
     at = _open(app)
     months = at.selectbox(key="fleet.statement.month").options
     assert (months[0], months[-1], len(months)) == ("111年7月", "112年3月", 9)
@@ -86,7 +78,7 @@ def test_the_statement_follows_the_chosen_month(app, accounts):  # noqa: F811
     assert statement.iloc[-1]["合計"] == total == statement.iloc[:-1]["合計"].sum()
 
 
-def test_usage_report_preview_has_a_totals_row(app):  # noqa: F811
+def test_usage_report_preview_has_a_totals_row(app):
     at = _open(app)
     at.selectbox(key="fleet.report.month").set_value(date(2023, 1, 1)).run()
     assert not at.exception
@@ -99,7 +91,7 @@ def test_usage_report_preview_has_a_totals_row(app):  # noqa: F811
 
 
 @pytest.mark.parametrize(("value", "total"), [("loan", "共 51 筆"), ("dispatch", "共 770 筆")])
-def test_trip_type_filter_narrows_the_table(app, value, total):  # noqa: F811
+def test_trip_type_filter_narrows_the_table(app, value, total):
     at = _open(app)
     at.multiselect(key="fleet.filter.trip_type.zh-TW").select(value).run()
     assert not at.exception
@@ -107,7 +99,7 @@ def test_trip_type_filter_narrows_the_table(app, value, total):  # noqa: F811
     assert [m.value for m in at.metric][:3] == ["770", "51", "821"]  # figures stay the period's
 
 
-def test_vehicle_filters_find_the_vip_van(app):  # noqa: F811
+def test_vehicle_filters_find_the_vip_van(app):
     at = _open(app)
     at.multiselect(key="fleet.filter.kind.zh-TW").select("vip_van").run()
     assert not at.exception
@@ -117,7 +109,7 @@ def test_vehicle_filters_find_the_vip_van(app):  # noqa: F811
     assert "共 0 筆" in _captions(at)
 
 
-def test_page_in_english(app):  # noqa: F811
+def test_page_in_english(app):
     app.session_state["lang"] = "en"
     at = _open(app)
     assert at.title[0].value == "Fleet statistics"

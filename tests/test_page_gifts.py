@@ -3,16 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import (  # noqa: F401
-    _editors,
-    _signed_in,
-    accounts,
-    anonymous,
-    app,
-    as_shown,
-    clean_caches,
-    open_page,
-)
+from tests.apptest import as_shown, open_page, signed_in
 
 PAGE = "pages/gift_inventory.py"
 
@@ -22,8 +13,8 @@ def _open(at: AppTest) -> AppTest:
 
 
 @pytest.mark.parametrize("username", ["t.viewer", "t.admin"])
-def test_page_shows_low_stock_and_the_overdue_gift(anonymous, accounts, username):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, username))
+def test_page_shows_low_stock_and_the_overdue_gift(anonymous, accounts, username):
+    at = _open(signed_in(anonymous, accounts, username))
     warnings = [w.value for w in at.warning]
     assert any("「橋見2023」" in w and "庫存不足" in w for w in warnings), warnings
     overdue = [e.value for e in at.error if "逾期未簽報" in e.value]
@@ -33,8 +24,8 @@ def test_page_shows_low_stock_and_the_overdue_gift(anonymous, accounts, username
     assert at.multiselect(key="gift.filter.direction.zh-TW")
 
 
-def test_needs_action_gives_the_reasons_and_the_return_to_record(anonymous, accounts):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+def test_needs_action_gives_the_reasons_and_the_return_to_record(anonymous, accounts):
+    at = _open(signed_in(anonymous, accounts, "t.viewer"))
     overdue = next(as_shown(e.value) for e in at.error if "工藝紀念品禮盒" in e.value)
     assert overdue.endswith("市價超過 NT$3,000（正常社交禮俗標準）")
     returns = [as_shown(w.value) for w in at.warning if w.value.startswith("待退還：")]
@@ -44,8 +35,8 @@ def test_needs_action_gives_the_reasons_and_the_return_to_record(anonymous, acco
     ]
 
 
-def test_register_shows_return_and_report_dates_and_the_year_total(anonymous, accounts):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+def test_register_shows_return_and_report_dates_and_the_year_total(anonymous, accounts):
+    at = _open(signed_in(anonymous, accounts, "t.viewer"))
     register = next(f.value for f in at.dataframe if "事由及提醒" in f.value.columns)
     assert {"退還日期", "簽報日期", "知會政風日期"} <= set(register.columns)
     returned = register[register["品名及說明"] == "中秋月餅禮盒"].iloc[0]
@@ -55,17 +46,17 @@ def test_register_shows_return_and_report_dates_and_the_year_total(anonymous, ac
     assert daejeon["簽報狀態"] == "已如期知會政風"
 
 
-def test_viewer_gets_no_editor(anonymous, accounts):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
+def test_viewer_gets_no_editor(anonymous, accounts):
+    at = _open(signed_in(anonymous, accounts, "t.viewer"))
     assert not [f for f in at.dataframe if f.proto.editing_mode != 0]
 
 
-def test_admin_gets_the_movement_and_register_editors(app):  # noqa: F811
+def test_admin_gets_the_movement_and_register_editors(app):
     at = _open(app)
     assert len([f for f in at.dataframe if f.proto.editing_mode != 0]) == 2
 
 
-def test_filtering_movements_by_direction_narrows_the_table(app):  # noqa: F811
+def test_filtering_movements_by_direction_narrows_the_table(app):
     at = _open(app)
     at.multiselect(key="gift.filter.direction.zh-TW").select("in").run()
     assert not at.exception, at.exception

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.accounts import auth
 from db.engine import make_engine
 from db.models import AuditAction, AuditEntry
-from tests.test_pages import APP, _signed_in, clean_caches  # noqa: F401
+from tests.apptest import APP, signed_in
 
 PAGE = "pages/history.py"
 EVIL = "[點我](http://evil.example)"
@@ -30,7 +30,7 @@ def _entry(session: Session, username: str, table: str, action: AuditAction, row
 
 
 @pytest.fixture
-def history_db(db_url, monkeypatch, clean_caches):  # noqa: F811
+def history_db(db_url, monkeypatch, clean_caches):
     """An empty database with an admin, a fleet lead, and entries of three sections and a
     failed sign-in whose typed username is a markdown link."""
     monkeypatch.setattr(auth, "BCRYPT_ROUNDS", 4)
@@ -58,7 +58,7 @@ def history_db(db_url, monkeypatch, clean_caches):  # noqa: F811
 
 
 def _history(url: str, username: str) -> AppTest:
-    at = _signed_in(AppTest.from_file(str(APP), default_timeout=60), url, username)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=60), url, username)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception

@@ -13,9 +13,10 @@ from streamlit.testing.v1 import AppTest
 from core.accounts import auth
 from db.engine import make_engine
 from db.models import GiftReceived, Reception, VenueBooking
+from tests.apptest import APP, PASSWORD, open_page, signed_in
 from tests.conftest import BACKENDS, database_copy
 from tests.core.test_export_hostile_text import HIDDEN, poison
-from tests.test_pages import APP, PAGES, PASSWORD, _signed_in, clean_caches, open_page  # noqa: F401
+from tests.test_pages import PAGES
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -37,12 +38,12 @@ def hostile_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(hostile_url, monkeypatch, clean_caches) -> AppTest:  # noqa: F811
+def app(hostile_url, monkeypatch, clean_caches) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", hostile_url)
     from core.kernel.config import get_settings
 
     get_settings.cache_clear()
-    return _signed_in(AppTest.from_file(str(APP), default_timeout=60), hostile_url, "t.admin")
+    return signed_in(AppTest.from_file(str(APP), default_timeout=60), hostile_url, "t.admin")
 
 
 def _hidden_id(url: str, model, column) -> int:

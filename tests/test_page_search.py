@@ -1,14 +1,6 @@
 """The sidebar search box: results link to their records; refusals and no results (AppTest)."""
 
-from tests.test_pages import (  # noqa: F401
-    _signed_in,
-    accounts,
-    anonymous,
-    app,
-    as_shown,
-    clean_caches,
-    open_page,
-)
+from tests.apptest import as_shown, open_page, signed_in
 
 PAGE = "pages/venue_usage.py"
 
@@ -25,8 +17,8 @@ def _links(at) -> list[tuple[str, str]]:
     return [(as_shown(e.proto.label), f"{e.proto.page}?{e.proto.query_string}") for e in links]
 
 
-def test_results_are_links_to_their_records_grouped_by_kind(anonymous, accounts):  # noqa: F811
-    at = _search(open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE), "Oudkirk")
+def test_results_are_links_to_their_records_grouped_by_kind(anonymous, accounts):
+    at = _search(open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE), "Oudkirk")
     links = dict(_links(at))
     label = "孫曉雅（Sandra Oudkirk）"
     assert links[label].startswith("visitor_log?table=reception&id=")
@@ -35,14 +27,14 @@ def test_results_are_links_to_their_records_grouped_by_kind(anonymous, accounts)
     assert "111/09/23・處長・美國" in [c.value for c in at.sidebar.caption]
 
 
-def test_many_hits_show_five_per_kind_and_count_the_rest(app):  # noqa: F811
+def test_many_hits_show_five_per_kind_and_count_the_rest(app):
     at = _search(open_page(app, PAGE), "高雄")
     receptions = [u for _, u in _links(at) if "table=reception" in u]
     assert len(receptions) == 5
     assert any(c.value.startswith("還有 ") for c in at.sidebar.caption)
 
 
-def test_no_result_and_a_refused_text_are_explained(app):  # noqa: F811
+def test_no_result_and_a_refused_text_are_explained(app):
     at = _search(open_page(app, PAGE), "查無此字串zz")
     assert "找不到符合「查無此字串zz」的資料。" in [i.value for i in at.sidebar.info]
     at = _search(at, "\u3000 ")

@@ -13,18 +13,8 @@ from core.accounts import auth
 from core.staffing import headcount as staffing
 from db.engine import make_engine
 from db.models import AuditEntry, StaffingCount, StaffingSnapshot
+from tests.apptest import APP, PASSWORD, editors, open_page, signed_in
 from tests.conftest import BACKENDS, database_copy
-from tests.test_pages import (  # noqa: F401
-    APP,
-    PASSWORD,
-    _editors,
-    _signed_in,
-    accounts,
-    anonymous,
-    app,
-    clean_caches,
-    open_page,
-)
 from ui.staffing_view import reduction_html, staffing_html
 
 PAGE = "pages/staffing_table.py"
@@ -140,30 +130,30 @@ def _copy_form(at: AppTest) -> list:
     return [w for w in at.text_input if w.key == "staffing.copy.as_of"]
 
 
-def test_viewer_sees_the_total_and_the_rates_but_no_editor(anonymous, accounts):  # noqa: F811
-    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+def test_viewer_sees_the_total_and_the_rates_but_no_editor(anonymous, accounts):
+    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
     shown = [m.value for m in at.metric]
     assert shown[:6] == ["8,015", "5,935", "2,080", *RATES]
     assert shown[6:] == ["5", "10", "27"]  # 本期 5 meetings, 10 cases, 27 approved
     html = "".join(h.proto.body for h in at.get("html"))
     assert "總計：8,015" in html and all(rate in html for rate in RATES)
     assert "精簡率約為29.86％" in "".join(m.value for m in at.markdown)
-    assert not _editors(at) and not _copy_form(at)
+    assert not editors(at) and not _copy_form(at)
     assert at.dataframe  # counts, snapshots and reviews, read-only
 
 
-def test_admin_gets_the_copy_form_and_the_editors(app):  # noqa: F811
+def test_admin_gets_the_copy_form_and_the_editors(app):
     at = open_page(app, PAGE)
     assert _copy_form(at)
-    assert len(_editors(at)) == 3  # temp-staff reviews, counts of the snapshot, snapshots
+    assert len(editors(at)) == 3  # temp-staff reviews, counts of the snapshot, snapshots
 
 
-def test_fleet_lead_gets_no_staffing_editor(anonymous, accounts):  # noqa: F811
-    at = open_page(_signed_in(anonymous, accounts, "t.fleet"), PAGE)
-    assert not _editors(at) and not _copy_form(at)
+def test_fleet_lead_gets_no_staffing_editor(anonymous, accounts):
+    at = open_page(signed_in(anonymous, accounts, "t.fleet"), PAGE)
+    assert not editors(at) and not _copy_form(at)
 
 
-def test_picking_the_baseline_shows_its_table(app, accounts):  # noqa: F811
+def test_picking_the_baseline_shows_its_table(app, accounts):
     at = open_page(app, PAGE)
     picker = at.selectbox(key=PICKER)
     assert picker.value == _snapshot_id(accounts, date(2023, 2, 28))
@@ -174,7 +164,7 @@ def test_picking_the_baseline_shows_its_table(app, accounts):  # noqa: F811
     assert any("所選資料即為縣市合併基準" in i.value for i in at.info)
 
 
-def test_english_page(app):  # noqa: F811
+def test_english_page(app):
     app.session_state["lang"] = "en"
     at = open_page(app, PAGE)
     assert at.title[0].value == "Staffing table"
@@ -215,13 +205,13 @@ def own_demo(request, tmp_path_factory):
 
 
 @pytest.fixture
-def lead_app(own_demo, monkeypatch, clean_caches):  # noqa: F811
+def lead_app(own_demo, monkeypatch, clean_caches):
     monkeypatch.setenv("DATABASE_URL", own_demo)
     from core.kernel.config import get_settings
 
     get_settings.cache_clear()
     at = AppTest.from_file(str(APP), default_timeout=60)
-    return _signed_in(at, own_demo, "t.staffing")
+    return signed_in(at, own_demo, "t.staffing")
 
 
 def _state(url: str) -> tuple[int, int, int]:
@@ -246,7 +236,7 @@ def _submit(at: AppTest, as_of: str) -> AppTest:
 
 def test_staffing_lead_copies_the_latest_snapshot(lead_app, own_demo):
     at = open_page(lead_app, PAGE)
-    assert _copy_form(at) and len(_editors(at)) == 3
+    assert _copy_form(at) and len(editors(at)) == 3
     snapshots, counts, audit = _state(own_demo)
     _submit(at, "115/10/31")
     assert [s.value for s in at.success] == [

@@ -13,18 +13,7 @@ from core.accounts import auth
 from core.kernel.periods import REPORT_PERIOD
 from db.engine import make_engine
 from db.models import AuditEntry, Centre, Venue, VenueBooking, VenueKind
-from tests.test_pages import (  # noqa: F401
-    APP,
-    PASSWORD,
-    _editors,
-    _signed_in,
-    accounts,
-    anonymous,
-    app,
-    as_shown,
-    clean_caches,
-    open_page,
-)
+from tests.apptest import APP, PASSWORD, as_shown, editors, open_page, signed_in
 from ui.venue_booking_form import TOKEN
 
 PAGE = "pages/venue_usage.py"
@@ -44,20 +33,20 @@ def _submit_buttons(at: AppTest) -> list:
     return [b for b in at.button if (b.key or "").startswith("ven.form.submit.")]
 
 
-def test_viewer_sees_the_reports_figures_charts_and_no_editor(anonymous, accounts):  # noqa: F811
-    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+def test_viewer_sees_the_reports_figures_charts_and_no_editor(anonymous, accounts):
+    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
     shown = [m.value for m in at.metric]
     assert shown[:2] == ["207", "2,041"]
     assert shown[3].endswith("%")
     assert len(_charts(at)) >= 6  # schedule, two monthly, purpose, heatmap, utilisation
-    assert not _editors(at)
+    assert not editors(at)
     assert not _submit_buttons(at)
     captions = " ".join(c.value for c in at.caption)
     assert "可用時數" in captions and "08–12、13–17、18–22" in captions
 
 
-def test_schedule_shows_the_chosen_venues_week(anonymous, accounts):  # noqa: F811
-    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+def test_schedule_shows_the_chosen_venues_week(anonymous, accounts):
+    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
     at.text_input(key="ven.sched.day").input("111/08/10").run()
     assert not at.exception
     cells = at.dataframe[0].value.to_string()
@@ -67,8 +56,8 @@ def test_schedule_shows_the_chosen_venues_week(anonymous, accounts):  # noqa: F8
     assert "2022年績優基層人員表揚典禮" in at.dataframe[0].value.to_string()
 
 
-def test_a_bad_schedule_date_keeps_the_last_one_with_a_message(anonymous, accounts):  # noqa: F811
-    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+def test_a_bad_schedule_date_keeps_the_last_one_with_a_message(anonymous, accounts):
+    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
     at.text_input(key="ven.sched.day").input("111/02/30").run()
     assert not at.exception
     assert any("2 月沒有 30 日" in e.value for e in at.error)
@@ -78,8 +67,8 @@ def _rows_total(at: AppTest) -> list[str]:
     return [c.value for c in at.caption if c.value.startswith("共 ") and c.value.endswith(" 筆")]
 
 
-def test_booking_filters_narrow_the_records_table(anonymous, accounts):  # noqa: F811
-    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+def test_booking_filters_narrow_the_records_table(anonymous, accounts):
+    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
     engine = make_engine(accounts)
     with Session(engine) as session:
         fengshan = select(Venue.id).where(Venue.centre == Centre.FENGSHAN)
@@ -104,17 +93,17 @@ def test_booking_filters_narrow_the_records_table(anonymous, accounts):  # noqa:
     assert f"共 {expected:,} 筆" in _rows_total(at)
 
 
-def test_admin_gets_the_form_and_both_editors(app):  # noqa: F811
+def test_admin_gets_the_form_and_both_editors(app):
     at = open_page(app, PAGE)
     assert _submit_buttons(at)
-    assert len(_editors(at)) == 2  # bookings and venues
+    assert len(editors(at)) == 2  # bookings and venues
 
 
 # --- booking through the form, on a database of its own -------------------------------------
 
 
 @pytest.fixture
-def booking_app(db_url, monkeypatch, clean_caches):  # noqa: F811
+def booking_app(db_url, monkeypatch, clean_caches):
     """The app on an empty database holding two venues, a booking and a venue lead."""
     engine = make_engine(db_url)
     original = auth.BCRYPT_ROUNDS
@@ -147,7 +136,7 @@ def booking_app(db_url, monkeypatch, clean_caches):  # noqa: F811
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.delenv("LOAD_DEMO_DATA", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60)
-    return open_page(_signed_in(at, db_url, "t.venues"), PAGE), db_url
+    return open_page(signed_in(at, db_url, "t.venues"), PAGE), db_url
 
 
 def _state(url: str) -> tuple[list[tuple], int]:
@@ -269,8 +258,8 @@ def _captions(at: AppTest) -> str:
     return " ".join(c.value for c in at.caption)
 
 
-def test_utilisation_leaves_holidays_out_until_the_box_is_cleared(anonymous, accounts):  # noqa: F811
-    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+def test_utilisation_leaves_holidays_out_until_the_box_is_cleared(anonymous, accounts):
+    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
     assert at.checkbox(key="ven.util.exclude_holidays").value is True
     # the report period: 184 weekdays − 11 public holidays + 3 make-up Saturdays
     shown = "扣除 11 天國定假日、加上 3 天補行上班日，共 176 個上班日、每個場地 2,112 小時"
@@ -280,8 +269,8 @@ def test_utilisation_leaves_holidays_out_until_the_box_is_cleared(anonymous, acc
     assert "本期共 184 個平日、每個場地 2,208 小時（國定假日未扣除）" in _captions(at)
 
 
-def test_the_schedule_names_the_holidays_of_the_week(anonymous, accounts):  # noqa: F811
-    at = open_page(_signed_in(anonymous, accounts, "t.viewer"), PAGE)
+def test_the_schedule_names_the_holidays_of_the_week(anonymous, accounts):
+    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
     at.segmented_control(key="ven.sched.view").set_value("week").run()
     at.text_input(key="ven.sched.day").input("115/10/07").run()
     assert not at.exception, at.exception

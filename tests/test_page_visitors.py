@@ -3,15 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_pages import (  # noqa: F401
-    _editors,
-    _signed_in,
-    accounts,
-    anonymous,
-    app,
-    clean_caches,
-    open_page,
-)
+from tests.apptest import editors, open_page, signed_in
 
 PAGE = "pages/visitor_log.py"
 
@@ -21,28 +13,28 @@ def _open(at: AppTest) -> AppTest:
 
 
 @pytest.mark.parametrize("username", ["t.viewer", "t.admin"])
-def test_page_shows_the_report_periods_receptions(anonymous, accounts, username):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, username))
+def test_page_shows_the_report_periods_receptions(anonymous, accounts, username):
+    at = _open(signed_in(anonymous, accounts, username))
     assert [m.value for m in at.metric] == ["34", "3", "10"]
     assert at.multiselect(key="vis.filter.category.zh-TW")
     picker = at.selectbox(key="vis.detail.pick.zh-TW")
     assert len(picker.options) == 34
 
 
-def test_viewer_reads_details_without_editors_or_uploads(anonymous, accounts):  # noqa: F811
-    at = _open(_signed_in(anonymous, accounts, "t.viewer"))
-    assert not _editors(at)
+def test_viewer_reads_details_without_editors_or_uploads(anonymous, accounts):
+    at = _open(signed_in(anonymous, accounts, "t.viewer"))
+    assert not editors(at)
     assert not at.get("file_uploader")
     assert not [b for b in at.button if b.key and b.key.startswith("vis.photo.delete")]
 
 
-def test_admin_gets_the_follow_up_editor_and_the_upload(app):  # noqa: F811
+def test_admin_gets_the_follow_up_editor_and_the_upload(app):
     at = _open(app)
-    assert len(_editors(at)) == 2  # receptions and the chosen reception's follow-ups
+    assert len(editors(at)) == 2  # receptions and the chosen reception's follow-ups
     assert at.get("file_uploader")
 
 
-def test_filters_narrow_the_detail_picker(app):  # noqa: F811
+def test_filters_narrow_the_detail_picker(app):
     at = _open(app)
     at.multiselect(key="vis.filter.mode.zh-TW").select("video").run()
     assert not at.exception
@@ -53,7 +45,7 @@ def test_filters_narrow_the_detail_picker(app):  # noqa: F811
     assert [m.value for m in at.metric] == ["34", "3", "10"]  # figures stay the period's
 
 
-def test_detail_shows_city_gifts_and_follow_ups_of_the_kumamoto_visit(app):  # noqa: F811
+def test_detail_shows_city_gifts_and_follow_ups_of_the_kumamoto_visit(app):
     at = _open(app)
     picker = at.selectbox(key="vis.detail.pick.zh-TW")
     picker.select_index(next(i for i, o in enumerate(picker.options) if "蒲島郁夫" in o)).run()
@@ -62,14 +54,14 @@ def test_detail_shows_city_gifts_and_follow_ups_of_the_kumamoto_visit(app):  # n
     assert "熊本縣" in text and "熊本熊紀念禮盒" in text
 
 
-def test_english_page(app):  # noqa: F811
+def test_english_page(app):
     app.session_state["lang"] = "en"
     at = _open(app)
     assert at.title[0].value == "Visitor log"
     assert at.selectbox(key="vis.detail.pick.en").label == "Choose a reception"
 
 
-def test_switching_language_relabels_filters_and_keeps_the_choice(app):  # noqa: F811
+def test_switching_language_relabels_filters_and_keeps_the_choice(app):
     at = _open(app)
     at.multiselect(key="vis.filter.mode.zh-TW").select("video").run()
     assert len(at.selectbox(key="vis.detail.pick.zh-TW").options) == 3
@@ -82,7 +74,7 @@ def test_switching_language_relabels_filters_and_keeps_the_choice(app):  # noqa:
     assert len(at.selectbox(key="vis.detail.pick.en").options) == 3
 
 
-def test_detail_shows_the_partner_citys_local_time(app):  # noqa: F811
+def test_detail_shows_the_partner_citys_local_time(app):
     at = _open(app)
     picker = at.selectbox(key="vis.detail.pick.zh-TW")
     picker.select_index(next(i for i, o in enumerate(picker.options) if "蒲島郁夫" in o)).run()

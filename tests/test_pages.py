@@ -4,19 +4,13 @@ Signed-in runs put a live server-side session in session_state before the first 
 sign-in form does; the form itself is tested at the end.
 """
 
-import re
-from pathlib import Path
-
 import pytest
-from sqlalchemy import select
 from sqlmodel import Session
-from streamlit.testing.v1 import AppTest
 
 from core.accounts import auth
 from db.engine import make_engine
-from db.models import User
+from tests.apptest import PASSWORD, editors, signed_in
 
-APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 PAGES = {
     "pages/overview.py": ["34", "15", "13", "207", "821", "8,015"],
     "pages/sister_cities.py": [],
@@ -26,87 +20,6 @@ PAGES = {
     "pages/fleet_stats.py": ["770", "51", "821"],
     "pages/staffing_table.py": [],
 }
-
-
-PASSWORD = "pages-test-pass-1"
-ACCOUNTS = {
-    "t.viewer": ("viewer", ()),
-    "t.fleet": ("lead", ("fleet",)),
-    "t.admin": ("admin", ()),
-}
-
-
-@pytest.fixture(scope="session")
-def accounts(demo_url):
-    """Test accounts in the demo database (cheap bcrypt)."""
-    engine = make_engine(demo_url)
-    original = auth.BCRYPT_ROUNDS
-    auth.BCRYPT_ROUNDS = 4
-    try:
-        with Session(engine) as session:
-            for username, (role, sections) in ACCOUNTS.items():
-                if session.scalar(select(User.id).where(User.username == username)) is None:
-                    auth.create_user(
-                        session, username=username, password=PASSWORD, role=role,
-                        sections=sections,
-                    )  # fmt: skip
-    finally:
-        auth.BCRYPT_ROUNDS = original
-        engine.dispose()
-    return demo_url
-
-
-def as_shown(markdown: str) -> str:
-    """The text a markdown element shows: the page escapes what staff typed (ui.widgets.plain),
-    so AppTest's value of such an element carries backslashes the browser does not show."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def _signed_in(at: AppTest, url: str, username: str) -> AppTest:
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            token = auth.open_session(session, username)
-    finally:
-        engine.dispose()
-    at.session_state["auth.signed_in"] = {"username": username, "token": token}
-    return at
-
-
-@pytest.fixture
-def clean_caches(monkeypatch, tmp_path):
-    from core.kernel.config import get_settings
-    from db.engine import get_engine
-    from ui.auth import signing_key
-    from ui.context import _engine
-
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))  # the generated cookie key goes here
-
-    def clear():
-        get_settings.cache_clear()
-        get_engine.cache_clear()
-        _engine.clear()
-        signing_key.clear()
-
-    clear()
-    yield
-    clear()
-
-
-@pytest.fixture
-def anonymous(accounts, monkeypatch, clean_caches):
-    """The app against the demo database, nobody signed in."""
-    monkeypatch.setenv("DATABASE_URL", accounts)
-    from core.kernel.config import get_settings
-
-    get_settings.cache_clear()
-    return AppTest.from_file(str(APP), default_timeout=60)
-
-
-@pytest.fixture
-def app(anonymous, accounts):
-    """Signed in as an administrator: every page."""
-    return _signed_in(anonymous, accounts, "t.admin")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -162,19 +75,6 @@ def test_gift_page_warns_of_low_stock(app):
     assert any("庫存不足" in w.value and "橋見2023" in w.value for w in app.warning)
 
 
-def open_page(at: AppTest, page: str) -> AppTest:
-    """Run the frame, then switch to page; no exception allowed."""
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _editors(at: AppTest) -> list:
-    """The st.data_editor elements on the page (AppTest has no accessor for them)."""
-    return [f for f in at.dataframe if f.proto.editing_mode != 0]
-
-
 def test_anonymous_sees_only_the_sign_in_form(anonymous):
     anonymous.run()
     assert not anonymous.exception
@@ -205,26 +105,26 @@ def test_sign_in_through_the_form(anonymous):
 
 
 def test_a_viewer_sees_no_editor(anonymous, accounts):
-    at = _signed_in(anonymous, accounts, "t.viewer")
+    at = signed_in(anonymous, accounts, "t.viewer")
     at.run()
     at.switch_page("pages/fleet_stats.py").run()
     assert not at.exception
-    assert at.dataframe and not _editors(at)
+    assert at.dataframe and not editors(at)
 
 
 def test_a_lead_edits_only_their_sections(anonymous, accounts):
-    at = _signed_in(anonymous, accounts, "t.fleet")
+    at = signed_in(anonymous, accounts, "t.fleet")
     at.run()
     at.switch_page("pages/fleet_stats.py").run()
     assert not at.exception
-    assert len(_editors(at)) == 3  # trips, vehicles and drivers
+    assert len(editors(at)) == 3  # trips, vehicles and drivers
     at.switch_page("pages/gift_inventory.py").run()
     assert not at.exception
-    assert at.dataframe and not _editors(at)
+    assert at.dataframe and not editors(at)
 
 
 def test_a_revoked_session_returns_to_the_sign_in_form(anonymous, accounts):
-    at = _signed_in(anonymous, accounts, "t.viewer")
+    at = signed_in(anonymous, accounts, "t.viewer")
     token = at.session_state["auth.signed_in"]["token"]
     engine = make_engine(accounts)
     with Session(engine) as session:
@@ -247,7 +147,7 @@ def test_a_revoked_session_returns_to_the_sign_in_form(anonymous, accounts):
 def test_navigation_offers_only_the_pages_of_the_role(
     anonymous, accounts, username, allowed, refused
 ):
-    at = _signed_in(anonymous, accounts, username)
+    at = signed_in(anonymous, accounts, username)
     at.run()
     for page in allowed:
         at.switch_page(page).run()

@@ -197,7 +197,7 @@ def test_the_app_shows_one_clear_message_while_the_database_is_down(own_server, 
 
     from core.accounts import auth
     from core.i18n.labels import t
-    from tests.test_pages import APP, _signed_in
+    from tests.apptest import APP, signed_in
 
     engine = make_engine(own_server.url)
     with Session(engine) as session:
@@ -212,7 +212,7 @@ def test_the_app_shows_one_clear_message_while_the_database_is_down(own_server, 
     _engine.clear()
     try:
         app = AppTest.from_file(str(APP), default_timeout=60)
-        at = _signed_in(app, own_server.url, "fault.admin")
+        at = signed_in(app, own_server.url, "fault.admin")
         at.run()
         at.switch_page("pages/staffing_table.py").run()
         assert not at.exception and at.title[0].value == t("page.staffing")

@@ -15,7 +15,7 @@ import ui.charts
 from core.kernel.charts import EXPORT_WIDTH, titled
 from core.kernel.fonts import FONT_FAMILY
 from core.kernel.periods import REPORT_PERIOD
-from tests.test_pages import accounts, anonymous, app, clean_caches, open_page  # noqa: F401
+from tests.apptest import open_page
 
 CHART_PAGES = [
     "pages/sister_cities.py",
@@ -32,7 +32,7 @@ def _downloads(at, suffix: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("page", CHART_PAGES)
-def test_each_chart_on_the_page_has_png_and_svg_downloads(app, page):  # noqa: F811
+def test_each_chart_on_the_page_has_png_and_svg_downloads(app, page):
     at = open_page(app, page)
     charts = at.get("vega_lite_chart")
     png, svg = _downloads(at, ".png"), _downloads(at, ".svg")
@@ -49,7 +49,7 @@ def test_each_chart_on_the_page_has_png_and_svg_downloads(app, page):  # noqa: F
         assert spec["title"]["text"] and spec["title"]["subtitle"]
 
 
-def test_the_buttons_speak_english_in_english(app):  # noqa: F811
+def test_the_buttons_speak_english_in_english(app):
     app.session_state["lang"] = "en"
     at = open_page(app, "pages/fleet_stats.py")
     assert {d.proto.label for d in _downloads(at, ".png").values()} == {"PNG"}
