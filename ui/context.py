@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.i18n.labels import DEFAULT_LANG
 from core.kernel.periods import REPORT_PERIOD, Period
@@ -27,7 +29,19 @@ def page_file(page: str) -> Path:
 
 def lang() -> str:
     """The UI language the frame's sidebar set (the frame runs before every page)."""
+    if PagesManager.uses_pages_directory:
+        _frame_instead()
     return st.session_state.get(LANG_KEY, DEFAULT_LANG)
+
+
+def _frame_instead() -> None:
+    """Run the frame instead of a page file Streamlit ran on its own, then stop: for the page
+    tests only. AppTest.from_file("streamlit_app.py") resets Streamlit's pages/ flag before
+    every run, and with pages/ beside that file it runs a switched-to page file directly. The
+    served app never gets here: its main script, frame/main.py, has no pages/ beside it, so the
+    flag is False from its first session on and no page's safety depends on this call."""
+    runpy.run_path(str(ROOT / "frame" / "main.py"), run_name="__main__")
+    st.stop()
 
 
 def current_period() -> Period:
