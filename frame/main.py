@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.accounts.session_keys import CookieKeyError
+from core.editing import registry
 from core.editing.pipeline import Actor, disconnected
 from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
 from core.kernel.config import get_settings
@@ -23,19 +24,11 @@ st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_
 lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
 
 # (file, label key, icon) per section; the order is the order in the sidebar. Every signed-in
-# user reads every function's page; SYSTEM pages are offered by role (see _allowed).
+# user reads every function's page; SYSTEM pages are offered by role (see _allowed). The
+# function pages (國際交流, 行政管理) come from the table registry: each function's SECTION.
 SECTIONS = {
     "nav.home": [("pages/overview.py", "page.overview", ":material/dashboard:")],
-    "nav.international": [
-        ("pages/sister_cities.py", "page.calendar", ":material/public:"),
-        ("pages/visitor_log.py", "page.visitors", ":material/badge:"),
-        ("pages/gift_inventory.py", "page.gifts", ":material/redeem:"),
-    ],
-    "nav.administration": [
-        ("pages/venue_usage.py", "page.venues", ":material/meeting_room:"),
-        ("pages/fleet_stats.py", "page.fleet", ":material/directions_car:"),
-        ("pages/staffing_table.py", "page.staffing", ":material/groups:"),
-    ],
+    **registry.navigation(),
     "nav.reports": [
         ("pages/briefing.py", "page.briefing", ":material/description:"),
     ],

@@ -20,7 +20,8 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from core.accounts import passwords
-from core.editing.pipeline import TABLE_SECTIONS, Actor
+from core.editing import registry
+from core.editing.pipeline import Actor
 from core.i18n.labels import t
 from core.kernel.config import get_settings
 from core.kernel.roc_dates import format_roc_datetime
@@ -30,7 +31,6 @@ MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
 BCRYPT_ROUNDS = 12
 USERNAME_PATTERN = re.compile(r"[a-z0-9_.-]{3,40}")
-SECTIONS = frozenset(TABLE_SECTIONS.values())
 MAX_DISPLAY_NAME = 60  # app_user.display_name
 # Demo accounts (users.DEMO_ACCOUNTS) are named demo.*, the benchmark's (bench.account)
 # bench.*: they sign in at the form only in demo mode, and administrators cannot create them.
@@ -103,7 +103,7 @@ def check_role_sections(role: str, sections: Iterable[str]) -> tuple[UserRole, s
         raise ValueError(t("auth.bad_role", role=role)) from None
     chosen = sorted(set(sections))
     for section in chosen:
-        if section not in SECTIONS:
+        if section not in registry.section_names():
             raise ValueError(t("auth.bad_section", section=section))
     if user_role is UserRole.LEAD and not chosen:
         raise ValueError(t("users.lead_needs_section"))

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.accounts import auth
+from core.editing import registry
 from core.editing.conflicts import image
 from core.editing.pipeline import Actor, AuditedWriter, PermissionDenied
 from core.i18n.labels import DEFAULT_LANG, enum_label, t
@@ -369,6 +370,4 @@ def users_frame(found: list[UserInfo], lang: str = DEFAULT_LANG) -> pd.DataFrame
 
 def section_options(lang: str = DEFAULT_LANG) -> dict[str, str]:
     """{section: label} for a multiselect, in the order of the bureau's pages."""
-    order = ("calendar", "visitors", "gifts", "venues", "fleet", "staffing")
-    ranked = sorted(auth.SECTIONS, key=lambda s: (order.index(s) if s in order else 99, s))
-    return {s: t(f"section.{s}", lang) for s in ranked}
+    return {s: t(f"section.{s}", lang) for s in registry.section_names()}

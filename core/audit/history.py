@@ -17,8 +17,9 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
-import db.models  # noqa: F401  (registers every table, so _models() finds them all)
-from core.editing.pipeline import TABLE_SECTIONS, Actor
+import db.models  # noqa: F401  (registers every table, so _internal_models() finds them all)
+from core.editing import registry
+from core.editing.pipeline import Actor
 from core.i18n.labels import DEFAULT_LANG, enum_label, t
 from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
 from db.models import AuditAction, AuditEntry
@@ -27,9 +28,9 @@ TAIPEI = ZoneInfo("Asia/Taipei")
 # Changed by every save: shown as the entry's version, not as a changed field.
 BOOKKEEPING = ("id", "created_at", "updated_at", "version")
 MAX_LIMIT = 500
-# The section whose leads read a table's history: the edited tables, and reception photos
-# (uploaded and deleted by leads of 外賓接待, audited by core.visitors.photos).
-HISTORY_SECTIONS = {**TABLE_SECTIONS, "reception_photo": "visitors"}
+# The section whose leads read a table's history: every registered table, the edited ones and
+# those a function's own code writes (reception photos, audited by core.visitors.photos).
+HISTORY_SECTIONS = registry.HISTORY_SECTIONS
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,9 @@ def row_timeline(session: Session, table: str, row_id: int) -> list[AuditEntry]:
 def is_restorable(entry: AuditEntry) -> bool:
     """True when editing.pipeline.restore_version can put the row back as before this entry."""
     return (
-        entry.before is not None and entry.row_id is not None and entry.table_name in TABLE_SECTIONS
+        entry.before is not None
+        and entry.row_id is not None
+        and entry.table_name in registry.TABLE_SECTIONS
     )
 
 
@@ -166,9 +169,14 @@ def version_change(entry: AuditEntry) -> tuple[int | None, int | None]:
 
 
 @cache
-def _models() -> dict[str, type[SQLModel]]:
+def _internal_models() -> dict[str, type[SQLModel]]:
     mappers = SQLModel._sa_registry.mappers  # type: ignore[attr-defined]
     return {m.class_.__tablename__: m.class_ for m in mappers if hasattr(m.class_, "__table__")}
+
+
+def _model(table: str) -> type[SQLModel] | None:
+    """The registered table's model, else (accounts, sign-ins) any table's."""
+    return registry.model_for(table) or _internal_models().get(table)
 
 
 def table_label(table: str, lang: str = DEFAULT_LANG) -> str:
@@ -188,7 +196,7 @@ def field_label(table: str, field: str, lang: str = DEFAULT_LANG) -> str:
 
 def _field_type(table: str, field: str) -> Any:
     """The field's Python type without Optional, or None for an unknown table or field."""
-    model = _models().get(table)
+    model = _model(table)
     info = model.model_fields.get(field) if model else None
     if info is None:
         return None
@@ -233,7 +241,7 @@ def format_value(table: str, field: str, value: Any, lang: str = DEFAULT_LANG) -
 
 def _fields(table: str, before: dict, after: dict) -> list[str]:
     """The image's fields in the table's column order, then any others (markers)."""
-    model = _models().get(table)
+    model = _model(table)
     columns = [c.name for c in model.__table__.columns] if model else []
     keys = [k for k in columns if k in before or k in after]
     keys += [k for k in {**before, **after} if k not in keys]

@@ -13,11 +13,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.editing.validate import RULES, Batch, RowError, row_label
+from core.editing.validate import Batch, RowError, row_label
 from core.i18n.labels import t
 from core.kernel.local_time import is_valid_zone
 from core.kernel.roc_dates import format_time
-from db.models import ExchangeEvent, PartnerCity
 
 
 def _changed_rows(batch: Batch) -> list[tuple[int | str, dict[str, Any]]]:
@@ -49,7 +48,3 @@ def event_time_errors(_session: Session, batch: Batch) -> list[RowError]:
                      end_value=format_time(end), **names)  # fmt: skip
             errors.append(RowError(pos, "end_time", text))
     return errors
-
-
-RULES[PartnerCity.__tablename__] = timezone_errors
-RULES[ExchangeEvent.__tablename__] = event_time_errors

@@ -8,18 +8,12 @@ so a record is always opened the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from core.editing.pipeline import TABLE_SECTIONS
+from core.editing import registry
 
-# The page file each section's tables live on (the frame's st.Page paths).
-SECTION_PAGES: dict[str, str] = {
-    "calendar": "pages/sister_cities.py",
-    "visitors": "pages/visitor_log.py",
-    "gifts": "pages/gift_inventory.py",
-    "venues": "pages/venue_usage.py",
-    "fleet": "pages/fleet_stats.py",
-    "staffing": "pages/staffing_table.py",
-}
+# The page file each section's tables live on (the frame's st.Page paths), from the registry.
+SECTION_PAGES = registry.SECTION_PAGES
 TABLE_PARAM = "table"
 ID_PARAM = "id"
 
@@ -39,7 +33,7 @@ class RecordLink:
     @property
     def url_path(self) -> str:
         """The page's address as the frame serves it (its file's stem)."""
-        return self.page.removeprefix("pages/").removesuffix(".py")
+        return Path(self.page).stem
 
     @property
     def href(self) -> str:
@@ -47,9 +41,10 @@ class RecordLink:
 
 
 def page_for(table: str) -> str | None:
-    """The page file that shows a table's rows (None for tables no page shows)."""
-    section = TABLE_SECTIONS.get(table)
-    return SECTION_PAGES.get(section) if section else None
+    """The page file that shows a table's rows (None for tables no page lists: internal ones,
+    and photos, which only the history reads back)."""
+    found = registry.table(table)
+    return found.page if found is not None and found.spec is not None else None
 
 
 def record_link(table: str, row_id: int) -> RecordLink | None:
@@ -69,7 +64,7 @@ def parse_record_query(params: dict[str, str | list[str]]) -> tuple[str, int] | 
         return value[-1] if isinstance(value, list) and value else str(value or "")
 
     table, raw_id = one(TABLE_PARAM), one(ID_PARAM).strip()
-    if table not in TABLE_SECTIONS or not raw_id.isdigit() or not raw_id.isascii():
+    if page_for(table) is None or not raw_id.isdigit() or not raw_id.isascii():
         return None
     row_id = int(raw_id)
     return (table, row_id) if 0 < row_id < 2**63 else None

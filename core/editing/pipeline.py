@@ -12,38 +12,23 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
+from core.editing import registry
 from core.editing.conflicts import Conflict, find_conflicts, image
 from core.editing.integrity import values_in_the_way
 from core.editing.validate import (
-    RULES,
     Batch,
     RowError,
     editable_fields,
+    rule_errors,
     validate_changes,
     validate_row,
 )
 from core.i18n.labels import t
 from db.models import AuditAction, AuditEntry, TableStamp, utcnow
 
-# Which section lead may edit each table; tables missing here (audit_log…) are never edited.
-TABLE_SECTIONS: dict[str, str] = {
-    "partner_city": "calendar",
-    "exchange_event": "calendar",
-    "exchange_event_city": "calendar",
-    "reception": "visitors",
-    "reception_follow_up": "visitors",
-    "gift_item": "gifts",
-    "gift_movement": "gifts",
-    "gift_received": "gifts",
-    "venue": "venues",
-    "venue_booking": "venues",
-    "vehicle": "fleet",
-    "driver": "fleet",
-    "trip": "fleet",
-    "staffing_snapshot": "staffing",
-    "staffing_count": "staffing",
-    "temp_staff_review": "staffing",
-}
+# Which section lead may edit each table (core.editing.registry); tables missing here
+# (audit_log…) are never edited.
+TABLE_SECTIONS = registry.TABLE_SECTIONS
 
 
 @dataclass(frozen=True)
@@ -323,13 +308,6 @@ def save_changes(
     return SaveResult(ok=True, batch_id=writer.batch, inserted_ids=inserted)
 
 
-def _model_for(table_name: str) -> type[SQLModel]:
-    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
-        if getattr(mapper.class_, "__tablename__", None) == table_name:
-            return mapper.class_
-    raise LookupError(table_name)
-
-
 def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveResult:
     """Put a row back as it was before an update or delete; admins only, audited as restore."""
     if actor.role != "admin":
@@ -345,7 +323,7 @@ def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveRes
         session.rollback()
         text = t("edit.not_restorable_table", id=audit_id, table=entry.table_name)
         return SaveResult(ok=False, errors=[RowError(0, None, text)])
-    model = _model_for(entry.table_name)
+    model = registry.model_for(entry.table_name)
     table: Table = model.__table__  # type: ignore[attr-defined]
     row_id, writer = entry.row_id, AuditedWriter(session, actor, table)
     given = {k: entry.before.get(k) for k in editable_fields(model)}
@@ -363,18 +341,16 @@ def restore_version(session: Session, audit_id: int, *, actor: Actor) -> SaveRes
             text = t("edit.id_reused", id=audit_id, row=row_id)
             raise _Refused(SaveResult(ok=False, errors=[RowError(0, None, text)]))
         # The business rules judge the restored row as they judge a save (no overlap, stock).
-        rule = RULES.get(table.name)
-        if rule is not None:
-            batch = (
-                Batch(edited={}, added=[(0, values)], deleted=[], current={})
-                if current is None
-                else Batch(
-                    edited={0: (row_id, values)}, added=[], deleted=[], current={row_id: current}
-                )  # fmt: skip
-            )
-            errors = rule(session, batch)
-            if errors:
-                raise _Refused(SaveResult(ok=False, errors=errors))
+        batch = (
+            Batch(edited={}, added=[(0, values)], deleted=[], current={})
+            if current is None
+            else Batch(
+                edited={0: (row_id, values)}, added=[], deleted=[], current={row_id: current}
+            )  # fmt: skip
+        )
+        errors = rule_errors(session, table.name, batch)
+        if errors:
+            raise _Refused(SaveResult(ok=False, errors=errors))
         if current is None:
             # Re-insert the deleted row under its id, with a version it never had before.
             extra = {"id": row_id, "version": _max_version(session, entry) + 1}

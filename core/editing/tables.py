@@ -1,4 +1,5 @@
-"""Which rows each page lists: one spec per table, and a server-side page of rows for a period."""
+"""How a table is listed (TableSpec, declared with the table in its function's tables.py), and
+a server-side page of rows for a period."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ import pandas as pd
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlmodel import Session, SQLModel
 
+from core.editing import registry
 from core.i18n.labels import enum_label, t
 from core.kernel.cache import stamped
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
 from core.search.text import LIKE_ESCAPE, like_patterns
-from db import models as m
 
 BOOKKEEPING = ("created_at", "updated_at", "version")
 
@@ -42,88 +43,8 @@ class TableSpec:
         return [c.name for c in self.model.__table__.columns if c.name not in BOOKKEEPING]
 
 
-SPECS: dict[str, TableSpec] = {
-    spec.name: spec
-    for spec in (
-        TableSpec(
-            m.PartnerCity, None, ("signed_on",), ("name_zh", "name_original", "name_en", "country")
-        ),
-        TableSpec(
-            m.ExchangeEvent, "start_date", ("-start_date",), ("title", "participants", "summary")
-        ),
-        TableSpec(
-            m.Reception,
-            "visit_date",
-            ("-visit_date",),
-            (
-                "visitor_name_zh",
-                "visitor_name_original",
-                "organisation",
-                "country",
-                "topics",
-                "host_official",
-            ),
-            {"city_id": (m.PartnerCity, "name_zh")},
-        ),
-        TableSpec(
-            m.ReceptionFollowUp,
-            None,
-            ("done", "due_date"),
-            ("action_item", "owner", "note"),
-            {"reception_id": (m.Reception, "visitor_name_zh")},
-        ),
-        TableSpec(m.GiftItem, None, ("name",), ("name", "description")),
-        TableSpec(
-            m.GiftMovement,
-            "moved_on",
-            ("-moved_on",),
-            ("counterpart", "note"),
-            {
-                "item_id": (m.GiftItem, "name"),
-                "city_id": (m.PartnerCity, "name_zh"),
-                "reception_id": (m.Reception, "visitor_name_zh"),
-                "event_id": (m.ExchangeEvent, "title"),
-            },
-        ),
-        TableSpec(
-            m.GiftReceived,
-            "received_on",
-            ("-received_on",),
-            ("donor", "presenting_person", "recipient_official", "description", "occasion"),
-            {
-                "city_id": (m.PartnerCity, "name_zh"),
-                "reception_id": (m.Reception, "visitor_name_zh"),
-                "event_id": (m.ExchangeEvent, "title"),
-            },
-        ),
-        TableSpec(m.Venue, None, ("centre", "name"), ("name",)),
-        TableSpec(
-            m.VenueBooking,
-            "starts_at",
-            ("-starts_at",),
-            ("title", "organiser_agency"),
-            {"venue_id": (m.Venue, ("centre", "name"))},
-        ),
-        TableSpec(m.Vehicle, None, ("plate",), ("plate", "model_name")),
-        TableSpec(m.Driver, None, ("name",), ("name",)),
-        TableSpec(
-            m.Trip,
-            "starts_at",
-            ("-starts_at",),
-            ("requesting_agency", "destination", "note"),
-            {"vehicle_id": (m.Vehicle, "plate"), "driver_id": (m.Driver, "name")},
-        ),
-        TableSpec(m.StaffingSnapshot, "as_of", ("-as_of",), ("label", "note")),
-        TableSpec(
-            m.StaffingCount,
-            None,
-            ("unit_type", "unit_name", "category", "budget_source"),
-            ("unit_name", "note"),
-            {"snapshot_id": (m.StaffingSnapshot, "label")},
-        ),
-        TableSpec(m.TempStaffReview, "meeting_date", ("-meeting_date",), ("note",)),
-    )
-}
+# Every registered table's spec, as its function declares it (core/<function>/tables.py).
+SPECS = registry.SPECS
 
 
 # column -> the values a row may have there (an empty collection means no restriction)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, time
@@ -16,6 +15,7 @@ import pydantic
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
+from core.editing import registry
 from core.editing.errors import RowError, row_label
 from core.editing.integrity import duplicate_errors, still_referenced_errors
 from core.i18n.labels import t
@@ -23,12 +23,6 @@ from core.kernel.roc_dates import ROCDateError, parse_any_date, parse_time_of_da
 from core.kernel.text_safety import control_name, first_control
 
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version"})
-# (start, end, strictly after): the end of a range may not come before its start.
-RANGES: dict[str, tuple[str, str, bool]] = {
-    "venue_booking": ("starts_at", "ends_at", True),
-    "trip": ("starts_at", "ends_at", True),
-    "exchange_event": ("start_date", "end_date", False),
-}
 # Years outside this span are typing mistakes (e.g. 112 typed as a Gregorian year).
 YEAR_RANGE = (1950, 2100)
 
@@ -205,9 +199,10 @@ def _cross_field_errors(
         if isinstance(value, date) and not YEAR_RANGE[0] <= value.year <= YEAR_RANGE[1]:
             text = t("edit.year_range", row=row_label(position), field=t(f"col.{name}"))
             errors.append(RowError(position, name, text))
-    rule = RANGES.get(model.__tablename__)
-    if rule and not errors:
-        start, end, strict = rule
+    registered = registry.table(model.__tablename__)
+    span = registered.span if registered is not None else None
+    if span and not errors:
+        start, end, strict = span
         if row.get(start) is not None and row.get(end) is not None:
             bad = row[end] <= row[start] if strict else row[end] < row[start]
             if bad:
@@ -310,16 +305,21 @@ def validate_changes(
         frozenset(row_id for _, row_id in deleted),  # a deleted row's values are free
     )
     errors += still_referenced_errors(session, model, deleted)
-    rule = RULES.get(model.__tablename__)
-    if rule is not None and not errors:
+    if not errors:
         batch = Batch(
             edited={pos: (state.rows[pos]["id"], row) for pos, row in checked if pos in edited_pos},
             added=[(pos, row) for pos, row in checked if pos not in edited_pos],
             deleted=[(int(pos), state.rows[int(pos)]["id"]) for pos in state.deleted_rows],
             current=current,
         )
-        errors += rule(session, batch)
+        errors += rule_errors(session, model.__tablename__, batch)
     return updates, inserts, errors
+
+
+def rule_errors(session: Session, table: str, batch: Batch) -> list[RowError]:
+    """The errors of every business rule the table's declaration lists (core/<function>/
+    tables.py), run in order on a batch whose fields are valid."""
+    return [error for rule in registry.RULES.get(table, ()) for error in rule(session, batch)]
 
 
 @dataclass(frozen=True)
@@ -334,17 +334,3 @@ class Batch:
     added: list[tuple[str, dict[str, Any]]]
     deleted: list[tuple[int, int]]
     current: dict[int, Any]
-
-
-# Business rules per table, run after the field checks found nothing wrong: each gets the
-# session and the whole batch and returns zh-TW errors (registered by core modules, see the end).
-RULES: dict[str, Callable[[Session, Batch], list[RowError]]] = {}
-
-
-# Registers its rule in RULES; imported last because it imports from this module.
-import core.gifts.rules  # noqa: E402, F401, I001
-import core.fleet.rules  # noqa: E402, F401, I001
-import core.venues.rules  # noqa: E402, F401, I001
-import core.visitors.rules  # noqa: E402, F401, I001
-import core.staffing.headcount  # noqa: E402, F401, I001
-import core.calendar.rules  # noqa: E402, F401, I001

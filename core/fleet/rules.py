@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core.editing.validate import RULES, Batch, RowError, row_label
+from core.editing.validate import Batch, RowError, row_label
 from core.i18n.labels import t
 from core.kernel.config import get_settings
 from core.kernel.overlaps import Clash, batch_spans, find_clashes, format_span
@@ -59,6 +59,3 @@ def trip_errors(session: Session, batch: Batch) -> list[RowError]:
             text = t("rule.trip.km", row=row_label(pos), km=f"{row['km']:g}", limit=f"{limit:g}")
             errors.append(RowError(pos, "km", text))
     return errors
-
-
-RULES[Trip.__tablename__] = trip_errors

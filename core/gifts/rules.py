@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from core.editing.validate import RULES, Batch, RowError, row_label
+from core.editing.validate import Batch, RowError, row_label
 from core.gifts import ethics as gift_ethics
 from core.i18n.labels import enum_label, t
 from core.kernel.roc_dates import format_roc
-from db.models import Disposition, GiftItem, GiftMovement, GiftReceived, MovementDirection
+from db.models import Disposition, GiftItem, GiftMovement, MovementDirection
 
 
 def signed(direction: Any, quantity: int) -> int:
@@ -135,7 +135,3 @@ def _date_errors(pos: int | str, row: dict[str, Any], today: date) -> list[RowEr
                 RowError(pos, name, t("gift.rule.future", today=format_roc(today), **shown))
             )
     return errors
-
-
-RULES[GiftMovement.__tablename__] = movement_stock_errors
-RULES[GiftReceived.__tablename__] = received_date_errors

@@ -1,4 +1,6 @@
-"""Global search: one text finds partner cities, visitors, gifts, venues, vehicles and bookings.
+"""Global search: one text finds records of every table declared with a search kind
+(core/<function>/tables.py, gathered by core.editing.registry): partner cities, visitors, gifts,
+venues, vehicles and bookings.
 
 Matching is the same on SQLite and PostgreSQL: NFKC, any case, 臺 = 台, and for names also
 without accents (Sebastien finds Sébastien, Da Nang finds Đà Nẵng). Accent folding cannot be
@@ -6,10 +8,11 @@ written portably in SQL, so the tables a city has hundreds or thousands of rows 
 receptions, gifts, venues, vehicles) are folded in Python: each table's searched columns are
 read once into a folded index kept per process (13 MB for 60,000 receptions) and rebuilt when
 the table's change stamp or largest id moves (kernel.cache.table_versions), so a save on any app
-server is seen by the next search. Bookings run into millions at city scale: they are matched
-in SQL with bound LIKE patterns (wildcards escaped, both spellings of 臺/台), newest first and
-bounded by LIMIT. There the query is NFKC-normalised but the stored text is not folded: case
-is ignored (for ASCII letters only on SQLite), accents and full-width letters are not.
+server is seen by the next search. Bookings run into millions at city scale: their kind is
+matched in SQL (in_sql) with bound LIKE patterns (wildcards escaped, both spellings of 臺/台),
+newest first and bounded by LIMIT. There the query is NFKC-normalised but the stored text is
+not folded: case is ignored (for ASCII letters only on SQLite), accents and full-width letters
+are not.
 """
 
 from __future__ import annotations
@@ -20,24 +23,15 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select
 from sqlmodel import Session
 
-import db.models as m
 from core.editing.links import RecordLink, record_link
+from core.editing.registry import search_kinds, search_tables
 from core.kernel.cache import stamped, table_versions
-from core.search.kinds import (
-    BOOKING_COLUMNS,
-    BOOKING_SEARCHED,
-    BOOKING_TABLE,
-    FOLDED_KINDS,
-    TABLES,
-    Kind,
-    Row,
-    describe_booking,
-)
+from core.search.kinds import Kind, Row
 from core.search.text import LIKE_ESCAPE, clean_query, fold, like_patterns
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
-BOOKING_WINDOW = 100  # newest matching bookings read and counted; beyond that: "100+"
+SQL_WINDOW = 100  # newest matching rows of an in_sql kind read and counted; beyond: "100+"
 SEP = "\x00"  # between a record's folded fields: not whitespace, and no query holds it
 
 
@@ -95,13 +89,19 @@ def search_grouped(
     return _search_all(session, query, lang, limit)
 
 
-@stamped(*TABLES)
+@stamped(tables_of=search_tables)
 def _search_all(session: Session, query: str, lang: str, limit: int) -> list[KindResults]:
     # Kept by change stamps: the sidebar reruns with every click on a page, the search need not.
     needle = fold(query)
-    versions = dict((name, (stamp, top)) for name, stamp, top in table_versions(session, TABLES))
-    results = [_folded_kind(session, kind, needle, lang, limit, versions) for kind in FOLDED_KINDS]
-    results.append(_bookings(session, query, lang, limit))
+    kinds = search_kinds()
+    folded = [kind.table for kind in kinds if not kind.in_sql]
+    versions = {name: (stamp, top) for name, stamp, top in table_versions(session, folded)}
+    results = [
+        _sql_kind(session, kind, query, lang, limit)
+        if kind.in_sql
+        else _folded_kind(session, kind, needle, lang, limit, versions)
+        for kind in kinds
+    ]
     return [r for r in results if r.total]
 
 
@@ -157,51 +157,55 @@ def _describe(session: Session, kind: Kind, ids: list[int], lang: str) -> tuple[
         return ()
     model = kind.model
     stmt = select(*(getattr(model, c) for c in kind.columns)).where(model.id.in_(ids))
-    rows = {row.id: row for row in session.execute(stmt)}
-    return tuple(_hit(kind.table, rows[i], *kind.describe(rows[i], lang)) for i in ids if i in rows)
+    found = {row.id: row for row in session.execute(stmt)}
+    rows = [found[i] for i in ids if i in found]
+    return _hits(session, kind, rows, lang)
+
+
+def _hits(session: Session, kind: Kind, rows: list[Row], lang: str) -> tuple[SearchHit, ...]:
+    lines = kind.lines(session, rows, lang)
+    return tuple(_hit(kind.table, row, *shown) for row, shown in zip(rows, lines, strict=True))
 
 
 def _hit(table: str, row: Row, title: str, subtitle: str) -> SearchHit:
     return SearchHit(table, int(row.id), title, subtitle, record_link(table, row.id))
 
 
-def _bookings(session: Session, query: str, lang: str, limit: int) -> KindResults:
-    """The newest matching bookings (at most BOOKING_WINDOW read), whole-title matches first."""
-    rows = _booking_rows(session, query)
-    needle, capped = fold(query), len(rows) > BOOKING_WINDOW
-    rows = rows[:BOOKING_WINDOW]
-    texts = [SEP + SEP.join(fold(getattr(r, c)) for c in BOOKING_SEARCHED) + SEP for r in rows]
+def _sql_kind(session: Session, kind: Kind, query: str, lang: str, limit: int) -> KindResults:
+    """The newest matching rows (at most SQL_WINDOW read), whole-field matches first."""
+    rows = _sql_rows(session, kind, query)
+    needle, capped = fold(query), len(rows) > SQL_WINDOW
+    rows = rows[:SQL_WINDOW]
+    texts = [SEP + SEP.join(fold(getattr(r, c) or "") for c in kind.searched) + SEP for r in rows]
     ranked = sorted(range(len(rows)), key=lambda i: _rank(texts[i], needle))  # stable: newest
     top = [rows[i] for i in ranked[:limit]]
-    venues = _venues(session, {r.venue_id for r in top})
-    hits = tuple(
-        _hit(BOOKING_TABLE, r, *describe_booking(r, venues.get(r.venue_id), lang)) for r in top
-    )
-    return KindResults(BOOKING_TABLE, hits, len(rows), capped)
+    return KindResults(kind.table, _hits(session, kind, top, lang), len(rows), capped)
 
 
-def _booking_rows(session: Session, query: str) -> list[Row]:
-    """Up to BOOKING_WINDOW + 1 matching bookings, newest first.
+def _sql_rows(session: Session, kind: Kind, query: str) -> list[Row]:
+    """Up to SQL_WINDOW + 1 matching rows, newest first.
 
     Most searches (a visitor, a city) match few bookings or none, and must read the whole table
     to know: in table order that read costs half what the walk down the start-time index costs
     (SQLite, 1.25 million bookings). Only when that finds more than the window is the index
     walked, which then reaches the window's newest matches early."""
-    b = m.VenueBooking
-    stmt = select(*(getattr(b, c) for c in BOOKING_COLUMNS)).where(_booking_match(session, query))
-    few = session.execute(stmt.limit(BOOKING_WINDOW + 1)).all()
-    if len(few) <= BOOKING_WINDOW:  # every match: sorted here
-        return sorted(few, key=lambda r: (r.starts_at, r.id), reverse=True)
-    newest = stmt.order_by(b.starts_at.desc(), b.id.desc()).limit(BOOKING_WINDOW + 1)
+    model = kind.model
+    columns = (getattr(model, c) for c in kind.columns)
+    stmt = select(*columns).where(_sql_match(session, kind, query))
+    few = session.execute(stmt.limit(SQL_WINDOW + 1)).all()
+    dated = kind.dated_by or "id"
+    if len(few) <= SQL_WINDOW:  # every match: sorted here
+        return sorted(few, key=lambda r: (getattr(r, dated), r.id), reverse=True)
+    newest = stmt.order_by(getattr(model, dated).desc(), model.id.desc()).limit(SQL_WINDOW + 1)
     return list(session.execute(newest).all())
 
 
-def _booking_match(session: Session, query: str) -> ColumnElement[bool]:
+def _sql_match(session: Session, kind: Kind, query: str) -> ColumnElement[bool]:
     """ILIKE on PostgreSQL, LIKE on SQLite (which folds ASCII case itself: SQLAlchemy's ilike
     there wraps both sides in lower(), and a scan of 1.25 million bookings took 1.6 times as
     long); the text is a bound parameter with its wildcards escaped."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    columns = [getattr(m.VenueBooking, c) for c in BOOKING_SEARCHED]
+    columns = [getattr(kind.model, c) for c in kind.searched]
     return or_(
         *(
             col.ilike(p, escape=LIKE_ESCAPE) if postgres else col.like(p, escape=LIKE_ESCAPE)
@@ -209,10 +213,3 @@ def _booking_match(session: Session, query: str) -> ColumnElement[bool]:
             for col in columns
         )
     )
-
-
-def _venues(session: Session, ids: set[int]) -> dict[int, Row]:
-    if not ids:
-        return {}
-    v = m.Venue
-    return {r.id: r for r in session.execute(select(v.id, v.name, v.centre).where(v.id.in_(ids)))}

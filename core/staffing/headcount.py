@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -14,8 +14,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from core.editing.validate import RULES, Batch, RowError, row_label
-from core.i18n.labels import enum_label, t
+from core.editing.pipeline import Actor, AuditedWriter, PermissionDenied, can_edit, hold_write_lock
+from core.i18n.labels import t
 from core.kernel.cache import stamped
 from core.kernel.config import get_settings
 from core.kernel.periods import Period
@@ -29,9 +29,6 @@ from db.models import (
     TempStaffReview,
     UnitType,
 )
-
-if TYPE_CHECKING:
-    from core.editing.pipeline import Actor
 
 SC, BS = StaffCategory, BudgetSource
 # The budget sources each category may have: the report's table places a row by category and
@@ -335,10 +332,6 @@ def copy_snapshot(
     save). Refused (SnapshotRefused, zh-TW) when as_of is taken, not after the latest snapshot
     or after today (Asia/Taipei); PermissionDenied when the actor may not edit staffing.
     """
-    # Imported here: editing.validate imports this module (for RULES) while editing.pipeline
-    # is still importing core.editing.validate.
-    from core.editing.pipeline import AuditedWriter, PermissionDenied, can_edit, hold_write_lock
-
     if not (can_edit(actor, "staffing_snapshot") and can_edit(actor, "staffing_count")):
         raise PermissionDenied(t("staff.copy.denied", user=actor.username))
     try:
@@ -363,39 +356,3 @@ def copy_snapshot(
         detail = str(getattr(exc, "orig", exc)).splitlines()[0]
         raise SnapshotRefused(t("staff.copy.failed", detail=detail)) from exc
     return int(new_id)
-
-
-# ── rules run on every save of the staffing tables (table editor and import alike) ──
-
-
-def count_source_errors(session: Session, batch: Batch) -> list[RowError]:
-    """A count whose budget source does not belong to its category (約用人員 + 工程管理費)."""
-    rows = [(pos, row) for pos, (_id, row) in batch.edited.items()] + list(batch.added)
-    errors = []
-    for pos, row in rows:
-        category, source = StaffCategory(row["category"]), BudgetSource(row["budget_source"])
-        if source not in SOURCES[category]:
-            allowed = "、".join(enum_label(s) for s in SOURCES[category])
-            text = t(
-                "staff.rule.source", row=row_label(pos), category=enum_label(category),
-                source=enum_label(source), allowed=allowed,
-            )  # fmt: skip
-            errors.append(RowError(pos, "budget_source", text))
-    return errors
-
-
-def snapshot_baseline_errors(session: Session, batch: Batch) -> list[RowError]:
-    """At most one merger baseline: every reduction rate is measured against it."""
-    leaving = {row_id for _pos, row_id in batch.deleted} | {i for i, _ in batch.edited.values()}
-    stored = select(StaffingSnapshot.id).where(StaffingSnapshot.is_baseline.is_(True))
-    kept = [i for i in session.execute(stored).scalars() if i not in leaving]
-    rows = [(pos, row) for pos, (_id, row) in batch.edited.items()] + list(batch.added)
-    marked = [pos for pos, row in rows if row.get("is_baseline")]
-    if len(kept) + len(marked) <= 1:
-        return []
-    return [RowError(pos, "is_baseline", t("staff.rule.one_baseline", row=row_label(pos)))
-            for pos in marked]  # fmt: skip
-
-
-RULES["staffing_count"] = count_source_errors
-RULES["staffing_snapshot"] = snapshot_baseline_errors

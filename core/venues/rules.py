@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core.editing.validate import RULES, Batch, RowError, row_label
+from core.editing.validate import Batch, RowError, row_label
 from core.i18n.labels import t
 from core.kernel.overlaps import Clash, batch_spans, find_clashes, format_span
 from db.models import BookingStatus, Venue, VenueBooking
@@ -69,6 +69,3 @@ def booking_errors(session: Session, batch: Batch) -> list[RowError]:
             )
             errors.append(RowError(pos, "attendees", text))
     return errors
-
-
-RULES[VenueBooking.__tablename__] = booking_errors

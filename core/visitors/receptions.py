@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core.editing.tables import SPECS, Filters, filter_clauses
+from core.editing.tables import SPECS, Filters, TableSpec, filter_clauses
 from core.kernel.cache import stamped
 from core.kernel.config import get_settings
 from core.kernel.periods import Period
@@ -29,10 +29,15 @@ from db.models import (
     VisitorCategory,
 )
 
-RECEPTIONS = SPECS["reception"]
 # Names of the city's mayor and deputy mayors, for host texts that give a name without a title.
 MAYOR_NAMES = ("陳其邁",)
 DEPUTY_MAYOR_NAMES = ("羅達生",)
+
+
+def _receptions() -> TableSpec:
+    """The reception table's listing spec (core/visitors/tables.py): the page's picker and
+    figures filter as its table does. Read when called, since the registry loads after this."""
+    return SPECS["reception"]
 
 
 class HostGroup(StrEnum):
@@ -88,7 +93,7 @@ def reception_options(
     r = Reception
     stmt = (
         select(r.id, r.visit_date, r.visitor_name_zh, r.country)
-        .where(*filter_clauses(RECEPTIONS, period, search, filters))
+        .where(*filter_clauses(_receptions(), period, search, filters))
         .order_by(r.visit_date.desc(), r.id)
     )
     return [
@@ -103,7 +108,7 @@ def top_countries(session: Session, period: Period, limit: int = 10) -> pd.DataF
     n = func.count().label("count")
     stmt = (
         select(Reception.country, n)
-        .where(*filter_clauses(RECEPTIONS, period, ""))
+        .where(*filter_clauses(_receptions(), period, ""))
         .group_by(Reception.country)
         .order_by(n.desc(), Reception.country)
         .limit(limit)
@@ -116,7 +121,7 @@ def host_shares(session: Session, period: Period) -> pd.DataFrame:
     """Receptions per host group (mayor, deputy mayor, other) with each group's share in %."""
     stmt = (
         select(Reception.host_official, func.count())
-        .where(*filter_clauses(RECEPTIONS, period, ""))
+        .where(*filter_clauses(_receptions(), period, ""))
         .group_by(Reception.host_official)
     )
     counts = dict.fromkeys(HostGroup, 0)

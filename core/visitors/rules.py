@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
-from core.editing.validate import RULES, Batch, RowError, row_label
+from core.editing.validate import Batch, RowError, row_label
 from core.i18n.labels import t
 from core.kernel.roc_dates import format_roc
 from core.visitors import receptions as visitors
@@ -145,7 +145,3 @@ def _moved_date_errors(session: Session, batch: Batch) -> list[RowError]:
             )
             errors.append(RowError(pos, "visit_date", text))
     return errors
-
-
-RULES[ReceptionFollowUp.__tablename__] = follow_up_errors
-RULES[Reception.__tablename__] = reception_errors

@@ -230,16 +230,16 @@ def test_two_servers_saving_the_same_slot_at_once_keep_one_booking(engine, rooms
     import threading
     import time
 
-    from core.editing import validate as editing_validate
+    from core.editing import registry
 
-    rule = editing_validate.RULES["venue_booking"]
+    (rule,) = registry.RULES["venue_booking"]
 
     def slow_rule(session, batch):
         errors = rule(session, batch)
         time.sleep(0.4)
         return errors
 
-    monkeypatch.setitem(editing_validate.RULES, "venue_booking", slow_rule)
+    monkeypatch.setitem(registry.RULES, "venue_booking", (slow_rule,))
     results = []
 
     def save(title: str) -> None:

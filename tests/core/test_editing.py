@@ -312,19 +312,19 @@ def test_two_leads_saving_the_same_row_at_once_one_wins_the_other_sees_the_confl
     import threading
     import time
 
-    from core.editing import validate as editing_validate
+    from core.editing import registry
 
     with Session(engine) as session:
         booking = _booking(session, _venue(session, "大禮堂", 300))
         rows = _rows(session, VenueBooking)
-    rule = editing_validate.RULES["venue_booking"]
+    (rule,) = registry.RULES["venue_booking"]
 
     def slow_rule(session, batch):
         errors = rule(session, batch)
         time.sleep(0.4)
         return errors
 
-    monkeypatch.setitem(editing_validate.RULES, "venue_booking", slow_rule)
+    monkeypatch.setitem(registry.RULES, "venue_booking", (slow_rule,))
     results: dict[str, Any] = {}
 
     def save(actor: Actor, attendees: int) -> None:

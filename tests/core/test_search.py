@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from core.editing.links import page_for
-from core.search.finder import BOOKING_WINDOW, search, search_grouped
+from core.search.finder import SQL_WINDOW, search, search_grouped
 from core.search.text import MAX_QUERY_CHARS, SearchInputError, clean_query, fold
 from db.models import (
     Centre,
@@ -221,8 +221,8 @@ def test_bookings_newest_first_with_venue_and_roc_time_and_a_capped_count(sessio
             purpose="meeting",
             kind="meeting",
         )  # fmt: skip
-        for i in range(BOOKING_WINDOW + 5)
+        for i in range(SQL_WINDOW + 5)
     )
     session.commit()
     drills = search_grouped(session, "消防局", "zh-TW", limit_per_kind=3)[0]
-    assert (len(drills.hits), drills.total, drills.capped) == (3, BOOKING_WINDOW, True)
+    assert (len(drills.hits), drills.total, drills.capped) == (3, SQL_WINDOW, True)

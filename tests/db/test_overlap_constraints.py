@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from core.editing import validate as editing_validate
+from core.editing import registry
 from core.editing.pipeline import Actor, EditorState, save_changes
 from db.models import Driver, Trip, Vehicle, Venue, VenueBooking
 
@@ -55,7 +55,7 @@ def test_overlapping_active_bookings_are_refused_by_the_database(pg_session, roo
 def test_a_save_past_the_rules_gets_the_overlap_message_and_changes_nothing(
     pg_session, room, monkeypatch
 ):
-    monkeypatch.setitem(editing_validate.RULES, "venue_booking", lambda session, batch: [])
+    monkeypatch.setitem(registry.RULES, "venue_booking", ())
     before = pg_session.scalar(select(func.count()).select_from(VenueBooking))
     pg_session.rollback()
     state = EditorState([], added_rows=[_booking(room, 10, 11)])

@@ -1,0 +1,60 @@
+"""The calendar's tables, declared once (core.editing.registry): partner cities, exchange events
+and the cities each event is with."""
+
+from __future__ import annotations
+
+from core.calendar.rules import event_time_errors, timezone_errors
+from core.editing.registry import Section
+from core.editing.tables import TableSpec
+from core.i18n.labels import enum_label
+from core.search.kinds import Kind, Row, line, named
+from db import models as m
+
+SECTION = Section(
+    "calendar", page="pages/sister_cities.py", title="page.calendar", icon=":material/public:",
+    group="nav.international",
+)  # fmt: skip
+
+
+def _city(row: Row, lang: str) -> tuple[str, str]:
+    if lang == "en":
+        title = named(row.name_en, row.name_original, lang)
+    else:
+        title = named(row.name_zh, row.name_original, lang)
+    return title, line(lang, row.country, enum_label(row.tie_type, lang, m.TieType))
+
+
+TABLES = (
+    SECTION.table(
+        TableSpec(
+            m.PartnerCity, None, ("signed_on",), ("name_zh", "name_original", "name_en", "country")
+        ),
+        rules=[timezone_errors],
+        search=Kind(
+            m.PartnerCity,
+            ("name_zh", "name_original", "name_en", "country"),
+            _city,
+            shown=("tie_type",),
+        ),  # fmt: skip
+    ),
+    SECTION.table(
+        TableSpec(
+            m.ExchangeEvent, "start_date", ("-start_date",), ("title", "participants", "summary")
+        ),
+        rules=[event_time_errors],
+        search=None,
+        span=("start_date", "end_date", False),
+        own_chart=True,  # exchanges per month, on the 圖表 tab
+    ),
+    SECTION.table(
+        TableSpec(
+            m.ExchangeEventCity,
+            None,
+            ("event_id", "city_id"),
+            (),
+            {"event_id": (m.ExchangeEvent, "title"), "city_id": (m.PartnerCity, "name_zh")},
+        ),
+        rules=[],
+        search=None,
+    ),
+)
