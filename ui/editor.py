@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from core.audit.history import table_label
-from core.editing import tables
+from core.editing import registry, tables
+from core.editing.charts import month_chart, rows_by_month
 from core.editing.frame import (
     ColumnSpec,
     editor_columns,
@@ -30,6 +31,7 @@ from core.i18n.labels import t
 from core.kernel.periods import Period
 from core.transfer import table_io as transfer
 from ui import auth
+from ui.charts import show_chart
 from ui.context import db_session, lang
 from ui.widgets import plain
 
@@ -97,7 +99,9 @@ def table_view(
     page_size: int = PAGE_SIZE,
     filters: tables.Filters | None = None,
 ) -> None:
-    """Search, one page of rows, paging and export; the inline editor for those who may edit.
+    """Search, one page of rows, paging and export; the inline editor for those who may edit;
+    above them, for a table its page draws no chart of, its rows per month (the registry's
+    generic chart).
 
     `filters` ({column: allowed values}) narrows the rows as the page's own filter widgets say.
     """
@@ -108,6 +112,8 @@ def table_view(
     lg = lang()
     spec = tables.SPECS[table]
     actor = auth.actor()
+    if registry.table(table).generic_chart:  # a table with no chart of its own on its page
+        _generic_chart(table, period, filters)
     snapshot = st.session_state.get(f"{table}.editor.snapshot")
     # Unsaved edits belong to this page of rows: keep the user on it until saved or discarded.
     locked = bool(snapshot) and pending_count(st.session_state.get(snapshot["key"])) > 0
@@ -143,6 +149,17 @@ def table_view(
         _export_buttons(table, period, search, filters)
     if editable:
         _import_panel(table)
+
+
+def _generic_chart(table: str, period: Period | None, filters: tables.Filters) -> None:
+    """Rows per month of a table with no chart of its own on its page (core.editing.charts)."""
+    lg = lang()
+    with db_session() as session:
+        counts = rows_by_month(session, table, period, filters)
+    if not counts["count"].any():
+        return
+    with st.expander(t("chart.generic.expander", lg), icon=":material/bar_chart:"):
+        show_chart(month_chart(counts, table, lg, period), key=f"{table}.chart")
 
 
 def _export_buttons(
