@@ -11,14 +11,17 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Counts the app's script runs in each page (see settle).
+RUNS_JS = (Path(__file__).parent / "runs.js").read_text()
 # Screenshots land here (git-ignored) for people to look at after a run.
 SHOTS = ROOT / "artifacts" / "screenshots"
 
@@ -89,15 +92,59 @@ def browser():
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
 
 
-def settle(page, extra_ms: int = 600) -> None:
-    """Wait until the script run the last action started has finished."""
-    page.wait_for_timeout(250)
-    page.wait_for_selector(READY, timeout=90_000)
-    page.wait_for_timeout(extra_ms)
+class WatchedBrowser:
+    """The browser, whose every page keeps count of the app's runs (runs.js) for settle()."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(RUNS_JS)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.add_init_script(RUNS_JS)  # before its first navigation, so for all of them
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
+def settle(page, timeout: int = 90_000) -> None:
+    """Wait until the page has settled: every run its actions asked for (a click, an Enter, a
+    page change, a reload) has finished and been drawn, and no rerun follows (the app's own
+    st.rerun(), the sign-in page's cookie component reporting back once drawn). State, not
+    time: window.__settled() of runs.js, polled at each animation frame."""
+    page.wait_for_function("() => window.__settled()", timeout=timeout, polling="raf")
+
+
+def runs_asked(page) -> int:
+    """How many script runs the page has asked the server for so far (runs.js)."""
+    return page.evaluate("() => window.__runs.asked")
+
+
+def settle_after(page, asked: int, timeout: int = 30_000) -> None:
+    """Wait until the page asks for more runs than `asked` (some widgets ask a moment after
+    the action: a grid's edit, a component's value), then settle."""
+    page.wait_for_function("n => window.__runs.asked > n", arg=asked, timeout=timeout)
+    settle(page)
+
+
+@contextmanager
+def new_run(page, timeout: int = 30_000) -> Iterator[None]:
+    """Around an action that asks for a script run (a button, Enter in a text field, a choice,
+    a page link, an edit in a grid): settle first, then wait for the run the action asked for
+    and settle again."""
+    settle(page)
+    asked = runs_asked(page)
+    yield
+    settle_after(page, asked, timeout)
 
 
 def sign_in(page, base: str, username: str, password: str, path: str = "") -> None:
@@ -105,8 +152,8 @@ def sign_in(page, base: str, username: str, password: str, path: str = "") -> No
     settle(page)
     page.get_by_label("帳號").fill(username)
     page.get_by_label("密碼").fill(password)
-    page.get_by_role("button", name="登入").click()
-    settle(page, 1200)
+    with new_run(page):
+        page.get_by_role("button", name="登入").click()
     if page.get_by_role("button", name="登出").count():  # signed in (not refused or locked)
         wait_for_signin_cookie(page)
 
@@ -116,11 +163,11 @@ SIGNIN_COOKIE = "bureau_workspace_signin"
 
 def wait_for_signin_cookie(page) -> None:
     """The sign-in cookie is set by a script in the page a moment after the sign-in run."""
-    for _ in range(60):
-        if any(c["name"] == SIGNIN_COOKIE for c in page.context.cookies()):
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError("the sign-in cookie was not stored")
+    page.wait_for_function(
+        "name => document.cookie.split('; ').some(c => c.startsWith(name + '='))",
+        arg=SIGNIN_COOKIE,
+        timeout=30_000,
+    )
 
 
 def shot(page, name: str) -> Path:
@@ -187,11 +234,8 @@ def assert_no_error(page) -> None:
 
 
 def click_tab(page, name: str) -> None:
-    """Select a tab; pressed again if a rerun landing at that moment swallowed the click."""
+    """Select a tab (drawn in the browser: no script run) once the page has settled."""
+    settle(page)
     tab = page.get_by_role("tab", name=name, exact=True)
-    for _ in range(3):
-        tab.click()
-        settle(page, 300)
-        if tab.get_attribute("aria-selected") == "true":
-            return
-    raise AssertionError(f"the tab {name} did not open")
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")

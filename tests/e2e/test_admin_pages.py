@@ -8,6 +8,7 @@ download, and a staffing snapshot copied to a new date."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,6 +38,7 @@ from tests.e2e.conftest import (
     cli_figures,
     click_tab,
     main_area,
+    new_run,
     settle,
     shot,
     sign_in,
@@ -140,7 +142,7 @@ def _wait_for_page(page, spec: AdminPage) -> None:
         expect(main_area(page).locator("[data-testid='stMetric']").first).to_be_visible(
             timeout=30_000
         )
-        settle(page, 300)
+        settle(page)
     except AssertionError:
         shot(page, f"admin_{spec.path}_did_not_open")
         raise
@@ -156,27 +158,23 @@ def _tiles(page, n: int) -> dict[str, str]:
 
 
 def _choose(page, scope, label: str, option: str) -> None:
-    """Pick an option of a selectbox (by its label), again if a rerun swallowed it."""
+    """Pick an option of a selectbox (by its label) and wait for the run it asks for."""
     box = scope.get_by_role("combobox", name=label, exact=True)
-    for _ in range(3):
-        box.click()
+    settle(page)
+    box.click()
+    with new_run(page):
         page.get_by_role("option", name=option, exact=True).click()
-        settle(page, 500)
-        if box.input_value() == option:
-            return
-    raise AssertionError(f"{label}: {option} was not chosen")
+    expect(box).to_have_value(option)
 
 
 def _type(page, scope, label: str, value: str) -> None:
-    """Type into a text input and press Enter (a rerun), until the input keeps the value."""
+    """Type into a text input and press Enter, and wait for the run it asks for."""
     field = scope.get_by_label(label, exact=True)
-    for _ in range(3):
-        field.fill(value)
+    settle(page)
+    field.fill(value)
+    with new_run(page):
         field.press("Enter")
-        settle(page, 500)
-        if field.input_value() == value:
-            return
-    raise AssertionError(f"{label} did not keep {value!r}")
+    expect(field).to_have_value(value)
 
 
 class Tabs:
@@ -326,18 +324,15 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
         return session.execute(stmt).scalar_one()
 
     audits_before = _query(demo_data_dir, audits)
-    # A double click, then one more click as soon as the booking is in the database: under
-    # load the browser still shows the saved form then (or has just drawn the next one), and
+    # A double click, then one more click as soon as the booking is in the database: the
+    # browser may still show the saved form then (or have just drawn the next one), and
     # before the fix that click booked the day's next free slot under the same title.
-    for _ in range(3):  # a rerun landing on the click can swallow it; nothing is saved then
-        submit.dblclick()
-        settle(page, 800)
-        if saved.count() or _query(demo_data_dir, bookings):
-            break
-    for _ in range(300):
-        if _query(demo_data_dir, bookings):
-            break
-        page.wait_for_timeout(100)
+    settle(page)
+    submit.dblclick()
+    deadline = time.monotonic() + 60
+    while not _query(demo_data_dir, bookings):  # the database's state, polled
+        assert time.monotonic() < deadline, "the booking was not saved"
+        time.sleep(0.05)
     # While the run after the save draws the next form, the page may hold the saved form's
     # button and the new one: either must book nothing.
     submit.first.click()
@@ -404,14 +399,12 @@ def test_a_lead_copies_the_latest_snapshot_to_a_new_date(tabs, demo_data_dir):
     click_tab(page, t("staff.tab.snapshots"))
     panel = page.get_by_role("tabpanel", name=t("staff.tab.snapshots"))
     done = main_area(page).locator("[data-testid='stAlert']", has_text=label)
-    for _ in range(3):  # a rerun landing on the click can swallow it
-        panel.get_by_label(t("staff.copy.as_of"), exact=True).fill(format_roc(as_of))
-        panel.get_by_label(t("staff.copy.label"), exact=True).fill(label)
+    settle(page)
+    panel.get_by_label(t("staff.copy.as_of"), exact=True).fill(format_roc(as_of))
+    panel.get_by_label(t("staff.copy.label"), exact=True).fill(label)
+    with new_run(page):
         panel.get_by_role("button", name=t("staff.copy.submit")).click()
-        settle(page, 1000)
-        if done.count():
-            break
-    expect(done).to_be_visible(timeout=30_000)
+    expect(done).to_be_visible()
     expect(done).to_contain_text("已建立")
     done.scroll_into_view_if_needed()
     shot(page, "admin_staffing_table_copied")

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     assert_no_error,
     click_tab,
     main_area,
+    new_run,
     settle,
     shot,
     sign_in,
@@ -53,12 +54,12 @@ def test_a_viewer_builds_and_downloads_the_report_periods_docx(viewer, demo_serv
 
     page = viewer
     page.goto(f"{demo_server}/briefing")
-    settle(page, 1500)
+    settle(page)
     assert_no_error(page)
     assert "111年7月1日至112年3月15日" in main_area(page).inner_text()
     shot(page, "briefing_builder")
-    page.get_by_role("button", name="產生 DOCX").click()
-    settle(page, 1000)
+    with new_run(page):
+        page.get_by_role("button", name="產生 DOCX").click()
     assert_no_error(page)
     assert re.search(r"DOCX 已完成（[\d.]+ 秒）", main_area(page).inner_text())
     shot(page, "briefing_built")
@@ -75,10 +76,10 @@ def test_the_pdf_and_pptx_downloads_read_back(viewer, demo_server, tmp_path):
 
     page = viewer
     page.goto(f"{demo_server}/briefing")
-    settle(page, 1500)
+    settle(page)
     for fmt in ("PDF", "PPTX"):
-        page.get_by_role("button", name=f"產生 {fmt}").click()
-        settle(page, 1000)
+        with new_run(page):
+            page.get_by_role("button", name=f"產生 {fmt}").click()
     pdf = PdfReader(io.BytesIO(_download(page, "下載 PDF", tmp_path, "report.pdf")))
     squeeze = lambda text: re.sub(r"\s+", "", text)  # noqa: E731
     assert squeeze(FLEET) in squeeze("".join(p.extract_text() for p in pdf.pages))
@@ -90,7 +91,7 @@ def test_the_pdf_and_pptx_downloads_read_back(viewer, demo_server, tmp_path):
 def test_the_preview_tab_reads_like_the_report(viewer, demo_server):
     page = viewer
     page.goto(f"{demo_server}/briefing")
-    settle(page, 1500)
+    settle(page)
     click_tab(page, "預覽")
     text = main_area(page).inner_text()
     assert "壹、重要業務執行狀況" in text and FLEET in text and "圖1" in text
@@ -103,7 +104,7 @@ def test_a_chart_downloads_as_png_and_svg_with_chinese_text(viewer, demo_server,
 
     page = viewer
     page.goto(f"{demo_server}/fleet_stats")
-    settle(page, 1500)
+    settle(page)
     assert_no_error(page)
     png = _download(page, "下載 PNG", tmp_path, "chart.png")
     with Image.open(io.BytesIO(png)) as image:

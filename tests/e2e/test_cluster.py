@@ -18,6 +18,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -31,7 +32,18 @@ from deploy.cluster import NGINX, Cluster
 from deploy.nginx import ROUTE_COOKIE
 from deploy.processes import Processes
 from tests.conftest import TEST_DATABASE_URL, database_copy
-from tests.e2e.conftest import CHROMIUM, _free_port, click_tab, settle, shot, sign_in
+from tests.e2e.conftest import (
+    CHROMIUM,
+    _free_port,
+    click_tab,
+    new_run,
+    runs_asked,
+    settle,
+    settle_after,
+    shot,
+    sign_in,
+    wait_for_signin_cookie,
+)
 from tests.e2e.test_sign_in_and_edit import _edit_cell, _grid_cells, _save
 from tests.e2e.test_upload_limit import MB, _upload
 
@@ -52,7 +64,6 @@ pytestmark = [
 VIEW = {"width": 1500, "height": 1000}
 VIEWER, FLEET = ("demo.viewer", "demo-viewer-2023"), ("demo.fleet", "demo-fleet-2023")
 LOCKED, LOCKED_PASSWORD = "e2e.cluster.lock", "cluster-lock-pass-1"
-SIGNIN_COOKIE = "bureau_workspace_signin"
 LIGHT_PAGE = "staffing_table"  # quick to draw, for the tests that only need a signed-in page
 
 
@@ -103,25 +114,26 @@ def _signed_in(page) -> bool:
     return page.get_by_role("button", name="登出").count() == 1
 
 
+def _expect_signed_in(page) -> None:
+    """The page's run has drawn the signed-in sidebar (its 登出 button)."""
+    settle(page)
+    try:
+        expect(page.get_by_role("button", name="登出")).to_have_count(1)
+    except AssertionError as error:
+        raise AssertionError(_main_text(page)) from error
+
+
 def _no_exception(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0, _main_text(page)
-
-
-def _wait_for_cookie(context, name: str = SIGNIN_COOKIE) -> None:
-    """The sign-in cookie is set by a script in the page a moment after the sign-in run."""
-    for _ in range(40):
-        if any(c["name"] == name for c in context.cookies()):
-            return
-        context.pages[0].wait_for_timeout(250)
-    raise AssertionError(f"no {name} cookie")
 
 
 def _vehicles(page):
     """The grid of the 車輛 tab."""
     click_tab(page, "車輛")
-    settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     grid.scroll_into_view_if_needed()
+    # The grid's accessible table (its cells as text) is filled once the canvas has drawn.
+    grid.locator("td").first.wait_for(state="attached")
     return grid
 
 
@@ -134,11 +146,13 @@ def _sign_in_together(who: list[tuple], path: str) -> None:
     its first session at the same time as the others, not one after another."""
     for page, base, _ in who:
         page.goto(f"{base}/{path}")
+    asked = []
     for page, _, (username, password) in who:
         settle(page)
+        asked.append(runs_asked(page))
         _submit(page, username, password)
-    for page, _, _ in who:
-        settle(page, 1200)
+    for (page, _, _), before in zip(who, asked, strict=True):
+        settle_after(page, before)
 
 
 def _submit(page, username: str, password: str) -> None:
@@ -152,8 +166,8 @@ def _rerun_until(page, text: str) -> bool:
     a key got lost, which cannot hide a stale cache: that shows the old value on every run."""
     for _ in range(3):
         page.locator("[data-testid='stMain'] h1").first.click()  # focus off any input
-        page.keyboard.press("r")
-        settle(page, 1000)
+        with new_run(page):
+            page.keyboard.press("r")
         if text in _vehicle_cells(page):
             return True
     return False
@@ -177,7 +191,7 @@ def test_an_edit_on_one_server_is_seen_on_the_next_run_of_the_other(cluster, bro
     # The next run of the same browser session on server B, then a new session there.
     assert _rerun_until(watcher, new_model), "server B showed the vehicle as it was"
     watcher.reload()
-    settle(watcher, 1200)
+    settle(watcher)
     assert new_model in _vehicle_cells(watcher)
     _no_exception(watcher)
     shot(watcher, "cluster_edit_seen_on_b")
@@ -192,8 +206,8 @@ def test_a_sign_in_on_one_server_is_accepted_by_the_other(cluster, browser):
     sign_in(page, server_a, *VIEWER, LIGHT_PAGE)
     other = context.new_page()  # cookies are per host, not per port: B gets A's cookie
     other.goto(f"{server_b}/{LIGHT_PAGE}")
-    settle(other, 1200)
-    assert _signed_in(other), _main_text(other)
+    settle(other)
+    _expect_signed_in(other)
     context.close()
 
 
@@ -203,8 +217,8 @@ def test_the_sign_in_lock_is_shared_between_servers(cluster, browser, engine):
     page.goto(server_a)
     settle(page)
     for _ in range(auth.MAX_FAILED_ATTEMPTS - 1):
-        _submit(page, LOCKED, "wrong password!")
-        settle(page, 300)
+        with new_run(page):
+            _submit(page, LOCKED, "wrong password!")
     assert "已鎖定" not in _main_text(page)
     with Session(engine) as session:
         user = session.scalar(select(User).where(User.username == LOCKED))
@@ -218,8 +232,8 @@ def test_the_sign_in_lock_is_shared_between_servers(cluster, browser, engine):
         assert user.locked_until is not None
     shot(other, "cluster_locked_on_b")
 
-    _submit(page, LOCKED, LOCKED_PASSWORD)  # the right password, back on server A
-    settle(page, 1200)
+    with new_run(page):
+        _submit(page, LOCKED, LOCKED_PASSWORD)  # the right password, back on server A
     assert t("auth.locked_signin", until="|").split("|")[0] in _main_text(page)
     assert not _signed_in(page)
     page.context.close()
@@ -294,14 +308,14 @@ def test_through_nginx_each_browser_keeps_its_server(cluster, browser, routes):
         settle(page)
         route = _route_of(context)
         [upstream] = set(_upstreams(cluster[0], route))
-        _submit(page, username, password)
-        settle(page, 1200)
-        _wait_for_cookie(context)
+        with new_run(page):
+            _submit(page, username, password)
+        wait_for_signin_cookie(page)
         seen = len(_upstreams(cluster[0], route))
         page.reload()
-        settle(page, 1000)
+        settle(page)
         assert set(_upstreams(cluster[0], route, at_least=seen + 1)) == {upstream}
-        assert _signed_in(page), _main_text(page)
+        _expect_signed_in(page)
         _no_exception(page)
         assert any(s.startswith(url.replace("http", "ws") + "/_stcore/stream") for s in sockets)
         if username == VIEWER[0]:
@@ -311,9 +325,9 @@ def test_through_nginx_each_browser_keeps_its_server(cluster, browser, routes):
             context.add_cookies([{"name": ROUTE_COOKIE, "value": routes[other], "url": url}])
             seen = len(_upstreams(cluster[0], routes[other]))
             page.reload()
-            settle(page, 1200)
+            settle(page)
             assert set(_upstreams(cluster[0], routes[other], at_least=seen + 1)) == {other}
-            assert _signed_in(page), _main_text(page)
+            _expect_signed_in(page)
             _no_exception(page)
             shot(page, "cluster_nginx_moved")
         context.close()
@@ -439,7 +453,7 @@ def test_https_sends_hsts_and_plain_http_only_redirects(https_nginx, browser):
     # The app works over it: the page, its WebSocket (wss) and the sign-in.
     page = browser.new_context(viewport=VIEW, ignore_https_errors=True).new_page()
     sign_in(page, url, *VIEWER, LIGHT_PAGE)
-    assert _signed_in(page), _main_text(page)
+    _expect_signed_in(page)
     _no_exception(page)
     shot(page, "cluster_https")
     page.context.close()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlmodel import Session
 
@@ -35,6 +37,7 @@ from tests.e2e.conftest import (
     cli_figures,
     click_tab,
     main_area,
+    new_run,
     settle,
     shot,
     sign_in,
@@ -183,7 +186,7 @@ def _wait_for_page(page, spec: IntlPage) -> None:
         expect(page.locator("[data-testid='stMetric']")).to_have_count(
             len(spec.tiles), timeout=30_000
         )
-        settle(page, 800)
+        settle(page)
     except AssertionError:
         shot(page, f"intl_{spec.path}_did_not_open")
         raise
@@ -198,17 +201,18 @@ def _tiles(page) -> dict[str, str]:
 
 
 def _calendar_height(page) -> float:
-    """The calendar frame's height once it is in the page (0 if it never shows)."""
+    """The calendar frame's height once FullCalendar has sized it (a moment after the frame
+    mounts), or as it stands when that does not happen."""
     frame = page.locator(CALENDAR)
     expect(frame).to_have_count(1, timeout=30_000)
-    height = 0.0
-    for _ in range(20):  # FullCalendar sizes itself a moment after the frame mounts
-        box = frame.bounding_box()
-        height = box["height"] if box else 0.0
-        if height >= 600:
-            break
-        page.wait_for_timeout(250)
-    return height
+    with suppress(PlaywrightTimeout):  # the caller's assertion reports the height
+        page.wait_for_function(
+            "sel => document.querySelector(sel).getBoundingClientRect().height >= 600",
+            arg=CALENDAR,
+            timeout=15_000,
+        )
+    box = frame.bounding_box()
+    return box["height"] if box else 0.0
 
 
 def _show_month(page, year: int, month: int) -> None:
@@ -238,12 +242,11 @@ def _set_period(page, start: date, end: date) -> None:
     fields = ((t("ui.period_start"), format_roc(start)), (t("ui.period_end"), format_roc(end)))
     for label, value in fields:
         field = sidebar.get_by_label(label, exact=True)
-        for _ in range(3):
-            field.fill(value)
+        settle(page)
+        field.fill(value)
+        with new_run(page):
             field.press("Enter")
-            settle(page, 600)
-            if field.input_value() == value:
-                break
+        expect(field).to_have_value(value)
     caption = t("ui.period_caption", period=format_roc_period(start, end))
     expect(main_area(page).get_by_text(caption, exact=True)).to_be_visible(timeout=30_000)
 
@@ -311,12 +314,9 @@ def test_calendar_frame_months_click_and_list(tabs, demo_data_dir):
 
     main = main_area(page)
     details = main.get_by_text(t("cal.details"), exact=True)
-    for _ in range(3):  # a rerun landing on the click can swallow it
+    with new_run(page):  # the calendar's frame reports the click to the app
         fc.locator(".fc-event", has_text=brisbane).first.click()
-        settle(page, 500)
-        if details.count():
-            break
-    expect(details).to_be_visible(timeout=30_000)
+    expect(details).to_be_visible()
     panel = main.locator(BORDERED, has=page.get_by_text(t("cal.details"), exact=True)).last
     expect(panel).to_contain_text(brisbane)
     expect(panel).to_contain_text("Brisbane")
@@ -341,9 +341,9 @@ def test_calendar_shows_the_2022_anniversaries(tabs, demo_data_dir):
     page = tabs.new("demo.viewer", PAGES["visitor_log"], TALL)
     try:
         _set_period(page, date(2022, 1, 1), date(2022, 12, 31))
-        page.locator("[data-testid='stSidebarNav'] a", has_text=t("page.calendar")).click()
-        expect(page.locator("h1", has_text=t("page.calendar"))).to_be_visible(timeout=60_000)
-        settle(page, 500)
+        with new_run(page):
+            page.locator("[data-testid='stSidebarNav'] a", has_text=t("page.calendar")).click()
+        expect(page.locator("h1", has_text=t("page.calendar"))).to_be_visible()
         assert _calendar_height(page) >= 600
         fc = page.frame_locator(CALENDAR)
         expect(fc.locator(".fc-toolbar-title")).to_have_text("2022年1月", timeout=15_000)
@@ -369,12 +369,9 @@ def test_visitor_search_and_reception_detail(tabs):
     totals = main.get_by_text(ROWS_TOTAL)
     before = totals.first.inner_text()
     search = main.get_by_label(t("ui.search"), exact=True).first  # the reception table's
-    for _ in range(3):
-        search.fill(original.split()[-1])
+    search.fill(original.split()[-1])
+    with new_run(page):
         search.press("Enter")
-        settle(page, 500)
-        if totals.first.inner_text() != before:
-            break
     assert totals.first.inner_text() == t("ui.rows_total", n=1), before
     grid = main.locator("[data-testid='stDataFrame']", has_text=original).first
     expect(grid).to_contain_text(name_zh)
@@ -428,13 +425,11 @@ def english_calendar(tabs):
     """A tab of the calendar's lead on the calendar, the sidebar language set to English."""
     page = tabs.new("demo.intl", PAGES["sister_cities"])
     english = t("page.calendar", "en")
-    for _ in range(3):
-        page.get_by_role("combobox", name="語言 / Language").click()
+    settle(page)
+    page.get_by_role("combobox", name="語言 / Language").click()
+    with new_run(page):
         page.get_by_role("option", name="English", exact=True).click()
-        settle(page, 500)
-        if page.locator("h1", has_text=english).count():
-            break
-    expect(page.locator("h1", has_text=english)).to_be_visible(timeout=30_000)
+    expect(page.locator("h1", has_text=english)).to_be_visible()
     expect(page.frame_locator(CALENDAR).locator(".fc-today-button")).to_have_text(
         t("cal.btn.today", "en"), timeout=15_000
     )
@@ -509,12 +504,12 @@ def test_markup_typed_into_a_reception_is_shown_as_typed(tabs, demo_data_dir):
     try:
         page = tabs.shared_tab("demo.intl", "visitor_log")
         page.reload()
-        settle(page, 1200)
+        settle(page)
         main = main_area(page)
         search = main.get_by_label(t("ui.search"), exact=True).first
         search.fill("注入測試外賓")
-        search.press("Enter")
-        settle(page, 800)
+        with new_run(page):
+            search.press("Enter")
         heading = page.locator("h3", has_text="注入測試外賓")
         expect(heading).to_be_visible(timeout=15_000)
         panel = main.locator(BORDERED, has=heading).last

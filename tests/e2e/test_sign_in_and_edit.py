@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlmodel import Session
@@ -21,6 +22,8 @@ from tests.e2e.conftest import (
     CHROMIUM,
     SIGNIN_COOKIE,
     click_tab,
+    main_area,
+    new_run,
     settle,
     shot,
     sign_in,
@@ -60,13 +63,10 @@ def _grid_cells(grid, n: int) -> list[str]:
 
 
 def _open_cell_editor(page, grid, *, row: int, column: int):
-    """Focus a cell by keyboard from the row's id cell and open its editor.
-
-    A rerun landing between the click and the keys (the sign-in cookie component reports
-    back once) can take the grid's focus, so the gesture is repeated until the editor opens.
-    """
+    """Focus a cell by keyboard from the row's id cell and open its editor (the gesture again
+    if the editor did not open: a click the grid took for something else)."""
     for _ in range(5):
-        settle(page, 300)
+        settle(page)
         # Relative to the grid, which Playwright scrolls into view first: a rerun may have
         # moved the page since the grid was found.
         grid.click(position={"x": 60, "y": 52 + 35 * row})  # the id cell (read-only)
@@ -83,27 +83,19 @@ def _open_cell_editor(page, grid, *, row: int, column: int):
 
 
 def _save(page, outcome: str = "") -> None:
-    """Press 儲存變更 and wait until the save ran: the unsaved-changes line is gone, or the
-    expected outcome text is shown. Pressed again only if, some seconds on, the button is still
-    there to press and nothing changed (a rerun swallowed the click); a slow save that already
-    disabled the button is waited for, not failed."""
-    main = page.locator("[data-testid='stMain']")
-
-    def done() -> bool:
-        text = main.inner_text()
-        return outcome in text if outcome else "列未儲存的變更" not in text
-
-    for _ in range(3):
-        button = page.locator("button:visible", has_text="儲存變更")
-        if button.count() and button.first.is_enabled():
-            button.first.click()
-        for _ in range(80):  # up to 20 s for the save's run and the rerun it starts
-            page.wait_for_timeout(250)
-            if done():
-                settle(page, 300)
-                return
-    shot(page, "save_did_not_run")
-    raise AssertionError(f"the save did not run: {main.inner_text()[-300:]}")
+    """Press 儲存變更 once the page has settled, and wait for the save's run and the rerun it
+    starts: the unsaved-changes line is gone, or the expected outcome text is shown."""
+    main = main_area(page)
+    with new_run(page):
+        page.locator("button:visible", has_text="儲存變更").first.click()
+    try:
+        if outcome:
+            expect(main).to_contain_text(outcome)
+        else:
+            expect(main).not_to_contain_text("列未儲存的變更")
+    except AssertionError:
+        shot(page, "save_did_not_run")
+        raise
 
 
 def _check_overview(page, username: str) -> None:
@@ -133,8 +125,9 @@ def _walk_every_page(page, username: str) -> None:
     assert len(paths) >= 3, paths
     for path in paths:
         page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
+        # The address changes once the page's run has started, asked for by the click.
         expect(page).to_have_url(re.compile(f"/{path}$"), timeout=30_000)
-        settle(page, 100)
+        settle(page)
         assert page.locator("[data-testid='stException']").count() == 0, path
         shot(page, f"role_{username}_{path}")
 
@@ -145,16 +138,18 @@ def test_each_demo_role_signs_in_to_its_pages(demo_server, browser, username):
     context = browser.new_context(viewport=VIEW)
     page = context.new_page()
     sign_in(page, demo_server, username, password)
+    # The navigation of the role, drawn by the run that signed in (settled by sign_in).
+    expect(page.locator("[data-testid='stSidebarNav']")).to_be_visible()
     sidebar = _sidebar(page)
     assert all(name in sidebar for name in shown), sidebar
     assert not any(name in sidebar for name in hidden), sidebar
     _check_overview(page, username)
     if username in WALKED:
         _walk_every_page(page, username)
-    page.get_by_role("button", name="登出").click()
-    # The sign-out's rerun may start after a first settle: wait for the form it draws.
-    expect(page.get_by_label("密碼")).to_have_count(1, timeout=30_000)
-    expect(page.locator("[data-testid='stMain']")).to_contain_text("已登出", timeout=30_000)
+    with new_run(page):
+        page.get_by_role("button", name="登出").click()
+    expect(page.get_by_label("密碼")).to_have_count(1)
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("已登出")
     context.close()
 
 
@@ -163,7 +158,6 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
     page = context.new_page()
     sign_in(page, demo_server, "demo.fleet", ROLES["demo.fleet"][0], "fleet_stats")
     click_tab(page, "車輛")
-    settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     grid.scroll_into_view_if_needed()
     before = _grid_cells(grid, 4)  # id, plate, kind, model of the first vehicle
@@ -175,20 +169,19 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
     page.wait_for_selector("[data-testid='stToast']:has-text('已儲存 1 列變更')", timeout=5_000)
 
     page.reload()
-    settle(page, 1200)
-    click_tab(page, "車輛")
     settle(page)
+    click_tab(page, "車輛")
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     assert _grid_cells(grid, 4) == [*before[:3], new_model]
     shot(page, "lead_edit_after_reload")
 
-    page.get_by_role("link", name="異動紀錄").click()
-    settle(page, 1200)
+    with new_run(page):
+        page.get_by_role("link", name="異動紀錄").click()
     history = page.locator("[data-testid='stDataFrame']").first
     first_entry = _grid_cells(history, 7)
     assert first_entry[2:] == ["demo.fleet", "公務車輛", before[0], "修改", "車型"], first_entry
-    history.click(position={"x": 18, "y": 52})  # select the newest entry
-    settle(page, 1000)
+    with new_run(page):  # the grid reports the selection a moment after the click
+        history.click(position={"x": 18, "y": 52})  # select the newest entry
     diff = page.locator("[data-testid='stDataFrame']").nth(1)
     assert _grid_cells(diff, 3) == ["車型", before[3], new_model]
     shot(page, "history_after_lead_edit")
@@ -198,31 +191,25 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
 def test_sign_out_revokes_a_copied_cookie(demo_server, browser):
     context = browser.new_context(viewport=VIEW)
     page = context.new_page()
-    sign_in(page, demo_server, "demo.viewer", ROLES["demo.viewer"][0])
-    # The browser stores the cookie a moment after sign-in (a script sets it): wait for it.
-    for _ in range(40):
-        if any(c["name"] == "bureau_workspace_signin" for c in context.cookies()):
-            break
-        page.wait_for_timeout(250)
+    sign_in(page, demo_server, "demo.viewer", ROLES["demo.viewer"][0])  # waits for the cookie
     page.reload()  # signed in again from the cookie alone
     settle(page)
     sign_out = page.get_by_role("button", name="登出")
     expect(sign_out).to_be_visible(timeout=30_000)
-    settle(page)
     copied = [c for c in context.cookies() if c["name"] == "bureau_workspace_signin"]
     assert copied
-    sign_out.click()
-    expect(page.get_by_label("密碼")).to_have_count(1, timeout=30_000)  # signed out on the server
+    with new_run(page):
+        sign_out.click()
+    expect(page.get_by_label("密碼")).to_have_count(1)  # signed out on the server
     context.close()
 
     thief = browser.new_context(viewport=VIEW)
     thief.add_cookies(copied)
     page = thief.new_page()
     page.goto(demo_server)
-    settle(page, 1200)
+    settle(page)
     assert page.get_by_label("密碼").count() == 1
-    # The signed-in sidebar may still stand while the sign-in page is drawn: wait for it to go.
-    expect(page.get_by_role("button", name="登出")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_role("button", name="登出")).to_have_count(0)
     assert "登入已結束" in page.locator("[data-testid='stMain']").inner_text()
     shot(page, "copied_cookie_after_sign_out")
     thief.close()
@@ -254,8 +241,8 @@ def test_a_lock_after_five_failures_holds_in_a_new_browser(demo_server, demo_dat
     for _ in range(5):
         page.get_by_label("帳號").fill("e2e.locked")
         page.get_by_label("密碼").fill("wrong password!")
-        page.get_by_role("button", name="登入").click()
-        settle(page, 300)
+        with new_run(page):
+            page.get_by_role("button", name="登入").click()
     # Locked now, but a wrong password is told no more than it would be for an unknown name.
     assert "帳號或密碼錯誤" in _main(page) and "鎖定" not in _main(page)
     context.close()
@@ -270,8 +257,7 @@ def test_a_lock_after_five_failures_holds_in_a_new_browser(demo_server, demo_dat
     main = _main(page)
     shot(page, "locked_in_new_browser")
     assert "密碼正確" in main and "鎖定至" in main
-    # The signed-in sidebar may still stand while the sign-in page is drawn: wait for it to go.
-    expect(page.get_by_role("button", name="登出")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_role("button", name="登出")).to_have_count(0)
     fresh.close()
 
 
@@ -280,7 +266,6 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     page = context.new_page()
     sign_in(page, demo_server, "demo.gifts", ROLES["demo.gifts"][0], "venue_usage")
     click_tab(page, "場地清單")
-    settle(page)
     page.locator("button:visible", has_text="匯出").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="CSV", exact=True).click()
@@ -303,12 +288,11 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     page.get_by_role("button", name="確認匯入").wait_for(timeout=30_000)
     assert "修改 1 筆" in page.locator("[data-testid='stMain']").inner_text()
     shot(page, "import_preview")
-    page.get_by_role("button", name="確認匯入").click()
-    settle(page, 1200)
+    with new_run(page):
+        page.get_by_role("button", name="確認匯入").click()
     page.reload()
-    settle(page, 1200)
-    click_tab(page, "場地清單")
     settle(page)
+    click_tab(page, "場地清單")
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     assert _grid_cells(grid, len(cells) - 1)[capacity] == cells[capacity]
     context.close()
@@ -316,20 +300,23 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
 
 def _vehicles_grid(page):
     click_tab(page, "車輛")
-    settle(page)
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     grid.scroll_into_view_if_needed()
     return grid
 
 
 def _edit_cell(page, grid, row: int, column: int, value: str) -> None:
-    """Type value into a cell until the page counts it as an unsaved change."""
+    """Type value into a cell and wait for the run the grid asks for a moment after Enter, in
+    which the page counts it as an unsaved change (typed again if it did not register)."""
     main = page.locator("[data-testid='stMain']")
     for _ in range(3):
         editor = _open_cell_editor(page, grid, row=row, column=column)
         editor.fill(value)
-        editor.press("Enter")
-        settle(page)
+        try:
+            with new_run(page, timeout=15_000):
+                editor.press("Enter")
+        except PlaywrightTimeout:
+            continue
         if "列未儲存的變更" in main.inner_text():
             return
     shot(page, "edit_not_registered")
@@ -355,13 +342,13 @@ def test_a_conflicting_save_shows_both_values_and_keeps_mine_on_request(demo_ser
     assert _grid_cells(conflict, 4) == [f"#{row[0]}", "車型", theirs, mine]
     shot(lead, "conflict_shown")
 
-    lead.get_by_role("button", name="以我的修改覆寫最新資料").click()
-    settle(lead, 1200)
+    with new_run(lead):
+        lead.get_by_role("button", name="以我的修改覆寫最新資料").click()
     lead.reload()
-    settle(lead, 1200)
+    settle(lead)
     assert _grid_cells(_vehicles_grid(lead), 16)[8:12] == [*row[:3], mine]
-    admin.get_by_role("link", name="異動紀錄").click()
-    settle(admin, 1200)
+    with new_run(admin):
+        admin.get_by_role("link", name="異動紀錄").click()
     history = _grid_cells(admin.locator("[data-testid='stDataFrame']").first, 14)
     # Newest first: the lead's overwrite, then the administrator's change; neither is lost.
     assert [history[2], history[5], history[9], history[12]] == [
@@ -379,22 +366,22 @@ def test_a_double_clicked_save_writes_a_new_row_once(demo_server, demo_data_dir,
     page = context.new_page()
     sign_in(page, demo_server, "demo.fleet", ROLES["demo.fleet"][0], "fleet_stats")
     click_tab(page, "駕駛")
-    settle(page)
     # Searched for the new name: no driver matches, so the grid's only row is the blank one.
     search = page.locator("[data-testid='stMain'] input[aria-label='搜尋']:visible").first
     search.fill(name)
-    search.press("Enter")
-    settle(page)
+    with new_run(page):
+        search.press("Enter")
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     grid.scroll_into_view_if_needed()
     engine = make_engine(f"sqlite:///{demo_data_dir / 'workspace.db'}")
     _edit_cell(page, grid, 0, 1, name)  # 姓名 of the blank row
     shot(page, "double_click_before_save")
     page.locator("button:visible", has_text="儲存變更").dblclick()
+    # The toast goes after a few seconds: looked for before the runs of both clicks have ended.
     expect(page.locator("[data-testid='stToast']", has_text="已儲存 1 列變更")).to_have_count(
         1, timeout=30_000
     )
-    settle(page, 1500)
+    settle(page)
     with Session(engine) as session:
         ids = session.scalars(select(Driver.id).where(Driver.name == name)).all()
         entries = session.scalars(
@@ -411,15 +398,15 @@ def test_a_double_clicked_save_writes_a_new_row_once(demo_server, demo_data_dir,
 
 
 def _choose(page, scope, label: str, option: str) -> None:
-    """Pick an option of a selectbox (by its label), again if a rerun swallowed it."""
+    """Pick an option of a selectbox (by its label); one already chosen asks for no run."""
     box = scope.get_by_role("combobox", name=label, exact=True)
-    for _ in range(3):
-        box.click()
+    settle(page)
+    if box.input_value() == option:
+        return
+    box.click()
+    with new_run(page):
         page.get_by_role("option", name=option, exact=True).click()
-        settle(page, 500)
-        if box.input_value() == option:
-            return
-    raise AssertionError(f"{label}: {option} was not chosen")
+    expect(box).to_have_value(option)
 
 
 def _is_active(data_dir: Path, username: str) -> bool:
@@ -439,29 +426,21 @@ def _set_active(admin, data_dir: Path, username: str, active: bool) -> None:
     _choose(admin, panel, "使用者", username)
     box = panel.get_by_test_id("stCheckbox").filter(has_text="啟用")
     tick = box.locator("input[type='checkbox']")
-    for _ in range(3):  # again if a rerun redrew the form under the click
-        if tick.is_checked() != active:
-            box.locator("label").first.click()
-            settle(admin, 300)
-        if tick.is_checked() == active:
-            break
+    if tick.is_checked() != active:
+        box.locator("label").first.click()  # in a form: no run until 儲存
     expect(tick).to_be_checked(checked=active)
-    panel.get_by_role("button", name="儲存", exact=True).click()
-    for _ in range(120):
-        if _is_active(data_dir, username) == active:
-            break
-        admin.wait_for_timeout(250)
+    with new_run(admin):  # the save's run has ended: the database holds it
+        panel.get_by_role("button", name="儲存", exact=True).click()
     assert _is_active(data_dir, username) == active
-    settle(admin)
     shot(admin, f"users_{username}_{'enabled' if active else 'disabled'}")
 
 
 def _signed_out_at_next_action(page, path: str = "fleet_stats") -> None:
-    page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
-    expect(page.get_by_label("密碼")).to_have_count(1, timeout=30_000)
-    expect(page.locator("[data-testid='stMain']")).to_contain_text("登入已結束", timeout=30_000)
-    # The signed-in sidebar may still stand while the sign-in page is drawn: wait for it to go.
-    expect(page.get_by_role("button", name="登出")).to_have_count(0, timeout=30_000)
+    with new_run(page):
+        page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
+    expect(page.get_by_label("密碼")).to_have_count(1)
+    expect(page.locator("[data-testid='stMain']")).to_contain_text("登入已結束")
+    expect(page.get_by_role("button", name="登出")).to_have_count(0)
 
 
 def test_a_disabled_user_loses_access_and_re_enabling_does_not_revive_the_cookie(
@@ -489,10 +468,9 @@ def test_a_disabled_user_loses_access_and_re_enabling_does_not_revive_the_cookie
     again.add_cookies(old_cookie)
     page = again.new_page()
     page.goto(demo_server)
-    settle(page, 1200)
+    settle(page)
     assert page.get_by_label("密碼").count() == 1
-    # The signed-in sidebar may still stand while the sign-in page is drawn: wait for it to go.
-    expect(page.get_by_role("button", name="登出")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_role("button", name="登出")).to_have_count(0)
     sign_in(page, demo_server, "e2e.off", OFF_PASSWORD)  # the password itself works again
     expect(page.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
     again.close()
@@ -504,7 +482,8 @@ def _change_password(page, current: str, new: str) -> None:
     main.get_by_label("目前的密碼", exact=True).fill(current)
     main.get_by_label("新密碼", exact=True).fill(new)
     main.get_by_label("再次輸入新密碼", exact=True).fill(new)
-    main.get_by_role("button", name="變更密碼").click()
+    with new_run(page):
+        main.get_by_role("button", name="變更密碼").click()
 
 
 def test_a_lead_changes_the_password_and_the_older_browser_is_signed_out(
@@ -521,15 +500,15 @@ def test_a_lead_changes_the_password_and_the_older_browser_is_signed_out(
     newer = browser.new_context(viewport=VIEW)
     page = newer.new_page()
     sign_in(page, demo_server, "e2e.pwlead", OLD_PASSWORD)
-    page.get_by_role("link", name="變更密碼").click()
-    expect(page.locator("h1", has_text="變更密碼")).to_be_visible(timeout=30_000)
-    settle(page)
+    with new_run(page):
+        page.get_by_role("link", name="變更密碼").click()
+    expect(page.locator("h1", has_text="變更密碼")).to_be_visible()
     shot(page, "change_password_desktop")
     page.set_viewport_size(PHONE)
-    settle(page, 300)
+    settle(page)
     shot(page, "change_password_390px")
     page.set_viewport_size(VIEW)
-    settle(page, 300)
+    settle(page)
 
     _change_password(page, OLD_PASSWORD, "1234567890")  # refused: a run of digits
     expect(page.locator("[data-testid='stMain']")).to_contain_text("連續", timeout=30_000)
