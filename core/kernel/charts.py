@@ -30,6 +30,12 @@ MUTED = "#666666"
 
 AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
 
+# Altair's debug mode validates every schema object against Vega-Lite's JSON schema as it is
+# built: 20–30 ms for each chart's config alone, on every run of a page (a page shows up to six
+# charts). The house charts are validated where they are tested instead (the chart tests call
+# to_dict() with validation), and an export validates as it draws.
+alt.utils.schemapi.disable_debug_mode()
+
 
 def house_config() -> dict[str, Any]:
     """The Vega-Lite config of the house style (a fresh dict: callers may change it)."""
@@ -114,7 +120,7 @@ def titled(
     own spec (so the browser and the exports look alike whatever theme is enabled). Works on
     top-level charts of any kind: Chart, LayerChart, HConcat / VConcat. Call it last: a chart
     that carries a config cannot be layered or concatenated any further."""
-    own = chart.config.to_dict() if chart.config is not alt.Undefined else {}
+    own = chart.config.to_dict(validate=False) if chart.config is not alt.Undefined else {}
     dated: dict[str, str] = {}
     if period is not None:
         dated = {"start": period.start.isoformat(), "end": period.end.isoformat()}
