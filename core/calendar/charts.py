@@ -75,8 +75,8 @@ def partner_map(df: pd.DataFrame, lang: str) -> alt.LayerChart:
         alt.Chart(points)
         .mark_circle(size=90, opacity=0.9, stroke="white", strokeWidth=1)
         .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
             color=alt.Color(
                 "tie:N",
                 title=t("cal.col.tie", lang),

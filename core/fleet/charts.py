@@ -80,11 +80,11 @@ def utilisation_chart(
         label = t("fleet.chart.average", lang, pct=average)
         line = pd.DataFrame({"pct": [average], "label": [label]})
         rule = alt.Chart(line).mark_rule(color=PALETTE[3], strokeDash=[4, 3])
-        layers.append(rule.encode(x="pct:Q", tooltip=alt.Tooltip("label:N", title=None)))
+        layers.append(rule.encode(x=alt.X("pct:Q"), tooltip=alt.Tooltip("label:N", title=None)))
         layers.append(
             alt.Chart(line)
             .mark_text(align="left", dx=4, dy=-6, color=PALETTE[3])
-            .encode(x="pct:Q", y=alt.value(0), text="label:N")
+            .encode(x=alt.X("pct:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
         )
     chart = alt.layer(*layers).properties(height=ROW)
     return titled(chart, t("fleet.chart.utilisation", lang), lang=lang, period=period)

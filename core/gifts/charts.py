@@ -93,10 +93,14 @@ def flows_by_month_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> a
         .mark_bar()
         .encode(
             x=alt.X("roc_month:O", title=None, axis=alt.Axis(labelAngle=0)),
-            xOffset="flow_label:N",
+            xOffset=alt.XOffset("flow_label:N"),
             y=alt.Y("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
             color=alt.Color("flow_label:N", title=None),
-            tooltip=["roc_month:O", "flow_label:N", alt.Tooltip("count:Q", format=",")],
+            tooltip=[
+                alt.Tooltip("roc_month:O"),
+                alt.Tooltip("flow_label:N"),
+                alt.Tooltip("count:Q", format=","),
+            ],
         )
         .properties(height=280)
     )
@@ -113,9 +117,13 @@ def flows_by_country_chart(flows: pd.DataFrame, lang: str, *, period: Period) ->
         .encode(
             y=alt.Y("country_label:N", title=None, sort="-x"),
             x=alt.X("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
-            yOffset="flow_label:N",
+            yOffset=alt.YOffset("flow_label:N"),
             color=alt.Color("flow_label:N", title=None),
-            tooltip=["country_label:N", "flow_label:N", alt.Tooltip("count:Q", format=",")],
+            tooltip=[
+                alt.Tooltip("country_label:N"),
+                alt.Tooltip("flow_label:N"),
+                alt.Tooltip("count:Q", format=","),
+            ],
         )
         .properties(height=280)
     )

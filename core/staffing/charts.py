@@ -64,7 +64,10 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
         layers.append(
             alt.Chart(rule)
             .mark_rule(strokeDash=[4, 4], color="#555")
-            .encode(x="day:T", tooltip=[alt.Tooltip("roc:N", title=t("staff.chart.chosen", lang))])
+            .encode(
+                x=alt.X("day:T"),
+                tooltip=[alt.Tooltip("roc:N", title=t("staff.chart.chosen", lang))],
+            )
         )
     chart = alt.layer(*layers).properties(height=420)
     latest = max(snapshots["as_of"], default=None)

@@ -84,7 +84,7 @@ def timeline_chart(
             scale=alt.Scale(domain=[lo, hi], nice=False),
             axis=alt.Axis(values=list(range(lo, hi + 1)), labelExpr=HOUR_LABEL),
         ),  # fmt: skip
-        x2="end_h:Q",
+        x2=alt.X2("end_h:Q"),
         y=alt.Y(
             "day_label:N" if by_day else "venue:N",
             title=None,
@@ -209,7 +209,7 @@ def utilisation_chart(
     bars = base.mark_bar().encode(
         color=alt.Color("centre_label:N", title=None, scale=centres, legend=legend)
     )
-    text = base.mark_text(align="left", dx=4).encode(text="pct_text:N")
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("pct_text:N"))
     chart = (bars + text).properties(height=alt.Step(26))
     return titled(chart, t("ven.chart.utilisation", lang), lang=lang, period=period)
 
@@ -237,9 +237,10 @@ def heatmap_chart(grid: pd.DataFrame, period: Period, lang: str) -> alt.LayerCha
         ],
     )
     peak = float(grid["hours"].max() or 0)
+    dark = peak / 2  # white figures on the darker half of the scale
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("hours:Q", format=",.0f"),
-        color=alt.condition(alt.datum.hours > peak / 2, alt.value("white"), alt.value("#333")),
+        color=alt.ColorValue("#333", condition={"test": alt.datum.hours > dark, "value": "white"}),
     )
     chart = (cells + text.transform_filter(alt.datum.hours > 0)).properties(height=alt.Step(30))
     return titled(chart, t("ven.chart.heatmap", lang), lang=lang, period=period)
