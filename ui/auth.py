@@ -93,6 +93,10 @@ def _authenticator() -> stauth.Authenticate:
         login_sleep_time=0.05,
     )
     authenticator.authentication_controller.authentication_model.check_credentials = _check_password
+    # The library would set the cookie through its cookie component, which reports back once the
+    # browser has run it and so asks for yet another run of the page just signed in to;
+    # deliver_cookie sets the same cookie with a script (see _start_session).
+    authenticator.cookie_controller.set_cookie = lambda: None
     st.session_state[BUILT] = (_run_id(), authenticator)
     return authenticator
 
@@ -213,7 +217,7 @@ def sign_in_page() -> None:
         return
     status = st.session_state.get("authentication_status")
     if status:
-        _start_session(authenticator)
+        _start_session()
         st.rerun()
     elif status is False:
         st.error(st.session_state.get(MESSAGE) or t("auth.failed", lg))
@@ -222,11 +226,10 @@ def sign_in_page() -> None:
         st.caption(t("auth.demo_hint", lg))
 
 
-def _start_session(authenticator: stauth.Authenticate) -> None:
+def _start_session() -> None:
     """Record the sign-in server-side under the id its cookie will carry."""
     username = st.session_state["username"]
-    model = authenticator.cookie_controller.cookie_model
-    exp_date = model.exp_date or (datetime.now(UTC) + _lifetime()).timestamp()
+    exp_date = (datetime.now(UTC) + _lifetime()).timestamp()
     token = session_token_id(signing_key(), username, exp_date)
     expires_at = datetime.fromtimestamp(exp_date, UTC)
     with db_session() as session:
@@ -234,8 +237,8 @@ def _start_session(authenticator: stauth.Authenticate) -> None:
     st.session_state[SIGNED_IN] = {"username": username, "token": token}
     st.session_state["logout"] = False
     st.session_state.pop(NOTICE, None)
-    # The library set the cookie in this run, but the rerun below can take that component off
-    # the page before the browser runs it: deliver_cookie hands it over on every run.
+    # Set by deliver_cookie's script, on every run until the browser has it (not by the
+    # library's cookie component: _authenticator switches that off).
     cookie = jwt.encode({"username": username, "exp_date": exp_date}, signing_key(), "HS256")
     st.session_state[PENDING_COOKIE] = ("set", cookie, expires_at)
 
