@@ -233,6 +233,19 @@ def assert_no_error(page) -> None:
     assert page.get_by_text("Page not found").count() == 0
 
 
+def choose(page, scope, label: str, option: str) -> None:
+    """Pick an option of a selectbox (by its label) and wait for the run it asks for; an
+    option already chosen asks for none."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    settle(page)
+    if box.input_value() == option:
+        return
+    box.click()
+    with new_run(page):
+        page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)
+
+
 def click_tab(page, name: str) -> None:
     """Select a tab (drawn in the browser: no script run) once the page has settled."""
     settle(page)

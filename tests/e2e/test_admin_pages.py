@@ -35,6 +35,7 @@ from tests.e2e.conftest import (
     CHROMIUM,
     app_engine,
     assert_no_error,
+    choose,
     cli_figures,
     click_tab,
     main_area,
@@ -155,16 +156,6 @@ def _tiles(page, n: int) -> dict[str, str]:
         label = metric.locator("[data-testid='stMetricLabel']").inner_text().strip()
         shown[label] = metric.locator("[data-testid='stMetricValue']").inner_text().strip()
     return shown
-
-
-def _choose(page, scope, label: str, option: str) -> None:
-    """Pick an option of a selectbox (by its label) and wait for the run it asks for."""
-    box = scope.get_by_role("combobox", name=label, exact=True)
-    settle(page)
-    box.click()
-    with new_run(page):
-        page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
 
 
 def _type(page, scope, label: str, value: str) -> None:
@@ -303,7 +294,7 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
     form = main_area(page).locator(BORDERED, has=heading).last  # the form's own container
     option = t("ven.form.venue_option", venue=venues.venue_label(venue, "zh-TW"),
                capacity=venue.capacity)  # fmt: skip
-    _choose(page, form, t("ven.form.venue"), option)
+    choose(page, form, t("ven.form.venue"), option)
     _type(page, form, t("ven.form.day"), format_roc(day))
     # The slot choice starts at the day's first free slot; its times fill the inputs.
     slot_box = form.get_by_role("combobox", name=t("ven.form.slot"), exact=True)

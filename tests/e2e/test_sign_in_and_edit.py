@@ -21,6 +21,7 @@ from db.models import AuditEntry, Driver, User
 from tests.e2e.conftest import (
     CHROMIUM,
     SIGNIN_COOKIE,
+    choose,
     click_tab,
     main_area,
     new_run,
@@ -397,18 +398,6 @@ def test_a_double_clicked_save_writes_a_new_row_once(demo_server, demo_data_dir,
     context.close()
 
 
-def _choose(page, scope, label: str, option: str) -> None:
-    """Pick an option of a selectbox (by its label); one already chosen asks for no run."""
-    box = scope.get_by_role("combobox", name=label, exact=True)
-    settle(page)
-    if box.input_value() == option:
-        return
-    box.click()
-    with new_run(page):
-        page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
-
-
 def _is_active(data_dir: Path, username: str) -> bool:
     engine = make_engine(f"sqlite:///{data_dir / 'workspace.db'}")
     try:
@@ -423,7 +412,7 @@ def _set_active(admin, data_dir: Path, username: str, active: bool) -> None:
     the database holds it (a success message of the previous save may still be on screen)."""
     click_tab(admin, "角色與業務範圍")
     panel = admin.get_by_role("tabpanel", name="角色與業務範圍")
-    _choose(admin, panel, "使用者", username)
+    choose(admin, panel, "使用者", username)
     box = panel.get_by_test_id("stCheckbox").filter(has_text="啟用")
     tick = box.locator("input[type='checkbox']")
     if tick.is_checked() != active:
@@ -545,7 +534,7 @@ def test_a_typed_username_shows_in_history_as_typed_not_as_a_link(demo_server, b
     admin = admin_context.new_page()
     sign_in(admin, demo_server, "demo.admin", ROLES["demo.admin"][0], "history")
     expect(admin.locator("h1", has_text="異動紀錄")).to_be_visible(timeout=30_000)
-    _choose(admin, admin.locator("[data-testid='stMain']"), "使用者", EVIL)
+    choose(admin, admin.locator("[data-testid='stMain']"), "使用者", EVIL)
     grid = admin.locator("[data-testid='stDataFrame']").first
     grid.click(position={"x": 18, "y": 52})  # select the entry (the only one of that name)
     main = admin.locator("[data-testid='stMain']")
