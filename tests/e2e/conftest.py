@@ -11,11 +11,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,6 +172,11 @@ def wait_for_signin_cookie(page) -> None:
 
 
 def shot(page, name: str) -> Path:
+    """A screenshot for people to look at, of the page as drawn once its runs have settled
+    (as it stands after 15 s if they have not, or on a page without runs.js: a shot of a
+    failure is still wanted)."""
+    with suppress(PlaywrightError):
+        settle(page, timeout=15_000)
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
