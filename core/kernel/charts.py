@@ -31,9 +31,10 @@ MUTED = "#666666"
 AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
 
 # Altair's debug mode validates every schema object against Vega-Lite's JSON schema as it is
-# built: 20–30 ms for each chart's config alone, on every run of a page (a page shows up to six
-# charts). The house charts are validated where they are tested instead (the chart tests call
-# to_dict() with validation), and an export validates as it draws.
+# built: milliseconds for each chart's config alone, on every run of a page (a page shows up to
+# six charts; the nine pages' warm runs took 1.21 s of CPU with it, 0.88 s without). The house
+# charts are validated where they are tested instead (the chart tests call to_dict() with
+# validation), and an export validates as it draws.
 alt.utils.schemapi.disable_debug_mode()
 
 
