@@ -252,6 +252,16 @@ def choose(page, scope, label: str, option: str) -> None:
     expect(box).to_have_value(option)
 
 
+def type_in(page, scope, label: str, value: str) -> None:
+    """Type into a text input (by its label), press Enter and wait for the run it asks for."""
+    field = scope.get_by_label(label, exact=True)
+    settle(page)
+    field.fill(value)
+    with new_run(page):
+        field.press("Enter")
+    expect(field).to_have_value(value)
+
+
 def click_tab(page, name: str) -> None:
     """Select a tab (drawn in the browser: no script run) once the page has settled."""
     settle(page)

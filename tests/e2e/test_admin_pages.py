@@ -45,6 +45,7 @@ from tests.e2e.conftest import (
     sign_in,
     start_figures_cli,
     stop_figures_cli,
+    type_in,
 )
 
 pytestmark = [
@@ -156,16 +157,6 @@ def _tiles(page, n: int) -> dict[str, str]:
         label = metric.locator("[data-testid='stMetricLabel']").inner_text().strip()
         shown[label] = metric.locator("[data-testid='stMetricValue']").inner_text().strip()
     return shown
-
-
-def _type(page, scope, label: str, value: str) -> None:
-    """Type into a text input and press Enter, and wait for the run it asks for."""
-    field = scope.get_by_label(label, exact=True)
-    settle(page)
-    field.fill(value)
-    with new_run(page):
-        field.press("Enter")
-    expect(field).to_have_value(value)
 
 
 class Tabs:
@@ -295,14 +286,14 @@ def test_a_lead_books_a_free_slot_through_the_form(tabs, demo_data_dir):
     option = t("ven.form.venue_option", venue=venues.venue_label(venue, "zh-TW"),
                capacity=venue.capacity)  # fmt: skip
     choose(page, form, t("ven.form.venue"), option)
-    _type(page, form, t("ven.form.day"), format_roc(day))
+    type_in(page, form, t("ven.form.day"), format_roc(day))
     # The slot choice starts at the day's first free slot; its times fill the inputs.
     slot_box = form.get_by_role("combobox", name=t("ven.form.slot"), exact=True)
     expect(slot_box).to_have_value(
         re.compile(re.escape(f"{slot[0]:%H:%M}–{slot[1]:%H:%M}")), timeout=15_000
     )
-    _type(page, form, t("ven.form.booking_title"), title)
-    _type(page, form, t("ven.form.organiser"), "行政暨國際處")
+    type_in(page, form, t("ven.form.booking_title"), title)
+    type_in(page, form, t("ven.form.organiser"), "行政暨國際處")
     submit = form.get_by_role("button", name=t("ven.form.submit"))
     saved = main_area(page).locator("[data-testid='stAlert']", has_text=title)
 

@@ -43,6 +43,7 @@ from tests.e2e.conftest import (
     sign_in,
     start_figures_cli,
     stop_figures_cli,
+    type_in,
 )
 
 pytestmark = [
@@ -241,12 +242,7 @@ def _set_period(page, start: date, end: date) -> None:
     sidebar = page.locator("[data-testid='stSidebar']")
     fields = ((t("ui.period_start"), format_roc(start)), (t("ui.period_end"), format_roc(end)))
     for label, value in fields:
-        field = sidebar.get_by_label(label, exact=True)
-        settle(page)
-        field.fill(value)
-        with new_run(page):
-            field.press("Enter")
-        expect(field).to_have_value(value)
+        type_in(page, sidebar, label, value)
     caption = t("ui.period_caption", period=format_roc_period(start, end))
     expect(main_area(page).get_by_text(caption, exact=True)).to_be_visible(timeout=30_000)
 
