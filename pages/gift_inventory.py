@@ -32,7 +32,7 @@ with db_session() as session:
     history = stock_history(session)
     register = gift_register(session)
     flows = gift_flows(session, period)
-figure_tiles(figures, ["gifts.received", "gifts.given_out"])
+figure_tiles(figures, ["gifts.received", "gifts.given_out", "gifts.relief_out"])
 if not flows.empty:
     left, right = st.columns(2)
     show_chart(flows_by_month_chart(flows, lg, period=period), key="gift.flows_by_month",
@@ -51,10 +51,13 @@ with stock_tab:
     st.dataframe(
         stock.drop(columns=["id", "low"]).rename(
             columns={"name": t("col.name", lg), "unit": t("col.unit", lg),
-                     "threshold": t("col.low_stock_threshold", lg), "on_hand": t("ui.on_hand", lg)}
+                     "threshold": t("col.low_stock_threshold", lg), "on_hand": t("ui.on_hand", lg),
+                     "estimated": t("ui.stock_estimated", lg)}
         ),
         hide_index=True,
     )  # fmt: skip
+    if stock["estimated"].any():
+        st.caption(t("ui.stock_estimated_note", lg))
     if not history.empty:
         show_chart(stock_chart(history, lg, as_of=today_taipei()), key="gift.stock")
 with moves_tab:

@@ -16,7 +16,7 @@ period_caption(period)
 record_card.linked_record("calendar")
 with db_session() as session:
     figures = exchange_figures(session, period)
-figure_tiles(figures, ["exchange.events"])
+figure_tiles(figures, ["exchange.events", "exchange.other_events"])
 
 cal_tab, coming_tab, cities_tab, charts_tab, events_tab = st.tabs([
     t("cal.tab.calendar", lg), t("cal.tab.coming", lg), t("cal.tab.directory", lg),

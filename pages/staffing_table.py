@@ -55,6 +55,8 @@ with db_session() as session:
 if now is None:
     st.info(t("fig.staffing.none", lg))
 else:
+    if chosen is not None and chosen.is_estimate:
+        st.warning(t("staff.estimate_warning", lg), icon=":material/help:")
     figure_tiles(figures, TILES)
     if base is not None:
         st.caption(t("staff.as_of_caption", lg, date=format_roc(now.as_of, "long"),

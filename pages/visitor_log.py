@@ -25,7 +25,9 @@ with db_session() as session:
     by_month = monthly.receptions_by_month(session, period)
     countries = visitors.top_countries(session, period)
     hosts = visitors.host_shares(session, period)
-figure_tiles(figures, ["visitors.receptions", "visitors.video", "visitors.allies"])
+figure_tiles(
+    figures, ["visitors.receptions", "visitors.video", "visitors.allies", "visitors.abroad"]
+)
 if not by_month.empty:
     chart = monthly_bars(
         by_month, VisitorCategory, title_key="chart.receptions_by_month", lang=lg, period=period

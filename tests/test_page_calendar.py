@@ -18,7 +18,7 @@ def test_page_renders_with_the_report_figure(anonymous, accounts, username):
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
-    assert [m.value for m in at.metric] == ["15"]
+    assert [m.value for m in at.metric] == ["15", "1"]
     assert at.multiselect(key="cal.filter.country.zh-TW")
     picker = at.selectbox(key="cal.timeline.pick.zh-TW")
     assert len(picker.options) > 10

@@ -15,10 +15,10 @@ def _open(at: AppTest) -> AppTest:
 @pytest.mark.parametrize("username", ["t.viewer", "t.admin"])
 def test_page_shows_the_report_periods_receptions(anonymous, accounts, username):
     at = _open(signed_in(anonymous, accounts, username))
-    assert [m.value for m in at.metric] == ["34", "3", "10"]
+    assert [m.value for m in at.metric] == ["25", "3", "5", "4"]
     assert at.multiselect(key="vis.filter.category.zh-TW")
     picker = at.selectbox(key="vis.detail.pick.zh-TW")
-    assert len(picker.options) == 34
+    assert len(picker.options) == 29  # the four met abroad are listed too
 
 
 def test_viewer_reads_details_without_editors_or_uploads(anonymous, accounts):
@@ -30,7 +30,8 @@ def test_viewer_reads_details_without_editors_or_uploads(anonymous, accounts):
 
 def test_admin_gets_the_follow_up_editor_and_the_upload(app):
     at = _open(app)
-    assert len(editors(at)) == 2  # receptions and the chosen reception's follow-ups
+    # receptions, and the chosen reception's delegation members and follow-ups
+    assert len(editors(at)) == 3
     assert at.get("file_uploader")
 
 
@@ -42,7 +43,7 @@ def test_filters_narrow_the_detail_picker(app):
     at.multiselect(key="vis.filter.mode.zh-TW").unselect("video").run()
     at.multiselect(key="vis.filter.category.zh-TW").select("head_of_government").run()
     assert len(at.selectbox(key="vis.detail.pick.zh-TW").options) == 2
-    assert [m.value for m in at.metric] == ["34", "3", "10"]  # figures stay the period's
+    assert [m.value for m in at.metric] == ["25", "3", "5", "4"]  # figures stay the period's
 
 
 def test_detail_shows_city_gifts_and_follow_ups_of_the_kumamoto_visit(app):

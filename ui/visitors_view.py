@@ -98,6 +98,7 @@ def detail(reception_id: int) -> None:
     r = found.reception
     with st.container(border=True):
         estimate = f" {t('vis.detail.estimate', lg)}" if r.date_is_estimate else ""
+        estimate += f" {t('vis.detail.abroad', lg)}" if r.abroad else ""
         at = f" {format_time(r.start_time)}" if r.start_time else ""  # Asia/Taipei wall time
         st.markdown(
             f"**{format_roc(r.visit_date, 'long')}{at}**{estimate}　{enum_label(r.mode, lg)}　"
@@ -122,6 +123,9 @@ def detail(reception_id: int) -> None:
         if r.summary:
             st.markdown(plain(r.summary))
     _gifts(found)
+    st.markdown(f"#### {t('vis.detail.guests', lg)}")
+    st.caption(t("vis.detail.guests_hint", lg))
+    table_view("reception_guest", None, filters={"reception_id": [reception_id]})
     st.markdown(f"#### {t('vis.detail.follow_ups', lg)}")
     table_view("reception_follow_up", None, filters={"reception_id": [reception_id]})
     _photos(reception_id, found.photos)
@@ -141,7 +145,8 @@ def _gifts(found: visitors.ReceptionDetail) -> None:
                 "vis.detail.gift_line", lg, date=format_roc(g["moved_on"]), name=g["name"],
                 quantity=g["quantity"], unit=g["unit"],
             )  # fmt: skip
-            st.markdown(f"- {plain(line)}")
+            to = f"　→ {g['counterpart']}" if g["counterpart"] else ""  # a delegation's member
+            st.markdown(f"- {plain(line + to)}")
     with received:
         st.markdown(f"**{t('vis.detail.gifts_received', lg)}**")
         for g in found.gifts_received:

@@ -209,6 +209,7 @@ def build_briefing(
         parts=parts,
         figures_used=figures,
         file_stem=file_stem(request),
+        running_header=t("brief.running_header", lang),
     )
     # Titles and names typed before the editor refused control characters still hold them;
     # removed here once, so the preview and every file read the same text.

@@ -22,6 +22,7 @@ from db.models import (
     MeetingMode,
     PartnerCity,
     Reception,
+    ReceptionGuest,
 )
 
 if TYPE_CHECKING:
@@ -136,13 +137,16 @@ def city_name(city: PartnerCity, lang: str, *, country: bool = False) -> str:
 def calendar_items(b: Builder) -> list[Item]:
     lang, fig = b.lang, b.figures
     text = t("brief.calendar.events", lang, events=n(fig["exchange.events"]))
-    found = calendar.anniversaries(b.session, b.period.start, b.period.end)
+    if fig.get("exchange.other_events"):
+        text += t("brief.calendar.other_events", lang, other=n(fig["exchange.other_events"]))
+    # Only milestones that are true for the period: celebrated by its events, or on a known day
+    # in it (a year-only signing date places none).
+    found = calendar.milestones(b.session, b.period.start, b.period.end)
     if found:
-        names = {c.id: c for c in b.session.scalars(select(PartnerCity))}
         words = [
-            t(f"brief.calendar.anniversary.{names[a.city_id].tie_type}", lang,
-              city=city_name(names[a.city_id], lang, country=True), years=a.years)
-            for a in found
+            t(f"brief.calendar.anniversary.{m.city.tie_type}", lang,
+              city=city_name(m.city, lang, country=True), years=m.years)
+            for m in found
         ]  # fmt: skip
         text += t("brief.calendar.anniversaries", lang, list=joined(words, lang))
     items = [Item(text, figures=_figures(b, ["calendar.by_month", "calendar.map"]))]
@@ -152,9 +156,12 @@ def calendar_items(b: Builder) -> list[Item]:
             rows = [_header(*(t(f"brief.col.{c}", lang) for c in ("date", "event", "cities")))]
             for event, cities in events:
                 names = t("brief.list_sep", lang).join(city_name(c, lang) for c in cities)
+                when = span_words(event.start_date, event.end_date, lang)
+                if event.dates_are_estimates:
+                    when += t("brief.estimate_mark", lang)
                 rows.append(
                     [
-                        Cell(span_words(event.start_date, event.end_date, lang), align="left"),
+                        Cell(when, align="left"),
                         Cell(event.title, align="left"),
                         Cell(names or "—", align="left"),
                     ]
@@ -169,25 +176,49 @@ def calendar_items(b: Builder) -> list[Item]:
 # ── 外賓接待 ──
 
 
-def _receptions(b: Builder) -> list[Reception]:
+def _receptions(b: Builder) -> list[tuple[Reception, list[ReceptionGuest]]]:
+    """The period's receptions with their delegations' further members."""
     stmt = (
         select(Reception)
         .where(Reception.visit_date >= b.period.start, Reception.visit_date <= b.period.end)
         .order_by(Reception.visit_date, Reception.id)
     )
-    return list(b.session.scalars(stmt))
+    receptions = list(b.session.scalars(stmt))
+    guests: dict[int, list[ReceptionGuest]] = {}
+    stmt = (
+        select(ReceptionGuest)
+        .where(ReceptionGuest.reception_id.in_([r.id for r in receptions]))
+        .order_by(ReceptionGuest.id)
+    )
+    for guest in b.session.scalars(stmt):
+        guests.setdefault(guest.reception_id, []).append(guest)
+    return [(r, guests.get(r.id, [])) for r in receptions]
+
+
+def person_words(name_zh: str, name_original: str, title: str, organisation: str, lang: str) -> str:
+    """立陶宛交通及通訊部愛格涅政務次長 as the report names visitors; in English the name in
+    its own script first: Agne Vaiciukeviciute (立陶宛交通及通訊部, 政務次長). A name the
+    record does not hold is left out (聖文森及格瑞那丁駐台大使館大使), never made up."""
+    if lang == "zh-TW":
+        shown_org = organisation if organisation not in name_zh else ""
+        return f"{shown_org}{name_zh}{title}"
+    name = name_original or name_zh
+    where = ", ".join(x for x in (organisation, title) if x)
+    if not name:
+        return where
+    return f"{name} ({where})" if where else name
 
 
 def visitor_words(r: Reception, lang: str) -> str:
-    """立陶宛交通及通訊部愛格涅政務次長 as the report names visitors; in English the name in
-    its own script first: Agne Vaiciukeviciute (立陶宛交通及通訊部, 政務次長)."""
-    video = t("brief.visitors.video_mark", lang) if r.mode == MeetingMode.VIDEO else ""
-    if lang == "zh-TW":
-        organisation = r.organisation if r.organisation not in r.visitor_name_zh else ""
-        return f"{organisation}{r.visitor_name_zh}{r.title}{video}"
-    name = r.visitor_name_original or r.visitor_name_zh
-    where = ", ".join(x for x in (r.organisation, r.title) if x)
-    return f"{name} ({where}){video}" if where else f"{name}{video}"
+    """The reception's leader as the report names visitors, marked (視訊) / (於國外會晤)."""
+    marks = t("brief.visitors.video_mark", lang) if r.mode == MeetingMode.VIDEO else ""
+    marks += t("brief.visitors.abroad_mark", lang) if r.abroad else ""
+    words = person_words(r.visitor_name_zh, r.visitor_name_original, r.title, r.organisation, lang)
+    return words + marks
+
+
+def guest_words(g: ReceptionGuest, lang: str) -> str:
+    return person_words(g.name_zh, g.name_original, g.title, g.organisation, lang)
 
 
 def visitor_items(b: Builder) -> list[Item]:
@@ -199,10 +230,15 @@ def visitor_items(b: Builder) -> list[Item]:
         video=n(fig["visitors.video"]),
         allies=n(fig["visitors.allies"]),
     )
+    if fig.get("visitors.abroad"):
+        first += t("brief.visitors.abroad", lang, abroad=n(fig["visitors.abroad"]))
     items = [Item(first, figures=_figures(b, ["visitors.countries", "visitors.hosts"]))]
     receptions = _receptions(b)
     if receptions:
-        names = list(dict.fromkeys(visitor_words(r, lang) for r in receptions))
+        words = []
+        for r, guests in receptions:
+            words += [visitor_words(r, lang), *(guest_words(g, lang) for g in guests)]
+        names = list(dict.fromkeys(w for w in words if w))
         items.append(
             Item(t("brief.visitors.names", lang, names=t("brief.list_sep", lang).join(names)))
         )
@@ -210,12 +246,21 @@ def visitor_items(b: Builder) -> list[Item]:
         rows = [
             _header(*(t(f"brief.col.{c}", lang) for c in ("date", "visitor", "country", "mode")))
         ]
-        for r in receptions:
+        sep = t("brief.list_sep", lang)
+        for r, guests in receptions:
+            when = day_words(r.visit_date, lang)
+            if r.date_is_estimate:
+                when += t("brief.estimate_mark", lang)
+            who = visitor_words(r, lang)
+            if guests:
+                who += t("brief.visitors.with", lang, names=sep.join(
+                    guest_words(g, lang) for g in guests))  # fmt: skip
+            countries = list(dict.fromkeys([r.country, *(g.country for g in guests)]))
             rows.append(
                 [
-                    Cell(day_words(r.visit_date, lang)),
-                    Cell(visitor_words(r, lang), align="left"),
-                    Cell(r.country),
+                    Cell(when),
+                    Cell(who, align="left"),
+                    Cell(sep.join(countries)),
                     Cell(enum_label(r.mode, lang, MeetingMode)),
                 ]
             )
@@ -239,6 +284,10 @@ def gift_items(b: Builder) -> list[Item]:
         required=n(fig["gifts.report_required"]),
         reported=n(fig["gifts.reported"]),
     )
+    if fig.get("gifts.given_out_estimated"):
+        text += t("brief.gifts.estimated", lang, n=n(fig["gifts.given_out_estimated"]))
+    if fig.get("gifts.relief_out"):
+        text += t("brief.gifts.relief", lang, relief=n(fig["gifts.relief_out"]))
     items = [Item(text, figures=_figures(b, ["gifts.flows", "gifts.stock_history"]))]
     if b.wants("gifts.stock"):
         stock = gifts.stock_levels(b.session)
@@ -254,7 +303,10 @@ def gift_items(b: Builder) -> list[Item]:
                     Cell(n(x.threshold), align="right"),
                 ]
             )
-        table = b.table("gifts.stock", t("brief.table.stock", lang), rows, widths=[6, 2, 2, 2])
+        note = t("brief.gifts.stock_estimated", lang) if stock["estimated"].any() else ""
+        table = b.table(
+            "gifts.stock", t("brief.table.stock", lang), rows, widths=[6, 2, 2, 2], note=note
+        )
         low = int(stock["low"].sum()) if len(stock) else 0
         items.append(Item(t("brief.gifts.stock", lang, low=n(low)), tables=[table]))
     return items
@@ -400,6 +452,9 @@ def staffing_items(b: Builder) -> list[Item]:
         return [Item(t("brief.staffing.none", lang))]
     as_of = date.fromisoformat(fig["staffing.as_of"])
     month = f"{as_of.year - 1911} 年 {as_of.month} 月" if lang == "zh-TW" else english_date(as_of)
+    if fig.get("staffing.is_estimate"):
+        # An interpolated table (the demo's 100–111年, or one entered as an estimate).
+        month += t("brief.staffing.estimate_mark", lang)
     first = Item(t("brief.staffing.table", lang, month=month, total=n(fig["staffing.grand_total"])))
     if b.wants("staffing.table"):
         other = {k: n(fig[f"staffing.other_{k}"]) for k in staffing.OTHER_NOTE_CELLS}

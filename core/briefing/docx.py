@@ -1,6 +1,8 @@
-"""The briefing as a Word document laid out like the council business report: A4, 標楷體,
-title and period line, 壹 / 一 / 1. headings (Word's Heading 1/2, so the navigation pane
-works), tables with merged cells, charts as pictures with numbered captions."""
+"""The briefing as a Word document laid out like the council business report: A4, 標楷體
+(no theme fonts left to override it), zh-TW language, the running header and a PAGE field
+footer, title and period line, 壹 / 一 / 1. headings (Word's Heading 1/2, so the navigation
+pane works), tables with merged cells and repeating header rows, charts as pictures with
+numbered captions."""
 
 from __future__ import annotations
 
@@ -44,9 +46,84 @@ def _fonts(style_or_run, size: float | None = None, bold: bool | None = None) ->
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         r_pr.insert(0, fonts)
+    _set_fonts(fonts)
+
+
+# Theme-font attributes win over explicit names in Word: left beside 標楷體 (as the default
+# template's Title and Heading styles have them) they show the theme's Calibri / ＭＳ ゴシック.
+THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _set_fonts(fonts) -> None:
+    for attr in THEME_ATTRS:
+        fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), LATIN_FONT)
     fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+
+
+def _language(doc, lang: str) -> None:
+    """Document defaults in the briefing's language (zh-TW for the council, with Traditional
+    Chinese as the East Asian language either way) and no theme fonts: the template's defaults
+    are en-US text, ja-JP theme language and Calibri."""
+    latin = "zh-TW" if lang == "zh-TW" else "en-GB"
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):  # defaults and every style
+        if any(qn(attr) in fonts.attrib for attr in THEME_ATTRS):
+            _set_fonts(fonts)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = r_pr.find(qn("w:lang"))
+    language.set(qn("w:val"), latin)
+    language.set(qn("w:eastAsia"), "zh-TW")
+    theme = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = OxmlElement("w:themeFontLang")
+        doc.settings.element.append(theme)
+    theme.set(qn("w:val"), latin)
+    theme.set(qn("w:eastAsia"), "zh-TW")
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) Word fills in on every page: begin, instruction, end."""
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"),
+                       ("end", None)):  # fmt: skip
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == instruction:
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {instruction} "
+            run._r.append(code)
+        else:
+            run.text = text
+
+
+def _header_and_footer(doc, briefing: Briefing) -> None:
+    """The council book's running header over every page and the page number under it."""
+    section = doc.sections[0]
+    header = section.header.paragraphs[0]
+    header.text = briefing.running_header
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _fonts(header.runs[0], 10)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE")
+    for run in footer.runs:
+        _fonts(run, 10)
+
+
+def _repeat_header_rows(out, table: Table) -> None:
+    """The leading rows that are all header cells repeat at the top of every page the table
+    runs onto (w:tblHeader)."""
+    for row, cells in zip(out.rows, table.rows, strict=False):
+        if not all(cell.header for cell in cells):
+            break
+        marker = OxmlElement("w:tblHeader")
+        marker.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(marker)
 
 
 def _setup(doc) -> None:
@@ -97,6 +174,7 @@ def _table(doc, table: Table) -> None:
             run.font.bold = cell.header
             if cell.header:
                 _shade(target, HEADER_FILL)
+    _repeat_header_rows(out, table)
     if table.widths:
         total = sum(table.widths)
         for c, share in enumerate(table.widths):
@@ -131,6 +209,8 @@ def write_docx(briefing: Briefing) -> bytes:
     briefing = cleaned(briefing)  # also when built elsewhere than build_briefing
     doc = Document()
     _setup(doc)
+    _language(doc, briefing.lang)
+    _header_and_footer(doc, briefing)
     doc.core_properties.title = briefing.title
     doc.core_properties.author = briefing.title.split("：")[0]
     title = doc.add_paragraph(briefing.title, style="Title")

@@ -128,6 +128,7 @@ class Briefing:
     parts: list[Part]
     figures_used: dict[str, Any]  # the core.figures.compute result every number came from
     file_stem: str  # ASCII file name without extension
+    running_header: str = ""  # 市政府各單位業務報告（行政暨國際處）, over every page
 
     def all_figures(self) -> list[Figure]:
         return [f for p in self.parts for s in p.sections for i in s.items for f in i.figures]

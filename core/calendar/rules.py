@@ -4,7 +4,8 @@ Partner cities: the time zone is an IANA name zoneinfo knows (Asia/Tokyo, Americ
 since every local time shown for the city is computed from it.
 Exchange events: times of day are Asia/Taipei wall time; an end time needs a start time, and on
 a one-day event it must be after the start time (on a longer event the end time is on the last
-day, so any time of day is fine).
+day, so any time of day is fine). The anniversary an event celebrates is one the bureau marks
+(core.calendar.ties.MILESTONE_YEARS: 5, 10 … 50, 60).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.calendar.ties import MILESTONE_YEARS
 from core.editing.validate import Batch, RowError, row_label
 from core.i18n.labels import t
 from core.kernel.local_time import is_valid_zone
@@ -47,4 +49,17 @@ def event_time_errors(_session: Session, batch: Batch) -> list[RowError]:
             text = t("rule.event.end_time_not_after", start_value=format_time(start),
                      end_value=format_time(end), **names)  # fmt: skip
             errors.append(RowError(pos, "end_time", text))
+    return errors
+
+
+def milestone_errors(_session: Session, batch: Batch) -> list[RowError]:
+    """Each added or edited event celebrating an anniversary that is not a marked milestone."""
+    errors = []
+    for pos, row in _changed_rows(batch):
+        years = row.get("milestone_years")
+        if years is not None and years not in MILESTONE_YEARS:
+            text = t("rule.event.not_a_milestone", row=row_label(pos), value=years,
+                     field=t("col.milestone_years"),
+                     choices="、".join(str(y) for y in MILESTONE_YEARS))  # fmt: skip
+            errors.append(RowError(pos, "milestone_years", text))
     return errors

@@ -3,7 +3,7 @@ and the cities each event is with."""
 
 from __future__ import annotations
 
-from core.calendar.rules import event_time_errors, timezone_errors
+from core.calendar.rules import event_time_errors, milestone_errors, timezone_errors
 from core.editing.registry import Section
 from core.editing.tables import TableSpec
 from core.i18n.labels import enum_label
@@ -41,7 +41,7 @@ TABLES = (
         TableSpec(
             m.ExchangeEvent, "start_date", ("-start_date",), ("title", "participants", "summary")
         ),
-        rules=[event_time_errors],
+        rules=[event_time_errors, milestone_errors],
         search=None,
         span=("start_date", "end_date", False),
         own_chart=True,  # exchanges per month, on the 圖表 tab

@@ -8,6 +8,7 @@ ZH: dict[str, str] = {
     "editor.time_help": "臺北時間（24 小時制），例如 09:30；不確定可留空",
     "edit.bad_time": "{row}「{field}」的「{value}」不是可辨識的時間，請寫成 24 小時制的 時:分（臺北時間），例如 09:30。",
     "rule.city.bad_timezone": "{row}「{field}」的「{value}」不是有效的 IANA 時區名稱，請填如 Asia/Tokyo、America/Chicago、Australia/Brisbane（英文大小寫須相符）。",
+    "rule.event.not_a_milestone": "{row}：「{field}」{value} 不是締盟紀念的週年數；請填 {choices} 其中之一，或留空。",
     "rule.event.end_time_alone": "{row}：填了「{end}」就必須一併填「{start}」（皆為臺北時間）；不確定開始時間時請兩者都留空。",
     "rule.event.end_time_not_after": "{row}：單日活動的「{end}」{end_value} 必須晚於「{start}」{start_value}（臺北時間）。",
     # Local time in partner cities
@@ -61,6 +62,7 @@ EN: dict[str, str] = {
     "editor.time_help": "Taipei time (24-hour clock), e.g. 09:30; leave empty if not known",
     "edit.bad_time": "{row}: “{value}” is not a valid “{field}”; write a 24-hour time (Taipei), e.g. 09:30.",
     "rule.city.bad_timezone": "{row}: “{value}” is not a valid IANA time zone for “{field}”; use a name such as Asia/Tokyo, America/Chicago or Australia/Brisbane (exact case).",
+    "rule.event.not_a_milestone": "{row}: “{field}” {value} is not an anniversary year the bureau marks; enter one of {choices}, or leave it empty.",
     "rule.event.end_time_alone": "{row}: “{end}” needs “{start}” as well (both Taipei time); leave both empty if the start is not known.",
     "rule.event.end_time_not_after": "{row}: on a one-day event “{end}” {end_value} must be after “{start}” {start_value} (Taipei time).",
     "lt.pair": "Taipei {taipei} / local {local} ({offset})",

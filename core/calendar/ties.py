@@ -10,7 +10,7 @@ Anniversary rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -86,6 +86,75 @@ def anniversaries(session: Session, start: date, end: date) -> list[Anniversary]
                     )  # fmt: skip
                 )
     return sorted(found, key=lambda a: (a.day, a.city_name))
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A tie's milestone a briefing may name for a period: celebrated by exchange events in it
+    (`events`, their titles) or falling in it on a known day (`day`; None when only the year or
+    month is known and an event celebrated it)."""
+
+    city: PartnerCity
+    years: int
+    day: date | None
+    events: tuple[str, ...]
+    first_event_on: date | None = None  # the first celebrating event's start
+
+    @property
+    def sort_day(self) -> date:
+        return self.day or self.first_event_on or date.max
+
+
+def milestones(session: Session, start: date, end: date) -> list[Milestone]:
+    """The milestones of [start, end] that are true: those exchange events in the period
+    celebrate (exchange_event.milestone_years, with the event's cities), and those whose
+    anniversary day is known and falls in it. A tie known only to the year (San Antonio 1982)
+    gets none from its date alone: 1 January is where the calendar shows it, not when it was.
+    A tie known to the month counts when that whole month lies in the period."""
+    cities = {c.id: c for c in _cities(session)}
+    found: dict[tuple[int, int], Milestone] = {}
+    celebrated = session.execute(
+        select(
+            ExchangeEvent.title,
+            ExchangeEvent.milestone_years,
+            ExchangeEventCity.city_id,
+            ExchangeEvent.start_date,
+        )
+        .join(ExchangeEventCity, ExchangeEventCity.event_id == ExchangeEvent.id)
+        .where(
+            ExchangeEvent.milestone_years.is_not(None),
+            ExchangeEvent.start_date <= end,
+            ExchangeEvent.end_date >= start,
+        )
+        .order_by(ExchangeEvent.start_date, ExchangeEvent.id)
+    ).all()
+    for title, years, city_id, started in celebrated:
+        key = (city_id, years)
+        known = found.get(key)
+        if known:
+            found[key] = replace(known, events=(*known.events, title))
+        else:
+            found[key] = Milestone(cities[city_id], years, None, (title,), max(started, start))
+    for a in anniversaries(session, start, end):
+        if a.precision == DatePrecision.YEAR:
+            continue
+        if a.precision == DatePrecision.MONTH and not _whole_month_in(a.day, start, end):
+            continue
+        key = (a.city_id, a.years)
+        day = a.day if a.exact else None
+        known = found.get(key)
+        found[key] = (
+            replace(known, day=day)
+            if known
+            else Milestone(cities[a.city_id], a.years, day, (), None if day else a.day)
+        )
+    return sorted(found.values(), key=lambda m: (m.sort_day, m.city.name_zh))
+
+
+def _whole_month_in(first_of_month: date, start: date, end: date) -> bool:
+    next_month = date(first_of_month.year + first_of_month.month // 12,
+                      first_of_month.month % 12 + 1, 1)  # fmt: skip
+    return start <= first_of_month and next_month - timedelta(days=1) <= end
 
 
 def _cities(session: Session) -> list[PartnerCity]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlmodel import Session
 
 from core.gifts import stock as gifts
@@ -17,8 +17,10 @@ from core.venues import use as venue_use
 from db.models import (
     BookingKind,
     ExchangeEvent,
+    ExchangeEventCity,
     MeetingMode,
     Reception,
+    ReceptionGuest,
     Trip,
     TripMonth,
     TripType,
@@ -71,20 +73,28 @@ def fleet_figures(session: Session, period: Period) -> dict[str, Any]:
     }
 
 
-@stamped("reception")
+@stamped("reception", "reception_guest")
 def visitor_figures(session: Session, period: Period) -> dict[str, int]:
+    """Receptions in Kaohsiung (and by video) in the period: a delegation of several countries
+    is one reception, an ally's when any of its members is; meetings abroad are counted apart."""
     in_period = and_(Reception.visit_date >= period.start, Reception.visit_date <= period.end)
-    total, video, allies = session.execute(
+    ally_guest = exists().where(
+        ReceptionGuest.reception_id == Reception.id, ReceptionGuest.is_ally.is_(True)
+    )
+    here = Reception.abroad.is_(False)
+    total, video, allies, abroad = session.execute(
         select(
-            func.count(),
-            func.coalesce(func.sum(_flag(Reception.mode == MeetingMode.VIDEO)), 0),
-            func.coalesce(func.sum(_flag(Reception.is_ally)), 0),
+            func.coalesce(func.sum(_flag(here)), 0),
+            func.coalesce(func.sum(_flag(and_(here, Reception.mode == MeetingMode.VIDEO))), 0),
+            func.coalesce(func.sum(_flag(and_(here, or_(Reception.is_ally, ally_guest)))), 0),
+            func.coalesce(func.sum(_flag(Reception.abroad)), 0),
         ).where(in_period)
     ).one()
     return {
         "visitors.receptions": int(total),
         "visitors.video": int(video),
         "visitors.allies": int(allies),
+        "visitors.abroad": int(abroad),
     }
 
 
@@ -92,12 +102,21 @@ def _flag(condition):
     return case((condition, 1), else_=0)
 
 
-@stamped("exchange_event")
+@stamped("exchange_event", "exchange_event_city")
 def exchange_figures(session: Session, period: Period) -> dict[str, int]:
+    """Events overlapping the period: with partner cities (姊妹市及友好夥伴城市交流活動), and
+    the bureau's other international events (2023香港年宵, with no partner city)."""
     overlapping = and_(
         ExchangeEvent.start_date <= period.end, ExchangeEvent.end_date >= period.start
     )
-    return {"exchange.events": _count(session, select(func.count()).where(overlapping))}
+    with_city = exists().where(ExchangeEventCity.event_id == ExchangeEvent.id)
+    partner, other = session.execute(
+        select(
+            func.coalesce(func.sum(_flag(with_city)), 0),
+            func.coalesce(func.sum(_flag(~with_city)), 0),
+        ).where(overlapping)
+    ).one()
+    return {"exchange.events": int(partner), "exchange.other_events": int(other)}
 
 
 def compute_figures(session: Session, start: date, end: date) -> dict[str, Any]:

@@ -9,7 +9,14 @@ from sqlmodel import Session
 from core.gifts.ethics import EthicsStatus, gift_register
 from core.kernel.cache import stamped
 from core.kernel.periods import Period
-from db.models import GiftItem, GiftMovement, GiftReceived, MovementDirection, PartnerCity
+from db.models import (
+    GiftItem,
+    GiftKind,
+    GiftMovement,
+    GiftReceived,
+    MovementDirection,
+    PartnerCity,
+)
 
 
 def _signed_quantity():
@@ -21,44 +28,67 @@ def _signed_quantity():
 
 @stamped("gift_item", "gift_movement")
 def stock_levels(session: Session) -> pd.DataFrame:
-    """Every stock item with its quantity on hand and whether it is below its threshold."""
+    """Every stock item with its quantity on hand, whether it is below its threshold and
+    whether an estimated quantity went into it."""
     on_hand = func.coalesce(func.sum(_signed_quantity()), 0).label("on_hand")
+    estimated = func.coalesce(func.max(case((GiftMovement.is_estimate, 1), else_=0)), 0)
     stmt = (
-        select(GiftItem.id, GiftItem.name, GiftItem.unit, GiftItem.low_stock_threshold, on_hand)
+        select(
+            GiftItem.id,
+            GiftItem.name,
+            GiftItem.unit,
+            GiftItem.low_stock_threshold,
+            on_hand,
+            estimated.label("estimated"),
+        )  # fmt: skip
         .outerjoin(GiftMovement, GiftMovement.item_id == GiftItem.id)
         .where(GiftItem.active.is_(True))
         .group_by(GiftItem.id, GiftItem.name, GiftItem.unit, GiftItem.low_stock_threshold)
         .order_by(GiftItem.name)
     )
     df = pd.DataFrame(
-        session.execute(stmt).all(), columns=["id", "name", "unit", "threshold", "on_hand"]
+        session.execute(stmt).all(),
+        columns=["id", "name", "unit", "threshold", "on_hand", "estimated"],
     )
     df["low"] = df["on_hand"] < df["threshold"]
+    df["estimated"] = df["estimated"].astype(bool)  # some movement's quantity is an estimate
     return df
 
 
-@stamped("gift_received", "gift_movement")
+@stamped("gift_received", "gift_movement", "gift_item")
 def gift_figures(session: Session, period: Period) -> dict[str, int]:
-    """Gifts received and given out in the period; received gifts that needed an ethics
-    report (core.gifts.ethics) and how many of those were reported."""
+    """Gifts received and given out in the period (relief goods sent are counted apart: they
+    are not gifts); received gifts that needed an ethics report (core.gifts.ethics) and how
+    many of those were reported."""
     received = session.execute(
         select(func.count()).where(
             GiftReceived.received_on >= period.start, GiftReceived.received_on <= period.end
         )
     ).scalar_one()
-    given = session.execute(
-        select(func.coalesce(func.sum(GiftMovement.quantity), 0)).where(
+    out: dict[tuple[str, bool], int] = {}
+    for kind, estimate, quantity in session.execute(
+        select(GiftItem.kind, GiftMovement.is_estimate, func.sum(GiftMovement.quantity))
+        .join(GiftItem, GiftItem.id == GiftMovement.item_id)
+        .where(
             GiftMovement.direction == MovementDirection.OUT,
             GiftMovement.moved_on >= period.start,
             GiftMovement.moved_on <= period.end,
         )
-    ).scalar_one()
+        .group_by(GiftItem.kind, GiftMovement.is_estimate)
+    ).all():
+        out[(GiftKind(kind), bool(estimate))] = int(quantity or 0)
+
+    def given(kind: GiftKind, *estimates: bool) -> int:
+        return sum(out.get((kind, e), 0) for e in estimates)
+
     register = gift_register(session, period)
     needed = register[register["ethics_status"] != EthicsStatus.NOT_REQUIRED.value]
     made = needed["ethics_status"].isin([EthicsStatus.ON_TIME.value, EthicsStatus.LATE.value])
     return {
         "gifts.received": int(received),
-        "gifts.given_out": int(given),
+        "gifts.given_out": given(GiftKind.GIFT, False, True),
+        "gifts.given_out_estimated": given(GiftKind.GIFT, True),  # of those, estimated
+        "gifts.relief_out": given(GiftKind.RELIEF, False, True),
         "gifts.report_required": len(needed),
         "gifts.reported": int(made.sum()),
     }

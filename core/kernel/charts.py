@@ -116,8 +116,10 @@ def titled(
     lang: str,
     period: Period | None = None,
     as_of: date | None = None,
+    note: str | None = None,
 ) -> AnyChart:
-    """The chart with its title, the source lines under it and the house config carried in its
+    """The chart with its title, the source lines under it (and `note`, e.g. what hollow
+    points mean, on a line of its own) and the house config carried in its
     own spec (so the browser and the exports look alike whatever theme is enabled). Works on
     top-level charts of any kind: Chart, LayerChart, HConcat / VConcat. Call it last: a chart
     that carries a config cannot be layered or concatenated any further."""
@@ -130,7 +132,11 @@ def titled(
     # The source and the period on lines of their own: a chart in a half-width column is
     # about 400 px wide, too narrow for both on one line (Vega clips, it does not wrap).
     out = chart.properties(
-        title=alt.Title(title, subtitle=source_lines(lang, period, as_of), anchor="start"),
+        title=alt.Title(
+            title,
+            subtitle=[*source_lines(lang, period, as_of), *([note] if note else [])],
+            anchor="start",
+        ),
         usermeta={"workspace": dated},  # read back by chart_stem for the download's name
     )
     out.config = alt.Config(**_merged(house_config(), own))

@@ -108,11 +108,12 @@ def trips_by_month(session: Session, period: Period) -> pd.DataFrame:
 
 @stamped("reception")
 def receptions_by_month(session: Session, period: Period) -> pd.DataFrame:
-    """Receptions per month and visitor category."""
+    """Receptions per month and visitor category (meetings abroad are not receptions)."""
     month = month_key(session, Reception.visit_date).label("month")
     stmt = (
         select(month, Reception.category, func.count())
         .where(Reception.visit_date >= period.start, Reception.visit_date <= period.end)
+        .where(Reception.abroad.is_(False))
         .group_by(month, Reception.category)
         .order_by(month)
     )

@@ -21,13 +21,16 @@ def trend_frame(snapshots: pd.DataFrame, lang: str) -> pd.DataFrame:
     """core.staffing.headcount.list_snapshots in long form: one row per snapshot and series."""
     series = {"worker": t("staff.worker", lang), "temp": t("staff.temp", lang)}
     long = snapshots.melt(
-        id_vars=["as_of", "label", "is_baseline"], value_vars=list(series),
+        id_vars=["as_of", "label", "is_baseline", "is_estimate"], value_vars=list(series),
         var_name="series", value_name="headcount",
     )  # fmt: skip
     return long.assign(
         day=pd.to_datetime(long["as_of"]),
         roc=long["as_of"].map(lambda d: format_roc(d, "dot")),
         series_label=long["series"].map(series),
+        status=long["is_estimate"].map(
+            {True: t("staff.chart.estimated", lang), False: t("staff.chart.recorded", lang)}
+        ),
     )
 
 
@@ -38,7 +41,7 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
     headcount = t("staff.chart.headcount", lang)
     lines = (
         alt.Chart(data)
-        .mark_line(point=True)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=45))
         .encode(
             x=alt.X(
                 "day:T", title=t("staff.chart.date", lang),
@@ -55,10 +58,32 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
                 alt.Tooltip("label:N", title=t("col.label", lang)),
                 alt.Tooltip("series_label:N", title=t("staff.chart.series", lang)),
                 alt.Tooltip("headcount:Q", title=headcount, format=","),
+                alt.Tooltip("status:N", title=t("staff.chart.status", lang)),
             ],
         )
     )  # fmt: skip
     layers: list[alt.Chart] = [lines]
+    estimated = data[data["is_estimate"]]
+    if not estimated.empty:
+        # An interpolated table is not a count: its point is hollow, its values marked 推估.
+        layers.append(
+            alt.Chart(estimated)
+            .mark_point(
+                filled=False,  # the series colour draws the outline, white fills it
+                size=45,
+                fill="white",
+                strokeWidth=1.5,
+                opacity=1,
+                fillOpacity=1,
+                strokeOpacity=1,
+            )
+            .encode(
+                x=alt.X("day:T"),
+                y=alt.Y("headcount:Q"),
+                color=alt.Color("series_label:N", legend=None),
+                tooltip=lines.encoding.tooltip,
+            )  # fmt: skip
+        )
     if chosen is not None:
         rule = pd.DataFrame({"day": [pd.Timestamp(chosen)], "roc": [format_roc(chosen, "dot")]})
         layers.append(
@@ -71,7 +96,8 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
         )
     chart = alt.layer(*layers).properties(height=420)
     latest = max(snapshots["as_of"], default=None)
-    return titled(chart, t("staff.chart.trend", lang), lang=lang, as_of=latest)
+    note = t("staff.chart.estimate_note", lang) if not estimated.empty else None
+    return titled(chart, t("staff.chart.trend", lang), lang=lang, as_of=latest, note=note)
 
 
 def unit_chart(

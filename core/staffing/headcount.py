@@ -201,7 +201,10 @@ def other_breakdown(session: Session, snapshot: StaffingSnapshot) -> dict[str, i
 def snapshot_figures(session: Session, snapshot: StaffingSnapshot) -> dict[str, Any]:
     """The table of one snapshot and its reductions against the merger baseline."""
     now = staffing_table(session, snapshot)
-    figures: dict[str, Any] = {"staffing.as_of": now.as_of.isoformat()}
+    figures: dict[str, Any] = {
+        "staffing.as_of": now.as_of.isoformat(),
+        "staffing.is_estimate": bool(snapshot.is_estimate),  # interpolated, not recorded
+    }
     figures |= {f"staffing.{k}": v for k, v in now.as_dict().items() if k != "as_of"}
     other = other_breakdown(session, snapshot)
     figures |= {f"staffing.other_{k}": v for k, v in other.items()}
@@ -254,16 +257,17 @@ def list_snapshots(session: Session) -> pd.DataFrame:
             StaffingSnapshot.as_of,
             StaffingSnapshot.label,
             StaffingSnapshot.is_baseline,
+            StaffingSnapshot.is_estimate,
             func.coalesce(func.sum(case((~temp, c.headcount), else_=0)), 0).label("worker"),
             func.coalesce(func.sum(case((temp, c.headcount), else_=0)), 0).label("temp"),
             func.count(c.id).label("counts"),
         )
         .outerjoin(c, c.snapshot_id == StaffingSnapshot.id)
         .group_by(StaffingSnapshot.id, StaffingSnapshot.as_of, StaffingSnapshot.label,
-                  StaffingSnapshot.is_baseline)
+                  StaffingSnapshot.is_baseline, StaffingSnapshot.is_estimate)
         .order_by(StaffingSnapshot.as_of)
     )  # fmt: skip
-    columns = ["id", "as_of", "label", "is_baseline", "worker", "temp", "counts"]
+    columns = ["id", "as_of", "label", "is_baseline", "is_estimate", "worker", "temp", "counts"]
     df = pd.DataFrame(session.execute(stmt).all(), columns=columns)
     return df.astype({"worker": "int64", "temp": "int64", "counts": "int64"})
 

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlmodel import Session
 
 from core.editing.tables import SPECS, Filters, TableSpec, filter_clauses
@@ -25,6 +25,7 @@ from db.models import (
     PartnerCity,
     Reception,
     ReceptionFollowUp,
+    ReceptionGuest,
     ReceptionPhoto,
     VisitorCategory,
 )
@@ -102,15 +103,22 @@ def reception_options(
     ]
 
 
-@stamped("reception")
+@stamped("reception", "reception_guest")
 def top_countries(session: Session, period: Period, limit: int = 10) -> pd.DataFrame:
-    """Countries by number of receptions in the period (ties by name), at most `limit`."""
+    """Countries by number of receptions in the period (ties by name), at most `limit`: each
+    country of a delegation counts its reception once; meetings abroad are not visits."""
+    clauses = (*filter_clauses(_receptions(), period, ""), Reception.abroad.is_(False))
+    countries = union(
+        select(Reception.id.label("rid"), Reception.country.label("country")).where(*clauses),
+        select(ReceptionGuest.reception_id, ReceptionGuest.country)
+        .join(Reception, Reception.id == ReceptionGuest.reception_id)
+        .where(*clauses),
+    ).subquery()
     n = func.count().label("count")
     stmt = (
-        select(Reception.country, n)
-        .where(*filter_clauses(_receptions(), period, ""))
-        .group_by(Reception.country)
-        .order_by(n.desc(), Reception.country)
+        select(countries.c.country, n)
+        .group_by(countries.c.country)
+        .order_by(n.desc(), countries.c.country)
         .limit(limit)
     )
     return pd.DataFrame(session.execute(stmt).all(), columns=["country", "count"])
@@ -118,10 +126,11 @@ def top_countries(session: Session, period: Period, limit: int = 10) -> pd.DataF
 
 @stamped("reception")
 def host_shares(session: Session, period: Period) -> pd.DataFrame:
-    """Receptions per host group (mayor, deputy mayor, other) with each group's share in %."""
+    """Receptions per host group (mayor, deputy mayor, other) with each group's share in %
+    (meetings abroad are not receptions)."""
     stmt = (
         select(Reception.host_official, func.count())
-        .where(*filter_clauses(_receptions(), period, ""))
+        .where(*filter_clauses(_receptions(), period, ""), Reception.abroad.is_(False))
         .group_by(Reception.host_official)
     )
     counts = dict.fromkeys(HostGroup, 0)

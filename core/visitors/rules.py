@@ -3,9 +3,9 @@
 Follow-ups: a 完成日期 only on a row marked 已完成, and a row marked 已完成 only with its
 完成日期 (the pipeline has no place to fill today in, and today is often not the day the task
 was done); the date neither before the reception's date nor after today (Asia/Taipei).
-Receptions: one that still has follow-ups, photos or gift records is not deleted (the database
-would drop or unlink them without an audit entry, and leave the photo files behind), and its
-date may not move past a follow-up's 完成日期.
+Receptions: one that still has delegation members, follow-ups, photos or gift records is not
+deleted (the database would drop or unlink them without an audit entry, and leave the photo
+files behind), and its date may not move past a follow-up's 完成日期.
 """
 
 from __future__ import annotations
@@ -21,17 +21,25 @@ from core.editing.validate import Batch, RowError, row_label
 from core.i18n.labels import t
 from core.kernel.roc_dates import format_roc
 from core.visitors import receptions as visitors
-from db.models import GiftMovement, GiftReceived, Reception, ReceptionFollowUp, ReceptionPhoto
+from db.models import (
+    GiftMovement,
+    GiftReceived,
+    Reception,
+    ReceptionFollowUp,
+    ReceptionGuest,
+    ReceptionPhoto,
+)
 
 # What may hang off a reception, in the order a refusal names it: (model, label key of "n …").
 ATTACHED: tuple[tuple[type[SQLModel], str], ...] = (
+    (ReceptionGuest, "vis.rule.count.guests"),
     (ReceptionFollowUp, "vis.rule.count.follow_ups"),
     (ReceptionPhoto, "vis.rule.count.photos"),
     (GiftMovement, "vis.rule.count.gift_movements"),
     (GiftReceived, "vis.rule.count.gifts_received"),
 )
 # Deleted in the detail view (接待明細); gift records are unlinked on the gift page instead.
-IN_DETAIL_VIEW = (ReceptionFollowUp, ReceptionPhoto)
+IN_DETAIL_VIEW = (ReceptionGuest, ReceptionFollowUp, ReceptionPhoto)
 
 
 def follow_up_errors(session: Session, batch: Batch) -> list[RowError]:

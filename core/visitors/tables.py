@@ -22,6 +22,12 @@ def _reception(row: Row, lang: str) -> tuple[str, str]:
     return title, line(lang, format_roc(row.visit_date), row.title, row.country)
 
 
+def _guest(row: Row, lang: str) -> tuple[str, str]:
+    zh, original = row.name_zh, row.name_original
+    title = named(zh, original, lang) if zh or original else row.organisation
+    return title, line(lang, row.title, row.organisation, row.country)
+
+
 TABLES = (
     SECTION.table(
         TableSpec(
@@ -57,6 +63,21 @@ TABLES = (
         ),
         rules=[follow_up_errors],
         search=None,
+    ),
+    SECTION.table(
+        TableSpec(
+            m.ReceptionGuest,
+            None,
+            ("reception_id", "id"),
+            ("name_zh", "name_original", "organisation", "country"),
+            {"reception_id": (m.Reception, "visitor_name_zh")},
+        ),
+        rules=[],
+        search=Kind(
+            m.ReceptionGuest,
+            ("name_zh", "name_original", "organisation", "title", "country"),
+            _guest,
+        ),
     ),
     # Written by core.visitors.photos (files beside the rows), never in the table editor.
     SECTION.history_only(m.ReceptionPhoto),

@@ -3,7 +3,14 @@
 from db.models.audit import AuditAction, AuditEntry, TableStamp
 from db.models.base import Tracked, utcnow
 from db.models.fleet import Driver, FuelType, Trip, TripPurpose, TripType, Vehicle, VehicleKind
-from db.models.gifts import Disposition, GiftItem, GiftMovement, GiftReceived, MovementDirection
+from db.models.gifts import (
+    Disposition,
+    GiftItem,
+    GiftKind,
+    GiftMovement,
+    GiftReceived,
+    MovementDirection,
+)
 from db.models.international import (
     DatePrecision,
     EventKind,
@@ -35,7 +42,7 @@ from db.models.venues import (
     VenueBooking,
     VenueKind,
 )
-from db.models.visitors import ReceptionFollowUp, ReceptionPhoto
+from db.models.visitors import ReceptionFollowUp, ReceptionGuest, ReceptionPhoto
 
 __all__ = [
     "TEMP_CATEGORIES",
@@ -56,6 +63,7 @@ __all__ = [
     "ExchangeEventCity",
     "FuelType",
     "GiftItem",
+    "GiftKind",
     "GiftMovement",
     "GiftReceived",
     "MeetingMode",
@@ -63,6 +71,7 @@ __all__ = [
     "PartnerCity",
     "Reception",
     "ReceptionFollowUp",
+    "ReceptionGuest",
     "ReceptionPhoto",
     "StaffCategory",
     "StaffingCount",

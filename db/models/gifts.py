@@ -15,6 +15,14 @@ class MovementDirection(StrEnum):
     OUT = "out"  # 出庫
 
 
+class GiftKind(StrEnum):
+    """What a stock item is for: gifts given at receptions and exchanges, or relief goods and
+    donations (the Belize hurricane relief), which are not gifts and are counted apart."""
+
+    GIFT = "gift"  # 禮品
+    RELIEF = "relief"  # 賑災／捐贈物資
+
+
 class Disposition(StrEnum):
     """What happened to a gift received (公務員廉政倫理規範)."""
 
@@ -32,6 +40,7 @@ class GiftItem(Tracked, table=True):
     __tablename__ = "gift_item"
     name: str = Field(max_length=80, unique=True)
     description: str = Field(default="", max_length=500)
+    kind: GiftKind = Field(default=GiftKind.GIFT, sa_type=enum_type(GiftKind))
     unit: str = Field(default="個", max_length=10)
     unit_value: int = Field(default=0, ge=0, le=10_000_000)  # NT$
     low_stock_threshold: int = Field(default=0, ge=0, le=1_000_000)
@@ -57,6 +66,8 @@ class GiftMovement(Tracked, table=True):
         default=None, foreign_key="partner_city.id", ondelete="SET NULL", index=True
     )
     note: str = Field(default="", max_length=500, schema_extra=MULTILINE)
+    # The quantity is an estimate (not counted from the books): marked wherever it is summed.
+    is_estimate: bool = Field(default=False)
 
 
 class GiftReceived(Tracked, table=True):

@@ -90,6 +90,12 @@ class ExchangeEvent(Tracked, table=True):
     location: str = Field(default="", max_length=120)
     participants: str = Field(default="", max_length=500, schema_extra=MULTILINE)
     summary: str = Field(default="", max_length=2000, schema_extra=MULTILINE)
+    # The tie anniversary this event celebrates with its cities (締盟40周年紀念展 → 40): what a
+    # briefing names, since a tie known only to the year has no anniversary day of its own.
+    milestone_years: int | None = Field(default=None, ge=1, le=200)
+    # The source gives no dates (or no end): the dates are placed in the period and must not be
+    # printed as fact (「日期待確認」).
+    dates_are_estimates: bool = Field(default=False)
 
 
 class ExchangeEventCity(Tracked, table=True):
@@ -118,6 +124,9 @@ class Reception(Tracked, table=True):
     host_official: str = Field(default="", max_length=60)
     mode: MeetingMode = Field(default=MeetingMode.IN_PERSON, sa_type=enum_type(MeetingMode))
     delegation_size: int = Field(default=1, ge=1, le=1000)
+    # Met abroad (the mayor in Tokyo): a meeting, not a visitor to Kaohsiung; it is not counted
+    # among the receptions or their countries.
+    abroad: bool = Field(default=False)
     topics: str = Field(default="", max_length=500, schema_extra=MULTILINE)
     city_id: int | None = Field(
         default=None, foreign_key="partner_city.id", ondelete="SET NULL", index=True

@@ -48,6 +48,9 @@ class StaffingSnapshot(Tracked, table=True):
     as_of: date = Field(unique=True, index=True)
     label: str = Field(default="", max_length=60)
     is_baseline: bool = Field(default=False)
+    # Not a recorded table: values filled in between recorded ones (the demo's 100–111年).
+    # Figures from it are marked 「推估」 wherever they are shown.
+    is_estimate: bool = Field(default=False)
     note: str = Field(default="", max_length=1000, schema_extra=MULTILINE)
 
 

@@ -10,6 +10,21 @@ from sqlmodel import Field
 from db.models.base import MULTILINE, Tracked, utcnow
 
 
+class ReceptionGuest(Tracked, table=True):
+    """A further member of a reception's delegation, with their own country: one delegation of
+    nine envoys is one reception with its nine countries, not nine receptions. The reception's
+    own row names its leader; a name the source does not give stays empty (shown as unknown)."""
+
+    __tablename__ = "reception_guest"
+    reception_id: int = Field(foreign_key="reception.id", ondelete="CASCADE", index=True)
+    name_zh: str = Field(default="", max_length=120)
+    name_original: str = Field(default="", max_length=160)
+    title: str = Field(default="", max_length=120)
+    organisation: str = Field(default="", max_length=160)
+    country: str = Field(max_length=40, index=True)
+    is_ally: bool = Field(default=False)
+
+
 class ReceptionFollowUp(Tracked, table=True):
     """Something promised at a reception: who does it, by when, and whether it is done."""
 

@@ -79,6 +79,10 @@ REPORT_EVENTS: tuple[tuple, ...] = (
      "波特蘭市、熊本縣、熊本市、水原市等4姊妹市及友好夥伴城市代表團，共計34名國際貴賓",
      "睽違3年重啟疫後實體交流，代表團體驗蓮潭燈會盛況並參訪壽山動物園、內惟藝術中心、亞洲新灣區"
      "等市政建設成果。", ("portland", "kumamoto_pref", "kumamoto_city", "suwon")),
+    ("hk_new_year_2023", "2023香港年宵在高雄藝文展演活動", K.OTHER, date(2023, 1, 23),
+     date(2023, 1, 25), "衛武營都會公園", "行政暨國際處、台灣香港協會",
+     "本處首度與台灣香港協會合作，於衛武營都會公園呈現道地香港過年氣氛的「香港年宵」，結合香港"
+     "街頭表演、飲食語言等文化工作坊及港式春節體驗。", ()),
     ("mayor_kumamoto", "陳其邁市長率團訪問日本友好城市熊本縣及熊本市", K.VISIT_OUT,
      date(2023, 3, 5), date(2023, 3, 11), "日本熊本縣、熊本市",
      "陳其邁市長率市府團隊、高科技及材料企業代表；康裕成議長及議員",
@@ -86,6 +90,14 @@ REPORT_EVENTS: tuple[tuple, ...] = (
      "促成包機通航等領域之合作。", ("kumamoto_pref", "kumamoto_city")),
 )
 # fmt: on
+
+# The tie anniversary each report event celebrates (exchange_event.milestone_years).
+MILESTONES: dict[str, int] = {
+    "sa40_exhibition": 40, "sa40_video": 40, "bne25_exhibition": 25, "djn5_exhibition": 5,
+}  # fmt: skip
+# Dates the report does not state (it gives a month, or no dates at all): placed in the
+# period and marked (exchange_event.dates_are_estimates).
+ESTIMATED: frozenset[str] = frozenset({"mascot_exhibition", "calendar_2023", "bear_gift_boxes"})
 
 # Ordinary history for charts (2021, 2023–2026): neutral titles, no anniversaries.
 # fmt: off
@@ -145,6 +157,8 @@ def load(session: Session, ctx: SeedContext) -> None:
             location=loc,
             participants=who,
             summary=summary,
+            milestone_years=MILESTONES.get(key),
+            dates_are_estimates=key in ESTIMATED,
         )
         specs.append((key, ev, cities))
     for i, (title, kind, start, end, cities) in enumerate(HISTORY_EVENTS):

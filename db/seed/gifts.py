@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from db.models import GiftItem, GiftMovement, MovementDirection
+from db.models import GiftItem, GiftKind, GiftMovement, MovementDirection
 from db.seed.cities import CITIES
 from db.seed.common import SeedContext, add_flush, bulk
 from db.seed.receptions import NAMED
@@ -26,6 +26,8 @@ ITEMS: tuple[tuple, ...] = (
     ("towel", "毛巾", "條", 60, 0, False, "貝里斯賑災物資"),
 )
 # fmt: on
+# Relief goods, not gifts (gift_item.kind): counted apart from the gifts given.
+RELIEF = frozenset({"toothbrush", "toothpaste", "towel"})
 CALENDAR_LEFT = 12  # ends below its threshold: the low-stock demo case
 # fmt: off
 MISSIONS = (
@@ -60,6 +62,8 @@ def _mv(
         "reception_id": links.get("reception_id"),
         "event_id": links.get("event_id"),
         "city_id": links.get("city_id"),
+        # The report states no gift quantities: every demo quantity is made up, and marked.
+        "is_estimate": True,
     }
 
 
@@ -182,8 +186,9 @@ def load(session: Session, ctx: SeedContext) -> dict[str, int]:
             low_stock_threshold=low,
             active=act,
             description=desc,
+            kind=GiftKind.RELIEF if k in RELIEF else GiftKind.GIFT,
         )
-        for _k, name, unit, value, low, act, desc in ITEMS
+        for k, name, unit, value, low, act, desc in ITEMS
     ]
     add_flush(session, items)
     ids = {spec[0]: it.id for spec, it in zip(ITEMS, items, strict=True)}

@@ -6,14 +6,30 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from db.models import MeetingMode, Reception, VisitorCategory
+from db.models import MeetingMode, Reception, ReceptionGuest, VisitorCategory
 from db.seed.common import PERIOD_END, PERIOD_START, SeedContext, add_flush, rng
 
 C = VisitorCategory
 MAYOR, DEPUTY = "陳其邁市長", "羅達生副市長"
 DG = "行政暨國際處張硯卿處長"
-# Met abroad (Tokyo, Fukuoka): no car from the pool is needed for these.
+# Met abroad (Tokyo, Fukuoka): meetings, not visitors to Kaohsiung (reception.abroad); no car
+# from the pool is needed for these.
 ABROAD = frozenset({"koike", "furuya", "hagiuda", "hattori"})
+# The 9 envoys of 111/12/8 came as one delegation: one reception led by the first named, the
+# others its guests (reception_guest), with the three the report names by country only.
+ENVOY_LEADER = "belize_amb"
+ENVOYS = ("svg_amb", "tuvalu_amb", "palau_amb", "haiti_amb", "skn_amb")
+ENVOYS_UNNAMED: tuple[tuple[str, str, str, bool], ...] = (
+    ("大使", "諾魯共和國駐台大使館", "諾魯", True),
+    ("大使", "史瓦帝尼王國駐台大使館", "史瓦帝尼", True),
+    ("代表", "巴布亞紐幾內亞駐台北商務代表團", "巴布亞紐幾內亞", False),
+)
+ENVOY_TOPICS = "教育、農業、海洋產業"
+ENVOY_SUMMARY = (
+    "友邦聖文森及格瑞那丁、帛琉共和國、吐瓦魯國、貝里斯、海地共和國、諾魯共和國、聖克里斯多福"
+    "及尼維斯、史瓦帝尼王國之駐台大使及官員，以及巴布亞紐幾內亞駐台代表等9國使節代表訪團訪高"
+    "並拜會陳其邁市長，雙方於教育、農業、海洋產業等議題多元面向交換意見。"
+)
 
 # key, date, estimate?, zh, original, title, organisation, country, category, ally, host,
 # video?, size, topics, city key
@@ -169,6 +185,10 @@ def load(session: Session, ctx: SeedContext) -> None:
         topics,
         city,
     ) in NAMED:
+        if key in ENVOYS:
+            continue  # a guest of the envoys' reception (_envoy_guests)
+        if key == ENVOY_LEADER:
+            topics, size = ENVOY_TOPICS, 9
         specs.append(
             (
                 key,
@@ -187,8 +207,11 @@ def load(session: Session, ctx: SeedContext) -> None:
                     delegation_size=size,
                     topics=topics,
                     city_id=ctx.cities[city] if city else None,
-                    summary=f"{org}{title}{zh}"
-                    + ("視訊會議" if video else "來訪")
+                    abroad=key in ABROAD,
+                    summary=ENVOY_SUMMARY
+                    if key == ENVOY_LEADER
+                    else f"{org}{title}{zh}"
+                    + ("於國外會晤" if key in ABROAD else "視訊會議" if video else "來訪")
                     + f"：{topics}。",
                 ),
             )
@@ -225,3 +248,24 @@ def load(session: Session, ctx: SeedContext) -> None:
         (rec.visit_date, k, rec.mode == MeetingMode.IN_PERSON and k not in ABROAD)
         for k, rec in specs
     ]
+    _envoy_guests(session, ctx)
+
+
+def _envoy_guests(session: Session, ctx: SeedContext) -> None:
+    """The other envoys of the 111/12/8 delegation as guests of its one reception; each named
+    envoy still receives the bureau's gifts (ctx.reception_dates) under that reception."""
+    leader = ctx.receptions[ENVOY_LEADER]
+    named = {row[0]: row for row in NAMED}
+    guests = []
+    for key in ENVOYS:
+        _k, d, _e, zh, orig, title, org, country, _c, ally, *_rest = named[key]
+        guests.append(ReceptionGuest(reception_id=leader, name_zh=zh, name_original=orig,
+                                     title=title, organisation=org, country=country,
+                                     is_ally=ally))  # fmt: skip
+        ctx.receptions[key] = leader
+        ctx.reception_orgs[key] = (org, country)
+        ctx.reception_dates.append((d, key, True))
+    for title, org, country, ally in ENVOYS_UNNAMED:
+        guests.append(ReceptionGuest(reception_id=leader, title=title, organisation=org,
+                                     country=country, is_ally=ally))  # fmt: skip
+    add_flush(session, guests)

@@ -124,7 +124,9 @@ def load(session: Session) -> None:
         )
     ]
     snaps += [
-        StaffingSnapshot(as_of=d, label=f"{d.year - 1911}年{d.month}月底")
+        # Only the baseline and 112年2月底 are the report's: the tables between and after are
+        # interpolated, and stored as estimates.
+        StaffingSnapshot(as_of=d, label=f"{d.year - 1911}年{d.month}月底", is_estimate=d != ANCHOR)
         for d in _snapshot_dates()
     ]
     add_flush(session, snaps)

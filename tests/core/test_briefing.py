@@ -36,7 +36,7 @@ REDUCTIONS = (
 )
 REVIEWS = "本期召開 5 次，審議 10 案，通過進用 27 人。"
 EVENTS = "本期辦理姊妹市及友好夥伴城市交流活動計 15 場次。"
-RECEPTIONS = "計 34 場次，其中視訊會議 3 場次，友邦訪賓 10 場次。"
+RECEPTIONS = "計 25 場次，其中視訊會議 3 場次，友邦訪賓 5 場次。"
 STAFF_CELLS = ["5,339", "596", "5,935", "591", "13", "11", "15", "630", "1,450", "2,080"]
 
 
@@ -340,3 +340,55 @@ def test_the_cli_refuses_a_missing_folder(demo_url, tmp_path):
     args = ["--start", "2022-07-01", "--end", "2023-03-15", "--format", "docx", "--out", str(out)]
     result = _cli(*args, url=demo_url)
     assert result.returncode == 2 and "輸出資料夾不存在" in result.stderr
+
+
+def _docx_parts(data: bytes) -> dict[str, str]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {n: archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml")}
+
+
+def test_the_docx_has_the_running_header_and_a_page_field_on_every_page(briefing):
+    parts = _docx_parts(render(briefing, "docx"))
+    headers = [v for k, v in parts.items() if k.startswith("word/header")]
+    footers = [v for k, v in parts.items() if k.startswith("word/footer")]
+    assert ["市政府各單位業務報告（行政暨國際處）" in h for h in headers].count(True) == 1
+    [footer] = [f for f in footers if "instrText" in f]
+    assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", footer)
+    assert re.findall(r'w:fldCharType="(\w+)"', footer) == ["begin", "separate", "end"]
+
+
+def test_the_docx_fonts_are_kaiti_with_no_theme_font_left_and_the_language_is_zh_tw(briefing):
+    from lxml import etree
+
+    parts = _docx_parts(render(briefing, "docx"))
+    styles, settings = parts["word/styles.xml"], parts["word/settings.xml"]
+    # A theme attribute beside w:eastAsia="標楷體" wins in Word (Calibri / ＭＳ ゴシック shown).
+    assert re.findall(r'w:\w*(?:Theme|theme)="\w+"', styles) == []
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    tree = etree.fromstring(styles.encode())
+    fonts = {
+        style.get(f"{w}styleId"): style.find(f"{w}rPr/{w}rFonts")
+        for style in tree.iter(f"{w}style")
+    }
+    for name in ("Title", "Heading1", "Heading2", "Normal", "Caption"):
+        assert fonts[name] is not None and fonts[name].get(f"{w}eastAsia") == "標楷體", name
+        assert fonts[name].get(f"{w}ascii") == "Times New Roman", name
+    defaults = tree.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr")
+    assert defaults.find(f"{w}rFonts").get(f"{w}eastAsia") == "標楷體"
+    language = defaults.find(f"{w}lang")
+    assert (language.get(f"{w}val"), language.get(f"{w}eastAsia")) == ("zh-TW", "zh-TW")
+    theme = etree.fromstring(settings.encode()).find(f"{w}themeFontLang")
+    assert (theme.get(f"{w}val"), theme.get(f"{w}eastAsia")) == ("zh-TW", "zh-TW")
+
+
+def test_the_docx_tables_repeat_their_header_rows_on_every_page(briefing):
+    document, _ = _docx_text(render(briefing, "docx"))
+    from docx.oxml.ns import qn
+
+    for table in document.tables:
+        marked = [i for i, row in enumerate(table.rows)
+                  if row._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None]  # fmt: skip
+        # The leading header rows only: never a body row, never the whole table.
+        assert marked and marked == list(range(len(marked))) and len(marked) < len(table.rows)

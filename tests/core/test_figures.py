@@ -52,9 +52,14 @@ def test_report_period_figure(report_figures, key, expected):
 
 
 def test_visitor_and_exchange_counts_are_the_reports_named_ones(report_figures):
-    # The report names 30 visitors in its list plus the Kumamoto and Japan-trip hosts.
-    assert report_figures["visitors.receptions"] >= 30
-    assert report_figures["exchange.events"] >= 13
+    # The report names 30 visitors in its list plus the Kumamoto and Japan-trip hosts: the nine
+    # envoys came as one delegation, and four were met abroad (in Tokyo and Fukuoka).
+    assert report_figures["visitors.receptions"] == 25
+    assert report_figures["visitors.abroad"] == 4
+    # Its section 一 has 13 exchange items (two of them celebrated in two events each); the
+    # 香港年宵 event has no partner city.
+    assert report_figures["exchange.events"] == 15
+    assert report_figures["exchange.other_events"] == 1
 
 
 def test_a_period_with_no_activity_counts_zero(demo_engine):

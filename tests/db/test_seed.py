@@ -257,8 +257,16 @@ def test_named_visitors_have_their_stated_dates(s: Session) -> None:
         row.visitor_name_zh: (row.visit_date, row.date_is_estimate)
         for row in s.execute(select(r)).scalars()
     }
+    guests = dict(
+        s.execute(
+            select(m.ReceptionGuest.name_zh, r.visit_date).join(
+                r, r.id == m.ReceptionGuest.reception_id
+            )
+        ).all()
+    )
     for name, day in NAMED_DATES.items():
-        assert got[name] == (day, False), name
+        # The envoys of 111/12/8 other than its leader are guests of that one reception.
+        assert got[name] == (day, False) if name in got else guests[name] == day, name
     for name in UNDATED:
         day, estimate = got[name]
         assert estimate and date(2022, 7, 1) <= day <= date(2023, 3, 15), name

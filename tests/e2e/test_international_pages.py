@@ -77,15 +77,18 @@ class IntlPage:
 
 PAGES = {
     "sister_cities": IntlPage(
-        "sister_cities", t("page.calendar"), exchange_figures, ("exchange.events",),
+        "sister_cities", t("page.calendar"), exchange_figures,
+        ("exchange.events", "exchange.other_events"),
         "demo.intl", t("ui.records"),
     ),
     "visitor_log": IntlPage(
         "visitor_log", t("page.visitors"), visitor_figures,
-        ("visitors.receptions", "visitors.video", "visitors.allies"), "demo.intl", None,
+        ("visitors.receptions", "visitors.video", "visitors.allies", "visitors.abroad"),
+        "demo.intl", None,
     ),
     "gift_inventory": IntlPage(
-        "gift_inventory", t("page.gifts"), gift_figures, ("gifts.received", "gifts.given_out"),
+        "gift_inventory", t("page.gifts"), gift_figures,
+        ("gifts.received", "gifts.given_out", "gifts.relief_out"),
         "demo.gifts", t("ui.gift_movements"),
     ),
 }  # fmt: skip
