@@ -34,8 +34,9 @@ figure_tiles(
 if not by_month.empty:
     left, right = st.columns(2)
     trips_chart = monthly_bars(
-        by_month, TripType, title_key="chart.trips_by_month", lang=lg, period=period
-    )
+        by_month, TripType, title_key="chart.trips_by_month", lang=lg, period=period,
+        axis_key="chart.trips",
+    )  # fmt: skip
     show_chart(trips_chart, key="fleet.trips_by_month", container=left)
     show_chart(km_by_month_chart(by_month, lg, period=period), key="fleet.km_by_month",
                container=right)  # fmt: skip

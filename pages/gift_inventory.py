@@ -34,11 +34,9 @@ with db_session() as session:
     flows = gift_flows(session, period)
 figure_tiles(figures, ["gifts.received", "gifts.given_out", "gifts.relief_out"])
 if not flows.empty:
-    left, right = st.columns(2)
-    show_chart(flows_by_month_chart(flows, lg, period=period), key="gift.flows_by_month",
-               container=left)  # fmt: skip
-    show_chart(flows_by_country_chart(flows, lg, period=period), key="gift.flows_by_country",
-               container=right)  # fmt: skip
+    # One panel per flow, each with its own axis: full width, one chart under the other.
+    show_chart(flows_by_month_chart(flows, lg, period=period), key="gift.flows_by_month")
+    show_chart(flows_by_country_chart(flows, lg, period=period), key="gift.flows_by_country")
 
 stock_tab, moves_tab, received_tab = st.tabs(
     [t("ui.gift_stock", lg), t("ui.gift_movements", lg), t("ui.gift_register", lg)]

@@ -84,7 +84,9 @@ def _fleet_by_month(s: Session, p: Period, lg: str) -> alt.TopLevelMixin | None:
     frame = monthly.trips_by_month(s, p)
     if frame.empty:
         return None
-    return monthly_bars(frame, TripType, title_key="chart.trips_by_month", lang=lg, period=p)
+    return monthly_bars(
+        frame, TripType, title_key="chart.trips_by_month", lang=lg, period=p, axis_key="chart.trips"
+    )
 
 
 def _fleet_agencies(s: Session, p: Period, lg: str) -> alt.TopLevelMixin | None:

@@ -116,11 +116,9 @@ def _header_and_footer(doc, briefing: Briefing) -> None:
 
 
 def _repeat_header_rows(out, table: Table) -> None:
-    """The leading rows that are all header cells repeat at the top of every page the table
-    runs onto (w:tblHeader)."""
-    for row, cells in zip(out.rows, table.rows, strict=False):
-        if not all(cell.header for cell in cells):
-            break
+    """The table's heading rows (Table.heading_rows) repeat at the top of every page the
+    table runs onto (w:tblHeader)."""
+    for row in out.rows[: table.heading_rows]:
         marker = OxmlElement("w:tblHeader")
         marker.set(qn("w:val"), "true")
         row._tr.get_or_add_trPr().append(marker)

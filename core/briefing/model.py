@@ -59,6 +59,18 @@ class Table:
     def columns(self) -> int:
         return sum(cell.colspan for cell in self.rows[0])
 
+    @property
+    def heading_rows(self) -> int:
+        """How many leading rows are headings, repeated on every page the table runs onto:
+        rows of header cells only, none of whose cells spans down into a body row (the
+        staffing table's side headings do, so it has none)."""
+        for n in range(len(self.rows) - 1, 0, -1):
+            head = self.rows[:n]
+            spans_out = any(r + cell.rowspan > n for r, row in enumerate(head) for cell in row)
+            if all(cell.header for row in head for cell in row) and not spans_out:
+                return n
+        return 0
+
     def grid(self) -> list[list[Cell | None]]:
         """The table as a full grid: each cell at its top-left position, None where a span
         covers the position. Writers that place cells by position (DOCX, PPTX) use this."""

@@ -1,9 +1,17 @@
 """The briefing as an A4 PDF, set in the CJK font the project ships (core.kernel.fonts), so it
-reads the same on any machine: the same headings, sentences, tables and figures as the DOCX."""
+reads the same on any machine: the same headings, sentences, tables and figures as the DOCX,
+the running header over every page and the page number under it.
+
+Text is set ragged-right, never justified (a justified Chinese line stretches its few spaces:
+「計　　　15」), and Chinese is broken between any two characters except before closing
+punctuation (no 、。，」 at the start of a line) or after opening punctuation (「（ at the end);
+Latin words and numbers (Vaiciukeviciute, 2,041) are never broken inside.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
@@ -16,6 +24,44 @@ BODY_PT = 12
 INK = (31, 42, 54)
 HEADER_FILL = (238, 242, 246)
 FIGURE_WIDTH = 160  # mm
+# 禁則: what may not start a line, and what may not end one.
+NO_LINE_START = frozenset("、。，．；：？！）」』》〉】〕％…‧·.,;:?!)]}%' ”’")
+NO_LINE_END = frozenset("（「『《〈【〔([{“‘")
+# A Latin word or number with its trailing spaces, or one other character (a Han character,
+# punctuation): the units a line may break between.
+TOKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f.,'’%/-]* *| +|.", re.S)
+
+
+def break_lines(text: str, width: float, measure) -> list[str]:
+    """`text` in lines no wider than `width` (by `measure`, the font's string width), broken
+    between tokens and never before a NO_LINE_START or after a NO_LINE_END character; a token
+    wider than a line on its own is split by character."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in TOKEN.findall(paragraph):
+            if measure(line + token.rstrip()) <= width or not line.strip():
+                line += token
+                continue
+            keep = ""  # what must move down with the token, or stay up with the line
+            if token[0] in NO_LINE_START and line:
+                keep, line = line[-1], line[:-1]  # the character before it goes down too
+            while line and line[-1] in NO_LINE_END:
+                keep, line = line[-1] + keep, line[:-1]
+            lines.append(line.rstrip())
+            line = keep + token.lstrip()
+        lines.append(line.rstrip())
+    return [piece for line in lines for piece in _split_long(line, width, measure)]
+
+
+def _split_long(line: str, width: float, measure) -> list[str]:
+    out, current = [], ""
+    for char in line:
+        if current and measure(current + char) > width:
+            out.append(current)
+            current = ""
+        current += char
+    return [*out, current]
 
 
 class _Report(FPDF):
@@ -30,6 +76,14 @@ class _Report(FPDF):
         self.set_creator("行國處業務工作台")
         self.set_text_color(*INK)
 
+    def header(self) -> None:
+        if not self.briefing.running_header:
+            return
+        self.set_font(FAMILY, "", 9)
+        self.set_y(9)
+        self.cell(0, 5, self.briefing.running_header, align="R")
+        self.set_y(self.t_margin)
+
     def footer(self) -> None:
         self.set_y(-14)
         self.set_font(FAMILY, "", 9)
@@ -41,7 +95,7 @@ class _Report(FPDF):
         *,
         size: float = BODY_PT,
         bold: bool = False,
-        align: str = "J",
+        align: str = "L",
         indent: float = 0,
         hang: str = "",
     ) -> None:
@@ -52,8 +106,15 @@ class _Report(FPDF):
             self.set_x(left + indent - self.get_string_width(hang) - 1)
             self.cell(self.get_string_width(hang) + 1, size * 0.55, hang)
         self.set_x(left + indent)
+        usable = self.epw - indent - 2 * self.c_margin - 0.2
+        lines = break_lines(text, usable, self.get_string_width)
         self.multi_cell(
-            self.epw - indent, size * 0.55, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            self.epw - indent,
+            size * 0.55,
+            "\n".join(lines),
+            align=align,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
         )
         self.ln(size * 0.2)
 
@@ -63,18 +124,27 @@ def _table(pdf: _Report, table: Table) -> None:
     pdf.set_font(FAMILY, "", 10)
     widths = table.widths or [1] * table.columns
     heading = FontFace(emphasis="BOLD", fill_color=HEADER_FILL)
+    headings = table.heading_rows
     with pdf.table(
         col_widths=widths,
-        first_row_as_headings=False,
+        first_row_as_headings=headings > 0,
+        num_heading_rows=max(headings, 1),
+        headings_style=heading,
         line_height=6,
         text_align="CENTER",
         padding=1.5,
-    ) as out:
-        for row in table.rows:
+    ) as out:  # heading rows repeat at the top of every page the table runs onto
+        total, padding = sum(widths), 1.5
+        for row in pdf_grid_columns(table):
             cells = out.row()
-            for cell in row:
+            for cell, first in row:
+                span = sum(widths[first : first + cell.colspan])
+                usable = pdf.epw * span / total - 2 * padding - 2 * pdf.c_margin - 0.2
+                pdf.set_font(FAMILY, "B" if cell.header else "", 10)  # measured as drawn
+                text = "\n".join(break_lines(cell.text, usable, pdf.get_string_width))
+                pdf.set_font(FAMILY, "", 10)
                 cells.cell(
-                    cell.text,
+                    text,
                     align=cell.align.upper(),
                     colspan=cell.colspan,
                     rowspan=cell.rowspan,
@@ -83,6 +153,12 @@ def _table(pdf: _Report, table: Table) -> None:
     for line in filter(None, table.note.split("\n")):
         pdf.para(line, size=9, align="L")
     pdf.ln(2)
+
+
+def pdf_grid_columns(table: Table) -> list[list[tuple]]:
+    """Each row's cells with the column each starts in (spans from above skipped)."""
+    grid = table.grid()
+    return [[(cell, c) for c, cell in enumerate(row) if cell is not None] for row in grid]
 
 
 def _figure(pdf: _Report, figure: Figure) -> None:

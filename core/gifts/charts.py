@@ -9,7 +9,7 @@ import pandas as pd
 
 from core.gifts.ethics import VALUE_BANDS, value_band
 from core.i18n.labels import t
-from core.kernel.charts import titled
+from core.kernel.charts import partial_month_note, roc_month_label, titled
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc
 
@@ -55,6 +55,11 @@ def stock_chart(history: pd.DataFrame, lang: str, *, as_of: date) -> alt.Chart:
     return titled(chart, t("gift.chart.stock", lang), lang=lang, as_of=as_of)
 
 
+# Gifts received are counted in ones, gifts given in hundreds: each flow gets its own linear
+# axis (a shared or logarithmic one makes 1–3 received look like hundreds, or invisible).
+WHOLE = alt.Axis(tickMinStep=1, format="d")
+
+
 def value_band_counts(values: pd.Series) -> pd.DataFrame:
     """How many gifts fall in each value band (all bands, in order, zero included)."""
     bands = values.map(value_band).value_counts()
@@ -69,7 +74,7 @@ def value_band_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count:Q", title=t("gift.count", lang)),
+            y=alt.Y("count:Q", title=t("gift.count", lang), axis=WHOLE),
             tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("count:Q", title=None)],
         )
         .properties(height=260)
@@ -77,54 +82,70 @@ def value_band_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:
     return titled(chart, t("gift.chart.bands", lang), lang=lang)
 
 
-def _flow_labels(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _flow_labels(flows: pd.DataFrame, lang: str, period: Period | None = None) -> pd.DataFrame:
     return flows.assign(
         flow_label=flows["flow"].map(lambda f: t(f"gift.flow.{f}", lang)),
-        roc_month=flows["month"].map(lambda m: f"{m.year - 1911}/{m.month:02d}"),
+        roc_month=flows["month"].map(lambda m: roc_month_label(m, period)),
         country_label=flows["country"].map(lambda c: c or t("gift.country.unknown", lang)),
     )
 
 
-def flows_by_month_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
-    """Gifts received (count) and given (items), side by side per 民國 month."""
-    data = _flow_labels(flows, lang).groupby(["flow_label", "roc_month"], as_index=False)["count"]
+FLOWS = ("received", "given")  # panel and colour order, the same in every language
+
+
+def _flow_order(lang: str) -> list[str]:
+    return [t(f"gift.flow.{f}", lang) for f in FLOWS]
+
+
+def flows_by_month_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.FacetChart:
+    """Gifts received (count) and given (items) per 民國 month, one panel each."""
+    data = _flow_labels(flows, lang, period).groupby(["flow_label", "roc_month"], as_index=False)[
+        "count"
+    ]
     chart = (
         alt.Chart(data.sum())
         .mark_bar()
         .encode(
             x=alt.X("roc_month:O", title=None, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("flow_label:N"),
-            y=alt.Y("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
-            color=alt.Color("flow_label:N", title=None),
+            y=alt.Y("count:Q", title=t("gift.count", lang), axis=WHOLE),
+            color=alt.Color("flow_label:N", title=None, legend=None, sort=_flow_order(lang)),
             tooltip=[
-                alt.Tooltip("roc_month:O"),
-                alt.Tooltip("flow_label:N"),
-                alt.Tooltip("count:Q", format=","),
+                alt.Tooltip("roc_month:O", title=t("chart.month", lang)),
+                alt.Tooltip("flow_label:N", title=None),
+                alt.Tooltip("count:Q", title=t("gift.count", lang), format=","),
             ],
         )
-        .properties(height=280)
-    )
-    return titled(chart, t("gift.chart.by_month", lang), lang=lang, period=period)
+        .properties(width=640, height=120)  # 2× in a briefing: ≥ 1,200 px
+        .facet(row=alt.Row("flow_label:N", title=None, sort=_flow_order(lang),
+                           header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top",
+                                             labelFontWeight="bold")))
+        .resolve_scale(y="independent")
+    )  # fmt: skip
+    note = partial_month_note(flows["month"], period, lang)
+    return titled(chart, t("gift.chart.by_month", lang), lang=lang, period=period, note=note)
 
 
-def flows_by_country_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
-    """Gifts received and given per counterpart country, largest first."""
+def flows_by_country_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.FacetChart:
+    """Gifts received and given per counterpart country, largest first, one panel each."""
     data = _flow_labels(flows, lang)
     data = data.groupby(["flow_label", "country_label"], as_index=False)["count"].sum()
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("country_label:N", title=None, sort="-x"),
-            x=alt.X("count:Q", title=t("gift.count_log", lang), scale=alt.Scale(type="symlog")),
-            yOffset=alt.YOffset("flow_label:N"),
-            color=alt.Color("flow_label:N", title=None),
+            y=alt.Y("country_label:N", title=None,
+                    sort=alt.EncodingSortField("count", op="sum", order="descending")),
+            x=alt.X("count:Q", title=t("gift.count", lang), axis=WHOLE),
+            color=alt.Color("flow_label:N", title=None, legend=None, sort=_flow_order(lang)),
             tooltip=[
-                alt.Tooltip("country_label:N"),
-                alt.Tooltip("flow_label:N"),
-                alt.Tooltip("count:Q", format=","),
+                alt.Tooltip("country_label:N", title=None),
+                alt.Tooltip("flow_label:N", title=None),
+                alt.Tooltip("count:Q", title=t("gift.count", lang), format=","),
             ],
         )
-        .properties(height=280)
-    )
+        .properties(width=260, height=280)
+        .facet(column=alt.Column("flow_label:N", title=None, sort=_flow_order(lang),
+               header=alt.Header(labelFontWeight="bold")))
+        .resolve_scale(x="independent")
+    )  # fmt: skip
     return titled(chart, t("gift.chart.by_country", lang), lang=lang, period=period)

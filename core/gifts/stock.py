@@ -110,11 +110,12 @@ def stock_history(session: Session) -> pd.DataFrame:
     return df[["item", "moved_on", "on_hand"]]
 
 
-@stamped("gift_movement", "gift_received", "partner_city")
+@stamped("gift_movement", "gift_received", "partner_city", "gift_item")
 def gift_flows(session: Session, period: Period) -> pd.DataFrame:
     """Gifts received (count) and given (items out) in the period: flow, month, country, count.
 
     The country of a gift given is its partner city's, when the movement names one; "" otherwise.
+    Relief goods sent (gift_item.kind relief) are not gifts and are left out.
     """
     received = session.execute(
         select(GiftReceived.received_on, GiftReceived.donor_country).where(
@@ -123,8 +124,10 @@ def gift_flows(session: Session, period: Period) -> pd.DataFrame:
     ).all()
     given = session.execute(
         select(GiftMovement.moved_on, PartnerCity.country, GiftMovement.quantity)
+        .join(GiftItem, GiftItem.id == GiftMovement.item_id)
         .outerjoin(PartnerCity, PartnerCity.id == GiftMovement.city_id)
         .where(
+            GiftItem.kind == GiftKind.GIFT,  # relief goods sent are not gifts
             GiftMovement.direction == MovementDirection.OUT,
             GiftMovement.moved_on >= period.start,
             GiftMovement.moved_on <= period.end,

@@ -64,7 +64,6 @@ ZH: dict[str, str] = {
     "gift.country.unknown": "未註明",
     "gift.chart.by_month": "每月受贈及致贈禮品",
     "gift.chart.by_country": "各國受贈及致贈禮品",
-    "gift.count_log": "件數（對數尺度）",
     "gift.filter.all": "全部",
 }
 
@@ -131,6 +130,5 @@ EN: dict[str, str] = {
     "gift.country.unknown": "Not stated",
     "gift.chart.by_month": "Gifts received and given by month",
     "gift.chart.by_country": "Gifts received and given by country",
-    "gift.count_log": "Count (log scale)",
     "gift.filter.all": "All",
 }

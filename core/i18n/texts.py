@@ -50,6 +50,8 @@ ZH: dict[str, str] = {
     "ui.demo_mode": "示範模式：內建 SQLite 資料庫與示範資料",
     # charts
     "chart.count": "件數",
+    "chart.trips": "車次",
+    "chart.partial_month_note": "＊期間只含該月的一部分日數",
     "chart.km": "公里",
     "chart.month": "月份",
     "chart.kind": "類別",
@@ -523,6 +525,8 @@ EN: dict[str, str] = {
     "ui.demo_mode": "Demo mode: embedded SQLite database with demo data",
     # charts
     "chart.count": "Count",
+    "chart.trips": "Trips",
+    "chart.partial_month_note": "* the period covers only part of this month",
     "chart.km": "km",
     "chart.month": "Month",
     "chart.kind": "Kind",

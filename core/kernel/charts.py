@@ -3,9 +3,11 @@ dates), PNG / SVG export of a chart, and the monthly bars several pages share.""
 
 from __future__ import annotations
 
+import calendar
 import copy
 import json
 import re
+from collections.abc import Iterable
 from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
@@ -211,6 +213,26 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     return vlc.vegalite_to_svg(export_spec(chart))
 
 
+def roc_month_label(month: date, period: Period | None) -> str:
+    """112/03, with * when the period covers only part of the month (its first or last)."""
+    label = f"{month.year - 1911}/{month.month:02d}"
+    return label + "*" if period is not None and is_partial_month(month, period) else label
+
+
+def is_partial_month(month: date, period: Period) -> bool:
+    """Whether the period starts after the 1st or ends before the last day of `month`."""
+    first = date(month.year, month.month, 1)  # a date or a pandas Timestamp
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return period.start > first or period.end < last
+
+
+def partial_month_note(months: Iterable[date], period: Period | None, lang: str) -> str | None:
+    """The line under a monthly chart's title that says what * means, when a month has it."""
+    if period is None or not any(is_partial_month(m, period) for m in months):
+        return None
+    return t("chart.partial_month_note", lang)
+
+
 def monthly_bars(
     df: pd.DataFrame,
     kinds: type[Enum],
@@ -219,24 +241,30 @@ def monthly_bars(
     title_key: str,
     lang: str,
     period: Period | None,
+    axis_key: str | None = None,
 ) -> alt.Chart:
-    """Stacked bars per month; x labelled 112/03 (ROC year/month), colour by kind label."""
+    """Stacked bars per month; x labelled 112/03 (ROC year/month; 112/03* a month the period
+    covers only in part), colour by kind label; counts tick in whole numbers. `axis_key`
+    names the value axis when chart.<value> does not (車次 for trips)."""
     data = df.copy()
     data["kind_label"] = data["kind"].map(lambda k: enum_label(k, lang, kinds))
-    data["roc_month"] = data["month"].map(lambda m: f"{m.year - 1911}/{m.month:02d}")
+    data["roc_month"] = data["month"].map(lambda m: roc_month_label(m, period))
+    axis_title = t(axis_key or f"chart.{value}", lang)
+    whole = alt.Axis(tickMinStep=1, format="d") if value == "count" else alt.Axis()
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("roc_month:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{value}:Q", title=t(f"chart.{value}", lang), stack="zero"),
+            y=alt.Y(f"{value}:Q", title=axis_title, stack="zero", axis=whole),
             color=alt.Color("kind_label:N", title=None),
             tooltip=[
                 alt.Tooltip("roc_month:O", title=t("chart.month", lang)),
                 alt.Tooltip("kind_label:N", title=t("chart.kind", lang)),
-                alt.Tooltip(f"{value}:Q", title=t(f"chart.{value}", lang), format=","),
+                alt.Tooltip(f"{value}:Q", title=axis_title, format=","),
             ],
         )
         .properties(height=280)
     )
-    return titled(chart, t(title_key, lang), lang=lang, period=period)
+    note = partial_month_note(data["month"], period, lang)
+    return titled(chart, t(title_key, lang), lang=lang, period=period, note=note)

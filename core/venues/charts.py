@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import enum_label, t
-from core.kernel.charts import titled
+from core.kernel.charts import partial_month_note, roc_month_label, titled
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_datetime
 from core.venues.bookings import CLOSES, OPENS
@@ -161,7 +161,7 @@ def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> 
     events = by_month[by_month["kind"] == BookingKind.EVENT.value]
     data = events.assign(
         label=events["purpose"].map(lambda p: enum_label(p, lang, BookingPurpose)),
-        roc_month=events["month"].map(lambda m: f"{m.year - 1911}/{m.month:02d}"),
+        roc_month=events["month"].map(lambda m: roc_month_label(m, period)),
         rank=events["purpose"].map(lambda p: list(BookingPurpose).index(BookingPurpose(p))),
     )
     purposes = [enum_label(p, lang) for p in BookingPurpose if p != BookingPurpose.MEETING]
@@ -170,7 +170,12 @@ def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> 
         .mark_bar()
         .encode(
             x=alt.X("roc_month:O", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count:Q", title=t("chart.count", lang), stack="zero"),
+            y=alt.Y(
+                "count:Q",
+                title=t("chart.count", lang),
+                stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
             color=alt.Color("label:N", title=None, scale=alt.Scale(domain=purposes)),
             order=alt.Order("rank:Q"),
             tooltip=[
@@ -181,7 +186,8 @@ def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> 
         )
         .properties(height=280)
     )
-    return titled(chart, t("ven.chart.events_by_month", lang), lang=lang, period=period)
+    note = partial_month_note(events["month"], period, lang)
+    return titled(chart, t("ven.chart.events_by_month", lang), lang=lang, period=period, note=note)
 
 
 def utilisation_chart(

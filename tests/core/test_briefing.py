@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -387,8 +388,55 @@ def test_the_docx_tables_repeat_their_header_rows_on_every_page(briefing):
     document, _ = _docx_text(render(briefing, "docx"))
     from docx.oxml.ns import qn
 
-    for table in document.tables:
-        marked = [i for i, row in enumerate(table.rows)
-                  if row._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None]  # fmt: skip
-        # The leading header rows only: never a body row, never the whole table.
-        assert marked and marked == list(range(len(marked))) and len(marked) < len(table.rows)
+    marked = [
+        [i for i, row in enumerate(table.rows)
+         if row._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None]
+        for table in document.tables
+    ]  # fmt: skip
+    # The staffing table's side headings span into its body rows: it has none to repeat.
+    assert marked == [[0] if t.heading_rows else [] for t in briefing.all_tables()]
+    assert [t.heading_rows for t in briefing.all_tables()].count(0) == 1
+
+
+def test_heading_rows_are_the_leading_header_rows_not_spanning_into_the_body():
+    h, b = (lambda text, **kw: Cell(text, header=True, **kw)), (lambda text: Cell(text))
+    two = Table(1, "t", [[h("a"), h("b")], [h("c"), h("d")], [b("1"), b("2")]])
+    spanning = Table(2, "t", [[h("a", rowspan=2), h("b")], [b("2")]])
+    only_headers = Table(3, "t", [[h("a")], [h("b")]])
+    assert (two.heading_rows, spanning.heading_rows, only_headers.heading_rows) == (2, 0, 1)
+
+
+def test_every_pdf_page_renders_for_review_with_no_line_starting_with_closing_punctuation(
+    briefing,
+):
+    """Each page as a PNG under artifacts/briefing/ (to look at, as a reader would), and the
+    text as laid out: ragged-right lines, no 、。， at a line's start, the header on each page."""
+    import pypdf
+    import pypdfium2 as pdfium
+
+    out = Path(__file__).resolve().parents[2] / "artifacts" / "briefing"
+    out.mkdir(parents=True, exist_ok=True)
+    data = render(briefing, "pdf")
+    document = pdfium.PdfDocument(data)
+    assert len(document) >= 5
+    # Justified lines are drawn with TJ and spacing between the glyphs (「計　　　15」).
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        assert not re.search(rb"\]\s*TJ", page.get_contents().get_data())
+    for number, page in enumerate(document, start=1):
+        page.render(scale=1.5).to_pil().save(out / f"report_period_zh-TW_p{number:02d}.png")
+        lines = page.get_textpage().get_text_range().splitlines()
+        assert lines[0].strip() == "市政府各單位業務報告（行政暨國際處）", number
+        starts = [line for line in lines if line[:1] in "、。，；：）」"]
+        assert starts == [], (number, starts)
+
+
+def test_lines_break_between_chinese_characters_but_not_before_closing_punctuation():
+    from core.briefing.pdf import break_lines
+
+    width = lambda text: len(text)  # noqa: E731  (one unit per character)
+    assert break_lines("甲乙丙丁、戊己", 4, width) == ["甲乙丙", "丁、戊己"]
+    assert break_lines("甲乙丙「丁戊", 4, width) == ["甲乙丙", "「丁戊"]
+    # Latin words and numbers stay whole; a word longer than the line is split by character.
+    assert break_lines("計 2,041 場次", 6, width) == ["計", "2,041", "場次"]
+    assert break_lines("ab Vaiciukeviciute", 8, width) == ["ab", "Vaiciuke", "viciute"]
+    assert break_lines("一\n二", 8, width) == ["一", "二"]

@@ -21,6 +21,7 @@ from core.fleet import usage as fleet
 from core.gifts import charts as gift_charts
 from core.gifts import stock as gifts
 from core.gifts.ethics import gift_register
+from core.i18n.labels import t
 from core.kernel import monthly
 from core.kernel.charts import (
     EXPORT_WIDTH,
@@ -357,3 +358,67 @@ def test_the_file_name_follows_the_period_the_chart_was_titled_with():
 def test_house_config_is_a_fresh_dict_each_time():
     house_config()["title"]["fontSize"] = 99
     assert house_config()["title"]["fontSize"] == 16
+
+
+def _encodings(spec: dict) -> list[dict]:
+    """Every encoding block of a spec: its own, its layers', its concatenated or faceted parts."""
+    found = [spec["encoding"]] if "encoding" in spec else []
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for part in spec.get(key, []):
+            found += _encodings(part)
+    if "spec" in spec:
+        found += _encodings(spec["spec"])
+    return found
+
+
+# Bookings per purpose: 5 award ceremonies beside 2,041 meetings; its axis is titled 對數尺度 and
+# every bar carries its count, so no bar is read off the scale.
+LOG_SCALE_LABELLED = {"venues.by_purpose"}
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_no_chart_uses_a_log_scale_and_counts_tick_in_whole_numbers(specs, name):
+    for lg in ("zh-TW", "en"):
+        for encoding in _encodings(specs[name, lg]):
+            for channel in ("x", "y"):
+                field = encoding.get(channel, {})
+                log = field.get("scale", {}).get("type") in ("symlog", "log")
+                assert not log or name in LOG_SCALE_LABELLED, (name, lg)
+                if field.get("field") == "count" and field.get("type") == "quantitative":
+                    axis = field.get("axis", {})
+                    given = axis.get("values", [0.5])  # ticks set one by one: all whole
+                    whole = axis.get("tickMinStep") == 1 or all(isinstance(v, int) for v in given)
+                    assert whole, (name, lg, channel)
+
+
+def test_gifts_received_and_given_each_get_their_own_axis_in_the_same_order_in_both_languages(
+    specs,
+):
+    for name in ("gifts.flows_by_month", "gifts.flows_by_country"):
+        zh, en = specs[name, "zh-TW"], specs[name, "en"]
+        assert zh["resolve"]["scale"] in ({"y": "independent"}, {"x": "independent"})
+        panels = [next(iter(s["facet"].values()))["sort"] for s in (zh, en)]
+        assert panels == [
+            [t("gift.flow.received", "zh-TW"), t("gift.flow.given", "zh-TW")],
+            [t("gift.flow.received", "en"), t("gift.flow.given", "en")],
+        ]
+
+
+def test_a_month_the_period_covers_in_part_is_starred_and_explained():
+    frame = pd.DataFrame(
+        {"month": [date(2023, 2, 1), date(2023, 3, 1)], "kind": ["dispatch"] * 2, "count": [9, 4]}
+    )
+    spec = monthly_bars(frame, TripType, title_key="chart.trips_by_month", lang="zh-TW",
+                        period=P, axis_key="chart.trips").to_dict()  # fmt: skip
+    assert [row["roc_month"] for row in _values(spec)] == ["112/02", "112/03*"]
+    assert spec["encoding"]["y"]["title"] == "車次"
+    assert "＊期間只含該月的一部分日數" in spec["title"]["subtitle"]
+    whole = Period(date(2023, 2, 1), date(2023, 3, 31))
+    spec = monthly_bars(frame, TripType, title_key="chart.trips_by_month", lang="zh-TW",
+                        period=whole).to_dict()  # fmt: skip
+    assert [row["roc_month"] for row in _values(spec)] == ["112/02", "112/03"]
+    assert "＊" not in "".join(spec["title"]["subtitle"])
+
+
+def _values(spec: dict) -> list[dict]:
+    return spec["datasets"][spec["data"]["name"]]

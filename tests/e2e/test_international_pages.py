@@ -461,7 +461,7 @@ def test_calendar_in_english(english_calendar):
             "ui.records",
         )
     ]
-    assert tiles == [t("fig.exchange.events", "en")]
+    assert tiles == [t("fig.exchange.events", "en"), t("fig.exchange.other_events", "en")]
     assert _cjk([title, *tabs, *tiles, *nav, *toolbar]) == []
 
 
