@@ -12,7 +12,8 @@ from core.briefing.model import Cell, Item
 from core.calendar import ties as calendar
 from core.fleet import usage as fleet
 from core.gifts import stock as gifts
-from core.i18n.labels import enum_label, t
+from core.i18n.countries import country_name
+from core.i18n.labels import enum_label, t, tn
 from core.kernel.roc_dates import format_roc, format_roc_period
 from core.staffing import headcount as staffing
 from core.venues import use as venue_use
@@ -88,6 +89,22 @@ def pct(value: Any) -> str:
     return "—" if value is None else f"{float(value):.2f}"
 
 
+def in_english(zh: str, en: str, lang: str) -> str:
+    """The record's English text for an English briefing, where the workspace has one; the
+    Chinese as typed otherwise (never a made-up translation)."""
+    return en if lang != "zh-TW" and en else zh
+
+
+def unit_words(unit: str, lang: str) -> str:
+    """個 / 條 / 本 … as the language counts them (the Chinese unit when none is listed)."""
+    return unit if lang == "zh-TW" else UNITS_EN.get(unit, unit)
+
+
+# Counting words of gift stock in English.
+UNITS_EN = {"個": "pcs", "條": "pcs", "支": "pcs", "張": "cards", "本": "copies", "盒": "boxes",
+            "組": "sets", "件": "pcs", "瓶": "bottles", "份": "sets"}  # fmt: skip
+
+
 def joined(names: list[str], lang: str) -> str:
     """甲、乙及丙 / A, B and C."""
     if len(names) <= 1:
@@ -127,18 +144,21 @@ def _events(b: Builder) -> list[tuple[ExchangeEvent, list[PartnerCity]]]:
 
 
 def city_name(city: PartnerCity, lang: str, *, country: bool = False) -> str:
-    """The Chinese name (美國聖安東尼市 with country=True), or in English the name in the
-    city's own script (대전광역시), as partner cities write it."""
+    """The Chinese name (美國聖安東尼市 with country=True), or in English the English name
+    with the city's own-script name after it where that differs: Daejeon (대전광역시)."""
     if lang == "zh-TW":
         return f"{city.country}{city.name_zh}" if country else city.name_zh
-    return city.name_original or city.name_en
+    own = city.name_original
+    if not city.name_en:
+        return own or city.name_zh
+    return f"{city.name_en} ({own})" if own and own != city.name_en else city.name_en
 
 
 def calendar_items(b: Builder) -> list[Item]:
     lang, fig = b.lang, b.figures
     text = t("brief.calendar.events", lang, events=n(fig["exchange.events"]))
     if fig.get("exchange.other_events"):
-        text += t("brief.calendar.other_events", lang, other=n(fig["exchange.other_events"]))
+        text += tn("brief.calendar.other_events", fig["exchange.other_events"], lang)
     # Only milestones that are true for the period: celebrated by its events, or on a known day
     # in it (a year-only signing date places none).
     found = calendar.milestones(b.session, b.period.start, b.period.end)
@@ -162,7 +182,7 @@ def calendar_items(b: Builder) -> list[Item]:
                 rows.append(
                     [
                         Cell(when, align="left"),
-                        Cell(event.title, align="left"),
+                        Cell(in_english(event.title, event.title_en, lang), align="left"),
                         Cell(names or "—", align="left"),
                     ]
                 )
@@ -255,7 +275,8 @@ def visitor_items(b: Builder) -> list[Item]:
             if guests:
                 who += t("brief.visitors.with", lang, names=sep.join(
                     guest_words(g, lang) for g in guests))  # fmt: skip
-            countries = list(dict.fromkeys([r.country, *(g.country for g in guests)]))
+            every = (r.country, *(g.country for g in guests))
+            countries = list(dict.fromkeys(country_name(c, lang) for c in every))
             rows.append(
                 [
                     Cell(when),
@@ -297,8 +318,8 @@ def gift_items(b: Builder) -> list[Item]:
         for x in stock.itertuples():
             rows.append(
                 [
-                    Cell(x.name, align="left"),
-                    Cell(x.unit),
+                    Cell(in_english(x.name, x.name_en, lang), align="left"),
+                    Cell(unit_words(x.unit, lang)),
                     Cell(n(x.on_hand), align="right"),
                     Cell(n(x.threshold), align="right"),
                 ]
@@ -308,7 +329,7 @@ def gift_items(b: Builder) -> list[Item]:
             "gifts.stock", t("brief.table.stock", lang), rows, widths=[6, 2, 2, 2], note=note
         )
         low = int(stock["low"].sum()) if len(stock) else 0
-        items.append(Item(t("brief.gifts.stock", lang, low=n(low)), tables=[table]))
+        items.append(Item(tn("brief.gifts.stock", low, lang), tables=[table]))
     return items
 
 
@@ -340,7 +361,7 @@ def venue_items(b: Builder) -> list[Item]:
             rows.append(
                 [
                     Cell(enum_label(x.centre, lang, _centre_enum())),
-                    Cell(x.name, align="left"),
+                    Cell(in_english(x.name, x.name_en, lang), align="left"),
                     Cell(n(x.booked_hours), align="right"),
                     Cell(t("brief.percent", lang, value=pct(share)), align="right"),
                 ]
@@ -458,10 +479,12 @@ def staffing_items(b: Builder) -> list[Item]:
     first = Item(t("brief.staffing.table", lang, month=month, total=n(fig["staffing.grand_total"])))
     if b.wants("staffing.table"):
         other = {k: n(fig[f"staffing.other_{k}"]) for k in staffing.OTHER_NOTE_CELLS}
-        note = t("brief.staffing.as_of", lang, date=format_roc(as_of, "dot"))
+        shown = format_roc(as_of, "dot") if lang == "zh-TW" else english_date(as_of)
+        note = t("brief.staffing.as_of", lang, date=shown)
+        colon = "：" if lang == "zh-TW" else ": "
         note += (
             "\n"
-            + f"{t('enum.StaffCategory.other', lang)}："
+            + f"{t('enum.StaffCategory.other', lang)}{colon}"
             + t("staff.other_note_counts", lang, **other)
         )
         first.tables.append(

@@ -1,19 +1,32 @@
 """The briefing as slides (16:9): a title slide, one slide per section with its sentences,
-then one slide per chart or table with the sentence it belongs to."""
+then one slide per chart or table with the sentence it belongs to; every slide but the title
+numbered. A long table continues on further slides, split where its rows, measured in the
+shipped font at the slide's size, fill the slide, its heading rows repeated on each."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import replace
+from functools import cache
 
-from PIL import Image
+from PIL import Image, ImageFont
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from core.briefing.model import Briefing, Figure, Item, Section, Table, cleaned, item_number
+from core.briefing.model import (
+    Briefing,
+    Cell,
+    Figure,
+    Item,
+    Section,
+    Table,
+    cleaned,
+    item_number,
+)
+from core.kernel.fonts import BOLD, REGULAR
 
 # Slides are shown on bureau PCs and meeting-room laptops: 微軟正黑體 for Chinese.
 EAST_ASIAN_FONT = "Microsoft JhengHei"
@@ -94,7 +107,8 @@ def _figure_slide(prs, section: Section, item: Item, figure: Figure, lang: str) 
     )
 
 
-def _table_slide(prs, section: Section, item: Item, table: Table, lang: str) -> None:
+def _table_slide(prs, section: Section, item: Item, table: Table, size: float) -> None:
+    """One slide of a table (or of one page of it) at `size` pt, the whole table's size."""
     slide = _slide(prs, f"{section.number}{section.title}")
     _text(slide, MARGIN, Inches(1.15), WIDTH - 2 * MARGIN, Inches(0.9), [item.text], 16)
     _text(
@@ -108,10 +122,9 @@ def _table_slide(prs, section: Section, item: Item, table: Table, lang: str) -> 
         align=PP_ALIGN.CENTER,
     )
     grid = table.grid()
-    size = 14 if len(grid) <= 10 else 11 if len(grid) <= 18 else 9
-    row_h = Pt(size * 2.1)
+    heights = row_heights(table, size)
     shape = slide.shapes.add_table(
-        len(grid), table.columns, MARGIN, Inches(2.5), WIDTH - 2 * MARGIN, row_h * len(grid)
+        len(grid), table.columns, MARGIN, TABLE_TOP, WIDTH - 2 * MARGIN, sum(heights)
     )
     out = shape.table
     out.first_row = False  # colours are set per cell: headers are not only the first row
@@ -120,7 +133,7 @@ def _table_slide(prs, section: Section, item: Item, table: Table, lang: str) -> 
         for c, share in enumerate(table.widths):
             out.columns[c].width = int((WIDTH - 2 * MARGIN) * share / total)
     for r, row in enumerate(grid):
-        out.rows[r].height = row_h
+        out.rows[r].height = heights[r]
         for c, cell in enumerate(row):
             if cell is None:
                 continue
@@ -146,21 +159,118 @@ def _table_slide(prs, section: Section, item: Item, table: Table, lang: str) -> 
         )
 
 
-SLIDE_ROWS = 13  # body rows a slide holds at a readable size
+TABLE_TOP = Inches(2.5)
+CELL_MARGIN_PT = 7.2 * 2  # PowerPoint's default left and right cell margins (0.1 in each)
+LINE = 1.25  # line height, in font sizes
+
+
+def table_size(table: Table) -> float:
+    """The font size of all of a table's slides: 14 pt for a short table, 12 pt for a long
+    one (decided on the whole table, so its pages match)."""
+    return 14 if len(table.rows) <= 10 else 12
+
+
+@cache
+def _font(bold: bool) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(BOLD if bold else REGULAR), 100)  # widths per 100 pt
+
+
+def _lines(cell: Cell, width_pt: float, size: float) -> int:
+    """How many lines the cell's text takes in a column `width_pt` wide (word-wrapped: a
+    Latin word is not split unless it is wider than the column, Chinese wraps anywhere),
+    measured in the font the project ships."""
+    room = max(width_pt - CELL_MARGIN_PT, size)
+    font = _font(cell.header)
+
+    def width(text: str) -> float:
+        return font.getlength(text) * size / 100
+
+    lines = 0
+    for paragraph in cell.text.split("\n"):
+        used, count = 0.0, 1
+        for whole in _pieces(paragraph):
+            for piece in [whole] if width(whole) <= room else list(whole):
+                if used and used + width(piece) > room:
+                    count, used, piece = count + 1, 0.0, piece.lstrip()
+                used += width(piece)
+        lines += count
+    return lines
+
+
+def _pieces(text: str) -> list[str]:
+    """Latin words (with the space before them) and single other characters: where a line
+    may break."""
+    pieces: list[str] = []
+    for char in text:
+        last = pieces[-1] if pieces else ""
+        joins = bool(last) and (last == " " or (last[-1].isascii() and not last[-1].isspace()))
+        if char.isascii() and not char.isspace() and joins:
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    return pieces
+
+
+def row_heights(table: Table, size: float) -> list[int]:
+    """Each row's height in EMU: its tallest cell's lines, with the cell's top and bottom
+    margins (a cell spanning rows counts on its first row)."""
+    columns = _column_widths(table)
+    heights = []
+    for row in table.grid():
+        lines = 1
+        for c, cell in enumerate(row):
+            if cell is None or cell.rowspan > 1:
+                continue
+            width = sum(columns[c : c + cell.colspan])
+            lines = max(lines, _lines(cell, width / 12700, size))
+        heights.append(int(Pt(size * LINE * lines + 7.2)))
+    return heights
+
+
+def _column_widths(table: Table) -> list[float]:
+    shares = table.widths or [1] * table.columns
+    return [(WIDTH - 2 * MARGIN) * share / sum(shares) for share in shares]
+
+
+def _room(table: Table) -> int:
+    """The height a table may take on its slide: down to the note, or the slide number."""
+    bottom = Inches(1.1) if table.note else Inches(0.6)
+    return HEIGHT - TABLE_TOP - bottom
 
 
 def _pages(table: Table) -> list[Table]:
-    """A long simple table (one header row, no spans) split into slides of SLIDE_ROWS rows,
-    each repeating the header; other tables as they are."""
-    head, body = table.rows[0], table.rows[1:]
-    simple = all(c.rowspan == 1 and c.colspan == 1 for row in table.rows for c in row)
-    if not simple or len(body) <= SLIDE_ROWS:
+    """The table split into slides where its measured rows fill one, each repeating its heading
+    rows (Table.heading_rows); a table with no heading rows or with spans in its body stays on
+    one slide."""
+    head_n = table.heading_rows
+    head, body = table.rows[:head_n], table.rows[head_n:]
+    simple = all(c.rowspan == 1 and c.colspan == 1 for row in body for c in row)
+    size = table_size(table)
+    heights = row_heights(table, size)
+    if not head_n or not simple or sum(heights) <= _room(table):
         return [table]
-    chunks = [body[i : i + SLIDE_ROWS] for i in range(0, len(body), SLIDE_ROWS)]
+    room = _room(table) - sum(heights[:head_n])
+    chunks: list[list[list[Cell]]] = [[]]
+    used = 0
+    for row, height in zip(body, heights[head_n:], strict=True):
+        if chunks[-1] and used + height > room:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(row)
+        used += height
     return [
-        replace(table, rows=[head, *chunk], caption=f"{table.caption}（{i + 1}/{len(chunks)}）")
+        replace(table, rows=[*head, *chunk], caption=f"{table.caption}（{i + 1}/{len(chunks)}）")
         for i, chunk in enumerate(chunks)
     ]
+
+
+def _number_slides(prs) -> None:
+    """The slide's number at the bottom right of every slide but the title."""
+    for number, slide in enumerate(prs.slides, start=1):
+        if number == 1:
+            continue
+        _text(slide, WIDTH - MARGIN - Inches(1.5), HEIGHT - Inches(0.5), Inches(1.5),
+              Inches(0.4), [str(number)], 12, align=PP_ALIGN.RIGHT)  # fmt: skip
 
 
 def write_pptx(briefing: Briefing) -> bytes:
@@ -210,9 +320,10 @@ def write_pptx(briefing: Briefing) -> bytes:
             for item in section.items:
                 for table in item.tables:
                     for page in _pages(table):
-                        _table_slide(prs, section, item, page, lang)
+                        _table_slide(prs, section, item, page, table_size(table))
                 for figure in item.figures:
                     _figure_slide(prs, section, item, figure, lang)
+    _number_slides(prs)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()

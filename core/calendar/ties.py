@@ -199,7 +199,7 @@ def calendar_feed(
     for ev in _events(session, start, end):
         feed.append({
             "id": f"event-{ev.id}",
-            "title": ev.title,
+            "title": ev.title_en if english and ev.title_en else ev.title,
             "start": ev.start_date.isoformat(),
             "end": (ev.end_date + timedelta(days=1)).isoformat(),
             "allDay": True,
@@ -246,7 +246,12 @@ def coming_up(
         for a in anniversaries(session, today, last)
     ]
     rows += [
-        {"date": max(ev.start_date, today), "kind": "event", "title": ev.title, "ref": ev.id}
+        {
+            "date": max(ev.start_date, today),
+            "kind": "event",
+            "title": ev.title_en if english and ev.title_en else ev.title,
+            "ref": ev.id,
+        }  # fmt: skip
         for ev in _events(session, today, last)
     ]
     df = pd.DataFrame(rows, columns=["date", "kind", "title", "ref"])
@@ -287,7 +292,8 @@ def city_timeline(session: Session, city_id: int, english: bool = False) -> pd.D
         .where(ExchangeEventCity.city_id == city_id)
     )
     for ev in session.scalars(ev_stmt):
-        rows.append({"date": ev.start_date, "kind": "event", "title": ev.title, "ref": ev.id})
+        title = ev.title_en if english and ev.title_en else ev.title
+        rows.append({"date": ev.start_date, "kind": "event", "title": title, "ref": ev.id})
     for r in session.scalars(select(Reception).where(Reception.city_id == city_id)):
         name = r.visitor_name_original if english and r.visitor_name_original else None
         title = f"{name or r.visitor_name_zh} {r.title}".strip()

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from core.gifts.ethics import VALUE_BANDS, value_band
+from core.i18n.countries import country_name
 from core.i18n.labels import t
 from core.kernel.charts import partial_month_note, roc_month_label, titled
 from core.kernel.periods import Period
@@ -86,7 +87,9 @@ def _flow_labels(flows: pd.DataFrame, lang: str, period: Period | None = None) -
     return flows.assign(
         flow_label=flows["flow"].map(lambda f: t(f"gift.flow.{f}", lang)),
         roc_month=flows["month"].map(lambda m: roc_month_label(m, period)),
-        country_label=flows["country"].map(lambda c: c or t("gift.country.unknown", lang)),
+        country_label=flows["country"].map(
+            lambda c: country_name(c, lang) or t("gift.country.unknown", lang)
+        ),
     )
 
 

@@ -40,15 +40,22 @@ def stock_levels(session: Session) -> pd.DataFrame:
             GiftItem.low_stock_threshold,
             on_hand,
             estimated.label("estimated"),
-        )  # fmt: skip
+            GiftItem.name_en,
+        )
         .outerjoin(GiftMovement, GiftMovement.item_id == GiftItem.id)
         .where(GiftItem.active.is_(True))
-        .group_by(GiftItem.id, GiftItem.name, GiftItem.unit, GiftItem.low_stock_threshold)
+        .group_by(
+            GiftItem.id,
+            GiftItem.name,
+            GiftItem.unit,
+            GiftItem.low_stock_threshold,
+            GiftItem.name_en,
+        )
         .order_by(GiftItem.name)
     )
     df = pd.DataFrame(
         session.execute(stmt).all(),
-        columns=["id", "name", "unit", "threshold", "on_hand", "estimated"],
+        columns=["id", "name", "unit", "threshold", "on_hand", "estimated", "name_en"],
     )
     df["low"] = df["on_hand"] < df["threshold"]
     df["estimated"] = df["estimated"].astype(bool)  # some movement's quantity is an estimate

@@ -36,8 +36,9 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
 
 def tn(key: str, n: int, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """A label with a count n: `key.one` or `key.other` where the language has them (English:
-    1 item, 2 items), else `key` itself (zh-TW has no plural: 1 件, 2 件)."""
+    """A label with a count n: `key.one` or `key.other` (English: 1 item, 2 items; zh-TW,
+    which has no plural, holds the same text under both, since both catalogues have the same
+    keys), else `key` itself."""
     catalogue = CATALOGUE.get(lang, ZH)
     form = f"{key}.one" if n == 1 else f"{key}.other"
     return t(form if form in catalogue else key, lang, n=n, **values)

@@ -181,14 +181,16 @@ def utilisation(session: Session, period: Period, *, exclude_holidays: bool = Tr
     """
     use = period_use(session, period)
     stmt = select(
-        Venue.id, Venue.centre, Venue.name, Venue.kind, Venue.capacity, Venue.active
-    ).order_by(_centre_order(), Venue.id)
+        Venue.id, Venue.centre, Venue.name, Venue.name_en, Venue.kind, Venue.capacity,
+        Venue.active,
+    ).order_by(_centre_order(), Venue.id)  # fmt: skip
     rows = [
-        [vid, centre, name, kind, capacity, round(use[vid].hours, 2) if vid in use else 0.0]
-        for vid, centre, name, kind, capacity, active in session.execute(stmt).all()
+        [vid, centre, name, name_en, kind, capacity,
+         round(use[vid].hours, 2) if vid in use else 0.0]
+        for vid, centre, name, name_en, kind, capacity, active in session.execute(stmt).all()
         if active or (vid in use and use[vid].touched)
-    ]
-    columns = ["venue_id", "centre", "name", "kind", "capacity", "booked_hours"]
+    ]  # fmt: skip
+    columns = ["venue_id", "centre", "name", "name_en", "kind", "capacity", "booked_hours"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["booked_hours"] = frame["booked_hours"].astype(float)
     available = available_hours(period, exclude_holidays=exclude_holidays)

@@ -5,19 +5,24 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from core.i18n.countries import country_name
 from core.i18n.labels import t
 from core.kernel.charts import titled
 from core.kernel.periods import Period
 
 
 def top_countries_chart(df: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
-    """Horizontal bars, most receptions on top (df: country, count from top_countries)."""
+    """Horizontal bars, most receptions on top (df: country, count from top_countries); the
+    countries named in the chart's language."""
+    data = df.assign(country=df["country"].map(lambda c: country_name(c, lang)))
     chart = (
-        alt.Chart(df)
+        alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("country:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
-            x=alt.X("count:Q", title=t("chart.count", lang), axis=alt.Axis(tickMinStep=1)),
+            x=alt.X(
+                "count:Q", title=t("chart.count", lang), axis=alt.Axis(tickMinStep=1, format="d")
+            ),
             tooltip=[
                 alt.Tooltip("country:N", title=t("vis.chart.country", lang)),
                 alt.Tooltip("count:Q", title=t("chart.count", lang)),

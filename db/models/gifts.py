@@ -39,6 +39,7 @@ class GiftItem(Tracked, table=True):
 
     __tablename__ = "gift_item"
     name: str = Field(max_length=80, unique=True)
+    name_en: str = Field(default="", max_length=120)  # for partner cities; empty: not known
     description: str = Field(default="", max_length=500)
     kind: GiftKind = Field(default=GiftKind.GIFT, sa_type=enum_type(GiftKind))
     unit: str = Field(default="個", max_length=10)

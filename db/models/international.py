@@ -80,6 +80,7 @@ class ExchangeEvent(Tracked, table=True):
 
     __tablename__ = "exchange_event"
     title: str = Field(max_length=200)
+    title_en: str = Field(default="", max_length=200)  # for partner cities; empty: not known
     kind: EventKind = Field(sa_type=enum_type(EventKind))
     start_date: date = Field(index=True)
     # Asia/Taipei wall time of day: start_time on start_date, end_time on end_date; unknown

@@ -52,6 +52,7 @@ class Venue(Tracked, table=True):
     __table_args__ = (sa.UniqueConstraint("centre", "name"),)
     centre: Centre = Field(sa_type=enum_type(Centre))
     name: str = Field(max_length=60)
+    name_en: str = Field(default="", max_length=80)  # for partner cities; empty: not known
     kind: VenueKind = Field(sa_type=enum_type(VenueKind))
     capacity: int = Field(ge=1, le=5000)
     active: bool = Field(default=True)

@@ -91,6 +91,49 @@ REPORT_EVENTS: tuple[tuple, ...] = (
 )
 # fmt: on
 
+# The English titles partner cities read (exchange_event.title_en).
+# fmt: off
+TITLES_EN: dict[str, str] = {
+    "hachioji_visit": "Visit to Hachioji, Japan, to promote trade in local produce",
+    "sa40_exhibition": "Exhibition for 40 years of Kaohsiung and San Antonio as sister cities",
+    "sa40_video": "Video meeting for 40 years of Kaohsiung and San Antonio as sister cities",
+    "bne25_exhibition": "Exhibition for 25 years of Kaohsiung and Brisbane as sister cities",
+    "bne_video": "Video meeting of the mayors of Kaohsiung and Brisbane",
+    "djn5_exhibition": "Exhibition for 5 years of Kaohsiung and Daejeon as friendship cities",
+    "mascot_exhibition": "Exhibition of the mascots of our sister and partner cities",
+    "suwon_language": "Video language exchange for students of Kaohsiung and Suwon",
+    "daegu_camp": "2022 Daegu International Youth Camp (online)",
+    "belize_relief": "Relief goods for our sister city Belize City",
+    "calendar_2023": "“Bridging 2023”: desk calendar of our Asia-Pacific sister and partner cities",
+    "bear_gift_boxes": "Kaohsiung Bear New Year gift boxes",
+    "kumamoto_visit_in": "Joint visit of Kumamoto Prefecture and Kumamoto City to Kaohsiung",
+    "hk_new_year_2023": "2023 Hong Kong Lunar New Year Fair in Kaohsiung",
+    "lantern_2023": "Sister and partner city delegations at the 2023 Kaohsiung Lantern Festival",
+    "mayor_kumamoto": "Mayor Chen Chi-mai's visit to Kumamoto Prefecture and Kumamoto City",
+}
+HISTORY_EN: dict[str, str] = {
+    "釜山市港灣城市視訊交流會議": "Port-city video conference with Busan",
+    "布里斯本市圖書館線上交流": "Online library exchange with Brisbane",
+    "大邱市線上青年文化交流": "Online youth culture exchange with Daegu",
+    "熊本縣防災經驗視訊分享會": "Video session on disaster preparedness with Kumamoto Prefecture",
+    "水原市城市行銷視訊會議": "City marketing video conference with Suwon",
+    "波特蘭玫瑰節參訪": "Visit to the Portland Rose Festival",
+    "八王子市物產交流參訪團來訪": "Hachioji trade delegation visits Kaohsiung",
+    "大田市科技產業交流參訪": "Technology industry visit to Daejeon",
+    "姊妹市城市攝影展": "Sister-city photography exhibition",
+    "高雄燈會姊妹市代表團接待": "Sister-city delegations at the Kaohsiung Lantern Festival",
+    "熊本市教育交流訪團來訪": "Kumamoto City education delegation visits Kaohsiung",
+    "大邱國際青年營": "Daegu International Youth Camp",
+    "西雅圖市經貿交流視訊會議": "Trade video conference with Seattle",
+    "峴港市觀光交流參訪": "Tourism visit to Da Nang",
+    "科羅州海洋保育交流": "Marine conservation exchange with Koror State",
+    "水原市大學生視訊語言交流": "Video language exchange for students of Suwon and Kaohsiung",
+    "小岩城教育交流視訊會議": "Education video conference with Little Rock",
+    "檀香山市文化交流參訪": "Cultural visit to Honolulu",
+    "聖安東尼市姊妹市視訊會議": "Sister-city video conference with San Antonio",
+}
+# fmt: on
+
 # The tie anniversary each report event celebrates (exchange_event.milestone_years).
 MILESTONES: dict[str, int] = {
     "sa40_exhibition": 40, "sa40_video": 40, "bne25_exhibition": 25, "djn5_exhibition": 5,
@@ -151,6 +194,7 @@ def load(session: Session, ctx: SeedContext) -> None:
     for key, title, kind, start, end, loc, who, summary, cities in REPORT_EVENTS:
         ev = ExchangeEvent(
             title=title,
+            title_en=TITLES_EN[key],
             kind=kind,
             start_date=start,
             end_date=end,
@@ -165,6 +209,7 @@ def load(session: Session, ctx: SeedContext) -> None:
         start_time, end_time = HISTORY_TIMES.get(title, (None, None))
         ev = ExchangeEvent(
             title=title,
+            title_en=HISTORY_EN[title],
             kind=kind,
             start_date=start,
             start_time=start_time,

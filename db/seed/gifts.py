@@ -26,6 +26,15 @@ ITEMS: tuple[tuple, ...] = (
     ("towel", "毛巾", "條", 60, 0, False, "貝里斯賑災物資"),
 )
 # fmt: on
+NAMES_EN = {
+    "pillow": "Kaohsiung Bear cushion",
+    "mat": "Kaohsiung Bear picnic mat",
+    "calendar": "“Bridging 2023” Asia-Pacific cities desk calendar",
+    "card": "New Year card signed by the Mayor",
+    "toothbrush": "Toothbrush",
+    "toothpaste": "Toothpaste",
+    "towel": "Towel",
+}  # fmt: skip
 # Relief goods, not gifts (gift_item.kind): counted apart from the gifts given.
 RELIEF = frozenset({"toothbrush", "toothpaste", "towel"})
 CALENDAR_LEFT = 12  # ends below its threshold: the low-stock demo case
@@ -181,6 +190,7 @@ def load(session: Session, ctx: SeedContext) -> dict[str, int]:
     items = [
         GiftItem(
             name=name,
+            name_en=NAMES_EN[k],
             unit=unit,
             unit_value=value,
             low_stock_threshold=low,

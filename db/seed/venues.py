@@ -31,6 +31,18 @@ VENUES: tuple[tuple[Centre, str, VK, int], ...] = (
     (Centre.FENGSHAN, "第四會議室", VK.MEETING_ROOM, 20),
 )
 # fmt: on
+ROOMS_EN = {"第一": "1", "第二": "2", "第三": "3", "第四": "4"}
+HALLS_EN = {"地下2樓大禮堂": "Auditorium (B2)", "中庭展覽區": "Atrium exhibition area",
+            "禮堂": "Auditorium"}  # fmt: skip
+
+
+def venue_name_en(name: str) -> str:
+    """Meeting Room 1 for 第一會議室; the halls by name."""
+    if name.endswith("會議室") and name[:2] in ROOMS_EN:
+        return f"Meeting Room {ROOMS_EN[name[:2]]}"
+    return HALLS_EN.get(name, "")
+
+
 HALL_SLOTS = ((8, 12), (13, 17), (18, 22))  # the centres' published time slots
 EXHIBITION_SLOTS = ((9, 17),)  # an exhibition day is one opening
 EVENT_TITLES = {
@@ -157,7 +169,10 @@ def _pick(
 
 
 def load(session: Session) -> None:
-    venues = [Venue(centre=c, name=n, kind=k, capacity=cap) for c, n, k, cap in VENUES]
+    venues = [
+        Venue(centre=c, name=n, name_en=venue_name_en(n), kind=k, capacity=cap)
+        for c, n, k, cap in VENUES
+    ]
     add_flush(session, venues)
     r = rng("venues")
     rows: list[dict[str, Any]] = []

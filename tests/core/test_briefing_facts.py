@@ -5,17 +5,19 @@ counted as visits to Kaohsiung."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core.briefing.build import ALL_OPTIONS, BriefingRequest, build_briefing
+from core.briefing.build import ALL_OPTIONS, BriefingRequest, build_briefing, render
 from core.calendar.ties import milestones
 from core.editing.pipeline import Actor, EditorState, save_changes
 from core.editing.tables import SPECS, fetch_page
 from core.figures.compute import compute_figures
+from core.i18n.countries import country_name
 from core.kernel.periods import REPORT_PERIOD
 from core.staffing.charts import trend_chart
 from core.staffing.headcount import list_snapshots
@@ -28,6 +30,7 @@ from db.models import (
     GiftItem,
     GiftKind,
     GiftMovement,
+    GiftReceived,
     MovementDirection,
     PartnerCity,
     Reception,
@@ -293,3 +296,111 @@ def test_a_period_of_counted_quantities_states_them_without_a_mark(session):
     assert gifts.items[0].text.startswith("本期致贈禮品計 3 件；")
     assert "推估" not in gifts.items[0].text and "賑災" not in gifts.items[0].text
     assert next(t for i in gifts.items for t in i.tables).note == ""
+
+
+# ── English for partner cities ──
+
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@pytest.fixture(scope="module")
+def english(demo_engine):
+    with Session(demo_engine) as session:
+        return build_briefing(
+            session, BriefingRequest(START, END, items=frozenset(ALL_OPTIONS), lang="en")
+        )
+
+
+def test_the_english_briefing_names_cities_in_english_with_their_own_script(english):
+    text = _section(english, "calendar").items[0].text
+    assert text.endswith(
+        "This period marked 40 years as sister cities with San Antonio, 25 years as sister "
+        "cities with Brisbane and 5 years as friendship cities with Daejeon (대전광역시)."
+    )
+    assert "cities. It also held 1 other international event. This period" in text  # one space
+
+
+def test_the_english_tables_hold_english_where_the_workspace_has_it(english):
+    events = _rows(english, "calendar")
+    # Every event of the period has an English title; cities in English (own script after).
+    assert [row[1] for row in events if CJK.search(row[1])] == []
+    assert events[3][2] == "Daejeon (대전광역시)"
+    countries = {row[2] for row in _rows(english, "visitors")}
+    assert {"Lithuania", "United States", "Japan"} <= countries
+    assert [c for c in countries if CJK.search(c)] == []
+    stock = _rows(english, "gifts")
+    assert [row[:2] for row in stock if "Bear cushion" in row[0]] == [
+        ["Kaohsiung Bear cushion", "pcs"]
+    ]
+    venues = [row[1] for row in _rows(english, "venues")]
+    assert "Auditorium (B2)" in venues and "Meeting Room 1" in venues
+    assert [v for v in venues if CJK.search(v)] == []
+    staffing = next(t for i in _section(english, "staffing").items for t in i.tables)
+    assert staffing.note.startswith("As of 28 February 2023\nOther temporary: Staff hired")
+    assert "：" not in staffing.note
+
+
+def test_plurals_follow_the_count_in_english(english, demo_engine):
+    assert "Gift stock is shown below; 1 item is below its minimum." in [
+        item.text for item in _section(english, "gifts").items
+    ]
+    with Session(demo_engine) as session:
+        two = build_briefing(session, BriefingRequest(
+            date(2023, 1, 1), date(2023, 1, 31), sections=("calendar",), lang="en"))  # fmt: skip
+    assert " It also held 1 other international event." in _section(two, "calendar").items[0].text
+
+
+def test_every_country_in_the_demo_data_has_an_english_name(demo_engine):
+    with Session(demo_engine) as session:
+        names = set()
+        for column in (Reception.country, ReceptionGuest.country, PartnerCity.country,
+                       GiftReceived.donor_country):  # fmt: skip
+            names |= set(session.scalars(select(column).distinct()))
+    missing = sorted(n for n in names if n and country_name(n, "en") == n)
+    assert missing == []
+
+
+# ── slides ──
+
+
+def test_long_tables_continue_on_slides_that_hold_them_with_their_headings_and_numbers(
+    everything,
+):
+    import io
+
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from core.briefing.pptx import HEIGHT, TABLE_TOP
+    from core.briefing.pptx import _pages as slide_pages
+
+    receptions = next(t for i in _section(everything, "visitors").items for t in i.tables)
+    pages = slide_pages(receptions)
+    assert len(pages) >= 2  # 29 receptions, the envoys' row five lines high
+    assert sum(len(p.rows) - 1 for p in pages) == len(receptions.rows) - 1
+    assert all(p.rows[0] == receptions.rows[0] for p in pages)
+    for figure in everything.all_figures():  # the slides' layout, not the charts, is tested
+        figure.png = figure.png or _blank_png()
+    prs = Presentation(io.BytesIO(render(everything, "pptx")))
+    slides = list(prs.slides)
+    for number, slide in enumerate(slides[1:], start=2):
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert str(number) in texts, number  # numbered, the title slide excepted
+        for shape in (s for s in slide.shapes if s.has_table):
+            bottom = shape.top + sum(row.height for row in shape.table.rows)
+            assert shape.top == TABLE_TOP and bottom <= HEIGHT - Inches(0.6), number
+    captions = [t for s in slides for t in (x.text_frame.text for x in s.shapes
+                if x.has_text_frame) if t.startswith(receptions.caption)]  # fmt: skip
+    assert captions == [
+        f"{receptions.caption}（{i}/{len(pages)}）" for i in range(1, len(pages) + 1)
+    ]
+
+
+def _blank_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 600), "white").save(out, "PNG")
+    return out.getvalue()

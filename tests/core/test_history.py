@@ -139,7 +139,7 @@ def test_update_diff_shows_only_changed_fields_with_labels(venue_edit):
 def test_insert_and_delete_diffs_show_every_field(session, venue_edit):
     inserted = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).first()
     fields = [c.field for c in history.diff(inserted)]
-    assert fields == ["centre", "name", "kind", "capacity", "active"]
+    assert fields == ["centre", "name", "name_en", "kind", "capacity", "active"]
     assert all(c.before == "" for c in history.diff(inserted))
     rows = _rows(session, Venue)
     assert save_changes(session, Venue, EditorState(rows, deleted_rows=[0]), actor=ADMIN).ok

@@ -5,6 +5,8 @@
 - gift_item.kind: gift or relief goods (relief is not counted as gifts given).
 - reception.abroad: a meeting abroad, not a visitor to Kaohsiung.
 - reception_guest: the further members of a delegation, each with a country.
+- exchange_event.title_en, venue.name_en, gift_item.name_en: the English a partner city reads
+  (empty where the workspace has none; the Chinese is shown then).
 - staffing_snapshot.is_estimate, gift_movement.is_estimate: values made up to fill a history
   (the demo's generated 100–111年 tables, its invented gift quantities), never printed as fact.
 
@@ -28,6 +30,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 FALSE = sa.false()
+ENGLISH = (
+    ("exchange_event", "title_en", 200),
+    ("venue", "name_en", 80),
+    ("gift_item", "name_en", 120),
+)
 
 
 def upgrade() -> None:
@@ -47,6 +54,12 @@ def upgrade() -> None:
             batch_op.add_column(
                 sa.Column("is_estimate", sa.Boolean(), nullable=False, server_default=FALSE)
             )
+    for table, column, length in ENGLISH:
+        with op.batch_alter_table(table, recreate="never") as batch_op:
+            batch_op.add_column(
+                sa.Column(column, sqlmodel.sql.sqltypes.AutoString(length=length),
+                          nullable=False, server_default="")
+            )  # fmt: skip
     op.create_table(
         "reception_guest",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -75,6 +88,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("reception_guest")
+    for table, column, _length in reversed(ENGLISH):
+        with op.batch_alter_table(table, recreate="never") as batch_op:
+            batch_op.drop_column(column)
     for table in ("gift_movement", "staffing_snapshot"):
         with op.batch_alter_table(table, recreate="never") as batch_op:
             batch_op.drop_column("is_estimate")
