@@ -62,3 +62,20 @@ def test_a_month_and_no_sections(app):
     at.multiselect(key="brief.sections.zh-TW").set_value([]).run()
     assert any("請至少選擇一項業務" in w.value for w in at.warning)
     assert not [b for b in at.button if b.key and b.key.startswith("brief.build")]
+
+
+def test_the_previous_period_is_the_one_before_unless_chosen_or_turned_off(app):
+    at = _open(app)
+    assert any("上期：110年10月16日至111年6月30日" in c.value for c in at.caption)
+    assert "與上期（110年10月16日至111年6月30日）相比：" in _texts(at)
+    at.toggle(key="brief.compare_custom").set_value(True).run()
+    at.text_input(key="brief.prev_start.2022-07-01.2023-03-15").set_value("110/07/01").run()
+    at.text_input(key="brief.prev_end.2022-07-01.2023-03-15").set_value("111/03/15").run()
+    assert not at.exception, at.exception
+    assert "與上期（110年7月1日至111年3月15日）相比：" in _texts(at)
+    at.text_input(key="brief.prev_end.2022-07-01.2023-03-15").set_value("109/01/01").run()
+    assert any("迄日不可早於起日" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key and b.key.startswith("brief.build")]
+    at.checkbox(key="brief.compare").uncheck().run()
+    assert "上期" not in _texts(at)
+    assert [b.key for b in at.button if b.key and b.key.startswith("brief.build")]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.briefing import build as brief
 from core.briefing.model import Briefing, Table, item_number
+from core.figures.compare import previous_period
 from core.fleet.usage import months_in
 from core.i18n.labels import LANGUAGES, t
 from core.kernel.periods import REPORT_PERIOD, Period, half_year_of
@@ -110,14 +111,48 @@ def request_form(lg: str) -> brief.BriefingRequest | None:
         t("brief.page.items", lg), offered, default=brief.default_items(sections),
         format_func=lambda k: t(f"brief.opt.{k}", lg), key=key,
     )  # fmt: skip
+    compare, previous = _comparison(period, lg)
     if not sections:
         st.warning(t("brief.page.no_sections", lg))
         return None
-    if period is None:
+    if period is None or (compare and previous is None):
         return None
     return brief.BriefingRequest(
-        period.start, period.end, tuple(sections), frozenset(items), doc_lang
-    )
+        period.start, period.end, tuple(sections), frozenset(items), doc_lang,
+        compare=compare, previous=(previous.start, previous.end) if compare else None,
+    )  # fmt: skip
+
+
+def _comparison(period: Period | None, lg: str) -> tuple[bool, Period | None]:
+    """Whether to set each figure beside the previous period's, and which period that is: by
+    default the same length just before; any ROC dates otherwise."""
+    left, middle, right = st.columns([3, 2, 2])
+    compare = left.checkbox(t("brief.page.compare", lg), value=True, key="brief.compare",
+                            help=t("brief.page.compare_help", lg))  # fmt: skip
+    if not compare or period is None:
+        return compare, None
+    before = previous_period(period)
+    custom = left.toggle(t("brief.page.compare_custom", lg), key="brief.compare_custom")
+    if not custom:
+        st.caption(t("brief.page.compare_default", lg,
+                     period=format_roc_period(before.start, before.end, lg)))  # fmt: skip
+        return True, before
+    # Keyed by the period: a new period starts from its own previous one, not a stale one.
+    keys = (f"brief.prev_start.{period.start}.{period.end}",
+            f"brief.prev_end.{period.start}.{period.end}")  # fmt: skip
+    st.session_state.setdefault(keys[0], format_roc(before.start))
+    st.session_state.setdefault(keys[1], format_roc(before.end))
+    start_text = middle.text_input(t("brief.page.prev_start", lg), key=keys[0])
+    end_text = right.text_input(t("brief.page.prev_end", lg), key=keys[1])
+    try:
+        start, end = parse_roc(start_text), parse_roc(end_text)
+    except ROCDateError as exc:
+        st.error(t("brief.page.bad_date", lg, error=exc))
+        return True, None
+    if end < start:
+        st.error(t("brief.page.bad_period", lg))
+        return True, None
+    return True, Period(start, end)
 
 
 def _table_html(table: Table) -> str:

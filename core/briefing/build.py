@@ -28,6 +28,7 @@ from core.briefing.model import (
     part_number,
     section_number,
 )
+from core.figures.compare import changes, previous_period
 from core.figures.compute import compute_figures
 from core.i18n.labels import t
 from core.kernel.periods import Period
@@ -98,9 +99,13 @@ class BriefingRequest:
     sections: tuple[str, ...] = SECTIONS
     items: frozenset[str] = field(default_factory=lambda: frozenset(default_items()))
     lang: str = "zh-TW"
+    compare: bool = True  # each figure beside the previous period's
+    previous: tuple[date, date] | None = None  # None: the same length just before
 
     def __post_init__(self) -> None:
         Period(self.start, self.end)  # ValueError (zh-TW) when the end is before the start
+        if self.previous is not None:
+            Period(*self.previous)
         unknown = [s for s in self.sections if s not in SECTIONS]
         if unknown:
             raise ValueError(
@@ -109,6 +114,13 @@ class BriefingRequest:
         bad = sorted(set(self.items) - set(ALL_OPTIONS))
         if bad:
             raise ValueError(t("brief.cli.bad_item", name=bad[0], choices=", ".join(ALL_OPTIONS)))
+
+    @property
+    def previous_period(self) -> Period:
+        """The period each figure is compared with (core.figures.compare)."""
+        if self.previous is not None:
+            return Period(*self.previous)
+        return previous_period(Period(self.start, self.end))
 
 
 Progress = Callable[[float, str], None]
@@ -198,8 +210,26 @@ def build_briefing(
         )
     period_text = content.period_words(request.start, request.end, lang)
     parts = [Part(part_number(0, lang), t("brief.part.work", lang), sections)]
+    if request.compare:
+        report(0.18, t("brief.step.compare", lang))
+        before = request.previous_period
+        found = changes(figures, compute_figures(session, before.start, before.end), tuple(chosen))
+        for section in sections:
+            if found.get(section.key):
+                section.items.append(content.comparison_item(found[section.key], before, lang))
+        parts.append(
+            Part(
+                part_number(len(parts), lang),
+                t("brief.part.compare", lang),
+                [content.comparison_section(builder, found, before)],
+            )
+        )
     parts.append(
-        Part(part_number(1, lang), t("brief.part.closing", lang), text=t("brief.closing", lang))
+        Part(
+            part_number(len(parts), lang),
+            t("brief.part.closing", lang),
+            text=t("brief.closing", lang),
+        )
     )
     built = Briefing(
         lang=lang,

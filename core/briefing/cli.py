@@ -1,7 +1,8 @@
 """Command line for scheduled briefings:
 
     python -m core.briefing --start 2022-07-01 --end 2023-03-15 --format docx --out report.docx
-    (--format pptx | pdf, --lang en, --sections fleet,staffing, --items fleet.by_month,…)
+    (--format pptx | pdf, --lang en, --sections fleet,staffing, --items fleet.by_month,…,
+    --previous 110/07/01 111/03/15 to compare with a chosen period, --no-compare for none)
 
 Dates in any form core.kernel.roc_dates reads (2022-07-01, 111/07/01, 111年7月1日). Exit status 0 on
 success, 2 on bad arguments or an unreachable database; messages in zh-TW.
@@ -46,14 +47,23 @@ def run(argv: list[str] | None = None) -> int:
         default=None,
         help=f"圖表，以逗號分隔（預設為各業務的預設圖表；可用：{','.join(ALL_OPTIONS)}）",
     )
+    parser.add_argument(
+        "--previous", nargs=2, type=_date, metavar=("起日", "迄日"), default=None,
+        help="比較的上期起訖日（預設為本期之前、長度相同的期間）",
+    )  # fmt: skip
+    parser.add_argument("--no-compare", action="store_true", help="不列上期比較")
     args = parser.parse_args(argv)
     if args.end < args.start:
+        parser.error(t("ui.period_error"))
+    if args.previous and args.previous[1] < args.previous[0]:
         parser.error(t("ui.period_error"))
     items = args.items if args.items is not None else default_items(args.sections)
     try:
         request = BriefingRequest(
-            args.start, args.end, tuple(args.sections), frozenset(items), args.lang
-        )
+            args.start, args.end, tuple(args.sections), frozenset(items), args.lang,
+            compare=not args.no_compare,
+            previous=tuple(args.previous) if args.previous else None,
+        )  # fmt: skip
     except ValueError as exc:
         parser.error(str(exc))
     if not args.out.parent.exists():

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from core.briefing.model import Cell, Item
+from core.briefing.model import Cell, Item, Section, section_number
 from core.calendar import ties as calendar
+from core.figures.compare import Change
 from core.fleet import usage as fleet
 from core.gifts import stock as gifts
 from core.i18n.countries import country_name
 from core.i18n.labels import enum_label, t, tn
+from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_period
 from core.staffing import headcount as staffing
 from core.venues import use as venue_use
@@ -527,3 +529,70 @@ def staffing_items(b: Builder) -> list[Item]:
         )
     )
     return items
+
+
+# ── 本期與上期比較 ──
+
+
+def _signed(value: float | None, lang: str, *, percent: bool = False) -> str:
+    """+6, −3, 0; +66.67%; — when there is nothing to compare (no value, or 0 before)."""
+    if value is None:
+        return "—"
+    text = pct(abs(value)) if percent else n(abs(value))
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{text}{'%' if percent else ''}"
+
+
+def _figure_label(change: Change, lang: str) -> str:
+    mark = t("brief.compare.estimated_mark", lang) if change.estimated else ""
+    return t(f"fig.{change.key}", lang) + mark
+
+
+def comparison_item(found: list[Change], before: Period, lang: str) -> Item:
+    """One sentence with each of the section's figures beside the previous period's."""
+    words = [
+        t("brief.compare.figure", lang, label=_figure_label(c, lang), now=n(c.now),
+          before=n(c.before), change=_signed(c.difference, lang),
+          percent=_signed(c.percent, lang, percent=True))
+        for c in found
+    ]  # fmt: skip
+    text = t(
+        "brief.compare.sentence",
+        lang,
+        previous=period_words(before.start, before.end, lang),
+        list=t("brief.list_sep", lang).join(words),
+    )
+    if any(c.estimated for c in found):
+        text += t("brief.compare.estimated_note", lang)
+    return Item(text)
+
+
+def comparison_section(b: Builder, found: dict[str, list[Change]], before: Period) -> Section:
+    """The comparison of every section's figures as one table: 項目／本期／上期／增減／增減率."""
+    lang = b.lang
+    heads = ("item", "now", "before", "change", "percent")
+    rows = [_header(*(t(f"brief.compare.col.{h}", lang) for h in heads))]
+    for key, changes_ in found.items():
+        if not changes_:
+            continue
+        rows.append([Cell(t(f"brief.section.{key}", lang), colspan=5, header=True, align="left")])
+        for c in changes_:
+            rows.append(
+                [
+                    Cell(_figure_label(c, lang), align="left"),
+                    Cell(n(c.now), align="right"),
+                    Cell(n(c.before), align="right"),
+                    Cell(_signed(c.difference, lang), align="right"),
+                    Cell(_signed(c.percent, lang, percent=True), align="right"),
+                ]
+            )
+    note = t("brief.compare.note", lang, now=period_words(b.period.start, b.period.end, lang),
+             previous=period_words(before.start, before.end, lang))  # fmt: skip
+    if any(c.estimated for changes_ in found.values() for c in changes_):
+        note += "\n" + t("brief.compare.estimated_table_note", lang)
+    table = b.table(
+        "compare", t("brief.table.compare", lang), rows, widths=[5, 2, 2, 2, 2], note=note
+    )
+    text = t("brief.compare.intro", lang, previous=period_words(before.start, before.end, lang))
+    return Section("compare", section_number(0, lang), t("brief.section.compare", lang),
+                   [Item(text, tables=[table])])  # fmt: skip

@@ -240,11 +240,11 @@ def _room(table: Table) -> int:
 
 def _pages(table: Table) -> list[Table]:
     """The table split into slides where its measured rows fill one, each repeating its heading
-    rows (Table.heading_rows); a table with no heading rows or with spans in its body stays on
-    one slide."""
+    rows (Table.heading_rows); a table with no heading rows or with cells spanning rows of its
+    body stays on one slide."""
     head_n = table.heading_rows
     head, body = table.rows[:head_n], table.rows[head_n:]
-    simple = all(c.rowspan == 1 and c.colspan == 1 for row in body for c in row)
+    simple = all(c.rowspan == 1 for row in body for c in row)  # rows can be cut between
     size = table_size(table)
     heights = row_heights(table, size)
     if not head_n or not simple or sum(heights) <= _room(table):

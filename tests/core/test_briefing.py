@@ -45,7 +45,8 @@ STAFF_CELLS = ["5,339", "596", "5,935", "591", "13", "11", "15", "630", "1,450",
 def briefing(demo_engine):
     """The default briefing of the report's period, charts drawn once for all formats."""
     with Session(demo_engine) as session:
-        built = build_briefing(session, BriefingRequest(START, END))
+        # The report's own layout: no comparison with the previous period (test_briefing_facts).
+        built = build_briefing(session, BriefingRequest(START, END, compare=False))
     render_charts(built)
     return built
 
@@ -53,7 +54,7 @@ def briefing(demo_engine):
 @pytest.fixture(scope="module")
 def english(demo_engine):
     with Session(demo_engine) as session:
-        built = build_briefing(session, BriefingRequest(START, END, lang="en"))
+        built = build_briefing(session, BriefingRequest(START, END, lang="en", compare=False))
     render_charts(built)
     return built
 
@@ -178,7 +179,8 @@ def test_sentences_follow_the_figures_of_any_period(demo_engine):
     start, end = date(2023, 1, 1), date(2023, 1, 31)
     with Session(demo_engine) as session:
         figures = compute_figures(session, start, end)
-        built = build_briefing(session, BriefingRequest(start, end, items=frozenset()))
+        request = BriefingRequest(start, end, items=frozenset(), compare=False)
+        built = build_briefing(session, request)
     text = "\n".join(i.text for p in built.parts for s in p.sections for i in s.items)
     assert figures["fleet.total_trips"] != 821
     expected = (

@@ -16,6 +16,7 @@ from core.briefing.build import ALL_OPTIONS, BriefingRequest, build_briefing, re
 from core.calendar.ties import milestones
 from core.editing.pipeline import Actor, EditorState, save_changes
 from core.editing.tables import SPECS, fetch_page
+from core.figures.compare import previous_period
 from core.figures.compute import compute_figures
 from core.i18n.countries import country_name
 from core.kernel.periods import REPORT_PERIOD
@@ -404,3 +405,56 @@ def _blank_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (1200, 600), "white").save(out, "PNG")
     return out.getvalue()
+
+
+# ── this period beside the previous one ──
+
+
+def test_each_section_sets_its_figures_beside_the_previous_periods(demo_engine, everything):
+    before = previous_period(REPORT_PERIOD)
+    assert (before.start, before.end) == (date(2021, 10, 16), date(2022, 6, 30))  # 258 days
+    with Session(demo_engine) as session:
+        now = compute_figures(session, START, END)
+        then = compute_figures(session, before.start, before.end)
+    fleet = _section(everything, "fleet").items[-1].text
+    change = now["fleet.total_trips"] - then["fleet.total_trips"]
+    percent = f"{change / then['fleet.total_trips'] * 100:.2f}"
+    assert fleet.startswith("與上期（110年10月16日至111年6月30日）相比：")
+    assert (
+        f"合計車次 821（上期 {then['fleet.total_trips']:,}，增減 +{change}，+{percent}%）"
+    ) in fleet
+    assert [p.number + p.title for p in everything.parts] == [
+        "壹、重要業務執行狀況", "貳、本期與上期比較", "參、結語",
+    ]  # fmt: skip
+    table = everything.parts[1].sections[0].items[0].tables[0]
+    rows = {row[0].text: [c.text for c in row[1:]] for row in table.rows}
+    assert rows["合計車次"] == [
+        "821",
+        f"{then['fleet.total_trips']:,}",
+        f"+{change}",
+        f"+{percent}%",
+    ]
+    # No base to compare with: no percentage made up.
+    assert rows["其他國際活動"][0] == "1" and rows["其他國際活動"][3] == "—"
+    # Headcounts of an interpolated table are marked, in the sentence and the table.
+    assert rows["總計＊"][0] == "8,015"
+    assert table.note.endswith("＊含推估數，增減待確認。")
+    assert "（＊含推估數，增減待確認）" in _section(everything, "staffing").items[-1].text
+
+
+def test_the_previous_period_can_be_chosen_or_left_out(demo_engine):
+    chosen = (date(2021, 7, 1), date(2022, 3, 15))
+    with Session(demo_engine) as session:
+        built = build_briefing(
+            session, BriefingRequest(START, END, sections=("fleet",), previous=chosen)
+        )
+        then = compute_figures(session, *chosen)
+        without = build_briefing(session, BriefingRequest(START, END, sections=("fleet",),
+                                                          compare=False))  # fmt: skip
+    sentence = _section(built, "fleet").items[-1].text
+    assert sentence.startswith("與上期（110年7月1日至111年3月15日）相比：")
+    assert f"（上期 {then['fleet.total_trips']:,}，" in sentence
+    assert [p.title for p in without.parts] == ["重要業務執行狀況", "結語"]
+    assert not any("上期" in i.text for i in _section(without, "fleet").items)
+    with pytest.raises(ValueError, match="迄日"):
+        BriefingRequest(START, END, previous=(date(2022, 3, 1), date(2022, 1, 1)))
