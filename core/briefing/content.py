@@ -575,7 +575,8 @@ def comparison_section(b: Builder, found: dict[str, list[Change]], before: Perio
     for key, changes_ in found.items():
         if not changes_:
             continue
-        rows.append([Cell(t(f"brief.section.{key}", lang), colspan=5, header=True, align="left")])
+        # A body row naming the section (not a heading: headings repeat on every page).
+        rows.append([Cell(t(f"brief.section.{key}", lang), colspan=5, align="left")])
         for c in changes_:
             rows.append(
                 [

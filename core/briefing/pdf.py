@@ -25,7 +25,7 @@ INK = (31, 42, 54)
 HEADER_FILL = (238, 242, 246)
 FIGURE_WIDTH = 160  # mm
 # 禁則: what may not start a line, and what may not end one.
-NO_LINE_START = frozenset("、。，．；：？！）」』》〉】〕％…‧·.,;:?!)]}%' ”’")
+NO_LINE_START = frozenset("、。，．；：？！）」』》〉】〕％…‧·.,;:?!)]}%”’")
 NO_LINE_END = frozenset("（「『《〈【〔([{“‘")
 # A Latin word or number with its trailing spaces, or one other character (a Han character,
 # punctuation): the units a line may break between.

@@ -458,3 +458,9 @@ def test_the_previous_period_can_be_chosen_or_left_out(demo_engine):
     assert not any("上期" in i.text for i in _section(without, "fleet").items)
     with pytest.raises(ValueError, match="迄日"):
         BriefingRequest(START, END, previous=(date(2022, 3, 1), date(2022, 1, 1)))
+
+
+def test_the_comparison_table_repeats_only_its_column_heads(everything):
+    table = everything.parts[1].sections[0].items[0].tables[0]
+    assert table.heading_rows == 1
+    assert [c.text for c in table.rows[1]] == ["姊妹市及友好城市交流"]
