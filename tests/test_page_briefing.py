@@ -79,3 +79,13 @@ def test_the_previous_period_is_the_one_before_unless_chosen_or_turned_off(app):
     at.checkbox(key="brief.compare").uncheck().run()
     assert "上期" not in _texts(at)
     assert [b.key for b in at.button if b.key and b.key.startswith("brief.build")]
+
+
+def test_the_council_layout_shows_its_theme_lines_and_slots_to_write_in(app):
+    at = _open(app)
+    at.radio(key="brief.layout").set_value("council").run()
+    assert not at.exception, at.exception
+    assert "**以多元議題開展城市合作新契機**" in [m.value for m in at.markdown]
+    assert any(w.value.startswith("【待填寫】營造安全友善空間") for w in at.warning)
+    at.button(key="brief.build.docx").click().run()
+    assert any("DOCX 已完成" in s.value for s in at.success)

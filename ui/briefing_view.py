@@ -9,7 +9,7 @@ from html import escape
 import streamlit as st
 
 from core.briefing import build as brief
-from core.briefing.model import Briefing, Table, item_number
+from core.briefing.model import Briefing, Table, numbered
 from core.figures.compare import previous_period
 from core.fleet.usage import months_in
 from core.i18n.labels import LANGUAGES, t
@@ -111,6 +111,11 @@ def request_form(lg: str) -> brief.BriefingRequest | None:
         t("brief.page.items", lg), offered, default=brief.default_items(sections),
         format_func=lambda k: t(f"brief.opt.{k}", lg), key=key,
     )  # fmt: skip
+    layout = st.radio(
+        t("brief.page.layout", lg), brief.LAYOUTS, horizontal=True, key="brief.layout",
+        format_func=lambda k: t(f"brief.page.layout.{k}", lg),
+        help=t("brief.page.layout_help", lg),
+    )  # fmt: skip
     compare, previous = _comparison(period, lg)
     if not sections:
         st.warning(t("brief.page.no_sections", lg))
@@ -120,6 +125,7 @@ def request_form(lg: str) -> brief.BriefingRequest | None:
     return brief.BriefingRequest(
         period.start, period.end, tuple(sections), frozenset(items), doc_lang,
         compare=compare, previous=(previous.start, previous.end) if compare else None,
+        layout=layout,
     )  # fmt: skip
 
 
@@ -182,8 +188,14 @@ def preview(briefing: Briefing) -> None:
             st.write(part.text)
         for section in part.sections:
             st.markdown(f"**{escape(section.number + section.title)}**")
-            for index, item in enumerate(section.items):
-                st.text(f"{item_number(index, briefing.lang)}{item.text}")
+            for number, item in numbered(section.items, briefing.lang):
+                if item.kind == "theme":
+                    st.markdown(f"**{escape(item.text)}**")
+                    continue
+                if item.kind == "slot":
+                    st.warning(item.text, icon=":material/edit_note:")
+                    continue
+                st.text(f"{number}{item.text}")
                 for table in item.tables:
                     st.html(_table_html(table))
                 for figure in item.figures:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from core.briefing import content
+from core.briefing.council import council_sections
 from core.briefing.model import (
     Briefing,
     Figure,
@@ -35,6 +36,7 @@ from core.kernel.periods import Period
 
 SECTIONS = ("calendar", "visitors", "gifts", "venues", "fleet", "staffing")
 FORMATS = ("docx", "pptx", "pdf")
+LAYOUTS = ("functions", "council")
 MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -100,6 +102,9 @@ class BriefingRequest:
     items: frozenset[str] = field(default_factory=lambda: frozenset(default_items()))
     lang: str = "zh-TW"
     compare: bool = True  # each figure beside the previous period's
+    # functions: one section per function; council: the council book's sections and theme
+    # lines, with slots for what the workspace does not record (core.briefing.council)
+    layout: str = "functions"
     previous: tuple[date, date] | None = None  # None: the same length just before
 
     def __post_init__(self) -> None:
@@ -110,6 +115,10 @@ class BriefingRequest:
         if unknown:
             raise ValueError(
                 t("brief.cli.bad_section", name=unknown[0], choices=", ".join(SECTIONS))
+            )
+        if self.layout not in LAYOUTS:
+            raise ValueError(
+                t("brief.cli.bad_layout", name=self.layout, choices=", ".join(LAYOUTS))
             )
         bad = sorted(set(self.items) - set(ALL_OPTIONS))
         if bad:
@@ -197,26 +206,27 @@ def build_briefing(
     figures = compute_figures(session, request.start, request.end)
     builder = Builder(session, request, figures)
     chosen = [s for s in SECTIONS if s in request.sections]
-    sections = []
+    items: dict[str, list[Item]] = {}
     for index, key in enumerate(chosen):
         report(0.05 + 0.15 * index / max(len(chosen), 1), t(f"brief.section.{key}", lang))
-        sections.append(
-            Section(
-                key,
-                section_number(index, lang),
-                t(f"brief.section.{key}", lang),
-                SECTION_BUILDERS[key](builder),
-            )
-        )
-    period_text = content.period_words(request.start, request.end, lang)
-    parts = [Part(part_number(0, lang), t("brief.part.work", lang), sections)]
+        items[key] = SECTION_BUILDERS[key](builder)
     if request.compare:
         report(0.18, t("brief.step.compare", lang))
         before = request.previous_period
         found = changes(figures, compute_figures(session, before.start, before.end), tuple(chosen))
-        for section in sections:
-            if found.get(section.key):
-                section.items.append(content.comparison_item(found[section.key], before, lang))
+        for key in chosen:
+            if found.get(key):
+                items[key].append(content.comparison_item(found[key], before, lang))
+    if request.layout == "council":
+        sections = council_sections(items, lang)
+    else:
+        sections = [
+            Section(key, section_number(i, lang), t(f"brief.section.{key}", lang), items[key])
+            for i, key in enumerate(chosen)
+        ]
+    period_text = content.period_words(request.start, request.end, lang)
+    parts = [Part(part_number(0, lang), t("brief.part.work", lang), sections)]
+    if request.compare:
         parts.append(
             Part(
                 part_number(len(parts), lang),

@@ -2,7 +2,8 @@
 
     python -m core.briefing --start 2022-07-01 --end 2023-03-15 --format docx --out report.docx
     (--format pptx | pdf, --lang en, --sections fleet,staffing, --items fleet.by_month,…,
-    --previous 110/07/01 111/03/15 to compare with a chosen period, --no-compare for none)
+    --previous 110/07/01 111/03/15 to compare with a chosen period, --no-compare for none,
+    --layout council for the council book's sections with slots to write in)
 
 Dates in any form core.kernel.roc_dates reads (2022-07-01, 111/07/01, 111年7月1日). Exit status 0 on
 success, 2 on bad arguments or an unreachable database; messages in zh-TW.
@@ -23,7 +24,14 @@ def _names(text: str) -> list[str]:
 
 
 def run(argv: list[str] | None = None) -> int:
-    from core.briefing.build import ALL_OPTIONS, FORMATS, SECTIONS, BriefingRequest, default_items
+    from core.briefing.build import (
+        ALL_OPTIONS,
+        FORMATS,
+        LAYOUTS,
+        SECTIONS,
+        BriefingRequest,
+        default_items,
+    )
 
     parser = _Parser(prog="python -m core.briefing", description=t("brief.cli.description"))
     parser.add_argument(
@@ -52,6 +60,10 @@ def run(argv: list[str] | None = None) -> int:
         help="比較的上期起訖日（預設為本期之前、長度相同的期間）",
     )  # fmt: skip
     parser.add_argument("--no-compare", action="store_true", help="不列上期比較")
+    parser.add_argument(
+        "--layout", default="functions", choices=LAYOUTS,
+        help="版面：functions 依業務分節（預設）、council 議會業務報告格式（含待填寫欄位）",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.end < args.start:
         parser.error(t("ui.period_error"))
@@ -63,6 +75,7 @@ def run(argv: list[str] | None = None) -> int:
             args.start, args.end, tuple(args.sections), frozenset(items), args.lang,
             compare=not args.no_compare,
             previous=tuple(args.previous) if args.previous else None,
+            layout=args.layout,
         )  # fmt: skip
     except ValueError as exc:
         parser.error(str(exc))

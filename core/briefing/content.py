@@ -525,7 +525,8 @@ def staffing_items(b: Builder) -> list[Item]:
                 meetings=n(fig["staffing.review_meetings"]),
                 cases=n(fig["staffing.review_cases"]),
                 approved=n(fig["staffing.review_approved"]),
-            )
+            ),
+            key="staffing.reviews",  # under 管控臨時人員進用 in the council layout
         )
     )
     return items

@@ -11,12 +11,12 @@ import io
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from core.briefing.model import Briefing, Figure, Item, Table, cleaned, item_number
+from core.briefing.model import Briefing, Figure, Item, Table, cleaned, numbered
 
 # Council reports are set in 標楷體 (DFKai-SB), which every bureau PC has; Latin text and
 # figures in Times New Roman.
@@ -190,11 +190,20 @@ def _figure(doc, figure: Figure) -> None:
     doc.add_paragraph(figure.caption, style="Caption")
 
 
-def _item(doc, index: int, item: Item, lang: str) -> None:
-    paragraph = doc.add_paragraph(f"{item_number(index, lang)}{item.text}")
+def _item(doc, number: str, item: Item) -> None:
+    """A numbered item; a theme line (bold, unnumbered); or a slot to write in, highlighted."""
+    if item.kind == "theme":
+        line = doc.add_paragraph()
+        _fonts(line.add_run(item.text), BODY_PT, bold=True)
+        line.paragraph_format.space_before = Pt(6)
+        return
+    paragraph = doc.add_paragraph(f"{number}{item.text}")
     fmt = paragraph.paragraph_format
     fmt.left_indent, fmt.first_line_indent = Cm(1.2), Cm(-0.6)
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if item.kind == "slot":
+        for run in paragraph.runs:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     for bullet in item.bullets:
         doc.add_paragraph(bullet).paragraph_format.left_indent = Cm(1.8)
     for table in item.tables:
@@ -224,8 +233,8 @@ def write_docx(briefing: Briefing) -> bytes:
             body.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
         for section in part.sections:
             doc.add_heading(f"{section.number}{section.title}", level=2)
-            for index, item in enumerate(section.items):
-                _item(doc, index, item, briefing.lang)
+            for number, item in numbered(section.items, briefing.lang):
+                _item(doc, number, item)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -107,12 +107,33 @@ class Figure:
 
 @dataclass
 class Item:
-    """One numbered item of a section (1. …): a sentence, then its tables and figures."""
+    """One numbered item of a section (1. …): a sentence, then its tables and figures.
+
+    kind "theme" is one of the report's unnumbered theme lines (以多元議題開展城市合作新契機): the
+    items under it are numbered from 1 again. kind "slot" marks what the staffer writes in,
+    since the workspace does not record it (repairs, trainings …): shown highlighted, not
+    numbered, never mistaken for finished text."""
 
     text: str
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)  # e.g. the period's exchange events
+    kind: str = "item"  # item | theme | slot
+    key: str = ""  # names an item a layout places on its own (staffing.reviews)
+
+
+def numbered(items: list[Item], lang: str) -> list[tuple[str, Item]]:
+    """Each item with its number (1. …; "" for theme lines and slots), restarting under each
+    theme line as the report numbers them."""
+    out, index = [], 0
+    for item in items:
+        if item.kind == "item":
+            out.append((item_number(index, lang), item))
+            index += 1
+        else:
+            index = 0 if item.kind == "theme" else index
+            out.append(("", item))
+    return out
 
 
 @dataclass

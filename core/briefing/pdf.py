@@ -16,7 +16,7 @@ import re
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from core.briefing.model import Briefing, Figure, Item, Table, cleaned, item_number
+from core.briefing.model import Briefing, Figure, Item, Table, cleaned, numbered
 from core.kernel.fonts import BOLD, REGULAR
 
 FAMILY = "workspace"
@@ -98,6 +98,7 @@ class _Report(FPDF):
         align: str = "L",
         indent: float = 0,
         hang: str = "",
+        fill: tuple[int, int, int] | None = None,
     ) -> None:
         """A paragraph; `hang` (1.) is printed in the left margin of an indented block."""
         self.set_font(FAMILY, "B" if bold else "", size)
@@ -106,6 +107,8 @@ class _Report(FPDF):
             self.set_x(left + indent - self.get_string_width(hang) - 1)
             self.cell(self.get_string_width(hang) + 1, size * 0.55, hang)
         self.set_x(left + indent)
+        if fill is not None:
+            self.set_fill_color(*fill)
         usable = self.epw - indent - 2 * self.c_margin - 0.2
         lines = break_lines(text, usable, self.get_string_width)
         self.multi_cell(
@@ -115,6 +118,7 @@ class _Report(FPDF):
             align=align,
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
+            fill=fill is not None,
         )
         self.ln(size * 0.2)
 
@@ -174,8 +178,17 @@ def _figure(pdf: _Report, figure: Figure) -> None:
     pdf.para(figure.caption, size=10, align="C")
 
 
-def _item(pdf: _Report, index: int, item: Item, lang: str) -> None:
-    pdf.para(item.text, indent=8, hang=item_number(index, lang).strip())
+SLOT_FILL = (255, 242, 153)  # a slot to write in, highlighted as in the DOCX
+
+
+def _item(pdf: _Report, number: str, item: Item) -> None:
+    """A numbered item; a theme line (bold, unnumbered); or a slot to write in, highlighted."""
+    if item.kind == "theme":
+        pdf.para(item.text, bold=True)
+        return
+    pdf.para(
+        item.text, indent=8, hang=number.strip(), fill=SLOT_FILL if item.kind == "slot" else None
+    )
     for bullet in item.bullets:
         pdf.para(bullet, indent=12, align="L")
     for table in item.tables:
@@ -199,6 +212,6 @@ def write_pdf(briefing: Briefing) -> bytes:
             pdf.para(part.text)
         for section in part.sections:
             pdf.para(f"{section.number}{section.title}", size=13.5, bold=True, align="L")
-            for index, item in enumerate(section.items):
-                _item(pdf, index, item, briefing.lang)
+            for number, item in numbered(section.items, briefing.lang):
+                _item(pdf, number, item)
     return bytes(pdf.output())

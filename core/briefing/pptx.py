@@ -24,7 +24,7 @@ from core.briefing.model import (
     Section,
     Table,
     cleaned,
-    item_number,
+    numbered,
 )
 from core.kernel.fonts import BOLD, REGULAR
 
@@ -307,7 +307,7 @@ def write_pptx(briefing: Briefing) -> bytes:
             _text(slide, MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(4.5), [part.text], 20)
         for section in part.sections:
             slide = _slide(prs, f"{section.number}{section.title}")
-            lines = [f"{item_number(i, lang)}{item.text}" for i, item in enumerate(section.items)]
+            lines = [f"{number}{item.text}" for number, item in numbered(section.items, lang)]
             _text(
                 slide,
                 MARGIN,

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.briefing.build import ALL_OPTIONS, BriefingRequest, build_briefing, render
+from core.briefing.model import numbered
 from core.calendar.ties import milestones
 from core.editing.pipeline import Actor, EditorState, save_changes
 from core.editing.tables import SPECS, fetch_page
@@ -464,3 +465,74 @@ def test_the_comparison_table_repeats_only_its_column_heads(everything):
     table = everything.parts[1].sections[0].items[0].tables[0]
     assert table.heading_rows == 1
     assert [c.text for c in table.rows[1]] == ["姊妹市及友好城市交流"]
+
+
+# ── the council book's layout ──
+
+
+@pytest.fixture(scope="module")
+def council(demo_engine):
+    with Session(demo_engine) as session:
+        built = build_briefing(session, BriefingRequest(START, END, layout="council"))
+    for figure in built.all_figures():
+        figure.png = _blank_png()
+    return built
+
+
+def test_the_council_layout_follows_the_reports_sections_and_theme_lines(council):
+    sections = council.parts[0].sections
+    assert [s.number + s.title for s in sections] == [
+        "一、高雄新視野、交流新起點", "二、建構友善公務環境", "三、文書檔案資訊化",
+        "四、職工合理管理、車輛集中調派", "五、完善消費者保護機制", "六、增進服務品質",
+        "七、配合監察院辦理地方機關巡察",
+    ]  # fmt: skip
+    staff = numbered(sections[3].items, "zh-TW")
+    themes = [item.text for _, item in staff if item.kind == "theme"]
+    assert themes == [
+        "落實職工員額精實化",
+        "管控臨時人員進用",
+        "鼓勵基層人員戮力從公",
+        "有限資源集中運用",
+    ]
+    # Numbering restarts under each theme line, as in the report.
+    fleet = [
+        (n, i.text) for n, i in staff[staff.index(("", _theme(staff, "有限資源集中運用"))) + 1 :]
+    ]
+    assert fleet[0] == (
+        "1.",
+        "本期公務車輛調派計 770 車次，支援各機關申請借用車輛計 51 車次，合計 821 車次。",
+    )
+    reviews = staff[[i for _, i in staff].index(_theme(staff, "管控臨時人員進用")) + 1]
+    assert reviews[0] == "1." and reviews[1].text.endswith(
+        "本期召開 5 次，審議 10 案，通過進用 27 人。"
+    )
+
+
+def _theme(numbered_items, text):
+    return next(i for _, i in numbered_items if i.kind == "theme" and i.text == text)
+
+
+def test_what_the_workspace_does_not_record_is_a_marked_slot_in_every_format(council):
+    slots = [i.text for s in council.parts[0].sections for i in s.items if i.kind == "slot"]
+    assert "【待填寫】營造安全友善空間：本期辦理情形（工作台未記錄此項，請補充）" in slots
+    assert len(slots) == 9  # 2 + 3 + 1 + 1 + 1 + 1: every theme the workspace does not record
+    import io
+    import zipfile
+
+    document = zipfile.ZipFile(io.BytesIO(render(council, "docx"))).read("word/document.xml")
+    body = document.decode()
+    # Each slot's text in a highlighted run; each theme line bold and unnumbered.
+    for slot in slots:
+        run = body[: body.index(slot)].rsplit("<w:r>", 1)[1]
+        assert '<w:highlight w:val="yellow"/>' in run, slot
+    assert "1.以多元議題開展城市合作新契機" not in body
+    pdf = render(council, "pdf")
+    import pypdf
+
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "【待填寫】鼓勵基層人員戮力從公" in text.replace("\n", "")
+
+
+def test_a_layout_the_workspace_does_not_have_is_refused():
+    with pytest.raises(ValueError, match="未知的版面：magazine"):
+        BriefingRequest(START, END, layout="magazine")
