@@ -26,7 +26,7 @@ HEADER_FILL = (238, 242, 246)
 FIGURE_WIDTH = 160  # mm
 # 禁則: what may not start a line, and what may not end one.
 NO_LINE_START = frozenset("、。，．；：？！）」』》〉】〕％…‧·.,;:?!)]}%”’")
-NO_LINE_END = frozenset("（「『《〈【〔([{“‘")
+NO_LINE_END = frozenset("（「『《〈【〔([{“‘+−")  # nor a sign apart from its number
 # A Latin word or number with its trailing spaces, or one other character (a Han character,
 # punctuation): the units a line may break between.
 TOKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f.,'’%/-]* *| +|.", re.S)
@@ -107,19 +107,19 @@ class _Report(FPDF):
             self.set_x(left + indent - self.get_string_width(hang) - 1)
             self.cell(self.get_string_width(hang) + 1, size * 0.55, hang)
         self.set_x(left + indent)
-        if fill is not None:
-            self.set_fill_color(*fill)
         usable = self.epw - indent - 2 * self.c_margin - 0.2
         lines = break_lines(text, usable, self.get_string_width)
-        self.multi_cell(
-            self.epw - indent,
-            size * 0.55,
-            "\n".join(lines),
-            align=align,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-            fill=fill is not None,
-        )
+        # The fill colour only for this paragraph: tables drawn later fill with the current one.
+        with self.local_context(fill_color=fill or (255, 255, 255)):
+            self.multi_cell(
+                self.epw - indent,
+                size * 0.55,
+                "\n".join(lines),
+                align=align,
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+                fill=fill is not None,
+            )
         self.ln(size * 0.2)
 
 

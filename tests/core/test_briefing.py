@@ -442,3 +442,4 @@ def test_lines_break_between_chinese_characters_but_not_before_closing_punctuati
     assert break_lines("計 2,041 場次", 6, width) == ["計", "2,041", "場次"]
     assert break_lines("ab Vaiciukeviciute", 8, width) == ["ab", "Vaiciuke", "viciute"]
     assert break_lines("一\n二", 8, width) == ["一", "二"]
+    assert break_lines("增減 +2.82%", 6, width) == ["增減", "+2.82%"]  # the sign stays on
