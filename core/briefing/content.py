@@ -217,17 +217,26 @@ def _receptions(b: Builder) -> list[tuple[Reception, list[ReceptionGuest]]]:
     return [(r, guests.get(r.id, [])) for r in receptions]
 
 
-def person_words(name_zh: str, name_original: str, title: str, organisation: str, lang: str) -> str:
+def person_words(person: Reception | ReceptionGuest, lang: str) -> str:
     """立陶宛交通及通訊部愛格涅政務次長 as the report names visitors; in English the name in
-    its own script first: Agne Vaiciukeviciute (立陶宛交通及通訊部, 政務次長). A name the
-    record does not hold is left out (聖文森及格瑞那丁駐台大使館大使), never made up."""
+    its own script first, then the title and organisation in English where the record has
+    them: Agne Vaiciukeviciute (Vice Minister, Ministry of Transport and Communications,
+    Lithuania). A name the record does not hold is left out (聖文森及格瑞那丁駐台大使館大使),
+    never made up."""
+    if isinstance(person, Reception):
+        name_zh, name_original = person.visitor_name_zh, person.visitor_name_original
+    else:
+        name_zh, name_original = person.name_zh, person.name_original
     if lang == "zh-TW":
+        organisation = person.organisation
         shown_org = organisation if organisation not in name_zh else ""
-        return f"{shown_org}{name_zh}{title}"
+        return f"{shown_org}{name_zh}{person.title}"
+    title = in_english(person.title, person.title_en, lang)
+    organisation = in_english(person.organisation, person.organisation_en, lang)
     name = name_original or name_zh
-    where = ", ".join(x for x in (organisation, title) if x)
-    if not name:
-        return where
+    if not name:  # the envoy of Nauru: Ambassador (Embassy of the Republic of Nauru)
+        return f"{title} ({organisation})" if title and organisation else title or organisation
+    where = ", ".join(x for x in (title, organisation) if x)
     return f"{name} ({where})" if where else name
 
 
@@ -235,12 +244,11 @@ def visitor_words(r: Reception, lang: str) -> str:
     """The reception's leader as the report names visitors, marked (視訊) / (於國外會晤)."""
     marks = t("brief.visitors.video_mark", lang) if r.mode == MeetingMode.VIDEO else ""
     marks += t("brief.visitors.abroad_mark", lang) if r.abroad else ""
-    words = person_words(r.visitor_name_zh, r.visitor_name_original, r.title, r.organisation, lang)
-    return words + marks
+    return person_words(r, lang) + marks
 
 
 def guest_words(g: ReceptionGuest, lang: str) -> str:
-    return person_words(g.name_zh, g.name_original, g.title, g.organisation, lang)
+    return person_words(g, lang)
 
 
 def visitor_items(b: Builder) -> list[Item]:

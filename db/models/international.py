@@ -118,7 +118,9 @@ class Reception(Tracked, table=True):
     visitor_name_zh: str = Field(max_length=120)
     visitor_name_original: str = Field(default="", max_length=160)
     title: str = Field(default="", max_length=120)
+    title_en: str = Field(default="", max_length=120)  # for partner cities; empty: not known
     organisation: str = Field(default="", max_length=160)
+    organisation_en: str = Field(default="", max_length=200)
     country: str = Field(max_length=40, index=True)
     category: VisitorCategory = Field(sa_type=enum_type(VisitorCategory))
     is_ally: bool = Field(default=False)

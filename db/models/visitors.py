@@ -20,7 +20,9 @@ class ReceptionGuest(Tracked, table=True):
     name_zh: str = Field(default="", max_length=120)
     name_original: str = Field(default="", max_length=160)
     title: str = Field(default="", max_length=120)
+    title_en: str = Field(default="", max_length=120)  # for partner cities; empty: not known
     organisation: str = Field(default="", max_length=160)
+    organisation_en: str = Field(default="", max_length=200)
     country: str = Field(max_length=40, index=True)
     is_ally: bool = Field(default=False)
 

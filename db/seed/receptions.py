@@ -24,6 +24,54 @@ ENVOYS_UNNAMED: tuple[tuple[str, str, str, bool], ...] = (
     ("大使", "史瓦帝尼王國駐台大使館", "史瓦帝尼", True),
     ("代表", "巴布亞紐幾內亞駐台北商務代表團", "巴布亞紐幾內亞", False),
 )
+# Title and organisation in English, as partner cities read them (reception.title_en …).
+# fmt: off
+ENGLISH: dict[str, tuple[str, str]] = {
+    "agne": ("Vice Minister", "Ministry of Transport and Communications, Lithuania"),
+    "gonsalves": ("Prime Minister", "Government of Saint Vincent and the Grenadines"),
+    "huang_aitk": ("Director", "American Institute in Taiwan, Kaohsiung Branch Office"),
+    "eswatini_amb": ("Ambassador", "Embassy of the Kingdom of Eswatini"),
+    "somaliland_rep": ("Representative", "Republic of Somaliland Representative Office in Taiwan"),
+    "sa_rep": ("Representative", "Liaison Office of South Africa"),
+    "nigeria_rep": ("Director", "Nigeria Trade Office in Taiwan"),
+    "schrinner": ("Lord Mayor", "Brisbane City Council"),
+    "oudkirk": ("Director", "American Institute in Taiwan"),
+    "pompeo": ("Former Secretary of State", "United States"),
+    "austria_rep": ("Trade Commissioner", "Austrian Office Taipei"),
+    "edinburgh": ("Council Leader", "City of Edinburgh Council"),
+    "nz_rep": ("Representative", "New Zealand Commerce and Industry Office"),
+    "endo": ("Chair (city councillor)",
+             "Wakayama City Councillors' Japan–Taiwan Friendship League"),
+    "pierre": ("Prime Minister", "Government of Saint Lucia"),
+    "belize_amb": ("Ambassador", "Embassy of Belize"),
+    "svg_amb": ("Ambassador", "Embassy of Saint Vincent and the Grenadines"),
+    "tuvalu_amb": ("Ambassador", "Embassy of Tuvalu"),
+    "palau_amb": ("Ambassador", "Embassy of the Republic of Palau"),
+    "haiti_amb": ("Ambassador", "Embassy of the Republic of Haiti"),
+    "skn_amb": ("Ambassador", "Embassy of Saint Kitts and Nevis"),
+    "koike": ("Governor", "Tokyo Metropolitan Government"),
+    "furuya": ("Chair (member of the House of Representatives)",
+               "Japan–ROC Diet Members' Consultative Council"),
+    "nirenberg": ("Mayor", "City of San Antonio"),
+    "watanabe": ("Mayor", "Sado City, Niigata Prefecture"),
+    "fremont": ("Vice Mayor", "City of Fremont"),
+    "ichimi": ("Governor", "Mie Prefecture"),
+    "skn_deputy": ("Deputy Minister", "Ministry of Youth, Gender Affairs and Social Development, "
+                   "Saint Kitts and Nevis"),
+    "hayashi": ("Mayor", "Himi City, Toyama Prefecture"),
+    "finland_rep": ("Representative", "Finland Trade Office"),
+    "kabashima": ("Governor", "Kumamoto Prefecture"),
+    "onishi": ("Mayor", "Kumamoto City"),
+    "hagiuda": ("Chair of the Policy Research Council (member of the House of Representatives)",
+                "Liberal Democratic Party"),
+    "hattori": ("Governor", "Fukuoka Prefecture"),
+}
+UNNAMED_EN: dict[str, tuple[str, str]] = {
+    "諾魯": ("Ambassador", "Embassy of the Republic of Nauru"),
+    "史瓦帝尼": ("Ambassador", "Embassy of the Kingdom of Eswatini"),
+    "巴布亞紐幾內亞": ("Representative", "Papua New Guinea Trade Office in Taiwan"),
+}
+# fmt: on
 ENVOY_TOPICS = "教育、農業、海洋產業"
 ENVOY_SUMMARY = (
     "友邦聖文森及格瑞那丁、帛琉共和國、吐瓦魯國、貝里斯、海地共和國、諾魯共和國、聖克里斯多福"
@@ -198,7 +246,9 @@ def load(session: Session, ctx: SeedContext) -> None:
                     visitor_name_zh=zh,
                     visitor_name_original=orig,
                     title=title,
+                    title_en=ENGLISH[key][0],
                     organisation=org,
+                    organisation_en=ENGLISH[key][1],
                     country=country,
                     category=cat,
                     is_ally=ally,
@@ -259,13 +309,17 @@ def _envoy_guests(session: Session, ctx: SeedContext) -> None:
     guests = []
     for key in ENVOYS:
         _k, d, _e, zh, orig, title, org, country, _c, ally, *_rest = named[key]
+        title_en, org_en = ENGLISH[key]
         guests.append(ReceptionGuest(reception_id=leader, name_zh=zh, name_original=orig,
-                                     title=title, organisation=org, country=country,
+                                     title=title, title_en=title_en, organisation=org,
+                                     organisation_en=org_en, country=country,
                                      is_ally=ally))  # fmt: skip
         ctx.receptions[key] = leader
         ctx.reception_orgs[key] = (org, country)
         ctx.reception_dates.append((d, key, True))
     for title, org, country, ally in ENVOYS_UNNAMED:
-        guests.append(ReceptionGuest(reception_id=leader, title=title, organisation=org,
-                                     country=country, is_ally=ally))  # fmt: skip
+        title_en, org_en = UNNAMED_EN[country]
+        guests.append(ReceptionGuest(reception_id=leader, title=title, title_en=title_en,
+                                     organisation=org, organisation_en=org_en, country=country,
+                                     is_ally=ally))  # fmt: skip
     add_flush(session, guests)

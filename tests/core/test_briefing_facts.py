@@ -327,7 +327,15 @@ def test_the_english_tables_hold_english_where_the_workspace_has_it(english):
     # Every event of the period has an English title; cities in English (own script after).
     assert [row[1] for row in events if CJK.search(row[1])] == []
     assert events[3][2] == "Daejeon (대전광역시)"
-    countries = {row[2] for row in _rows(english, "visitors")}
+    receptions = _rows(english, "visitors")
+    assert receptions[0][1] == (
+        "Agne Vaiciukeviciute (Vice Minister, Ministry of Transport and Communications, Lithuania)"
+    )
+    envoys = next(row[1] for row in receptions if row[0] == "8 December 2022")
+    assert ", with " in envoys and ", Ambassador (Embassy of the Republic of Nauru)," in envoys
+    # Every visitor of the report has an English title and organisation; names stay as written.
+    assert [row[1] for row in receptions if CJK.search(row[1].split(" (")[-1])] == []
+    countries = {row[2] for row in receptions}
     assert {"Lithuania", "United States", "Japan"} <= countries
     assert [c for c in countries if CJK.search(c)] == []
     stock = _rows(english, "gifts")

@@ -5,7 +5,8 @@
 - gift_item.kind: gift or relief goods (relief is not counted as gifts given).
 - reception.abroad: a meeting abroad, not a visitor to Kaohsiung.
 - reception_guest: the further members of a delegation, each with a country.
-- exchange_event.title_en, venue.name_en, gift_item.name_en: the English a partner city reads
+- exchange_event.title_en, venue.name_en, gift_item.name_en, reception(_guest).title_en and
+  organisation_en: the English a partner city reads
   (empty where the workspace has none; the Chinese is shown then).
 - staffing_snapshot.is_estimate, gift_movement.is_estimate: values made up to fill a history
   (the demo's generated 100–111年 tables, its invented gift quantities), never printed as fact.
@@ -34,6 +35,8 @@ ENGLISH = (
     ("exchange_event", "title_en", 200),
     ("venue", "name_en", 80),
     ("gift_item", "name_en", 120),
+    ("reception", "title_en", 120),
+    ("reception", "organisation_en", 200),
 )
 
 
@@ -70,7 +73,9 @@ def upgrade() -> None:
         sa.Column("name_zh", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("name_original", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
         sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("title_en", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("organisation", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
+        sa.Column("organisation_en", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("country", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("is_ally", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
