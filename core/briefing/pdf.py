@@ -144,19 +144,40 @@ def _table(pdf: _Report, table: Table) -> None:
             for cell, first in row:
                 span = sum(widths[first : first + cell.colspan])
                 usable = pdf.epw * span / total - 2 * padding - 2 * pdf.c_margin - 0.2
-                pdf.set_font(FAMILY, "B" if cell.header else "", 10)  # measured as drawn
+                size = _fitting_size(pdf, cell.text, usable, bold=cell.header)
+                pdf.set_font(FAMILY, "B" if cell.header else "", size)  # measured as drawn
                 text = "\n".join(break_lines(cell.text, usable, pdf.get_string_width))
                 pdf.set_font(FAMILY, "", 10)
+                style = heading if cell.header else None
+                if size != CELL_PT:
+                    style = FontFace(emphasis="BOLD" if cell.header else None, size_pt=size,
+                                     fill_color=HEADER_FILL if cell.header else None)  # fmt: skip
                 cells.cell(
                     text,
                     align=cell.align.upper(),
                     colspan=cell.colspan,
                     rowspan=cell.rowspan,
-                    style=heading if cell.header else None,
+                    style=style,
                 )
     for line in filter(None, table.note.split("\n")):
         pdf.para(line, size=9, align="L")
     pdf.ln(2)
+
+
+CELL_PT, SMALLEST_PT = 10, 7
+
+
+def _fitting_size(pdf: _Report, text: str, width: float, *, bold: bool) -> float:
+    """The cell's font size: 10 pt, or smaller (down to 7 pt) until its longest word fits the
+    column, so no word is broken inside (「Utilisati / on」)."""
+    words = [w for w in TOKEN.findall(text) if w.strip()]
+    size = CELL_PT
+    while size > SMALLEST_PT:
+        pdf.set_font(FAMILY, "B" if bold else "", size)
+        if all(pdf.get_string_width(w.strip()) <= width for w in words):
+            break
+        size -= 0.5
+    return size
 
 
 def pdf_grid_columns(table: Table) -> list[list[tuple]]:

@@ -544,3 +544,17 @@ def test_what_the_workspace_does_not_record_is_a_marked_slot_in_every_format(cou
 def test_a_layout_the_workspace_does_not_have_is_refused():
     with pytest.raises(ValueError, match="未知的版面：magazine"):
         BriefingRequest(START, END, layout="magazine")
+
+
+def test_the_english_pdf_breaks_no_word_inside_a_table_cell(english):
+    import io
+
+    import pypdfium2 as pdfium
+
+    for figure in english.all_figures():
+        figure.png = figure.png or _blank_png()
+    document = pdfium.PdfDocument(io.BytesIO(render(english, "pdf")))
+    text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    # A narrow column shrinks its heading (down to 7 pt) rather than split 「Utilisati / on」.
+    assert "Utilisation" in text and not re.search(r"Utilisati\s+on", text)
