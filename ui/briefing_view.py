@@ -13,7 +13,7 @@ from core.briefing.model import Briefing, Table, numbered
 from core.figures.compare import previous_period
 from core.fleet.usage import months_in
 from core.i18n.labels import LANGUAGES, t
-from core.kernel.periods import REPORT_PERIOD, Period, half_year_of
+from core.kernel.periods import REPORT_PERIOD, Period, half_year_of, month_period
 from core.kernel.roc_dates import (
     ROCDateError,
     format_roc,
@@ -65,11 +65,19 @@ def _period(lg: str) -> Period | None:
             format_func=format_roc_month, key="brief.month",
         )  # fmt: skip
         return Period(*_bounds(month))
-    shown = current_period()
-    st.session_state.setdefault("brief.start", format_roc(shown.start))
-    st.session_state.setdefault("brief.end", format_roc(shown.end))
-    start_text = middle.text_input(t("brief.page.start", lg), key="brief.start")
-    end_text = right.text_input(t("brief.page.end", lg), key="brief.end")
+    fields = (middle, "brief.start", "brief.page.start"), (right, "brief.end", "brief.page.end")
+    return _roc_dates(fields, current_period(), lg)
+
+
+def _roc_dates(fields, default: Period, lg: str) -> Period | None:
+    """A period typed as two ROC dates: each field is (column, widget key, label key), filled
+    in with `default` at first; None, with the reason in zh-TW, when the dates cannot be read
+    or the end comes before the start."""
+    (left, start_key, start_label), (right, end_key, end_label) = fields
+    st.session_state.setdefault(start_key, format_roc(default.start))
+    st.session_state.setdefault(end_key, format_roc(default.end))
+    start_text = left.text_input(t(start_label, lg), key=start_key)
+    end_text = right.text_input(t(end_label, lg), key=end_key)
     try:
         start, end = parse_roc(start_text), parse_roc(end_text)
     except ROCDateError as exc:
@@ -82,8 +90,6 @@ def _period(lg: str) -> Period | None:
 
 
 def _bounds(month: date) -> tuple[date, date]:
-    from core.fleet.usage import month_period
-
     chosen = month_period(month)
     return chosen.start, chosen.end
 
@@ -144,21 +150,10 @@ def _comparison(period: Period | None, lg: str) -> tuple[bool, Period | None]:
                      period=format_roc_period(before.start, before.end, lg)))  # fmt: skip
         return True, before
     # Keyed by the period: a new period starts from its own previous one, not a stale one.
-    keys = (f"brief.prev_start.{period.start}.{period.end}",
-            f"brief.prev_end.{period.start}.{period.end}")  # fmt: skip
-    st.session_state.setdefault(keys[0], format_roc(before.start))
-    st.session_state.setdefault(keys[1], format_roc(before.end))
-    start_text = middle.text_input(t("brief.page.prev_start", lg), key=keys[0])
-    end_text = right.text_input(t("brief.page.prev_end", lg), key=keys[1])
-    try:
-        start, end = parse_roc(start_text), parse_roc(end_text)
-    except ROCDateError as exc:
-        st.error(t("brief.page.bad_date", lg, error=exc))
-        return True, None
-    if end < start:
-        st.error(t("brief.page.bad_period", lg))
-        return True, None
-    return True, Period(start, end)
+    shown = f"{period.start}.{period.end}"
+    fields = ((middle, f"brief.prev_start.{shown}", "brief.page.prev_start"),
+              (right, f"brief.prev_end.{shown}", "brief.page.prev_end"))  # fmt: skip
+    return True, _roc_dates(fields, before, lg)
 
 
 def _table_html(table: Table) -> str:

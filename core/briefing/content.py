@@ -14,7 +14,7 @@ from core.figures.compare import Change
 from core.fleet import usage as fleet
 from core.gifts import stock as gifts
 from core.i18n.countries import country_name
-from core.i18n.labels import enum_label, t, tn
+from core.i18n.labels import enum_label, in_english, t, tn
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_period
 from core.staffing import headcount as staffing
@@ -89,12 +89,6 @@ def n(value: Any) -> str:
 
 def pct(value: Any) -> str:
     return "—" if value is None else f"{float(value):.2f}"
-
-
-def in_english(zh: str, en: str, lang: str) -> str:
-    """The record's English text for an English briefing, where the workspace has one; the
-    Chinese as typed otherwise (never a made-up translation)."""
-    return en if lang != "zh-TW" and en else zh
 
 
 def unit_words(unit: str, lang: str) -> str:

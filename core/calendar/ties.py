@@ -17,10 +17,11 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
+from core.i18n.labels import in_english
 from core.kernel import holidays as holidays_tw
 from core.kernel.cache import stamped
 from core.kernel.monthly import _frame, month_key
-from core.kernel.periods import Period
+from core.kernel.periods import Period, month_period
 from db.models import (
     DatePrecision,
     ExchangeEvent,
@@ -138,7 +139,9 @@ def milestones(session: Session, start: date, end: date) -> list[Milestone]:
     for a in anniversaries(session, start, end):
         if a.precision == DatePrecision.YEAR:
             continue
-        if a.precision == DatePrecision.MONTH and not _whole_month_in(a.day, start, end):
+        if a.precision == DatePrecision.MONTH and not Period(start, end).covers(
+            month_period(a.day)
+        ):
             continue
         key = (a.city_id, a.years)
         day = a.day if a.exact else None
@@ -151,14 +154,13 @@ def milestones(session: Session, start: date, end: date) -> list[Milestone]:
     return sorted(found.values(), key=lambda m: (m.sort_day, m.city.name_zh))
 
 
-def _whole_month_in(first_of_month: date, start: date, end: date) -> bool:
-    next_month = date(first_of_month.year + first_of_month.month // 12,
-                      first_of_month.month % 12 + 1, 1)  # fmt: skip
-    return start <= first_of_month and next_month - timedelta(days=1) <= end
-
-
 def _cities(session: Session) -> list[PartnerCity]:
     return list(session.scalars(select(PartnerCity).order_by(PartnerCity.signed_on)))
+
+
+def _title(ev: ExchangeEvent, english: bool) -> str:
+    """The event's English title for English readers, where it has one."""
+    return in_english(ev.title, ev.title_en, "en" if english else "zh-TW")
 
 
 def _events(session: Session, start: date, end: date) -> list[ExchangeEvent]:
@@ -199,7 +201,7 @@ def calendar_feed(
     for ev in _events(session, start, end):
         feed.append({
             "id": f"event-{ev.id}",
-            "title": ev.title_en if english and ev.title_en else ev.title,
+            "title": _title(ev, english),
             "start": ev.start_date.isoformat(),
             "end": (ev.end_date + timedelta(days=1)).isoformat(),
             "allDay": True,
@@ -249,7 +251,7 @@ def coming_up(
         {
             "date": max(ev.start_date, today),
             "kind": "event",
-            "title": ev.title_en if english and ev.title_en else ev.title,
+            "title": _title(ev, english),
             "ref": ev.id,
         }  # fmt: skip
         for ev in _events(session, today, last)
@@ -292,8 +294,9 @@ def city_timeline(session: Session, city_id: int, english: bool = False) -> pd.D
         .where(ExchangeEventCity.city_id == city_id)
     )
     for ev in session.scalars(ev_stmt):
-        title = ev.title_en if english and ev.title_en else ev.title
-        rows.append({"date": ev.start_date, "kind": "event", "title": title, "ref": ev.id})
+        rows.append(
+            {"date": ev.start_date, "kind": "event", "title": _title(ev, english), "ref": ev.id}
+        )
     for r in session.scalars(select(Reception).where(Reception.city_id == city_id)):
         name = r.visitor_name_original if english and r.visitor_name_original else None
         title = f"{name or r.visitor_name_zh} {r.title}".strip()

@@ -28,14 +28,13 @@ from core.fleet.usage import (
     WORK_HOURS,
     ChargedTrip,
     fleet_utilisation,
-    month_period,
     vehicle_usage,
     vip_loan_charges,
     working_days,
 )
 from core.i18n.labels import DEFAULT_LANG, enum_label, t
 from core.kernel.cache import stamped
-from core.kernel.periods import Period
+from core.kernel.periods import Period, month_period
 from core.kernel.roc_dates import (
     format_roc,
     format_roc_datetime,

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, DateTime, and_, case, extract, func, or_, 
 from sqlmodel import Session
 
 from core.kernel.cache import stamped
-from core.kernel.periods import Period
+from core.kernel.periods import Period, month_period
 from db.models import Driver, Trip, TripType, Vehicle, VehicleKind
 
 WORK_START, WORK_END = time(8), time(18)  # the working window of a weekday, for utilisation
@@ -194,13 +194,6 @@ def trips_by_agency(session: Session, period: Period, top: int = 8) -> pd.DataFr
         df = pd.concat([df.iloc[:top], pd.DataFrame([other])], ignore_index=True)
     df["km"] = df["km"].astype(float).round(1)
     return df[["agency", "is_other", "agencies", "dispatch", "loan", "trips", "km"]]
-
-
-def month_period(month: date) -> Period:
-    """The whole calendar month containing month."""
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return Period(first, following - timedelta(days=1))
 
 
 def months_in(period: Period) -> list[date]:

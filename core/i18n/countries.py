@@ -2,7 +2,7 @@
 
 Records keep the Chinese name staff enter; English output shows `country_name(name, "en")`.
 A name not in the list is shown as typed, never guessed: add it here when a new country
-appears (tests/core/test_countries.py checks every country in the demo data has one).
+appears (tests/core/test_briefing_facts.py checks every country in the demo data has one).
 """
 
 from __future__ import annotations

@@ -44,6 +44,12 @@ def tn(key: str, n: int, lang: str = DEFAULT_LANG, **values: object) -> str:
     return t(form if form in catalogue else key, lang, n=n, **values)
 
 
+def in_english(zh: str, en: str, lang: str) -> str:
+    """A record's English text for an English reader, where the workspace has one; the
+    Chinese as typed otherwise (never a made-up translation)."""
+    return en if lang != "zh-TW" and en else zh
+
+
 def enum_label(
     member: Enum | str | None, lang: str = DEFAULT_LANG, enum_cls: type | None = None
 ) -> str:

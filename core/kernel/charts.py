@@ -3,7 +3,6 @@ dates), PNG / SVG export of a chart, and the monthly bars several pages share.""
 
 from __future__ import annotations
 
-import calendar
 import copy
 import json
 import re
@@ -18,7 +17,7 @@ import vl_convert as vlc
 
 from core.i18n.labels import enum_label, t
 from core.kernel.fonts import FONT_STACK, register_chart_fonts
-from core.kernel.periods import Period
+from core.kernel.periods import Period, month_period
 from core.kernel.roc_dates import format_roc, format_roc_period
 from core.kernel.text_safety import clean_json
 
@@ -221,9 +220,7 @@ def roc_month_label(month: date, period: Period | None) -> str:
 
 def is_partial_month(month: date, period: Period) -> bool:
     """Whether the period starts after the 1st or ends before the last day of `month`."""
-    first = date(month.year, month.month, 1)  # a date or a pandas Timestamp
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    return period.start > first or period.end < last
+    return not period.covers(month_period(month))
 
 
 def partial_month_note(months: Iterable[date], period: Period | None, lang: str) -> str | None:

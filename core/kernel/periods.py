@@ -26,6 +26,17 @@ class Period:
         """Exclusive upper bound: midnight after the last day."""
         return datetime.combine(self.end + timedelta(days=1), time.min)
 
+    def covers(self, other: Period) -> bool:
+        """Whether every day of `other` lies in this period."""
+        return self.start <= other.start and other.end <= self.end
+
+
+def month_period(month: date) -> Period:
+    """The whole calendar month containing month."""
+    first = date(month.year, month.month, 1)  # a date or a pandas Timestamp
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period(first, following - timedelta(days=1))
+
 
 def _first_of_next_month(moment: datetime) -> datetime:
     year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
