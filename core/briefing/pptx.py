@@ -26,6 +26,7 @@ from core.briefing.model import (
     cleaned,
     numbered,
 )
+from core.briefing.wrap import break_lines
 from core.kernel.fonts import BOLD, REGULAR
 
 # Slides are shown on bureau PCs and meeting-room laptops: 微軟正黑體 for Chinese.
@@ -176,39 +177,11 @@ def _font(bold: bool) -> ImageFont.FreeTypeFont:
 
 
 def _lines(cell: Cell, width_pt: float, size: float) -> int:
-    """How many lines the cell's text takes in a column `width_pt` wide (word-wrapped: a
-    Latin word is not split unless it is wider than the column, Chinese wraps anywhere),
-    measured in the font the project ships."""
+    """How many lines the cell's text takes in a column `width_pt` wide, broken as the PDF
+    breaks its lines (core.briefing.wrap), measured in the font the project ships."""
     room = max(width_pt - CELL_MARGIN_PT, size)
     font = _font(cell.header)
-
-    def width(text: str) -> float:
-        return font.getlength(text) * size / 100
-
-    lines = 0
-    for paragraph in cell.text.split("\n"):
-        used, count = 0.0, 1
-        for whole in _pieces(paragraph):
-            for piece in [whole] if width(whole) <= room else list(whole):
-                if used and used + width(piece) > room:
-                    count, used, piece = count + 1, 0.0, piece.lstrip()
-                used += width(piece)
-        lines += count
-    return lines
-
-
-def _pieces(text: str) -> list[str]:
-    """Latin words (with the space before them) and single other characters: where a line
-    may break."""
-    pieces: list[str] = []
-    for char in text:
-        last = pieces[-1] if pieces else ""
-        joins = bool(last) and (last == " " or (last[-1].isascii() and not last[-1].isspace()))
-        if char.isascii() and not char.isspace() and joins:
-            pieces[-1] += char
-        else:
-            pieces.append(char)
-    return pieces
+    return len(break_lines(cell.text, room, lambda text: font.getlength(text) * size / 100))
 
 
 def row_heights(table: Table, size: float) -> list[int]:

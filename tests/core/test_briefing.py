@@ -434,7 +434,7 @@ def test_every_pdf_page_renders_for_review_with_no_line_starting_with_closing_pu
 
 
 def test_lines_break_between_chinese_characters_but_not_before_closing_punctuation():
-    from core.briefing.pdf import break_lines
+    from core.briefing.wrap import break_lines
 
     width = lambda text: len(text)  # noqa: E731  (one unit per character)
     assert break_lines("甲乙丙丁、戊己", 4, width) == ["甲乙丙", "丁、戊己"]
