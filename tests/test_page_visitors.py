@@ -82,3 +82,66 @@ def test_detail_shows_the_partner_citys_local_time(app):
     assert not at.exception
     # No time of day recorded: the city's offset on the reception's day.
     assert any("當地時間｜熊本縣：UTC+9，比臺北快 1 小時" in c.value for c in at.caption)
+
+
+@pytest.fixture
+def own_app(demo_db_url, monkeypatch, clean_caches):
+    """An administrator's app on a demo database of this test's own, to write to."""
+    from sqlmodel import Session
+
+    from core.accounts import auth
+    from core.kernel.config import get_settings
+    from db.engine import make_engine
+    from tests.apptest import APP, PASSWORD
+
+    engine = make_engine(demo_db_url)
+    original, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
+    try:
+        with Session(engine) as session:
+            auth.create_user(session, username="t.admin", password=PASSWORD, role="admin")
+    finally:
+        auth.BCRYPT_ROUNDS = original
+        engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+    get_settings.cache_clear()
+    return signed_in(AppTest.from_file(str(APP), default_timeout=60), demo_db_url, "t.admin")
+
+
+def test_a_photo_caption_is_typed_under_the_photo_and_saved(own_app, demo_db_url):
+    import io
+
+    from PIL import Image
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from core.editing.pipeline import Actor
+    from core.visitors import photos
+    from db.engine import make_engine
+    from db.models import Reception, ReceptionPhoto
+
+    engine = make_engine(demo_db_url)
+    with Session(engine) as session:
+        kumamoto = session.scalars(
+            select(Reception).where(Reception.visitor_name_zh == "蒲島郁夫")
+        ).one()
+        data = io.BytesIO()
+        Image.new("RGB", (60, 40), "navy").save(data, format="JPEG")
+        photo_id = photos.add_photo(
+            session, kumamoto.id, "合照.jpg", data.getvalue(), actor=Actor("root", "admin")
+        ).id
+    at = _open(own_app)
+    picker = at.selectbox(key="vis.detail.pick.zh-TW")
+    picker.select_index(next(i for i, o in enumerate(picker.options) if "蒲島郁夫" in o)).run()
+    [caption] = [x for x in at.text_input if x.label == "照片說明"]
+    caption.set_value("蒲島郁夫知事（左五）與陳其邁市長合影")
+    next(b for b in at.button if b.label == "儲存說明").click().run()
+    assert not at.exception, at.exception
+    assert any("已儲存照片說明：合照.jpg" in s.value for s in at.success)
+    assert [x.value for x in at.text_input if x.label == "照片說明"] == [
+        "蒲島郁夫知事（左五）與陳其邁市長合影"
+    ]
+    with Session(engine) as session:
+        assert (
+            session.get(ReceptionPhoto, photo_id).caption == "蒲島郁夫知事（左五）與陳其邁市長合影"
+        )
+    engine.dispose()

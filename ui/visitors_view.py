@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.editing.pipeline import PermissionDenied
-from core.i18n.labels import enum_label, enum_options, t
+from core.i18n.labels import enum_label, enum_options, in_english, t
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
 from core.visitors import photos
@@ -187,11 +187,37 @@ def _photos(reception_id: int, shown: list[ReceptionPhoto]) -> None:
                 st.warning(plain(t("vis.photo.missing", lg, name=photo.original_filename)))
             else:
                 st.image(image, caption=plain(caption))  # a file name as uploaded
+            if manage:
+                _caption_form(photo)
+            else:
+                words = in_english(photo.caption, photo.caption_en, lg)
+                st.markdown(plain(words or t("vis.photo.caption_missing", lg)))
             key = f"vis.photo.delete.{photo.id}"
             if manage and st.button(t("vis.photo.delete", lg), key=key, icon=":material/delete:"):
                 _delete(photo)
     if manage:
         _upload(reception_id)
+
+
+def _caption_form(photo: ReceptionPhoto) -> None:
+    """What the photo shows, in both languages, for a briefing's 照片 captions; keyed by the
+    photo's version, so a saved caption shows as saved and a stale form cannot overwrite."""
+    lg = lang()
+    with st.form(key=f"vis.photo.caption.{photo.id}.{photo.version}", border=False):
+        caption = st.text_input(t("col.caption", lg), value=photo.caption, max_chars=200)
+        caption_en = st.text_input(t("col.caption_en", lg), value=photo.caption_en, max_chars=300)
+        if not st.form_submit_button(t("vis.photo.caption_save", lg), icon=":material/save:"):
+            return
+    try:
+        with db_session() as session:
+            photos.set_caption(
+                session, photo.id, photo.version, caption, caption_en, actor=auth.actor()
+            )
+    except (photos.PhotoRefused, PermissionDenied) as exc:
+        st.error(plain(str(exc)))
+        return
+    st.session_state[FLASH] = t("vis.photo.caption_saved", lg, name=photo.original_filename)
+    st.rerun()
 
 
 def _upload(reception_id: int) -> None:

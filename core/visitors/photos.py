@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from core.editing.pipeline import Actor, AuditedWriter, PermissionDenied, can_edit
+from core.editing.pipeline import Actor, AuditedWriter, PermissionDenied, _Refused, can_edit
 from core.i18n.labels import t
 from core.kernel.config import get_settings
 from core.kernel.file_modes import private_dir, write_private_file
-from core.kernel.text_safety import LINE_CONTROL
-from db.models import Reception, ReceptionPhoto
+from core.kernel.text_safety import LINE_CONTROL, control_name, first_control
+from db.models import AuditAction, Reception, ReceptionPhoto
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NAME = 120  # characters of the original file name kept
@@ -246,6 +246,41 @@ def delete_photo(
     session.expunge_all()
     if _unused(session, sha256):
         (directory / stored_name).unlink(missing_ok=True)
+
+
+def set_caption(
+    session: Session, photo_id: int, version: int, caption: str, caption_en: str, *, actor: Actor
+) -> ReceptionPhoto:
+    """Write what the photo shows (zh-TW and English), audited; `version` is the one the
+    caption was typed against, so a caption changed meanwhile by someone else is not
+    overwritten. Raises PhotoRefused (zh-TW) / PermissionDenied and changes nothing then."""
+    _check_actor(actor)
+    values = {"caption": caption.strip(), "caption_en": caption_en.strip()}
+    limits = {c.name: c.type.length for c in ReceptionPhoto.__table__.c if c.name in values}
+    for column, text in values.items():
+        label = t(f"col.{column}")
+        bad = first_control(text)
+        if bad is not None:
+            raise PhotoRefused(t("vis.photo.caption_control", field=label, char=control_name(bad)))
+        if len(text) > limits[column]:
+            raise PhotoRefused(t("vis.photo.caption_long", field=label, limit=limits[column]))
+    photo = session.get(ReceptionPhoto, photo_id)
+    if photo is None:
+        raise PhotoRefused(t("vis.photo.not_found_caption", id=photo_id))
+    writer = AuditedWriter(session, actor, ReceptionPhoto.__table__)
+    try:
+        writer.update(photo_id, version, values, writer.image(photo_id), AuditAction.UPDATE)
+        writer.commit()
+    except _Refused as exc:  # its version moved on: someone else changed or deleted it
+        session.rollback()
+        raise PhotoRefused(t("vis.photo.caption_race", id=photo_id)) from exc
+    except SQLAlchemyError as exc:
+        session.rollback()
+        raise PhotoRefused(t("vis.photo.save_failed", detail=str(exc).splitlines()[0])) from exc
+    session.expire_all()
+    saved = session.get(ReceptionPhoto, photo_id)
+    assert saved is not None
+    return saved
 
 
 def uploaded_at_local(photo: ReceptionPhoto) -> datetime:

@@ -91,6 +91,7 @@ class ExchangeEvent(Tracked, table=True):
     location: str = Field(default="", max_length=120)
     participants: str = Field(default="", max_length=500, schema_extra=MULTILINE)
     summary: str = Field(default="", max_length=2000, schema_extra=MULTILINE)
+    summary_en: str = Field(default="", max_length=3000, schema_extra=MULTILINE)
     # The tie anniversary this event celebrates with its cities (締盟40周年紀念展 → 40): what a
     # briefing names, since a tie known only to the year has no anniversary day of its own.
     milestone_years: int | None = Field(default=None, ge=1, le=200)
@@ -135,3 +136,4 @@ class Reception(Tracked, table=True):
         default=None, foreign_key="partner_city.id", ondelete="SET NULL", index=True
     )
     summary: str = Field(default="", max_length=2000, schema_extra=MULTILINE)
+    summary_en: str = Field(default="", max_length=3000, schema_extra=MULTILINE)

@@ -47,6 +47,9 @@ class ReceptionPhoto(Tracked, table=True):
     __table_args__ = (sa.UniqueConstraint("reception_id", "sha256"),)
     reception_id: int = Field(foreign_key="reception.id", ondelete="CASCADE", index=True)
     original_filename: str = Field(max_length=200)
+    # What the photo shows, for a briefing's numbered 照片 captions; empty: still to be written.
+    caption: str = Field(default="", max_length=200)
+    caption_en: str = Field(default="", max_length=300)
     stored_name: str = Field(max_length=80)
     content_type: str = Field(max_length=20)
     byte_size: int = Field(ge=1)

@@ -111,6 +111,34 @@ TITLES_EN: dict[str, str] = {
     "lantern_2023": "Sister and partner city delegations at the 2023 Kaohsiung Lantern Festival",
     "mayor_kumamoto": "Mayor Chen Chi-mai's visit to Kumamoto Prefecture and Kumamoto City",
 }
+# The report's own accounts in English, for a partner city's narrative items
+# (exchange_event.summary_en); the others are in Chinese only and are shown so.
+SUMMARIES_EN: dict[str, str] = {
+    "hachioji_visit": "Deputy Mayor Lo Da-sheng led a delegation to Japan. On 25 July the "
+    "delegation called on our friendship city Hachioji and discussed closer cooperation in urban "
+    "agriculture and the sale of Kaohsiung produce in Hachioji with "
+    "Deputy Mayor Komazawa Hiroyuki.",
+    "sa40_exhibition": "The exhibition showed a painting on the theme of San Antonio's "
+    "World Heritage site, created for Kaohsiung by the artist Richard Arredondo at the "
+    "invitation of the City of San Antonio, and the gifts San Antonio has given Kaohsiung over "
+    "the years.",
+    "sa40_video": "The two mayors exchanged views on city governance, smart cities and the "
+    "response to climate change, and presented the gifts the two cities gave each other for the "
+    "40th anniversary of their ties.",
+    "bne_video": "Mayor Chen looked back on the events held together for the 25th anniversary of "
+    "the ties and the exchange between the two cities' libraries, and looked forward to wider "
+    "cooperation in green industry, the economy and tourism.",
+    "belize_relief": "After a hurricane struck Belize City in November 2022, Kaohsiung donated "
+    "the toiletries the city needed most: toothbrushes, toothpaste and towels.",
+    "kumamoto_visit_in": "The delegation discussed concrete cooperation with Mayor Chen Chi-mai "
+    "and the city government in exchange between the cities, high-tech industry and education.",
+    "lantern_2023": "The first visits in person after three years: the delegations saw the Lotus "
+    "Pond lantern festival and visited Shoushan Zoo, the Neiwei Arts Center and the Asia New Bay "
+    "Area.",
+    "mayor_kumamoto": "On 8 March the Mayor called on Mayor Onishi Kazufumi of Kumamoto City and "
+    "Governor Kabashima Ikuo of Kumamoto Prefecture to strengthen cooperation in semiconductors, "
+    "industrial transformation, talent and charter flights.",
+}
 HISTORY_EN: dict[str, str] = {
     "釜山市港灣城市視訊交流會議": "Port-city video conference with Busan",
     "布里斯本市圖書館線上交流": "Online library exchange with Brisbane",
@@ -201,6 +229,7 @@ def load(session: Session, ctx: SeedContext) -> None:
             location=loc,
             participants=who,
             summary=summary,
+            summary_en=SUMMARIES_EN.get(key, ""),
             milestone_years=MILESTONES.get(key),
             dates_are_estimates=key in ESTIMATED,
         )

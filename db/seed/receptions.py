@@ -78,6 +78,12 @@ ENVOY_SUMMARY = (
     "及尼維斯、史瓦帝尼王國之駐台大使及官員，以及巴布亞紐幾內亞駐台代表等9國使節代表訪團訪高"
     "並拜會陳其邁市長，雙方於教育、農業、海洋產業等議題多元面向交換意見。"
 )
+ENVOY_SUMMARY_EN = (
+    "Envoys of nine countries (the ambassadors and officials of our diplomatic allies Saint "
+    "Vincent and the Grenadines, Palau, Tuvalu, Belize, Haiti, Nauru, Saint Kitts and Nevis and "
+    "Eswatini, and the Representative of Papua New Guinea) visited Kaohsiung and called on Mayor "
+    "Chen Chi-mai; they exchanged views on education, agriculture and the marine industries."
+)
 
 # key, date, estimate?, zh, original, title, organisation, country, category, ally, host,
 # video?, size, topics, city key
@@ -263,6 +269,7 @@ def load(session: Session, ctx: SeedContext) -> None:
                     else f"{org}{title}{zh}"
                     + ("於國外會晤" if key in ABROAD else "視訊會議" if video else "來訪")
                     + f"：{topics}。",
+                    summary_en=ENVOY_SUMMARY_EN if key == ENVOY_LEADER else "",
                 ),
             )
         )
