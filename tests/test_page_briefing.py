@@ -89,3 +89,27 @@ def test_the_council_layout_shows_its_theme_lines_and_slots_to_write_in(app):
     assert any(w.value.startswith("【待填寫】營造安全友善空間") for w in at.warning)
     at.button(key="brief.build.docx").click().run()
     assert any("DOCX 已完成" in s.value for s in at.success)
+
+
+def test_a_chosen_event_is_told_in_the_preview_under_its_title_line(app, accounts):
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from db.engine import make_engine
+    from db.models import ExchangeEvent
+
+    engine = make_engine(accounts)
+    with Session(engine) as session:
+        title = "出訪日本與八王子友好城市促進物產交流"
+        found = select(ExchangeEvent.id).where(ExchangeEvent.title == title)
+        ref = f"event:{session.scalars(found).one()}"
+    engine.dispose()
+    at = _open(app)
+    [picker] = [m for m in at.multiselect if m.key.startswith("brief.narratives.")]
+    assert len(picker.options) == 16 + 29  # the period's events and receptions
+    assert "111/07/24 出訪日本與八王子友好城市促進物產交流" in picker.options
+    picker.select(ref).run()
+    assert not at.exception, at.exception
+    texts = _texts(at)
+    assert f"2.{title}" in texts
+    assert "111年7月24日至28日，羅達生副市長率團出訪日本" in texts

@@ -9,6 +9,7 @@ from html import escape
 import streamlit as st
 
 from core.briefing import build as brief
+from core.briefing import narrative
 from core.briefing.model import Briefing, Table, numbered
 from core.figures.compare import previous_period
 from core.fleet.usage import months_in
@@ -23,7 +24,7 @@ from core.kernel.roc_dates import (
 )
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
-from ui.widgets import per_language
+from ui.widgets import per_language, plain
 
 PRESETS = ("report", "this_half", "month", "custom")
 BUILT_KEY = "brief.built"  # {format: (request, bytes, seconds)}
@@ -117,6 +118,7 @@ def request_form(lg: str) -> brief.BriefingRequest | None:
         t("brief.page.items", lg), offered, default=brief.default_items(sections),
         format_func=lambda k: t(f"brief.opt.{k}", lg), key=key,
     )  # fmt: skip
+    narratives = _narratives(period, tuple(sections), lg)
     layout = st.radio(
         t("brief.page.layout", lg), brief.LAYOUTS, horizontal=True, key="brief.layout",
         format_func=lambda k: t(f"brief.page.layout.{k}", lg),
@@ -131,7 +133,21 @@ def request_form(lg: str) -> brief.BriefingRequest | None:
     return brief.BriefingRequest(
         period.start, period.end, tuple(sections), frozenset(items), doc_lang,
         compare=compare, previous=(previous.start, previous.end) if compare else None,
-        layout=layout,
+        layout=layout, narratives=tuple(narratives),
+    )  # fmt: skip
+
+
+def _narratives(period: Period | None, sections: tuple[str, ...], lg: str) -> list[str]:
+    """The period's events and receptions staff choose to tell in their own words (title line,
+    summary, numbered photos); one widget per period and sections, so its options hold."""
+    if period is None or not set(sections) & set(narrative.SECTION_OF.values()):
+        return []
+    with db_session() as session:
+        offered = narrative.candidates(session, period, sections, lg)
+    key = per_language(f"brief.narratives.{period.start}.{period.end}.{'.'.join(sections)}")
+    return st.multiselect(
+        t("brief.page.narratives", lg), list(offered), format_func=offered.__getitem__, key=key,
+        help=t("brief.page.narratives_help", lg), placeholder=t("brief.page.narratives_none", lg),
     )  # fmt: skip
 
 
@@ -187,13 +203,20 @@ def preview(briefing: Briefing) -> None:
                 if item.kind == "theme":
                     st.markdown(f"**{escape(item.text)}**")
                     continue
-                if item.kind == "slot":
-                    st.warning(item.text, icon=":material/edit_note:")
+                if item.kind == "slot":  # may quote a file name as uploaded
+                    st.warning(plain(item.text), icon=":material/edit_note:")
                     continue
                 st.text(f"{number}{item.text}")
+                if item.paragraph_slot:
+                    st.warning(plain(item.paragraph), icon=":material/edit_note:")
+                elif item.paragraph:
+                    st.text(item.paragraph)
                 for table in item.tables:
                     st.html(_table_html(table))
                 for figure in item.figures:
+                    if figure.kind == "photo":  # staff's caption: shown as typed
+                        st.image(figure.png, caption=plain(figure.caption), width=480)
+                        continue
                     show_chart(figure.chart, key=f"brief.fig.{figure.key}")
                     st.markdown(
                         f"<p class='brief-caption'>{escape(figure.caption)}</p>",

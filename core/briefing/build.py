@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.briefing import content
+from core.briefing import content, narrative
 from core.briefing.council import council_sections
 from core.briefing.model import (
     Briefing,
@@ -106,6 +106,8 @@ class BriefingRequest:
     # lines, with slots for what the workspace does not record (core.briefing.council)
     layout: str = "functions"
     previous: tuple[date, date] | None = None  # None: the same length just before
+    # Records told in their own words (core.briefing.narrative): "event:12", "reception:7"
+    narratives: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         Period(self.start, self.end)  # ValueError (zh-TW) when the end is before the start
@@ -120,6 +122,12 @@ class BriefingRequest:
             raise ValueError(
                 t("brief.cli.bad_layout", name=self.layout, choices=", ".join(LAYOUTS))
             )
+        for ref in self.narratives:
+            section = narrative.SECTION_OF[narrative.parse_ref(ref)[0]]
+            if section not in self.sections:
+                raise ValueError(
+                    t("brief.narrative.not_chosen", ref=ref, section=t(f"brief.section.{section}"))
+                )
         bad = sorted(set(self.items) - set(ALL_OPTIONS))
         if bad:
             raise ValueError(t("brief.cli.bad_item", name=bad[0], choices=", ".join(ALL_OPTIONS)))
@@ -141,6 +149,11 @@ class _Numbers:
     def __init__(self) -> None:
         self.figures = 0
         self.tables = 0
+        self.photos = 0
+
+    def photo(self) -> int:
+        self.photos += 1
+        return self.photos
 
     def figure(self) -> int:
         self.figures += 1
@@ -161,6 +174,10 @@ class Builder:
         self.period = Period(request.start, request.end)
         self.figures = figures
         self._numbers = _Numbers()
+
+    def photo_number(self) -> int:
+        """The next 照片 number: photos are numbered through the briefing, apart from 圖."""
+        return self._numbers.photo()
 
     def wants(self, key: str) -> bool:
         return key in self.request.items
@@ -210,6 +227,8 @@ def build_briefing(
     for index, key in enumerate(chosen):
         report(0.05 + 0.15 * index / max(len(chosen), 1), t(f"brief.section.{key}", lang))
         items[key] = SECTION_BUILDERS[key](builder)
+        # The chosen records told in their own words follow the section's opening sentence.
+        items[key][1:1] = narrative.narrative_items(builder, key)
     if request.compare:
         report(0.18, t("brief.step.compare", lang))
         before = request.previous_period

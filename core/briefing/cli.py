@@ -64,6 +64,10 @@ def run(argv: list[str] | None = None) -> int:
         "--layout", default="functions", choices=LAYOUTS,
         help="版面：functions 依業務分節（預設）、council 議會業務報告格式（含待填寫欄位）",
     )  # fmt: skip
+    parser.add_argument(
+        "--narrative", action="append", default=[], metavar="種類:編號",
+        help="以標題與摘要呈現的紀錄，可重複：event:12（交流活動）、reception:7（外賓接待，附照片）",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.end < args.start:
         parser.error(t("ui.period_error"))
@@ -75,7 +79,7 @@ def run(argv: list[str] | None = None) -> int:
             args.start, args.end, tuple(args.sections), frozenset(items), args.lang,
             compare=not args.no_compare,
             previous=tuple(args.previous) if args.previous else None,
-            layout=args.layout,
+            layout=args.layout, narratives=tuple(args.narrative),
         )  # fmt: skip
     except ValueError as exc:
         parser.error(str(exc))
@@ -93,7 +97,7 @@ def run(argv: list[str] | None = None) -> int:
         engine = prepare_database()
         with Session(engine) as session:
             data = build_file(session, request, args.format)
-    except DatabaseUnavailable as exc:
+    except (DatabaseUnavailable, ValueError) as exc:  # a narrative's record gone or outside
         print(str(exc), file=sys.stderr)
         return 2
     # Written to a temporary name first: a reader never sees half a file.

@@ -24,6 +24,8 @@ EAST_ASIAN_FONT = "標楷體"
 LATIN_FONT = "Times New Roman"
 BODY_PT = 14
 PICTURE_WIDTH = Cm(15.5)
+PHOTO_WIDTH = Cm(12)  # a narrative's photo, as the report prints them
+MAX_PICTURE_HEIGHT = Cm(12)  # a portrait photo as tall as a landscape one is wide
 ALIGN = {
     "center": WD_ALIGN_PARAGRAPH.CENTER,
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -185,7 +187,15 @@ def _table(doc, table: Table) -> None:
 
 def _figure(doc, figure: Figure) -> None:
     assert figure.png is not None, "render_charts fills in every PNG first"
-    doc.add_picture(io.BytesIO(figure.png), width=PICTURE_WIDTH)
+    if figure.kind == "photo":
+        from PIL import Image
+
+        with Image.open(io.BytesIO(figure.png)) as image:
+            ratio = image.height / image.width
+        width = min(PHOTO_WIDTH, int(MAX_PICTURE_HEIGHT / ratio))  # portraits fit the page
+        doc.add_picture(io.BytesIO(figure.png), width=width)
+    else:
+        doc.add_picture(io.BytesIO(figure.png), width=PICTURE_WIDTH)
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(figure.caption, style="Caption")
 
@@ -204,6 +214,12 @@ def _item(doc, number: str, item: Item) -> None:
     if item.kind == "slot":
         for run in paragraph.runs:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    if item.paragraph:
+        story = doc.add_paragraph(item.paragraph)
+        story.paragraph_format.left_indent = Cm(1.2)
+        story.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+        if item.paragraph_slot:
+            story.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
     for bullet in item.bullets:
         doc.add_paragraph(bullet).paragraph_format.left_indent = Cm(1.8)
     for table in item.tables:

@@ -96,13 +96,15 @@ class Table:
 
 @dataclass
 class Figure:
-    """A chart with its numbered caption; png is filled in when a file format needs it."""
+    """A chart with its numbered caption (圖1), png filled in when a file format needs it; or a
+    photo of a narrative item (kind "photo", 照片 1：…), with its JPEG/PNG bytes and no chart."""
 
     number: int
     caption: str
-    chart: Any  # an Altair chart (core.kernel.charts house style)
+    chart: Any  # an Altair chart (core.kernel.charts house style); None for a photo
     key: str
-    png: bytes | None = None
+    png: bytes | None = None  # a photo's JPEG or PNG bytes
+    kind: str = "chart"  # chart | photo
 
 
 @dataclass
@@ -120,6 +122,10 @@ class Item:
     bullets: list[str] = field(default_factory=list)  # e.g. the period's exchange events
     kind: str = "item"  # item | theme | slot
     key: str = ""  # names an item a layout places on its own (staffing.reviews)
+    # A narrative item (core.briefing.narrative): text is its title line, paragraph the story
+    # under it (dates, then the stored summary, ending with its 照片 numbers).
+    paragraph: str = ""
+    paragraph_slot: bool = False  # no summary stored: the paragraph is a slot to write in
 
 
 def numbered(items: list[Item], lang: str) -> list[tuple[str, Item]]:

@@ -24,6 +24,8 @@ BODY_PT = 12
 INK = (31, 42, 54)
 HEADER_FILL = (238, 242, 246)
 FIGURE_WIDTH = 160  # mm
+PHOTO_WIDTH = 120  # mm: a narrative's photo, as the report prints them
+MAX_PICTURE_HEIGHT = 110  # mm: a portrait photo as tall as a landscape one is wide
 
 
 class _Report(FPDF):
@@ -86,6 +88,10 @@ class _Report(FPDF):
 
 
 def _table(pdf: _Report, table: Table) -> None:
+    # The caption stays with the table: not left alone at a page's foot with the table on the
+    # next (room for it, the heading rows and a first body row of two lines).
+    if pdf.get_y() + 8 + 7 * (table.heading_rows + 2) > pdf.h - pdf.b_margin:
+        pdf.add_page()
     pdf.para(table.caption, size=11, align="C")
     pdf.set_font(FAMILY, "", 10)
     widths = table.widths or [1] * table.columns
@@ -152,11 +158,14 @@ def _figure(pdf: _Report, figure: Figure) -> None:
     assert figure.png is not None, "render_charts fills in every PNG first"
     from PIL import Image
 
+    width = PHOTO_WIDTH if figure.kind == "photo" else FIGURE_WIDTH
     with Image.open(io.BytesIO(figure.png)) as image:
-        height = FIGURE_WIDTH * image.height / image.width
+        height = width * image.height / image.width
+    if figure.kind == "photo" and height > MAX_PICTURE_HEIGHT:  # a portrait photo
+        width, height = width * MAX_PICTURE_HEIGHT / height, MAX_PICTURE_HEIGHT
     if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
         pdf.add_page()
-    pdf.image(io.BytesIO(figure.png), x=(pdf.w - FIGURE_WIDTH) / 2, w=FIGURE_WIDTH)
+    pdf.image(io.BytesIO(figure.png), x=(pdf.w - width) / 2, w=width, h=height)
     pdf.ln(1)
     pdf.para(figure.caption, size=10, align="C")
 
@@ -172,6 +181,8 @@ def _item(pdf: _Report, number: str, item: Item) -> None:
     pdf.para(
         item.text, indent=8, hang=number.strip(), fill=SLOT_FILL if item.kind == "slot" else None
     )
+    if item.paragraph:
+        pdf.para(item.paragraph, indent=8, fill=SLOT_FILL if item.paragraph_slot else None)
     for bullet in item.bullets:
         pdf.para(bullet, indent=12, align="L")
     for table in item.tables:

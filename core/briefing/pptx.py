@@ -108,6 +108,30 @@ def _figure_slide(prs, section: Section, item: Item, figure: Figure, lang: str) 
     )
 
 
+def _narrative_slide(prs, section: Section, item: Item) -> None:
+    """A narrative item on its own slide: its title line, then its paragraph at the largest
+    size (20 down to 12 pt) whose measured lines fit the slide."""
+    slide = _slide(prs, f"{section.number}{section.title}")
+    _text(slide, MARGIN, Inches(1.15), WIDTH - 2 * MARGIN, Inches(0.9), [item.text], 20, bold=True)
+    top, width = Inches(2.1), WIDTH - 2 * MARGIN
+    room = HEIGHT - top - Inches(0.7)
+    font = _font(False)
+    for size in (20, 18, 16, 14, 12):
+        per_pt = size / 100
+        lines = break_lines(
+            item.paragraph, width / 12700 - 14, lambda x, k=per_pt: font.getlength(x) * k
+        )
+        if Pt(size * LINE * len(lines)) <= room:
+            break
+    box = _text(slide, MARGIN, top, width, room, [item.paragraph], size)
+    if item.paragraph_slot:
+        box.fill.solid()
+        box.fill.fore_color.rgb = SLOT_FILL
+
+
+SLOT_FILL = RGBColor(0xFF, 0xF2, 0x99)  # a slot to write in, highlighted as in the DOCX
+
+
 def _table_slide(prs, section: Section, item: Item, table: Table, size: float) -> None:
     """One slide of a table (or of one page of it) at `size` pt, the whole table's size."""
     slide = _slide(prs, f"{section.number}{section.title}")
@@ -291,6 +315,8 @@ def write_pptx(briefing: Briefing) -> bytes:
                 18 if sum(len(x) for x in lines) < 400 else 14,
             )
             for item in section.items:
+                if item.paragraph:
+                    _narrative_slide(prs, section, item)
                 for table in item.tables:
                     for page in _pages(table):
                         _table_slide(prs, section, item, page, table_size(table))
