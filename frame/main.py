@@ -16,7 +16,7 @@ from core.kernel.config import get_settings
 from db.engine import DatabaseUnavailable
 from ui import auth, search_box
 from ui.context import LANG_KEY, engine, page_file
-from ui.widgets import period_picker
+from ui.widgets import open_on_start_period, period_picker
 
 st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
 
@@ -136,6 +136,7 @@ search_box.sidebar_search(lg)
 st.sidebar.caption(t("app.bureau", lg))
 if get_settings().demo_data:
     st.sidebar.caption(t("ui.demo_mode", lg))
+open_on_start_period(actor.username)
 if current.url_path not in NO_PERIOD:
     period_picker()
 _run(current)

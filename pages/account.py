@@ -1,12 +1,17 @@
-"""變更密碼 — every signed-in user changes their own password (core.accounts.users)."""
+"""我的帳號 — every signed-in user changes their own password and chooses the period their pages
+open on (core.accounts.users)."""
+
+from datetime import date
 
 import streamlit as st
 
 from core.accounts import users
 from core.i18n.labels import t
+from core.kernel.periods import START_PERIODS, start_period
+from core.kernel.roc_dates import format_roc_period
 from ui import auth
 from ui.context import db_session, lang
-from ui.widgets import plain
+from ui.widgets import plain, show_period
 
 lg = lang()
 actor = auth.actor()
@@ -44,3 +49,39 @@ if submitted:
             key = "account.done_others" if ended else "account.done"
             st.session_state[DONE] = t(key, lg, n=ended)
             st.rerun()
+
+# The period the pages open on after sign-in: the running half-year unless chosen otherwise.
+with db_session() as session:
+    saved = users.own_start_period(session, actor)
+today = date.today()
+
+
+def _choice_label(choice: str) -> str:
+    period = start_period(choice, today)
+    shown = format_roc_period(period.start, period.end, lg)
+    return f"{t(f'ui.preset.{choice}', lg)}：{shown}" if choice != "report" else t(
+        f"ui.preset.{choice}", lg
+    )
+
+
+with st.form("account.start_period", border=True, width=640):
+    choice = st.radio(
+        t("account.start_period", lg), START_PERIODS, index=START_PERIODS.index(saved),
+        format_func=_choice_label, help=t("account.start_period_help", lg),
+    )  # fmt: skip
+    chosen = st.form_submit_button(t("account.start_period_save", lg), icon=":material/event:")
+
+if chosen:
+    try:
+        with db_session() as session:
+            users.set_own_start_period(session, actor, choice)
+    except ValueError as exc:
+        st.error(plain(str(exc)))
+    else:
+        period = start_period(choice, today)
+        show_period(period)
+        st.session_state[DONE] = t(
+            "account.start_period_saved", lg, choice=t(f"ui.preset.{choice}", lg),
+            period=format_roc_period(period.start, period.end, lg),
+        )  # fmt: skip
+        st.rerun()

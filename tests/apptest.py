@@ -26,6 +26,24 @@ def as_shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
+def add_account(
+    session: Session,
+    username: str,
+    role: str,
+    sections: tuple[str, ...] = (),
+    *,
+    start: str = "report",
+) -> None:
+    """A test account (the caller makes bcrypt cheap) whose pages open on `start`: the report's
+    period by default, whose figures the page tests check (a new account's own default, the
+    running half-year, is tested in tests/test_page_account.py)."""
+    from core.accounts.users import set_own_start_period
+    from core.editing.pipeline import Actor
+
+    auth.create_user(session, username=username, password=PASSWORD, role=role, sections=sections)
+    set_own_start_period(session, Actor(username, role), start)
+
+
 def signed_in(at: AppTest, url: str, username: str) -> AppTest:
     """Put a live server-side session in session_state before the first run, as the sign-in
     form does."""

@@ -304,7 +304,7 @@ def accounts(demo_url: str) -> str:
     """The shared demo database with the test accounts (cheap bcrypt); its URL."""
     from core.accounts import auth
     from db.models import User
-    from tests.apptest import ACCOUNTS, PASSWORD
+    from tests.apptest import ACCOUNTS, add_account
 
     engine = make_engine(demo_url)
     original, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
@@ -312,10 +312,7 @@ def accounts(demo_url: str) -> str:
         with Session(engine) as session:
             for username, (role, sections) in ACCOUNTS.items():
                 if session.scalar(select(User.id).where(User.username == username)) is None:
-                    auth.create_user(
-                        session, username=username, password=PASSWORD, role=role,
-                        sections=sections,
-                    )  # fmt: skip
+                    add_account(session, username, role, sections)
     finally:
         auth.BCRYPT_ROUNDS = original
         engine.dispose()

@@ -1,5 +1,6 @@
-"""變更密碼 through AppTest: every role has the page; a change keeps this sign-in and ends the
-others; a refusal says why and changes nothing."""
+"""帳號設定 through AppTest: every role has the page; a password change keeps this sign-in and
+ends the others; a refusal says why and changes nothing; the period pages open on is kept per
+user (the running half-year by default)."""
 
 import pytest
 from sqlalchemy import select
@@ -65,7 +66,7 @@ def _live(url: str, token: str) -> bool:
 @pytest.mark.parametrize("username", ROLES)
 def test_every_role_has_the_password_page(account_db, username):
     at = _open(account_db, username)
-    assert at.title[0].value == "變更密碼"
+    assert at.title[0].value == "帳號設定"
     assert [i.label for i in at.text_input if i.key and i.key.startswith("account.")] == [
         "目前的密碼", "新密碼", "再次輸入新密碼",
     ]  # fmt: skip
@@ -80,7 +81,7 @@ def test_a_change_keeps_this_sign_in_and_ends_the_others(account_db):
     here = at.session_state["auth.signed_in"]["token"]
     assert _live(account_db, here) and not _live(account_db, elsewhere)
     at.run()  # still signed in on the next run
-    assert at.title[0].value == "變更密碼"
+    assert at.title[0].value == "帳號設定"
     with Session(engine) as session:
         assert auth.authenticate(session, "p.lead", NEW).ok
         assert not auth.authenticate(session, "p.lead", OLD).ok
@@ -105,3 +106,58 @@ def test_a_refusal_says_why_and_changes_nothing(account_db, current, new, again,
         after = session.scalar(select(User.password_hash).where(User.username == "p.viewer"))
     engine.dispose()
     assert after == before
+
+
+def test_pages_open_on_the_running_half_year_until_another_start_period_is_saved(account_db):
+    from datetime import date
+
+    from core.kernel.periods import half_year_of
+    from core.kernel.roc_dates import format_roc
+    from db.models import AuditEntry
+
+    this_half = half_year_of(date.today())
+    at = _open(account_db, "p.viewer")
+    assert at.session_state["period"] == this_half  # today's work is in view
+    [radio] = at.radio
+    assert radio.value == "this_half"
+    radio.set_value("report")
+    next(b for b in at.button if b.label == "儲存期間設定").click().run()
+    assert not at.exception, at.exception
+    assert any("已儲存：登入後先顯示「議會報告期間" in s.value for s in at.success)
+    assert at.session_state["period"].start == date(2022, 7, 1)  # this session too
+    at.switch_page("pages/overview.py").run()
+    assert at.text_input(key="period.start").value == "111/07/01"
+    engine = make_engine(account_db)
+    with Session(engine) as session:
+        user = session.scalars(select(User).where(User.username == "p.viewer")).one()
+        assert user.start_period == "report"
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.table_name == "app_user").order_by(
+                AuditEntry.id.desc()).limit(1)
+        ).one()  # fmt: skip
+        assert (entry.before["start_period"], entry.after["start_period"]) == (
+            "this_half", "report",
+        )  # fmt: skip
+    engine.dispose()
+    # A new sign-in opens on the saved choice; another user still on the half-year.
+    again = _open(account_db, "p.viewer")
+    assert again.session_state["period"].end == date(2023, 3, 15)
+    other = _open(account_db, "p.lead")
+    assert other.session_state["period"] == this_half
+    other.switch_page("pages/overview.py").run()
+    assert other.text_input(key="period.start").value == format_roc(this_half.start)
+
+
+def test_typed_dates_move_the_preset_box_to_custom(account_db):
+    at = _open(account_db, "p.viewer")
+    at.switch_page("pages/overview.py").run()
+    [preset] = [s for s in at.selectbox if s.key and s.key.startswith("period.preset.")]
+    preset.set_value("ui.preset.report").run()
+    assert at.text_input(key="period.start").value == "111/07/01"
+    at.text_input(key="period.start").set_value("111/08/01").run()
+    assert not at.exception, at.exception
+    [preset] = [s for s in at.selectbox if s.key and s.key.startswith("period.preset.")]
+    assert preset.value == "ui.preset.custom"
+    at.text_input(key="period.start").set_value("111/07/01").run()
+    [preset] = [s for s in at.selectbox if s.key and s.key.startswith("period.preset.")]
+    assert preset.value == "ui.preset.report"

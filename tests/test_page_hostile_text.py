@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.accounts import auth
 from db.engine import make_engine
 from db.models import GiftReceived, Reception, VenueBooking
-from tests.apptest import APP, PASSWORD, open_page, signed_in
+from tests.apptest import APP, add_account, open_page, signed_in
 from tests.conftest import BACKENDS, database_copy
 from tests.core.test_export_hostile_text import HIDDEN, poison
 from tests.test_pages import PAGES
@@ -28,7 +28,7 @@ def hostile_url(request, tmp_path_factory) -> Iterator[str]:
         original, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
         try:
             with Session(engine) as session:
-                auth.create_user(session, username="t.admin", password=PASSWORD, role="admin")
+                add_account(session, "t.admin", "admin")
             with engine.begin() as conn:
                 poison(conn, nul=request.param == "sqlite")
         finally:

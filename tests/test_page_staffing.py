@@ -13,7 +13,7 @@ from core.accounts import auth
 from core.staffing import headcount as staffing
 from db.engine import make_engine
 from db.models import AuditEntry, StaffingCount, StaffingSnapshot
-from tests.apptest import APP, PASSWORD, editors, open_page, signed_in
+from tests.apptest import APP, add_account, editors, open_page, signed_in
 from tests.conftest import BACKENDS, database_copy
 from ui.staffing_view import reduction_html, staffing_html
 
@@ -196,8 +196,7 @@ def own_demo(request, tmp_path_factory):
         original, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
         try:
             with Session(engine) as session:
-                auth.create_user(session, username="t.staffing", password=PASSWORD,
-                                 role="lead", sections=("staffing",))  # fmt: skip
+                add_account(session, "t.staffing", "lead", ("staffing",))
         finally:
             auth.BCRYPT_ROUNDS = original
             engine.dispose()

@@ -92,13 +92,13 @@ def own_app(demo_db_url, monkeypatch, clean_caches):
     from core.accounts import auth
     from core.kernel.config import get_settings
     from db.engine import make_engine
-    from tests.apptest import APP, PASSWORD
+    from tests.apptest import APP, add_account
 
     engine = make_engine(demo_db_url)
     original, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
     try:
         with Session(engine) as session:
-            auth.create_user(session, username="t.admin", password=PASSWORD, role="admin")
+            add_account(session, "t.admin", "admin")
     finally:
         auth.BCRYPT_ROUNDS = original
         engine.dispose()

@@ -52,12 +52,14 @@ PAGE = """
 import streamlit as st
 
 from core.editing.pipeline import Actor
+from core.kernel.periods import REPORT_PERIOD
 from ui import record_card
 from ui.auth import ACTOR
 from ui.context import current_period
 from ui.editor import table_view
 
 st.session_state[ACTOR] = Actor("t.parcels", "lead", frozenset({"throwaway"}))
+st.session_state.setdefault("period", REPORT_PERIOD)  # as the frame opens a user's pages
 st.title("包裹收發")
 record_card.linked_record("throwaway")
 table_view("throwaway_parcel", current_period())

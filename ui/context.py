@@ -5,6 +5,7 @@ from __future__ import annotations
 import runpy
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -13,7 +14,7 @@ from sqlmodel import Session
 from streamlit.runtime.pages_manager import PagesManager
 
 from core.i18n.labels import DEFAULT_LANG
-from core.kernel.periods import REPORT_PERIOD, Period
+from core.kernel.periods import Period, half_year_of
 
 LANG_KEY = "lang"
 PERIOD_KEY = "period"
@@ -45,7 +46,9 @@ def _frame_instead() -> None:
 
 
 def current_period() -> Period:
-    return st.session_state.get(PERIOD_KEY, REPORT_PERIOD)
+    """The shown period: the sidebar's, else the running half-year (the frame opens each
+    session on the user's own choice, ui.widgets.open_on_start_period)."""
+    return st.session_state.get(PERIOD_KEY) or half_year_of(date.today())
 
 
 @st.cache_resource(show_spinner=False)

@@ -44,6 +44,45 @@ def _apply_preset(key: str) -> None:
         st.session_state["period.end"] = format_roc(period.end)
 
 
+def show_period(period: Period) -> None:
+    """Make `period` the shown one, the sidebar's widgets included (call before they are drawn,
+    e.g. from a button's on_click): its dates in ROC, the preset box on the preset it is, if
+    any, else on 自訂."""
+    st.session_state[PERIOD_KEY] = period
+    st.session_state["period.start"] = format_roc(period.start)
+    st.session_state["period.end"] = format_roc(period.end)
+    _follow_dates()
+
+
+def _follow_dates() -> None:
+    """The preset box says which preset the typed dates are, or 自訂 (it kept saying
+    議會報告期間 after other dates were typed)."""
+    try:
+        typed = Period(parse_roc(st.session_state["period.start"]),
+                       parse_roc(st.session_state["period.end"]))  # fmt: skip
+    except (KeyError, ValueError):  # ROCDateError is a ValueError; the picker says what is wrong
+        return
+    named = presets(date.today())
+    shown = next((k for k, p in named.items() if p == typed), "ui.preset.custom")
+    for key in [k for k in st.session_state if str(k).startswith("period.preset.")]:
+        st.session_state[key] = shown
+
+
+def open_on_start_period(username: str) -> None:
+    """Once per browser session: the period the user's pages open on (我的帳號, by default the
+    running half-year, so today's work is in view)."""
+    if PERIOD_KEY in st.session_state:
+        return
+    from core.accounts.users import own_start_period
+    from core.editing.pipeline import Actor
+    from core.kernel.periods import start_period
+    from ui.context import db_session
+
+    with db_session() as session:
+        choice = own_start_period(session, Actor(username, "viewer"))
+    st.session_state[PERIOD_KEY] = start_period(choice, date.today())
+
+
 def period_picker() -> Period:
     """Sidebar picker in ROC dates; keeps the last valid period when the input is bad."""
     lg = lang()
@@ -60,8 +99,10 @@ def period_picker() -> Period:
             key=f"period.preset.{lg}", format_func=lambda k: t(k, lg), on_change=_apply_preset,
             args=(f"period.preset.{lg}",),
         )  # fmt: skip
-        start_text = st.text_input(t("ui.period_start", lg), key="period.start")
-        end_text = st.text_input(t("ui.period_end", lg), key="period.end")
+        start_text = st.text_input(t("ui.period_start", lg), key="period.start",
+                                   on_change=_follow_dates)  # fmt: skip
+        end_text = st.text_input(t("ui.period_end", lg), key="period.end",
+                                 on_change=_follow_dates)  # fmt: skip
         try:
             chosen = Period(parse_roc(start_text), parse_roc(end_text))
         except ROCDateError as exc:

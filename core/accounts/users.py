@@ -24,6 +24,7 @@ from core.editing import registry
 from core.editing.conflicts import image
 from core.editing.pipeline import Actor, AuditedWriter, PermissionDenied
 from core.i18n.labels import DEFAULT_LANG, enum_label, t
+from core.kernel.periods import START_PERIODS
 from core.kernel.roc_dates import format_roc_datetime
 from db.models import AuditAction, User, UserRole, utcnow
 
@@ -298,6 +299,20 @@ def change_own_password(
         marker = {"password_changed": True, "sessions_ended": ended}
         _write(session, actor, user, values, marker)
     return ended
+
+
+def own_start_period(session: Session, actor: Actor) -> str:
+    """The period the user's pages open on (core.kernel.periods.START_PERIODS)."""
+    found = session.scalar(select(User.start_period).where(User.username == actor.username))
+    return found if found in START_PERIODS else START_PERIODS[0]
+
+
+def set_own_start_period(session: Session, actor: Actor, choice: str) -> None:
+    """The signed-in user chooses the period their pages open on; audited as their own update."""
+    if choice not in START_PERIODS:
+        raise ValueError(t("account.bad_start_period", choice=choice))
+    with _rollback_on_error(session):
+        _write(session, actor, _load(session, actor.username), {"start_period": choice})
 
 
 def unlock_user(session: Session, actor: Actor, username: str) -> UserInfo:

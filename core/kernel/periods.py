@@ -79,6 +79,17 @@ def previous_month(day: date) -> Period:
     return Period(last_prev.replace(day=1), last_prev)
 
 
+# The periods a user may open the pages on (app_user.start_period), the first the default: the
+# running half-year holds today's work; the council period is for preparing the report.
+START_PERIODS = ("this_half", "report", "last_month")
+
+
+def start_period(choice: str, today: date) -> Period:
+    """The period a user's pages open on; the running half-year for an unknown choice."""
+    named = presets(today)
+    return named.get(f"ui.preset.{choice}", named["ui.preset.this_half"])
+
+
 def presets(today: date) -> dict[str, Period]:
     """Named periods for the picker, keyed by label key."""
     return {

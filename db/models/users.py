@@ -31,6 +31,9 @@ class User(Tracked, table=True):
     failed_attempts: int = Field(default=0, ge=0)
     locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_login_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # The period the pages open on after sign-in (core.kernel.periods.START_PERIODS): the
+    # running half-year unless the user chose another on 我的帳號.
+    start_period: str = Field(default="this_half", max_length=20)
 
 
 class AuthSession(Tracked, table=True):

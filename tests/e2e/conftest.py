@@ -64,7 +64,19 @@ def demo_template(tmp_path_factory) -> Path:
     instead of loading the demo data again on its first page (15–30 s on a busy machine)."""
     directory = tmp_path_factory.mktemp("demo_template")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOAD_DEMO_DATA")}
-    prepare = "from db.bootstrap import prepare_database; prepare_database().dispose()"
+    # The demo accounts open on the council report's period, whose figures the browser tests
+    # check (a new account opens on the running half-year: tests/test_page_account.py).
+    prepare = (
+        "from sqlmodel import Session\n"
+        "from core.accounts.users import DEMO_ACCOUNTS, set_own_start_period\n"
+        "from core.editing.pipeline import Actor\n"
+        "from db.bootstrap import prepare_database\n"
+        "engine = prepare_database()\n"
+        "with Session(engine) as session:\n"
+        "    for account in DEMO_ACCOUNTS:\n"
+        "        set_own_start_period(session, Actor(account.username, 'viewer'), 'report')\n"
+        "engine.dispose()\n"
+    )
     subprocess.run([sys.executable, "-c", prepare], cwd=ROOT, check=True,
                    env={**env, "DATA_DIR": str(directory)})  # fmt: skip
     return directory

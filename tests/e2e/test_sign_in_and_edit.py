@@ -490,8 +490,8 @@ def test_a_lead_changes_the_password_and_the_older_browser_is_signed_out(
     page = newer.new_page()
     sign_in(page, demo_server, "e2e.pwlead", OLD_PASSWORD)
     with new_run(page):
-        page.get_by_role("link", name="變更密碼").click()
-    expect(page.locator("h1", has_text="變更密碼")).to_be_visible()
+        page.get_by_role("link", name="帳號設定").click()
+    expect(page.locator("h1", has_text="帳號設定")).to_be_visible()
     shot(page, "change_password_desktop")
     page.set_viewport_size(PHONE)
     settle(page)
