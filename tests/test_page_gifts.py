@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.kernel.roc_dates import format_roc
 from tests.apptest import as_shown, open_page, signed_in
 
 PAGE = "pages/gift_inventory.py"
@@ -60,3 +61,22 @@ def test_filtering_movements_by_direction_narrows_the_table(app):
     at = _open(app)
     at.multiselect(key="gift.filter.direction.zh-TW").select("in").run()
     assert not at.exception, at.exception
+
+
+def test_a_saved_row_outside_the_period_is_named_with_a_button_that_shows_it(app):
+    from datetime import date
+
+    at = open_page(app, PAGE)
+    today = date.today()
+    at.session_state["gift_received.editor.outside"] = [today]
+    at.run()
+    assert not at.exception, at.exception
+    shown = [i.value for i in at.info if "不在目前顯示的期間" in i.value]
+    assert len(shown) == 1 and format_roc(today) in shown[0] and "111年7月1日" in shown[0]
+    button = at.button(key="gift_received.editor.outside.show")
+    assert button.label == f"改為顯示 111年7月1日至{format_roc(today, 'long')}"
+    button.click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="period.end").value == format_roc(today)
+    assert at.text_input(key="period.start").value == "111/07/01"
+    assert not [i for i in at.info if "不在目前顯示的期間" in i.value]

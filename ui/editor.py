@@ -29,11 +29,12 @@ from core.editing.frame import (
 from core.editing.pipeline import PermissionDenied, SaveResult, can_edit, save_changes
 from core.i18n.labels import t
 from core.kernel.periods import Period
+from core.kernel.roc_dates import format_roc, format_roc_period
 from core.transfer import table_io as transfer
 from ui import auth
 from ui.charts import show_chart
-from ui.context import db_session, lang
-from ui.widgets import plain
+from ui.context import current_period, db_session, lang
+from ui.widgets import plain, show_period
 
 PAGE_SIZE = 25
 
@@ -109,6 +110,7 @@ def table_view(
     flash = st.session_state.pop(f"{table}.editor.flash", None)
     if flash:  # from the save or import that triggered this run
         st.toast(flash, icon=":material/check_circle:")
+    _outside_notice(table, period)
     lg = lang()
     spec = tables.SPECS[table]
     actor = auth.actor()
@@ -257,6 +259,8 @@ def _save(table: str, state: Any, *, note: str = "") -> None:
             return
     if result.ok:
         _renew(table)
+        edited = [state.rows[pos]["id"] for pos in state.edited_rows if pos < len(state.rows)]
+        _note_outside(table, [*result.inserted_ids, *edited])
         changed = len(state.edited_rows) + len(state.added_rows) + len(state.deleted_rows)
         _flash(table, t("editor.saved", lg, n=changed) + note)
         st.rerun()
@@ -353,10 +357,50 @@ def _import_panel(table: str) -> None:
             if result.ok:
                 st.session_state[f"{key}.round"] = _import_round(key) + 1  # clear the upload
                 _renew(table)
+                updated = [u.row_id for u in result.updates]
+                _note_outside(table, [*result.inserted_ids, *updated])
                 _flash(table, t("editor.import_done", lg, summary=result.summary(lg)))
                 st.rerun()
             st.error(t("editor.import_refused", lg, n=len(result.issues)))
             st.markdown("\n".join(f"- {plain(m)}" for m in result.messages()[:200]))
+
+
+def _note_outside(table: str, ids: list[int]) -> None:
+    """Remember the dates of saved rows the shown period leaves out, for _outside_notice."""
+    key = f"{table}.editor.outside"
+    with db_session() as session:
+        days = tables.outside_period(session, tables.SPECS[table], ids, current_period())
+    if days:
+        st.session_state[key] = days
+    else:
+        st.session_state.pop(key, None)
+
+
+def _outside_notice(table: str, period: Period | None) -> None:
+    """Rows just saved that the shown period leaves out: said, with a button that widens the
+    period to hold them (a gift received today seemed to vanish from the grid after saving)."""
+    key = f"{table}.editor.outside"
+    days = st.session_state.get(key)
+    if not days or period is None:
+        return
+    if all(period.start <= d <= period.end for d in days):
+        st.session_state.pop(key, None)
+        return
+    lg = lang()
+    wider = Period(min(period.start, days[0]), max(period.end, days[-1]))
+    shown = format_roc_period(period.start, period.end, lg)
+    dates = "、".join(format_roc(d) for d in dict.fromkeys(days))
+    st.info(t("editor.outside", lg, n=len(days), dates=dates, period=shown),
+            icon=":material/visibility_off:")  # fmt: skip
+    st.button(
+        t("editor.outside_show", lg, period=format_roc_period(wider.start, wider.end, lg)),
+        key=f"{key}.show", on_click=_show_wider, args=(key, wider), icon=":material/date_range:",
+    )  # fmt: skip
+
+
+def _show_wider(key: str, wider: Period) -> None:
+    st.session_state.pop(key, None)
+    show_period(wider)
 
 
 def _flash(table: str, message: str) -> None:

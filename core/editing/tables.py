@@ -92,6 +92,20 @@ def count_rows(
     return int(session.execute(stmt).scalar_one())
 
 
+def outside_period(
+    session: Session, spec: TableSpec, ids: Iterable[int], period: Period | None
+) -> list[date]:
+    """The dates (of the table's period column) of the rows `ids` that the period leaves out,
+    in order: a row just saved there is not in the listing, and the page says so."""
+    ids = list(ids)
+    if period is None or not spec.period_column or not ids:
+        return []
+    column = getattr(spec.model, spec.period_column)
+    found = session.execute(select(column).where(spec.model.id.in_(ids))).scalars()
+    days = [v.date() if isinstance(v, datetime) else v for v in found if v is not None]
+    return sorted(d for d in days if not period.start <= d <= period.end)
+
+
 def _ordered_select(
     spec: TableSpec, period: Period | None, search: str, filters: Filters | None = None
 ) -> Select:

@@ -107,3 +107,33 @@ def test_the_search_text_is_taken_literally_and_tai_matches_both_ways(session):
     assert names("台南") == ["己"] and names("臺南") == ["己"]
     assert names("ＡＢ") == ["丁"]  # full-width letters as typed on a Chinese keyboard
     assert names("%") == ["甲"] and names("_") == ["丙"]
+
+
+def test_outside_period_names_the_dates_of_saved_rows_the_period_leaves_out(demo_engine):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from core.kernel.periods import Period
+    from db.models import GiftReceived
+
+    spec = tables.SPECS["gift_received"]
+    with Session(demo_engine) as session:
+        rows = session.execute(
+            select(GiftReceived.id, GiftReceived.received_on).order_by(GiftReceived.received_on)
+        ).all()
+    ids = [r.id for r in rows]
+    inside = [
+        r.received_on for r in rows if REPORT_PERIOD.start <= r.received_on <= REPORT_PERIOD.end
+    ]
+    with Session(demo_engine) as session:
+        assert tables.outside_period(session, spec, ids, REPORT_PERIOD) == sorted(
+            r.received_on for r in rows if r.received_on not in inside
+        )
+        narrow = Period(inside[0], inside[0])
+        left_out = tables.outside_period(session, spec, ids, narrow)
+        assert inside[0] not in left_out and len(left_out) == len(ids) - inside.count(inside[0])
+        assert tables.outside_period(session, spec, ids, None) == []
+        assert tables.outside_period(session, tables.SPECS["partner_city"], [1], narrow) == []
+        assert tables.outside_period(session, spec, [], narrow) == []
+    assert date(2023, 3, 16) > REPORT_PERIOD.end
