@@ -45,9 +45,15 @@ def _listing(df: pd.DataFrame, lg: str) -> pd.DataFrame:
 
 
 def calendar_panel(session: Session, period: Period, lg: str) -> None:
-    """The period's events and anniversaries in FullCalendar; a click shows the details."""
-    feed = cal.calendar_feed(session, period.start, period.end, _titles(lg), lg == "en")
+    """Events and anniversaries in FullCalendar, opening on the period's first month; a click
+    shows the details. The calendar holds whole years around the period and today, so a month
+    paged to outside the sidebar's period (or the 今天 button) is not blank."""
+    shown = cal.feed_window(period, today_taipei())
+    feed = cal.calendar_feed(session, shown.start, shown.end, _titles(lg), lg == "en")
     st.caption(t("cal.legend", lg))
+    st.caption(t("cal.window", lg, start=shown.start.year - 1911, end=shown.end.year - 1911)
+               if lg == "zh-TW" else
+               t("cal.window", lg, start=shown.start.year, end=shown.end.year))  # fmt: skip
     try:
         from streamlit_calendar import calendar
     except ImportError:

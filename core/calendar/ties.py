@@ -187,6 +187,15 @@ def anniversary_title(
     return text if a.exact else text + titles[a.precision]
 
 
+def feed_window(period: Period, today: date) -> Period:
+    """The whole years the calendar page holds: from the year before the earlier of the
+    period's start and today to the year after the later of its end and today, so a month
+    paged to outside the sidebar's period (or 今天) is not blank."""
+    first = min(period.start, today).year - 1
+    last = max(period.end, today).year + 1
+    return Period(date(first, 1, 1), date(last, 12, 31))
+
+
 def calendar_feed(
     session: Session,
     start: date,

@@ -180,3 +180,14 @@ def test_feed_holds_the_periods_public_holidays_in_a_muted_colour(session):
     ]
     without = cal.calendar_feed(session, date(2026, 10, 1), date(2026, 10, 31), holidays=False)
     assert [e["id"] for e in without] == [f"event-{ev.id}"]
+
+
+def test_the_calendar_holds_whole_years_around_the_period_and_today():
+    from core.kernel.periods import REPORT_PERIOD, Period
+
+    window = cal.feed_window(REPORT_PERIOD, date(2026, 12, 7))
+    assert window == Period(date(2021, 1, 1), date(2027, 12, 31))
+    this_half = Period(date(2026, 7, 1), date(2026, 12, 31))
+    assert cal.feed_window(this_half, date(2026, 12, 7)) == Period(
+        date(2025, 1, 1), date(2027, 12, 31)
+    )
