@@ -35,7 +35,9 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Connection, Engine, select, text
@@ -46,6 +48,9 @@ from sqlmodel import Session
 from db.engine import make_engine, normalize_url
 from db.migrate import upgrade_to_head
 
+# One day for the demo data of the whole run, its subprocesses and app servers included
+# (db.seed.common.DEMO_TODAY: what is open now is placed around it).
+os.environ.setdefault("DEMO_TODAY", datetime.now(ZoneInfo("Asia/Taipei")).date().isoformat())
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
 E2E = Path(__file__).parent / "e2e"

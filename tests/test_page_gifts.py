@@ -1,9 +1,13 @@
 """The gift page renders for a viewer and an administrator, with its warnings (AppTest)."""
 
+from datetime import timedelta
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.kernel.roc_dates import format_roc
+from db.seed.common import RECENT_VISIT
+from db.seed.gifts_received import RETURNED
 from tests.apptest import as_shown, open_page, signed_in
 
 PAGE = "pages/gift_inventory.py"
@@ -20,7 +24,8 @@ def test_page_shows_low_stock_and_the_overdue_gift(anonymous, accounts, username
     assert any("「橋見2023」" in w and "庫存不足" in w for w in warnings), warnings
     overdue = [e.value for e in at.error if "逾期未簽報" in e.value]
     assert len(overdue) >= 1
-    assert any("115/11/18" in e and "工藝紀念品禮盒" in e and "6,800" in e for e in overdue)
+    received = format_roc(RECENT_VISIT)  # the demo's latest visit
+    assert any(received in e and "工藝紀念品禮盒" in e and "6,800" in e for e in overdue)
     assert at.multiselect(key="gift.filter.item.zh-TW")
     assert at.multiselect(key="gift.filter.direction.zh-TW")
 
@@ -40,8 +45,11 @@ def test_register_shows_return_and_report_dates_and_the_year_total(anonymous, ac
     at = _open(signed_in(anonymous, accounts, "t.viewer"))
     register = next(f.value for f in at.dataframe if "事由及提醒" in f.value.columns)
     assert {"退還日期", "簽報日期", "知會政風日期"} <= set(register.columns)
-    returned = register[register["品名及說明"] == "中秋月餅禮盒"].iloc[0]
-    assert (returned["退還日期"], returned["簽報日期"]) == ("115/09/25", "115/09/24")
+    returned = register[register["品名及說明"] == "月餅禮盒"].iloc[0]
+    sent_back = RETURNED[0][0]  # 74 days before the demo's day, returned the next
+    assert (returned["退還日期"], returned["簽報日期"]) == (
+        format_roc(sent_back + timedelta(days=1)), format_roc(sent_back),
+    )  # fmt: skip
     daejeon = register[register["品名及說明"] == "河回面具"].iloc[0]
     assert daejeon["事由及提醒"] == "同一來源 106 年致贈同一人累計 NT$11,500，超過每年 NT$10,000"
     assert daejeon["簽報狀態"] == "已如期知會政風"

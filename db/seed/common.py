@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
@@ -15,7 +17,32 @@ SEED = 20230426  # the report's date: one seed for every generator
 PERIOD_START = date(2022, 7, 1)  # 111年7月1日
 PERIOD_END = date(2023, 3, 15)  # 112年3月15日 (inclusive)
 HISTORY_START = date(2020, 1, 1)
-HISTORY_END = date(2026, 12, 31)
+
+
+def _demo_today() -> date:
+    """The day the demo data is made for: today in Taipei, or DEMO_TODAY (2026-12-07) to make
+    the same data on any day. The report's period stays as the report states it; what staff
+    work on now (open follow-ups, an ethics report due, bookings waiting for a decision, the
+    coming weeks' trips) is placed around this day, so the demo reads the same on any date."""
+    fixed = os.environ.get("DEMO_TODAY", "").strip()
+    if fixed:
+        return date.fromisoformat(fixed)
+    return datetime.now(ZoneInfo("Asia/Taipei")).date()
+
+
+DEMO_TODAY = _demo_today()
+# Bookings and trips run six weeks past today: what is planned, as staff see it.
+HISTORY_END = DEMO_TODAY + timedelta(days=45)
+
+
+def weekday_before(day: date) -> date:
+    """The day itself, or the Friday before a weekend day."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+# The latest reception: a visit 19 days ago (on a weekday), with an ethics report still owed
+# for the gift received at it and a thank-you letter due.
+RECENT_VISIT = weekday_before(DEMO_TODAY - timedelta(days=19))
 
 # Kaohsiung City Government agencies (real names) that book venues, borrow cars, employ staff.
 # fmt: off
@@ -87,7 +114,8 @@ def _next_month(d: date) -> date:
 
 
 def chunks() -> list[tuple[date, date, bool]]:
-    """[start, end) pieces of 2020–2026: months outside the period, the period as one piece."""
+    """[start, end) pieces of 2020 to six weeks past today: months outside the period, the
+    period as one piece."""
     out: list[tuple[date, date, bool]] = []
     d = HISTORY_START
     while d < PERIOD_START:

@@ -1,15 +1,17 @@
-"""Follow-up actions promised at some of the report's receptions: some done, some overdue."""
+"""Follow-up actions: those promised at the report's receptions (all done by now, two late), and
+what is open today (one overdue, two due)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
 from db.models import ReceptionFollowUp
-from db.seed.common import SeedContext, bulk
+from db.seed.common import DEMO_TODAY, RECENT_VISIT, SeedContext, bulk
 
 INTERNATIONAL, PROTOCOL = "國際事務科", "禮賓接待組"
+RECENT = "recent"  # the latest visit (common.RECENT_VISIT)
 
 # reception key, action, owner, due date, done on (None: not done), note
 # fmt: off
@@ -23,13 +25,19 @@ FOLLOW_UPS: tuple[tuple, ...] = (
     ("nirenberg", "寄送締盟40周年感謝函及紀念影片", PROTOCOL,
      date(2023, 1, 15), date(2023, 1, 10), ""),
     ("pierre", "提供智慧城市及農業參訪資料予聖露西亞大使館", INTERNATIONAL,
-     date(2023, 1, 31), None, "待相關局處提供資料"),
+     date(2023, 1, 31), date(2023, 4, 20), "相關局處提供資料後函送，逾期完成"),
     ("kabashima", "安排熊本縣半導體產業交流團回訪行程", INTERNATIONAL,
-     date(2023, 3, 31), None, ""),
-    ("hattori", "研議高雄－福岡直航航班觀光行銷合作", INTERNATIONAL,
-     date(2027, 6, 30), None, ""),
+     date(2023, 3, 31), date(2023, 5, 12), "訪團於112年5月回訪，逾期完成"),
 )
 # fmt: on
+# What is open now, placed around the day the demo data is made for (common.DEMO_TODAY), so
+# the overview shows work of days, not of years: (reception key or RECENT for the latest
+# visit, action, owner, due in days from today, note).
+OPEN_NOW: tuple[tuple, ...] = (
+    ("hattori", "研議高雄－福岡直航航班觀光行銷合作", INTERNATIONAL, 180, ""),
+    (RECENT, "回覆訪團索取之投資環境及產業園區資料", INTERNATIONAL, -5, "待經濟發展局提供資料"),
+    (RECENT, "寄送感謝函及活動照片", PROTOCOL, 11, ""),
+)  # fmt: skip
 
 
 def load(session: Session, ctx: SeedContext) -> int:
@@ -45,17 +53,17 @@ def load(session: Session, ctx: SeedContext) -> int:
         }
         for key, action, owner, due, done_on, note in FOLLOW_UPS
     ]
-    # The visit of 2026-11-18 (always in the demo data) gets a thank-you letter due a month on.
-    recent = next(k for d, k, _car in ctx.reception_dates if d == date(2026, 11, 18))
-    rows.append(
+    latest = next(k for d, k, _car in ctx.reception_dates if d == RECENT_VISIT)
+    rows += [
         {
-            "reception_id": ctx.receptions[recent],
-            "action_item": "寄送感謝函及活動照片",
-            "owner": PROTOCOL,
-            "due_date": date(2026, 12, 18),
+            "reception_id": ctx.receptions[latest if key == RECENT else key],
+            "action_item": action,
+            "owner": owner,
+            "due_date": DEMO_TODAY + timedelta(days=due_in),
             "done": False,
             "done_on": None,
-            "note": "",
+            "note": note,
         }
-    )
+        for key, action, owner, due_in, note in OPEN_NOW
+    ]
     return bulk(session, ReceptionFollowUp, rows)

@@ -9,7 +9,14 @@ from typing import Any
 from sqlmodel import Session
 
 from db.models import Disposition, GiftReceived
-from db.seed.common import SeedContext, bulk, rng
+from db.seed.common import (
+    DEMO_TODAY,
+    RECENT_VISIT,
+    SeedContext,
+    bulk,
+    rng,
+    weekday_before,
+)
 
 D = Disposition
 MAYOR, DEPUTY = ("陳其邁", "市長"), ("羅達生", "副市長")
@@ -105,11 +112,11 @@ def _generic(ctx: SeedContext) -> list[tuple]:
                 None,
             )
         )
-    fixed = next(k for d, k, _c in ctx.reception_dates if d == date(2026, 11, 18))
+    fixed = next(k for d, k, _c in ctx.reception_dates if d == RECENT_VISIT)
     org, country = ctx.reception_orgs[fixed]
     out.append(
         (
-            date(2026, 11, 18),
+            RECENT_VISIT,
             org,
             "",
             country,
@@ -133,11 +140,15 @@ def _generic(ctx: SeedContext) -> list[tuple]:
 # back, one returned the next day and one whose return is still to be recorded.
 # received, donor, recipient (name, title), description, NT$, occasion, report filed, notified,
 # returned (None: not yet)
+# (Placed before today, as the rest of what staff are working on: core.seed.common.DEMO_TODAY.)
+_SENT_BACK = weekday_before(DEMO_TODAY - timedelta(days=74))
+_TO_RETURN = weekday_before(DEMO_TODAY - timedelta(days=17))
 RETURNED: tuple[tuple, ...] = (
-    (date(2026, 9, 24), "四維行政中心清潔勞務承攬廠商", ("林志明", "行政管理科科長"),
-     "中秋月餅禮盒", 1200, "中秋節致贈", date(2026, 9, 24), date(2026, 9, 25), date(2026, 9, 25)),
-    (date(2026, 11, 20), "公務車保養維修廠商", ("黃柏翰", "車輛管理股股長"), "茶葉禮盒", 800,
-     "年終致贈", date(2026, 11, 20), date(2026, 11, 23), None),
+    (_SENT_BACK, "四維行政中心清潔勞務承攬廠商", ("林志明", "行政管理科科長"),
+     "月餅禮盒", 1200, "節慶致贈", _SENT_BACK, _SENT_BACK + timedelta(days=1),
+     _SENT_BACK + timedelta(days=1)),
+    (_TO_RETURN, "公務車保養維修廠商", ("黃柏翰", "車輛管理股股長"), "茶葉禮盒", 800,
+     "業務往來致贈", _TO_RETURN, _TO_RETURN + timedelta(days=3), None),
 )  # fmt: skip
 # Reported in writing (簽報): gifts above NT$3,000 with what the same donor gave with them, and
 # San Antonio's gift of 2022-12, which took its gifts to the mayor that year above NT$10,000.

@@ -7,7 +7,14 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from db.models import MeetingMode, Reception, ReceptionGuest, VisitorCategory
-from db.seed.common import PERIOD_END, PERIOD_START, SeedContext, add_flush, rng
+from db.seed.common import (
+    PERIOD_END,
+    PERIOD_START,
+    RECENT_VISIT,
+    SeedContext,
+    add_flush,
+    rng,
+)
 
 C = VisitorCategory
 MAYOR, DEPUTY = "陳其邁市長", "羅達生副市長"
@@ -209,15 +216,13 @@ GENERIC: tuple[tuple, ...] = (
 
 
 def _history_dates(n: int) -> list[date]:
-    """n distinct dates in 2020-01…2022-06 and 2023-03-16…2026-12, mostly weekdays."""
+    """n distinct weekdays in 2020-01…2022-06 and from 2023-03-16 to today, the last of them
+    RECENT_VISIT (19 days ago), which hosts the overdue-ethics gift case."""
     r = rng("receptions.dates")
     before = [date(2020, 1, 6) + timedelta(days=i) for i in range(0, 907)]
-    after = [PERIOD_END + timedelta(days=1 + i) for i in range(0, 1386)]
+    after = [PERIOD_END + timedelta(days=1 + i) for i in range((RECENT_VISIT - PERIOD_END).days)]
     pool = [d for d in before + after if d.weekday() < 5 and not PERIOD_START <= d <= PERIOD_END]
-    # 2026-11-18 hosts the overdue-ethics gift case, so it is always present.
-    fixed = date(2026, 11, 18)
-    picks = sorted(r.sample([d for d in pool if d != fixed], n - 1) + [fixed])
-    return picks
+    return sorted(r.sample([d for d in pool if d < RECENT_VISIT], n - 1) + [RECENT_VISIT])
 
 
 def load(session: Session, ctx: SeedContext) -> None:

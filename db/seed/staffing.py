@@ -1,4 +1,4 @@
-"""Staffing snapshots 2010–2026 (exact at the merger baseline and 2023-02-28) and temp reviews."""
+"""Staffing snapshots from 2010 to today (exact at the 2010 baseline and 2023-02-28), reviews."""
 
 from __future__ import annotations
 
@@ -15,7 +15,16 @@ from db.models import (
     TempStaffReview,
     UnitType,
 )
-from db.seed.common import AGENCIES, PERIOD_END, PERIOD_START, add_flush, allocate, bulk, rng
+from db.seed.common import (
+    AGENCIES,
+    DEMO_TODAY,
+    PERIOD_END,
+    PERIOD_START,
+    add_flush,
+    allocate,
+    bulk,
+    rng,
+)
 
 SC, BS, UT = StaffCategory, BudgetSource, UnitType
 BASELINE, ANCHOR = date(2010, 12, 25), date(2023, 2, 28)
@@ -101,10 +110,11 @@ def _cells() -> list[tuple[str, UT, SC, BS, int, int, str]]:
 
 
 def _snapshot_dates() -> list[date]:
+    """The end of February and of August each year from 2011 up to today."""
     out = []
-    for y in range(2011, 2027):
+    for y in range(2011, DEMO_TODAY.year + 1):
         feb_end = date(y, 3, 1).toordinal() - 1
-        out += [date.fromordinal(feb_end), date(y, 8, 31)]
+        out += [d for d in (date.fromordinal(feb_end), date(y, 8, 31)) if d <= DEMO_TODAY]
     return out
 
 
@@ -156,10 +166,10 @@ def _reviews() -> list[dict[str, Any]]:
         {"meeting_date": d, "cases": c, "approved_people": p, "note": "臨時人員進用審查會議"}
         for d, c, p in PERIOD_REVIEWS
     ]
-    for y in range(2020, 2027):
+    for y in range(2020, DEMO_TODAY.year + 1):
         for m in (1, 3, 5, 7, 9, 11):
             d = date(y, m, 15 + (2 - date(y, m, 15).weekday()) % 7)  # third Wednesday
-            if PERIOD_START <= d <= PERIOD_END or d > date(2026, 12, 31):
+            if PERIOD_START <= d <= PERIOD_END or d > DEMO_TODAY:
                 continue
             cases = r.randint(1, 4)
             rows.append(

@@ -10,7 +10,16 @@ from sqlmodel import Session
 
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, Venue, VenueBooking
 from db.models import VenueKind as VK
-from db.seed.common import AGENCIES, activity, add_flush, bulk, chunks, days, rng
+from db.seed.common import (
+    AGENCIES,
+    DEMO_TODAY,
+    activity,
+    add_flush,
+    bulk,
+    chunks,
+    days,
+    rng,
+)
 
 P = BookingPurpose
 EVENTS_IN_PERIOD, MEETINGS_IN_PERIOD = 207, 2041  # the report's figures
@@ -186,8 +195,8 @@ def load(session: Session) -> None:
             n_ev, n_mt, forced = round(EVENTS_PER_MONTH * f), round(MEETINGS_PER_MONTH * f), []
         rows += _pick(BookingKind.EVENT, ev_c, n_ev, forced, r)
         rows += _pick(BookingKind.MEETING, mt_c, n_mt, [], r)
-    # Applications for the last month are still waiting for a decision.
-    last = date(2026, 12, 1)
+    # Applications from today on are partly still waiting for a decision.
+    last = DEMO_TODAY
     for row in rows:
         row["venue_id"] = venues[row["venue_id"]].id
         pending = row["status"] == BookingStatus.APPROVED and row["starts_at"].date() >= last

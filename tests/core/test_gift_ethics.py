@@ -1,6 +1,6 @@
 """Which gifts received need a report to 政風, and whether it was made within 3 days."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session
@@ -19,9 +19,10 @@ from core.gifts.ethics import (
 )
 from core.kernel.config import Settings
 from db.models import GiftReceived
+from db.seed.common import RECENT_VISIT
 
 S = Settings()
-RECEIVED = date(2026, 11, 18)
+RECEIVED = RECENT_VISIT  # the demo's latest visit, 19 days before its day
 
 
 @pytest.mark.parametrize(
@@ -143,9 +144,9 @@ def test_returns_not_recorded_need_action_after_the_reports(session):
     assert list(action["return_pending"]) == [False, True, True]
 
 
-def test_demo_gift_of_18_november_is_overdue(demo_engine):
+def test_demo_gift_of_the_latest_visit_is_overdue(demo_engine):
     with Session(demo_engine) as session:
-        register = gift_register(session, today=date(2026, 11, 26), settings=S)
+        register = gift_register(session, today=RECEIVED + timedelta(days=8), settings=S)
     action = needs_action(register)
     overdue = action[action["ethics_status"] == "overdue"]
     assert RECEIVED in set(overdue["received_on"])
@@ -154,7 +155,7 @@ def test_demo_gift_of_18_november_is_overdue(demo_engine):
 
 def test_demo_register_has_returns_report_dates_and_a_year_over_the_limit(demo_engine):
     with Session(demo_engine) as session:
-        register = gift_register(session, today=date(2026, 11, 26), settings=S)
+        register = gift_register(session, today=RECEIVED + timedelta(days=8), settings=S)
     returned = register[register["disposition"] == "returned"]
     assert returned["returned_on"].notna().any()  # one went back and its day is recorded
     pending = register[register["return_pending"]]

@@ -11,8 +11,10 @@ from core.editing.links import SECTION_PAGES, parse_record_query, record_link
 from core.editing.pipeline import Actor
 from core.figures.compute import compute_figures
 from core.kernel.periods import REPORT_PERIOD
+from core.kernel.roc_dates import format_roc
 from core.overview import today as overview
 from db.models import AuditAction, AuditEntry, Centre, Trip, Venue, VenueBooking
+from db.seed.common import DEMO_TODAY, RECENT_VISIT
 
 
 @pytest.fixture
@@ -26,20 +28,21 @@ def _titles(items):
 
 
 def test_an_overdue_ethics_report_is_listed_first_and_marked(demo):
-    # 工藝紀念品禮盒, NT$6,800 received 115/11/18 and not reported: due 11/21, overdue on 11/24.
-    items = overview.gifts_to_report(demo, date(2026, 11, 24), "zh-TW")
+    # 工藝紀念品禮盒, NT$6,800 received at the latest visit and not reported: due 3 days on.
+    due = RECENT_VISIT + timedelta(days=3)
+    items = overview.gifts_to_report(demo, RECENT_VISIT + timedelta(days=6), "zh-TW")
     assert items[0].title == "工藝紀念品禮盒"
     assert items[0].overdue
-    assert "簽報已逾期（期限 115/11/21）" in items[0].detail
+    assert f"簽報已逾期（期限 {format_roc(due)}）" in items[0].detail
     assert items[0].link.page == SECTION_PAGES["gifts"]
     assert items[0].link.table == "gift_received"
 
 
 def test_a_gift_within_its_report_days_is_due_not_overdue(demo):
-    items = overview.gifts_to_report(demo, date(2026, 11, 19), "zh-TW")
+    items = overview.gifts_to_report(demo, RECENT_VISIT + timedelta(days=1), "zh-TW")
     craft = next(i for i in items if i.title == "工藝紀念品禮盒")
     assert not craft.overdue
-    assert "應於 115/11/21 前簽報" in craft.detail
+    assert f"應於 {format_roc(RECENT_VISIT + timedelta(days=3))} 前簽報" in craft.detail
 
 
 def test_the_low_stock_item_of_the_demo_data(demo):
@@ -50,21 +53,27 @@ def test_the_low_stock_item_of_the_demo_data(demo):
 
 
 def test_follow_ups_overdue_and_due_within_the_week(demo):
-    # Two from 2023 are long overdue; 寄送感謝函 is due 115/12/18.
-    far = overview.follow_ups_due(demo, date(2026, 11, 24), "zh-TW")
-    assert [i.overdue for i in far] == [True, True]
-    near = overview.follow_ups_due(demo, date(2026, 12, 14), "zh-TW")
+    # The demo's open follow-ups sit around its day: one 5 days overdue, the thank-you letter
+    # due in 11 days (the report's own were all done, two of them late).
+    now = overview.follow_ups_due(demo, DEMO_TODAY, "zh-TW")
+    assert [(i.title, i.overdue) for i in now] == [("回覆訪團索取之投資環境及產業園區資料", True)]
+    assert "逾期 5 天" in now[0].detail
+    letter = DEMO_TODAY + timedelta(days=11)
+    near = overview.follow_ups_due(demo, letter - timedelta(days=4), "zh-TW")
     assert near[-1].title == "寄送感謝函及活動照片"
-    assert not near[-1].overdue and "115/12/18 到期" in near[-1].detail
-    late = overview.follow_ups_due(demo, date(2026, 12, 19), "zh-TW")
+    assert not near[-1].overdue and f"{format_roc(letter)} 到期" in near[-1].detail
+    late = overview.follow_ups_due(demo, letter + timedelta(days=1), "zh-TW")
     assert late[-1].overdue and "逾期 1 天" in late[-1].detail
     assert all(i.link.table == "reception_follow_up" for i in late)
 
 
 def test_the_week_ahead_takes_receptions_and_events_through_seven_days(demo):
-    week = overview.week_ahead(demo, date(2026, 11, 12), "zh-TW")
-    assert [(i.kind, i.day) for i in week] == [("reception", date(2026, 11, 18))]
-    assert overview.week_ahead(demo, date(2026, 11, 10), "zh-TW") == []
+    start = RECENT_VISIT - timedelta(days=6)
+    week = [(i.kind, i.day) for i in overview.week_ahead(demo, start, "zh-TW")]
+    assert ("reception", RECENT_VISIT) in week  # the last of the seven days
+    assert all(start <= day <= RECENT_VISIT for _kind, day in week)
+    after = overview.week_ahead(demo, RECENT_VISIT + timedelta(days=1), "zh-TW")
+    assert [i for i in after if i.kind == "reception"] == []  # the demo's latest visit
     # An exchange already under way is listed from today.
     events = overview.week_ahead(demo, date(2026, 9, 16), "zh-TW")
     assert [(i.kind, i.day, i.title) for i in events] == [

@@ -1,9 +1,9 @@
 """Visitor log: page filters, host classification, overdue follow-ups at the date edges, details."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.editing import tables
 from core.kernel.periods import REPORT_PERIOD, Period
@@ -174,12 +174,23 @@ def test_demo_detail_of_the_kumamoto_visit(demo_engine):
     assert [f.action_item for f in detail.follow_ups] == ["安排熊本縣半導體產業交流團回訪行程"]
 
 
-def test_demo_overdue_list_holds_the_open_report_follow_ups(demo_engine):
+def test_demo_follow_ups_are_open_around_today_not_years_ago(demo_engine):
+    """The report's follow-ups are done (two of them late); what is open is placed around the
+    day the demo data is made for: one overdue by 5 days, two still due."""
+    from db.seed.common import DEMO_TODAY, RECENT_VISIT
+
     with Session(demo_engine) as session:
-        overdue = overdue_follow_ups(session, date(2023, 4, 1))
-        later = overdue_follow_ups(session, date(2027, 7, 1))
-    assert [r["visitor_name_zh"] for r in overdue] == ["皮耶", "蒲島郁夫"]
-    assert len(later) == 4  # plus the 2026 thank-you letter and the 2027 flight marketing
+        now = overdue_follow_ups(session, DEMO_TODAY)
+        in_a_year = overdue_follow_ups(session, DEMO_TODAY + timedelta(days=365))
+        found = select(Reception).where(Reception.visit_date == RECENT_VISIT)
+        latest = session.scalars(found).one()
+        then = overdue_follow_ups(session, date(2023, 4, 1))  # the report's: done since
+    assert [(r["action_item"], r["days_overdue"]) for r in now] == [
+        ("回覆訪團索取之投資環境及產業園區資料", 5)
+    ]
+    assert now[0]["visitor_name_zh"] == latest.visitor_name_zh
+    assert len(in_a_year) == 3  # and the thank-you letter, and the flight marketing
+    assert then == []
 
 
 def test_demo_top_countries_and_hosts_for_the_report_period(demo_engine):

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel
 import db.models as m
 from db.engine import make_engine
 from db.seed import is_empty, load_demo_data
+from db.seed.common import DEMO_TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 START, END_EXCL = datetime(2022, 7, 1), datetime(2023, 3, 16)
@@ -312,7 +313,7 @@ def test_overdue_ethics_case_exists(s: Session) -> None:
         .where(
             g.estimated_value > 3000,
             g.ethics_notified_on.is_(None),
-            g.received_on >= date(2026, 11, 1),
+            g.received_on >= DEMO_TODAY - timedelta(days=60),
         )
     )
 

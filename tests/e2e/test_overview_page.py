@@ -8,8 +8,11 @@ from playwright.sync_api import expect
 
 from core.accounts.users import DEMO_ACCOUNTS
 from core.i18n.labels import t
+from core.kernel.roc_dates import format_roc
+from db.seed.common import RECENT_VISIT
 from tests.e2e.conftest import (
     CHROMIUM,
+    app_engine,
     new_run,
     settle,
     shot,
@@ -22,15 +25,32 @@ pytestmark = [
 ]
 
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
-# The demo data's one gift whose ethics report is overdue (received 115/11/18, NT$6,800).
-OVERDUE_GIFT = 36
+# The demo data's one gift whose ethics report is overdue (received at the latest visit,
+# 19 days before the day the demo data is made for, NT$6,800).
+RECEIVED = format_roc(RECENT_VISIT)
 
 
-def test_a_record_link_opened_signed_out_opens_after_sign_in(demo_server, browser):
+def _overdue_gift(data_dir) -> int:
+    from sqlmodel import Session, select
+
+    from db.models import GiftReceived
+
+    engine = app_engine(data_dir)
+    with Session(engine) as session:
+        found = select(GiftReceived.id).where(
+            GiftReceived.received_on == RECENT_VISIT, GiftReceived.estimated_value == 6800
+        )
+        gift_id = session.scalars(found).one()
+    engine.dispose()
+    return gift_id
+
+
+def test_a_record_link_opened_signed_out_opens_after_sign_in(demo_server, demo_data_dir, browser):
+    gift_id = _overdue_gift(demo_data_dir)
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     try:
-        path = f"gift_inventory?table=gift_received&id={OVERDUE_GIFT}"
+        path = f"gift_inventory?table=gift_received&id={gift_id}"
         page.goto(f"{demo_server}/{path}")
         settle(page)  # the sign-in form, its cookie component's report and that run too
         page.get_by_label("帳號").fill("demo.viewer")
@@ -40,12 +60,10 @@ def test_a_record_link_opened_signed_out_opens_after_sign_in(demo_server, browse
         wait_for_signin_cookie(page)
         main = page.locator("[data-testid='stMain']")
         expect(page.locator("h1", has_text=t("page.gifts"))).to_be_visible(timeout=30_000)
-        expect(
-            main.get_by_text(f"{t('history.table.gift_received')} #{OVERDUE_GIFT}")
-        ).to_be_visible()
+        expect(main.get_by_text(f"{t('history.table.gift_received')} #{gift_id}")).to_be_visible()
         card = page.locator(".st-key-record_card")  # st.container(key="record_card")
         expect(card).to_contain_text("工藝紀念品禮盒")
-        expect(card).to_contain_text("115/11/18")
+        expect(card).to_contain_text(RECEIVED)
         assert page.url.endswith(path)
         settle(page)  # every run asked for has ended and been drawn
         # Nothing on the page reports back once drawn (the sign-in cookie is set by a script,
