@@ -59,8 +59,10 @@ today = date.today()
 def _choice_label(choice: str) -> str:
     period = start_period(choice, today)
     shown = format_roc_period(period.start, period.end, lg)
-    return f"{t(f'ui.preset.{choice}', lg)}：{shown}" if choice != "report" else t(
-        f"ui.preset.{choice}", lg
+    return (
+        f"{t(f'ui.preset.{choice}', lg)}：{shown}"
+        if choice != "report"
+        else t(f"ui.preset.{choice}", lg)
     )
 
 

@@ -52,7 +52,7 @@ with stock_tab:
                      "threshold": t("col.low_stock_threshold", lg), "on_hand": t("ui.on_hand", lg),
                      "estimated": t("ui.stock_estimated", lg)}
         ),
-        hide_index=True,
+        hide_index=True, placeholder="",
     )  # fmt: skip
     if stock["estimated"].any():
         st.caption(t("ui.stock_estimated_note", lg))

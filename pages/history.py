@@ -46,10 +46,12 @@ table_col, user_col, start_col, end_col, row_col = st.columns([2, 2, 1.3, 1.3, 1
 table = table_col.selectbox(
     t("history.filter_table", lg), [None, *tables], key="history.table",
     format_func=lambda v: t("history.all", lg) if v is None else history.table_label(v, lg),
+    placeholder=t("history.all", lg),  # a None choice shows the placeholder, not its label
 )  # fmt: skip
 username = user_col.selectbox(
     t("history.filter_user", lg), [None, *people], key="history.user",
     format_func=lambda v: t("history.all", lg) if v is None else v,
+    placeholder=t("history.all", lg),
 )  # fmt: skip
 start = _day(start_col.text_input(t("history.from", lg), key="history.start",
                                   placeholder="115/11/01"), "history.from")  # fmt: skip
@@ -87,7 +89,7 @@ if not entries:
 
 picked = st.dataframe(
     history.history_frame(entries, lg), hide_index=True, key=f"history.list.{page}",
-    on_select="rerun", selection_mode="single-row",
+    on_select="rerun", selection_mode="single-row", placeholder="",
 )  # fmt: skip
 left, right = st.columns([3, 1], vertical_alignment="center")
 with left:
@@ -114,11 +116,11 @@ def _show(entry: AuditEntry) -> None:
             [(c.label, c.before, c.after) for c in changes],
             columns=[t("history.field", lg), t("history.before", lg), t("history.after", lg)],
         )
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(frame, hide_index=True, placeholder="")
     if entry.row_id is not None and entry.table_name in TABLE_SECTIONS:
         with st.expander(t("history.timeline", lg)), db_session() as session:
             timeline = history.row_timeline(session, entry.table_name, entry.row_id)
-            st.dataframe(history.history_frame(timeline, lg), hide_index=True)
+            st.dataframe(history.history_frame(timeline, lg), hide_index=True, placeholder="")
 
 
 entry = entries[rows[0]]

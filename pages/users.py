@@ -40,7 +40,7 @@ if done:
 
 with db_session() as session:
     found = users.list_users(session, actor)
-st.dataframe(users.users_frame(found, lg), hide_index=True)
+st.dataframe(users.users_frame(found, lg), hide_index=True, placeholder="")
 names = [u.username for u in found]
 by_name = {u.username: u for u in found}
 

@@ -61,7 +61,7 @@ def calendar_panel(session: Session, period: Period, lg: str) -> None:
         rows = [{"date": date.fromisoformat(e["start"]), "kind": e["extendedProps"]["kind"],
                  "title": e["title"]} for e in feed]  # fmt: skip
         frame = pd.DataFrame(rows, columns=["date", "kind", "title"])
-        st.dataframe(_listing(frame, lg), hide_index=True, width="stretch")
+        st.dataframe(_listing(frame, lg), hide_index=True, width="stretch", placeholder="")
         return
     options = {
         "initialDate": period.start.isoformat(),
@@ -132,7 +132,7 @@ def coming_up_panel(session: Session, lg: str) -> None:
         st.info(t("cal.coming.none", lg))
         return
     shown = local_time_view.with_local_column(session, df, _listing(df, lg), lg)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")
 
 
 def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
@@ -170,7 +170,7 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
             lambda v: enum_label(v, lg, DatePrecision)
         ),
     })  # fmt: skip
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")
     show_chart(calendar_charts.partner_map(df, lg), key="cal.partner_map")
     names = dict(zip(df["id"].astype(int), df["name_en" if lg == "en" else "name_zh"], strict=True))
     picked = st.selectbox(t("cal.timeline.pick", lg), list(names), format_func=names.get,
@@ -180,7 +180,7 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
         if timeline.empty:
             st.info(t("cal.timeline.none", lg))
         else:
-            st.dataframe(_listing(timeline, lg), hide_index=True, width="stretch")
+            st.dataframe(_listing(timeline, lg), hide_index=True, width="stretch", placeholder="")
     return {"country": countries, "region": regions, "tie_type": ties}
 
 

@@ -139,7 +139,7 @@ def table_view(
                 filters=filters,
             )  # fmt: skip
             frame = tables.display_frame(session, spec, rows, lg)
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(frame, hide_index=True, placeholder="")
     left, middle, right = st.columns([3, 1, 1], vertical_alignment="center")
     with left:
         if pages > 1:
@@ -226,6 +226,7 @@ def _editor(
         num_rows="dynamic",
         hide_index=True,
         disabled=["id"],
+        placeholder="",
     )
     widget_state = st.session_state.get(key) or {}
     pending = pending_count(widget_state)
@@ -309,7 +310,7 @@ def _show_conflicts(table: str, result: SaveResult, state: Any, columns: list[Co
             }
             for c in result.conflicts
         ]
-        st.dataframe(pd.DataFrame(table_rows), hide_index=True)
+        st.dataframe(pd.DataFrame(table_rows), hide_index=True, placeholder="")
         keep, drop = st.columns(2)
         if keep.button(t("editor.keep_mine", lg), key=f"{table}.editor.keep_mine"):
             with db_session() as session:

@@ -131,7 +131,7 @@ def statistics(period: Period, usage: pd.DataFrame, agencies: pd.DataFrame) -> N
     chart = utilisation_chart(usage, average, lg, period=period)
     show_chart(chart, key="fleet.utilisation", container=right)
     st.dataframe(
-        usage_frame(usage, lg), hide_index=True, height="content",
+        usage_frame(usage, lg), hide_index=True, height="content", placeholder="",
         column_config=_number_formats(lg, ("km", "litres", "hours"), ("utilisation",)),
     )  # fmt: skip
     st.subheader(t("fleet.by_agency", lg))
@@ -200,6 +200,7 @@ def _show_charge(found: fleet.ChargedTrip, lg: str) -> None:
         pd.DataFrame(rows, columns=columns),
         hide_index=True,
         column_config={columns[2]: st.column_config.NumberColumn(format="%,d")},
+        placeholder="",
     )
     st.success(plain(t("fleet.charge.total", lg, agency=trip.requesting_agency, total=c.total)))
 
@@ -258,7 +259,7 @@ def statement(period: Period) -> None:
             t(f"fleet.col.{k}", lg): st.column_config.NumberColumn(format="%,d")
             for k in ("trips", *money)
         }
-        st.dataframe(frame, hide_index=True, column_config=money_formats)
+        st.dataframe(frame, hide_index=True, column_config=money_formats, placeholder="")
 
     def xlsx() -> bytes:
         with db_session() as session:
@@ -279,7 +280,7 @@ def usage_report(period: Period) -> None:
     frame = pd.DataFrame([*body, [totals[0], "", *totals[1:]]],
                          columns=[t(f"fleet.col.{k}", lg) for k in keys])  # fmt: skip
     formats = _number_formats(lg, ("km", "litres", "hours"), ("utilisation",))
-    st.dataframe(frame, hide_index=True, height="content", column_config=formats)
+    st.dataframe(frame, hide_index=True, height="content", column_config=formats, placeholder="")
 
     def xlsx() -> bytes:
         with db_session() as session:

@@ -120,4 +120,5 @@ def register_table(register: pd.DataFrame, lang: str) -> None:
         column_config={
             t("gift.col.estimated_value", lang): st.column_config.NumberColumn(format="%,d"),
         },
+        placeholder="",
     )

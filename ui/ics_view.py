@@ -39,6 +39,7 @@ def download_popover(period: Period, lg: str) -> None:
         city = st.selectbox(
             t("ics.city", lg), [None, *names], key=per_language("cal.ics.city"),
             format_func=lambda c: t("ics.city.all", lg) if c is None else names[c],
+            placeholder=t("ics.city.all", lg),  # a None choice shows the placeholder, not its label
         )  # fmt: skip
         ranges = _ranges(period, lg)
         choice = st.radio(

@@ -171,6 +171,7 @@ def unit_table(units: pd.DataFrame, lang: str) -> None:
         shown[list(labels)].rename(columns=labels),
         hide_index=True,
         column_config={n: st.column_config.NumberColumn(format="localized") for n in numbers},
+        placeholder="",
     )
 
 

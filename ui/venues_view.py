@@ -206,7 +206,7 @@ def _window_table(booked: pd.DataFrame, names: dict[int, str]) -> None:
             t("ven.col.status", lg): rows["status"].map(statuses),
         }
     )  # fmt: skip
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="")
 
 
 # --- charts and table filters ----------------------------------------------------------------

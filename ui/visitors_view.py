@@ -68,7 +68,7 @@ def overdue_list() -> None:
         }
     )
     st.warning(t("vis.overdue", lg) + f"：{len(rows)}")
-    st.dataframe(frame, hide_index=True)
+    st.dataframe(frame, hide_index=True, placeholder="")
 
 
 def pick_reception(period: Period, page_filters: dict[str, list[Any]]) -> int | None:

@@ -21,9 +21,11 @@ PASTED = "常見於從 Word 或網頁貼上的文字，請刪除後再儲存"
 MULTILINE = {
     ("exchange_event", "participants"),
     ("exchange_event", "summary"),
+    ("exchange_event", "summary_en"),
     ("gift_movement", "note"),
     ("partner_city", "note"),
     ("reception", "summary"),
+    ("reception", "summary_en"),
     ("reception", "topics"),
     ("reception_follow_up", "note"),
     ("staffing_count", "note"),
