@@ -14,7 +14,7 @@ from core.editing.pipeline import Actor, disconnected
 from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
 from core.kernel.config import get_settings
 from db.engine import DatabaseUnavailable
-from ui import auth, search_box
+from ui import auth, search_box, streamlit_zh
 from ui.context import LANG_KEY, engine, page_file
 from ui.widgets import open_on_start_period, period_picker
 
@@ -22,6 +22,7 @@ st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", l
 
 st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get)
 lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
+streamlit_zh.apply(lg)  # Streamlit's own English words (Upload, per file …) in zh-TW
 
 # (file, label key, icon) per section; the order is the order in the sidebar. Every signed-in
 # user reads every function's page; SYSTEM pages are offered by role (see _allowed). The

@@ -285,6 +285,22 @@ def test_the_sections_lead_gets_the_editor(tabs, name):
     assert_no_error(page)
 
 
+def test_streamlits_own_words_read_in_chinese(tabs):
+    """The file uploader's Upload / per-file limit come in zh-TW (ui.streamlit_zh), and an
+    empty cell reads blank, not None."""
+    page = tabs.shared_tab(PAGES["visitor_log"].lead, "visitor_log")
+    main = main_area(page)
+    main.get_by_text(t("editor.import"), exact=True).first.click()
+    dropzone = main.locator("[data-testid='stFileUploaderDropzone']").first
+    expect(dropzone).to_contain_text("選擇檔案", timeout=30_000)
+    expect(dropzone).to_contain_text("每個檔案 5MB 以內")
+    expect(dropzone).not_to_contain_text("per file")
+    expect(dropzone).not_to_contain_text("Upload")
+    dropzone.scroll_into_view_if_needed()
+    shot(page, "streamlit_words_zh")
+    assert_no_error(page)
+
+
 def test_a_signed_in_bookmark_of_the_first_page_opens_it(demo_server, tabs):
     page = tabs.contexts["demo.viewer"].new_page()
     try:
