@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.audit import history
 from core.editing.pipeline import TABLE_SECTIONS, PermissionDenied, restore_version
-from core.i18n.labels import enum_label, enum_options, t
+from core.i18n.labels import enum_label, enum_options, t, tn
 from core.kernel.roc_dates import ROCDateError, parse_roc
 from db.models import AuditAction, AuditEntry
 from ui import auth
@@ -95,7 +95,7 @@ left, right = st.columns([3, 1], vertical_alignment="center")
 with left:
     if pages > 1:
         st.pagination(pages, key="history.page")
-right.caption(t("ui.rows_total", lg, n=f"{total:,}"))
+right.caption(tn("ui.rows_total", total, lg))
 
 rows = picked.selection.rows if picked else []
 if not rows:

@@ -145,3 +145,29 @@ def test_a_photo_caption_is_typed_under_the_photo_and_saved(own_app, demo_db_url
             session.get(ReceptionPhoto, photo_id).caption == "蒲島郁夫知事（左五）與陳其邁市長合影"
         )
     engine.dispose()
+
+
+def test_a_new_follow_up_row_belongs_to_the_reception_being_viewed(app, accounts):
+    import json
+
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from db.engine import make_engine
+    from db.models import Reception
+
+    at = _open(app)
+    picker = at.selectbox(key="vis.detail.pick.zh-TW")
+    picker.select_index(next(i for i, o in enumerate(picker.options) if "蒲島郁夫" in o)).run()
+    engine = make_engine(accounts)
+    with Session(engine) as session:
+        found = select(Reception).where(Reception.visitor_name_zh == "蒲島郁夫")
+        kumamoto = session.scalars(found).one()
+    engine.dispose()
+    follow_ups = next(e for e in editors(at) if "reception_follow_up.editor" in e.proto.id)
+    columns = json.loads(follow_ups.proto.columns)
+    reception = columns["reception_id"]
+    assert reception["default"] == kumamoto.id  # prefilled, still changeable
+    labels = reception["type_config"]["options"]
+    assert {"label": "112/01/13 蒲島郁夫", "value": kumamoto.id} in labels  # name and date
+    assert any("尚無未儲存的變更" in c.value for c in at.caption)

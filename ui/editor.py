@@ -27,7 +27,7 @@ from core.editing.frame import (
     rebase,
 )
 from core.editing.pipeline import PermissionDenied, SaveResult, can_edit, save_changes
-from core.i18n.labels import t
+from core.i18n.labels import t, tn
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_period
 from core.transfer import table_io as transfer
@@ -39,9 +39,12 @@ from ui.widgets import plain, show_period
 PAGE_SIZE = 25
 
 
-def _column_config(column: ColumnSpec) -> Any:
+def _column_config(column: ColumnSpec, default: Any = None) -> Any:
+    """The column's Streamlit config; `default` fills the column of a new row."""
     cc = st.column_config
     common = dict(label=column.label, help=column.help, required=column.required or None)
+    if default is not None:
+        common["default"] = default
     if column.kind == "id":
         return cc.NumberColumn(column.label, disabled=True, format="%d")
     if column.kind in ("enum", "fk"):
@@ -146,7 +149,7 @@ def table_view(
             st.pagination(pages, key=f"{table}.page", disabled=locked)
         if locked:
             st.caption(t("editor.locked_nav", lg))
-    middle.caption(t("ui.rows_total", lg, n=f"{total:,}"))
+    middle.caption(tn("ui.rows_total", total, lg))
     with right:
         _export_buttons(table, period, search, filters)
     if editable:
@@ -218,11 +221,14 @@ def _editor(
         with db_session() as session:
             columns = editor_columns(session, spec, lg)
     frame = pd.DataFrame(editor_rows(rows, columns), columns=[c.name for c in columns])
+    # A table shown for one record (the follow-ups under the reception being viewed): a new
+    # row belongs to it unless changed.
+    defaults = {name: values[0] for name, values in filters.items() if len(values) == 1}
     st.caption(t("editor.hint", lg))
     st.data_editor(
         frame,
         key=key,
-        column_config={c.name: _column_config(c) for c in columns},
+        column_config={c.name: _column_config(c, defaults.get(c.name)) for c in columns},
         num_rows="dynamic",
         hide_index=True,
         disabled=["id"],
@@ -240,7 +246,9 @@ def _editor(
         on_click=_renew, args=(table,),
     )  # fmt: skip
     if pending:
-        status_col.caption(t("editor.pending", lg, n=pending))
+        status_col.caption(tn("editor.pending", pending, lg))
+    else:  # why 儲存變更 cannot be pressed: nothing counts as a change yet
+        status_col.caption(t("editor.nothing_pending", lg))
     # A second click queued while the first save ran lands on a renewed, empty editor.
     if save and pending:
         state = editor_state(rows, columns, widget_state)
@@ -263,7 +271,7 @@ def _save(table: str, state: Any, *, note: str = "") -> None:
         edited = [state.rows[pos]["id"] for pos in state.edited_rows if pos < len(state.rows)]
         _note_outside(table, [*result.inserted_ids, *edited])
         changed = len(state.edited_rows) + len(state.added_rows) + len(state.deleted_rows)
-        _flash(table, t("editor.saved", lg, n=changed) + note)
+        _flash(table, tn("editor.saved", changed, lg) + note)
         st.rerun()
     st.session_state[result_key] = {"result": result, "state": state}
 
@@ -280,7 +288,7 @@ def _show_result(table: str, rows: list[dict], columns: list[ColumnSpec]) -> Non
         return
     result: SaveResult = outcome["result"]
     if result.errors:
-        st.error(t("editor.invalid", lg, n=len(result.errors)))
+        st.error(tn("editor.invalid", len(result.errors), lg))
         for error in result.errors:
             st.markdown(f"- {plain(error.message)}")
     if result.conflicts:
@@ -345,7 +353,7 @@ def _import_panel(table: str) -> None:
             st.error(plain(str(exc)))
             return
         if not preview.ok:
-            st.error(t("editor.import_refused", lg, n=len(preview.issues)))
+            st.error(tn("editor.import_refused", len(preview.issues), lg))
             st.markdown("\n".join(f"- {plain(m)}" for m in preview.messages()[:200]))
             return
         if not (preview.inserts or preview.updates):
@@ -362,7 +370,7 @@ def _import_panel(table: str) -> None:
                 _note_outside(table, [*result.inserted_ids, *updated])
                 _flash(table, t("editor.import_done", lg, summary=result.summary(lg)))
                 st.rerun()
-            st.error(t("editor.import_refused", lg, n=len(result.issues)))
+            st.error(tn("editor.import_refused", len(result.issues), lg))
             st.markdown("\n".join(f"- {plain(m)}" for m in result.messages()[:200]))
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from core.editing.links import record_link
 from core.editing.pipeline import PermissionDenied, can_edit
 from core.editing.validate import row_label
-from core.i18n.labels import enum_label, enum_options, t
+from core.i18n.labels import enum_label, enum_options, t, tn
 from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
 from core.venues import bookings as venues
 from core.visitors.receptions import taipei_today
@@ -207,7 +207,7 @@ def _submit(venue: venues.VenueInfo, values: dict[str, Any], token: str) -> None
         # One booking, not a table: "新增第 1 列" would only confuse.
         row = row_label("new #1")
         messages = [m.removeprefix(row).removeprefix("：") for m in result.messages()]
-        st.error(t("ven.form.refused", lg, n=len(messages)))
+        st.error(tn("ven.form.refused", len(messages), lg))
         st.markdown("\n".join(f"- {plain(m)}" for m in messages))
         return
     booking_id = result.inserted_ids[0]

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from core.editing.pipeline import EditorState
-from core.editing.tables import TableSpec, column_label
+from core.editing.tables import TableSpec, column_label, display_value
 from core.editing.validate import editable_fields
 from core.i18n.labels import enum_label, t
 from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc_datetime
@@ -85,7 +85,9 @@ def _fk_options(
 
 
 def _shown(value: Any, lang: str) -> str:
-    return enum_label(value, lang) if isinstance(value, Enum) else str(value)
+    """A target's label part as tables show it (112/01/13 蒲島郁夫), so the editor's choices
+    read as the listing and an exported file does."""
+    return str(display_value(value, lang))
 
 
 def editor_columns(session: Session, spec: TableSpec, lang: str) -> list[ColumnSpec]:

@@ -156,7 +156,8 @@ def lookup_names(
     if ids is not None:
         stmt = stmt.where(model.id.in_(ids))
     return {
-        row[0]: " ".join(str(_display(v, lang)) for v in row[1:]) for row in session.execute(stmt)
+        row[0]: " ".join(str(display_value(v, lang)) for v in row[1:])
+        for row in session.execute(stmt)
     }
 
 
@@ -172,7 +173,8 @@ def _lookup_names(
     return names
 
 
-def _display(value: Any, lang: str) -> Any:
+def display_value(value: Any, lang: str) -> Any:
+    """A stored value as tables show it: enum labels, 民國 dates, 09:30."""
     if isinstance(value, Enum):
         return enum_label(value, lang)
     if isinstance(value, datetime):
@@ -201,7 +203,7 @@ def display_frame(
             value = row.get(c)
             if c in names:
                 value = names[c].get(value, value)
-            shown[column_label(spec, c, lang)] = _display(value, lang)
+            shown[column_label(spec, c, lang)] = display_value(value, lang)
         out.append(shown)
     frame = pd.DataFrame(out, columns=[column_label(spec, c, lang) for c in columns])
     # An empty date or text reads as a blank cell, not as "None"; numbers keep their nulls.

@@ -49,7 +49,7 @@ TABLES = (
             {
                 "item_id": (m.GiftItem, "name"),
                 "city_id": (m.PartnerCity, "name_zh"),
-                "reception_id": (m.Reception, "visitor_name_zh"),
+                "reception_id": (m.Reception, ("visit_date", "visitor_name_zh")),
                 "event_id": (m.ExchangeEvent, "title"),
             },
         ),
@@ -65,7 +65,7 @@ TABLES = (
             ("donor", "presenting_person", "recipient_official", "description", "occasion"),
             {
                 "city_id": (m.PartnerCity, "name_zh"),
-                "reception_id": (m.Reception, "visitor_name_zh"),
+                "reception_id": (m.Reception, ("visit_date", "visitor_name_zh")),
                 "event_id": (m.ExchangeEvent, "title"),
             },
         ),

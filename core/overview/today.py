@@ -26,7 +26,7 @@ from core.editing.links import RecordLink, record_link
 from core.figures import compute as figures
 from core.gifts import ethics as gift_ethics
 from core.gifts import stock as gifts
-from core.i18n.labels import enum_label, t
+from core.i18n.labels import enum_label, t, tn
 from core.kernel import holidays as holidays_tw
 from core.kernel import local_time
 from core.kernel.cache import stamped
@@ -136,7 +136,7 @@ def anniversaries_ahead(session: Session, today: date, lang: str) -> list[Item]:
             "anniversary",
             a.day,
             cal.anniversary_title(a, titles, lang == "en"),
-            t("ov.in_days", lang, n=(a.day - today).days),
+            tn("ov.in_days", (a.day - today).days, lang),
             record_link("partner_city", a.city_id),
         )  # fmt: skip
         for a in found
@@ -216,7 +216,7 @@ def follow_ups_due(session: Session, today: date, lang: str) -> list[Item]:
         name = name_original if lang == "en" and name_original else name_zh
         late = fu.due_date < today
         when = (
-            t("ov.days_overdue", lang, n=(today - fu.due_date).days)
+            tn("ov.days_overdue", (today - fu.due_date).days, lang)
             if late
             else t("ov.due_on", lang, date=format_roc(fu.due_date))
         )

@@ -59,7 +59,7 @@ TABLES = (
             None,
             ("done", "due_date"),
             ("action_item", "owner", "note"),
-            {"reception_id": (m.Reception, "visitor_name_zh")},
+            {"reception_id": (m.Reception, ("visit_date", "visitor_name_zh"))},
         ),
         rules=[follow_up_errors],
         search=None,
@@ -70,7 +70,7 @@ TABLES = (
             None,
             ("reception_id", "id"),
             ("name_zh", "name_original", "organisation", "country"),
-            {"reception_id": (m.Reception, "visitor_name_zh")},
+            {"reception_id": (m.Reception, ("visit_date", "visitor_name_zh"))},
         ),
         rules=[],
         search=Kind(

@@ -66,7 +66,11 @@ def test_lookup_falls_back_and_formats():
     assert t("page.fleet", "en") == "Fleet statistics"
     assert t("page.fleet", "fr") == "公務車統計"
     assert t("no.such.key") == "no.such.key"
-    assert t("ui.rows_total", "en", n=3) == "3 rows"
+    assert tn("ui.rows_total", 3, "en") == "3 rows"
+    assert tn("ui.rows_total", 1, "en") == "1 row"
+    assert tn("ui.rows_total", 12_345, "en") == "12,345 rows"
+    assert tn("ui.rows_total", 1_000) == "共 1,000 筆"
+    assert tn("ov.days_overdue", 1, "en") == "1 day overdue"
 
 
 def test_enum_labels_by_member_or_stored_value():

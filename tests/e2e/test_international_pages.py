@@ -25,7 +25,7 @@ from core.editing.pipeline import Actor, EditorState, save_changes
 from core.figures.cli import _format_value
 from core.figures.compute import exchange_figures, visitor_figures
 from core.gifts.stock import gift_figures, stock_levels
-from core.i18n.labels import t
+from core.i18n.labels import t, tn
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_period
 from db.models import Reception
@@ -59,7 +59,7 @@ TALL = {"width": 1500, "height": 1400}  # the calendar frame and the details pan
 CALENDAR = "iframe[title='streamlit_calendar.calendar']"
 SAVE = t("editor.save")  # 儲存變更
 # "共 34 筆": a table's row count under it
-ROWS_TOTAL = re.compile("^" + re.escape(t("ui.rows_total", n=0)).replace("0", r"[\d,]+") + "$")
+ROWS_TOTAL = re.compile("^" + re.escape(tn("ui.rows_total", 0)).replace("0", r"[\d,]+") + "$")
 BORDERED = "[data-testid='stLayoutWrapper']"  # st.container(border=True) in Streamlit 1.67
 # Han, kana, hangul, CJK punctuation and full-width forms: none belongs in an English label.
 CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
@@ -387,7 +387,7 @@ def test_visitor_search_and_reception_detail(tabs):
     search.fill(original.split()[-1])
     with new_run(page):
         search.press("Enter")
-    assert totals.first.inner_text() == t("ui.rows_total", n=1), before
+    assert totals.first.inner_text() == tn("ui.rows_total", 1), before
     grid = main.locator("[data-testid='stDataFrame']", has_text=original).first
     expect(grid).to_contain_text(name_zh)
 
