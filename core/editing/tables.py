@@ -147,11 +147,23 @@ def fetch_all(
 
 
 def lookup_names(
-    session: Session, spec: TableSpec, fk: str, lang: str, ids: set[Any] | None = None
+    session: Session,
+    spec: TableSpec,
+    fk: str,
+    lang: str,
+    ids: set[Any] | None = None,
+    *,
+    bare: bool = False,
 ) -> dict[int, str]:
-    """{id: name shown instead of the id} for one foreign key: for ids, or every row."""
+    """{id: name shown instead of the id} for one foreign key: for ids, or every row.
+
+    bare: the name alone, without the columns put before it (a reception's date),
+    as staff may type it into an imported file.
+    """
     model, label_cols = spec.lookups[fk]
     cols = (label_cols,) if isinstance(label_cols, str) else label_cols
+    if bare:
+        cols = cols[-1:]
     stmt = select(model.id, *(getattr(model, c) for c in cols))
     if ids is not None:
         stmt = stmt.where(model.id.in_(ids))

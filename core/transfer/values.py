@@ -242,7 +242,9 @@ class CellReader:
         if fk not in self._names:
             found: dict[str, set[int]] = {}
             for lang in LANGUAGES:
-                for row_id, name in tables.lookup_names(self.session, self.spec, fk, lang).items():
-                    found.setdefault(key_of(name), set()).add(row_id)
+                for bare in (False, True):  # 112/03/10 服部誠太郎, or 服部誠太郎 alone
+                    named = tables.lookup_names(self.session, self.spec, fk, lang, bare=bare)
+                    for row_id, name in named.items():
+                        found.setdefault(key_of(name), set()).add(row_id)
             self._names[fk] = found
         return self._names[fk]

@@ -548,10 +548,15 @@ def test_a_name_shared_by_several_rows_needs_an_id_unless_unchanged(session):
     session.add(gift)
     session.commit()
     frame = transfer.export_frame(session, tables.SPECS["gift_received"])
-    assert frame["外賓接待"].tolist() == ["美國德州經貿訪團"]
+    # Exported as the editor shows it: the visit's date tells the two apart.
+    assert frame["外賓接待"].tolist() == ["112/03/02 美國德州經貿訪團"]
     kept = transfer.commit_import(session, GiftReceived, frame, ADMIN)
     assert kept.ok and kept.unchanged == 1
     frame["編號"] = [None]
+    dated = transfer.preview_import(session, GiftReceived, frame, ADMIN)
+    assert dated.ok, dated.messages()
+    # The name alone, as staff may type it, matches both visits.
+    frame["外賓接待"] = ["美國德州經貿訪團"]
     added = transfer.preview_import(session, GiftReceived, frame, ADMIN)
     ids = f"{visits[0].id}、{visits[1].id}"
     assert added.messages() == [
