@@ -5,15 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from core.editing.pipeline import disconnected
-from core.i18n.labels import t
+from core.i18n.labels import t, tn
 from core.search.finder import DEFAULT_LIMIT, KindResults, SearchHit, search_grouped
 from core.search.text import MAX_QUERY_CHARS, SearchInputError
 from ui.context import db_session, page_file
 from ui.widgets import plain
 
 TEXT_KEY = "search.text"
+SHOWN_KEY = "search.shown"  # the (text, language) whose results were last opened
 ICONS = {
     "partner_city": ":material/public:",
+    "exchange_event": ":material/event_note:",
     "reception": ":material/badge:",
     "gift_item": ":material/redeem:",
     "gift_received": ":material/card_giftcard:",
@@ -31,12 +33,15 @@ def sidebar_search(lg: str) -> None:
 
 @st.fragment
 def _search_box(lg: str) -> None:
-    # A fragment: pressing Enter reruns the box and its results, not the page under it.
+    # A fragment: pressing Enter reruns the box, not the page under it. The results open in a
+    # dialog in the middle of the screen, where the eye is (in the sidebar they fell below the
+    # fold and Enter seemed to do nothing); the sidebar keeps a button to open them again.
     text = st.text_input(
         t("search.label", lg), key=TEXT_KEY, type="search", max_chars=MAX_QUERY_CHARS,
         placeholder=t("search.placeholder", lg), help=t("search.help", lg),
     )  # fmt: skip
     if not text:
+        st.session_state.pop(SHOWN_KEY, None)
         return
     try:
         with db_session() as session:
@@ -49,8 +54,22 @@ def _search_box(lg: str) -> None:
             raise
         st.warning(t("ui.db_disconnected", lg), icon=":material/cloud_off:")
         return
+    query = plain(text.strip())
     if not results:
-        st.info(t("search.none", lg, query=plain(text.strip())), icon=":material/search_off:")
+        st.info(t("search.none", lg, query=query), icon=":material/search_off:")
+        return
+    found = sum(kind.total for kind in results)
+    st.button(
+        tn("search.show", found, lg, query=query), key="search.show", icon=":material/search:",
+        on_click=st.session_state.pop, args=(SHOWN_KEY, None), width="stretch",
+    )  # fmt: skip
+    if st.session_state.get(SHOWN_KEY) != (text, lg):
+        st.session_state[SHOWN_KEY] = (text, lg)  # once per search: closing it stays closed
+        title = t("search.dialog", lg, query=query)  # the title reads Markdown
+        st.dialog(title, width="large", icon=":material/search:")(_results)(results, lg)
+
+
+def _results(results: list[KindResults], lg: str) -> None:
     for kind in results:
         _kind_results(kind, lg)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from core.calendar.rules import event_time_errors, milestone_errors, timezone_errors
 from core.editing.registry import Section
 from core.editing.tables import TableSpec
-from core.i18n.labels import enum_label
-from core.search.kinds import Kind, Row, line, named
+from core.i18n.labels import enum_label, in_english
+from core.kernel.roc_dates import format_roc
+from core.search.kinds import Kind, Row, by_cities, line, named
 from db import models as m
 
 SECTION = Section(
@@ -22,6 +23,12 @@ def _city(row: Row, lang: str) -> tuple[str, str]:
     else:
         title = named(row.name_zh, row.name_original, lang)
     return title, line(lang, row.country, enum_label(row.tie_type, lang, m.TieType))
+
+
+def _event(row: Row, lang: str) -> tuple[str, str]:
+    title = in_english(row.title, row.title_en, lang)
+    when = format_roc(row.start_date) if lang == "zh-TW" else row.start_date.isoformat()
+    return title, line(lang, when, enum_label(row.kind, lang, m.EventKind), row.location)
 
 
 TABLES = (
@@ -42,7 +49,15 @@ TABLES = (
             m.ExchangeEvent, "start_date", ("-start_date",), ("title", "participants", "summary")
         ),
         rules=[event_time_errors, milestone_errors],
-        search=None,
+        search=Kind(
+            m.ExchangeEvent,
+            ("title", "title_en", "location", "participants"),
+            _event,
+            dated_by="start_date",
+            shown=("kind", "start_date"),
+            related=by_cities(m.ExchangeEventCity, "event_id"),  # its cities, by any name
+            related_tables=("partner_city", "exchange_event_city"),
+        ),
         span=("start_date", "end_date", False),
         own_chart=True,  # exchanges per month, on the 圖表 tab
     ),

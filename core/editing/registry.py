@@ -214,7 +214,10 @@ def search_kinds() -> tuple[Kind, ...]:
 
 def search_tables(*_args: Any, **_kwargs: Any) -> list[str]:
     """The tables the global search reads (its results are kept until one of them changes)."""
-    return [kind.table for kind in search_kinds()]
+    kinds = search_kinds()
+    return list(
+        dict.fromkeys([k.table for k in kinds] + [t for k in kinds for t in k.related_tables])
+    )
 
 
 class _View(MutableMapping[str, Any]):

@@ -8,7 +8,7 @@ from core.editing.tables import TableSpec
 from core.gifts.rules import movement_stock_errors, received_date_errors
 from core.i18n.labels import enum_label, t
 from core.kernel.roc_dates import format_roc
-from core.search.kinds import Kind, Row, line
+from core.search.kinds import Kind, Row, by_city, line
 from db import models as m
 
 SECTION = Section(
@@ -83,6 +83,8 @@ TABLES = (
             _gift_received,
             dated_by="received_on",
             shown=("disposition",),
+            related=by_city(m.GiftReceived),  # the gifts from a partner city, by any name
+            related_tables=("partner_city",),
         ),  # fmt: skip
         own_chart=True,  # the flows above and the register's value bands
     ),

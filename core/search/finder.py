@@ -95,7 +95,9 @@ def _search_all(session: Session, query: str, lang: str, limit: int) -> list[Kin
     needle = fold(query)
     kinds = search_kinds()
     folded = [kind.table for kind in kinds if not kind.in_sql]
-    versions = {name: (stamp, top) for name, stamp, top in table_versions(session, folded)}
+    related = [t for kind in kinds if not kind.in_sql for t in kind.related_tables]
+    watched = list(dict.fromkeys([*folded, *related]))
+    versions = {name: (stamp, top) for name, stamp, top in table_versions(session, watched)}
     results = [
         _sql_kind(session, kind, query, lang, limit)
         if kind.in_sql
@@ -108,7 +110,8 @@ def _search_all(session: Session, query: str, lang: str, limit: int) -> list[Kin
 def _folded_kind(
     session: Session, kind: Kind, needle: str, lang: str, limit: int, versions: dict
 ) -> KindResults:
-    index = _index(session, kind, versions[kind.table])
+    version = tuple(versions[t] for t in (kind.table, *kind.related_tables))
+    index = _index(session, kind, version)
     matched = [(_rank(text, needle), i) for i, (_, text) in enumerate(index) if needle in text]
     top = [index[i][0] for _, i in sorted(matched)[:limit]]
     return KindResults(kind.table, _describe(session, kind, top, lang), len(matched))
@@ -140,14 +143,19 @@ def _build_index(session: Session, kind: Kind) -> list[tuple[int, str]]:
     stmt = select(*(getattr(model, c) for c in kind.index_columns))
     if kind.dated_by:
         stmt = stmt.order_by(getattr(model, kind.dated_by).desc(), model.id.desc())
-    index = [(int(row.id), _folded_text(kind, row)) for row in session.execute(stmt)]
+    related = kind.related(session) if kind.related else {}
+    index = [
+        (int(row.id), _folded_text(kind, row, related.get(row.id, ())))
+        for row in session.execute(stmt)
+    ]
     return index if kind.dated_by else sorted(index, key=lambda e: (e[1], e[0]))
 
 
-def _folded_text(kind: Kind, row: Row) -> str:
+def _folded_text(kind: Kind, row: Row, related: tuple[str, ...] = ()) -> str:
     # One fold of the joined fields, read by position (the searched columns follow the id):
     # half the time of a fold per field read by name, over 60,000 receptions.
     fields = [*(value or "" for value in row[1 : 1 + len(kind.searched)]), *kind.words(row)]
+    fields += related  # each name a field of its own: "Brisbane" is a whole field
     text = fold(SEP.join(fields)).replace(f" {SEP}", SEP).replace(f"{SEP} ", SEP)
     return f"{SEP}{text}{SEP}"
 

@@ -7,11 +7,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from core.i18n.labels import t
 
 Row = Any  # a SQLAlchemy Row holding a kind's `columns` by name
+# Text of other tables a row is found by: (session) -> {row id: names}.
+Related = Callable[[Session], dict[int, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,11 @@ class Kind:
     shown: tuple[str, ...] = ()
     words: Callable[[Row], Iterable[str]] = field(default=lambda row: ())  # matched too
     in_sql: bool = False
+    # Text of other tables a row is found by (its partner cities' names in every language,
+    # so "Brisbane" finds the receptions and events of 布里斯本): (session) -> {row id: names},
+    # read when the index is built; the index is rebuilt when one of related_tables changes.
+    related: Related | None = None
+    related_tables: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.describe is None and self.describe_rows is None:
@@ -75,3 +83,39 @@ def named(first: str, second: str, lang: str) -> str:
     if not second or second == first:
         return first
     return f"{first} ({second})" if lang == "en" else f"{first}（{second}）"
+
+
+def _city_names(session: Session) -> dict[int, tuple[str, ...]]:
+    """{partner city id: its names, Chinese, English and own script}."""
+    from db.models import PartnerCity
+
+    rows = session.execute(
+        select(PartnerCity.id, PartnerCity.name_zh, PartnerCity.name_en, PartnerCity.name_original)
+    )
+    return {row.id: tuple(x for x in row[1:] if x) for row in rows}
+
+
+def by_city(model: type[SQLModel], column: str = "city_id") -> Related:
+    """Kind.related for a table whose rows name one partner city in `column`."""
+
+    def related(session: Session) -> dict[int, tuple[str, ...]]:
+        names = _city_names(session)
+        city = getattr(model, column)
+        rows = session.execute(select(model.id, city).where(city.is_not(None)))  # type: ignore[attr-defined]
+        return {row[0]: names.get(row[1], ()) for row in rows}
+
+    return related
+
+
+def by_cities(link: type[SQLModel], owner: str, column: str = "city_id") -> Related:
+    """Kind.related for a table whose rows name partner cities through a link table."""
+
+    def related(session: Session) -> dict[int, tuple[str, ...]]:
+        names = _city_names(session)
+        found: dict[int, tuple[str, ...]] = {}
+        rows = session.execute(select(getattr(link, owner), getattr(link, column)))
+        for row_id, city_id in rows:
+            found[row_id] = found.get(row_id, ()) + names.get(city_id, ())
+        return found
+
+    return related

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.editing.registry import Section
 from core.editing.tables import TableSpec
 from core.kernel.roc_dates import format_roc
-from core.search.kinds import Kind, Row, line, named
+from core.search.kinds import Kind, Row, by_city, line, named
 from core.visitors.rules import follow_up_errors, reception_errors
 from db import models as m
 
@@ -50,6 +50,8 @@ TABLES = (
             ("visitor_name_zh", "visitor_name_original", "organisation", "title", "country"),
             _reception,
             dated_by="visit_date",
+            related=by_city(m.Reception),  # "Brisbane" finds the visits of 布里斯本市
+            related_tables=("partner_city",),
         ),  # fmt: skip
         own_chart=True,  # receptions per month by category, countries, hosts
     ),

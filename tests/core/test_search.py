@@ -5,21 +5,29 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlmodel import Session
 
 from core.editing.links import page_for
-from core.search.finder import SQL_WINDOW, search, search_grouped
+from core.editing.pipeline import Actor, EditorState, save_changes
+from core.editing.registry import search_kinds
+from core.i18n.labels import LANGUAGES, t
+from core.search.finder import MAX_LIMIT, SQL_WINDOW, search, search_grouped
 from core.search.text import MAX_QUERY_CHARS, SearchInputError, clean_query, fold
 from db.models import (
     Centre,
+    ExchangeEventCity,
     GiftItem,
+    GiftReceived,
+    PartnerCity,
     Reception,
     Venue,
     VenueBooking,
     VenueKind,
     VisitorCategory,
 )
+
+ADMIN = Actor("t.admin", "admin")
 
 
 @pytest.fixture
@@ -66,6 +74,65 @@ def test_tai_is_found_in_either_spelling(demo, text):
 def test_a_stored_tai_is_found_by_the_other_spelling(demo):
     # The ethics register stores 臺灣 as a donor country.
     assert titles(demo, "台灣", "gift_received") == titles(demo, "臺灣", "gift_received") != []
+
+
+def _found(session: Session, text: str) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    for hit in search(session, text, "zh-TW", limit_per_kind=MAX_LIMIT):
+        found.setdefault(hit.table, set()).add(hit.row_id)
+    return found
+
+
+@pytest.mark.parametrize("text", ["Brisbane", "布里斯本", "BRISBANE"])
+def test_a_city_name_in_any_language_finds_its_events_visits_and_gifts(demo, text):
+    found = _found(demo, text)
+    # Every record tied to the city, whatever its own title says.
+    city = demo.execute(select(PartnerCity.id).where(PartnerCity.name_en == "Brisbane")).scalar()
+    events = demo.execute(
+        select(ExchangeEventCity.event_id).where(ExchangeEventCity.city_id == city)
+    ).scalars()
+    visits = demo.execute(select(Reception.id).where(Reception.city_id == city)).scalars()
+    gifts = demo.execute(select(GiftReceived.id).where(GiftReceived.city_id == city)).scalars()
+    assert found["partner_city"] == {city}
+    assert found["exchange_event"] >= set(events) != set()
+    assert found["reception"] >= set(visits) != set()
+    assert found["gift_received"] >= set(gifts) != set()
+    assert found == _found(demo, "布里斯本")
+
+
+def test_a_renamed_city_is_found_under_its_new_name_at_once(session):
+    city = PartnerCity(
+        name_zh="測試市", name_original="Testville", name_en="Testville", country="美國",
+        country_code="US", region="北美", tie_type="sister", signed_on=date(2000, 1, 1),
+        latitude=0, longitude=0, timezone="America/Chicago",
+    )  # fmt: skip
+    session.add(city)
+    session.commit()
+    visit = Reception(
+        visit_date=date(2023, 3, 1),
+        visitor_name_zh="某訪團",
+        country="美國",
+        category="business",
+        city_id=city.id,
+    )
+    session.add(visit)
+    session.commit()
+    assert titles(session, "Testville", "reception") == ["某訪團"]
+    # Renamed as staff do it, through the audited editor.
+    rows = [{"id": city.id, "version": city.version}]
+    rename = {0: {"name_en": "Newtown", "name_original": "Newtown"}}
+    saved = save_changes(session, PartnerCity, EditorState(rows, rename), actor=ADMIN)
+    assert saved.ok, saved.messages()
+    assert titles(session, "Testville", "reception") == []
+    assert titles(session, "Newtown", "reception") == ["某訪團"]
+
+
+def test_every_search_kind_is_named_in_both_languages():
+    for kind in search_kinds():
+        for lang in LANGUAGES:
+            label = t(f"search.kind.{kind.table}", lang)
+            assert label and not label.startswith("search."), (kind.table, lang)
+    assert len({t(f"search.kind.{k.table}", "en") for k in search_kinds()}) == len(search_kinds())
 
 
 def test_each_hit_links_to_the_page_showing_its_table(demo):
