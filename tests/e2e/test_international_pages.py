@@ -403,6 +403,26 @@ def test_visitor_search_and_reception_detail(tabs):
     assert_no_error(page)
 
 
+def test_global_search_opens_a_dialog_whose_links_lead_to_the_record(tabs):
+    page = tabs.new("demo.viewer", PAGES["visitor_log"])
+    box = page.locator("[data-testid='stSidebar']").get_by_label(t("search.label"), exact=True)
+    box.fill("Brisbane")
+    with new_run(page):
+        box.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(t("search.dialog", query="Brisbane"))
+    for kind in ("partner_city", "exchange_event", "reception", "gift_received"):
+        expect(dialog.get_by_text(t(f"search.kind.{kind}"), exact=True)).to_be_visible()
+    shot(page, "search_dialog")
+    with new_run(page):
+        dialog.get_by_role("link", name="布里斯本市（Brisbane）").click()
+    page.wait_for_url(re.compile(r"/sister_cities\?table=partner_city&id=\d+$"))
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(main_area(page)).to_contain_text("Brisbane")
+    assert_no_error(page)
+    page.close()
+
+
 # --- the gift inventory ------------------------------------------------------------------------
 
 
