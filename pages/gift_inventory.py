@@ -13,6 +13,7 @@ from core.gifts.ethics import gift_register, needs_action, today_taipei
 from core.gifts.register import register_workbook
 from core.gifts.stock import gift_figures, gift_flows, stock_history, stock_levels
 from core.i18n.labels import enum_options, t
+from core.kernel.file_names import file_stem
 from db.models import MovementDirection
 from ui import record_card
 from ui.charts import show_chart
@@ -89,7 +90,7 @@ with received_tab:
     st.download_button(
         t("gift.download", lg),
         data=_register_xlsx,
-        file_name=f"gift_register_{period.start:%Y%m%d}_{period.end:%Y%m%d}.xlsx",
+        file_name=f"{file_stem('gift_register', period)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="gift.download",
     )

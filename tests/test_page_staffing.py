@@ -97,7 +97,7 @@ EXPECTED = [
 
 def test_the_table_is_the_reports_cell_by_cell(report_table):
     html = staffing_html(*report_table[:1], "zh-TW", report_table[1])
-    assert "資料日期：112.2.28" in html
+    assert "資料日期：112/02/28" in html
     rows = _parse(html)
     assert rows == EXPECTED
     assert _widths(rows) == [7] * len(rows)  # a whole grid: no row short or long
@@ -157,7 +157,9 @@ def test_picking_the_baseline_shows_its_table(app, accounts):
     at = open_page(app, PAGE)
     picker = at.selectbox(key=PICKER)
     assert picker.value == _snapshot_id(accounts, date(2023, 2, 28))
-    assert picker.options[0].startswith("115.8.31") and "99.12.25（縣市合併基準）" in picker.options
+    assert (
+        picker.options[0].startswith("115/08/31") and "99/12/25（縣市合併基準）" in picker.options
+    )
     picker.select(_snapshot_id(accounts, date(2010, 12, 25))).run()
     assert not at.exception, at.exception
     assert [m.value for m in at.metric][:3] == ["11,924", "8,462", "3,462"]

@@ -71,7 +71,8 @@ def calendar_panel(session: Session, period: Period, lg: str) -> None:
             "center": "title",
             "right": "dayGridMonth,timeGridWeek,listMonth",
         },  # fmt: skip
-        "locale": "zh-tw" if lg == "zh-TW" else "en",
+        # The 民國 calendar in the title and list dates (Intl reads the -u-ca-roc extension).
+        "locale": "zh-tw-u-ca-roc" if lg == "zh-TW" else "en",
         "buttonText": {k: t(f"cal.btn.{k}", lg) for k in ("today", "month", "week", "list")},
         "allDayText": t("cal.all_day", lg),
         "height": CALENDAR_HEIGHT,
@@ -117,9 +118,9 @@ def _details(session: Session, picked: str, lg: str) -> None:
             if match:
                 title = cal.anniversary_title(match[0], _titles(lg), lg == "en")
                 st.markdown(f"**{plain(title)}**")
+            signed = cal.signed_text(city.signed_on, city.signed_precision, lg)
             st.markdown(plain(f"{city.name_en}（{city.country}）｜{enum_label(city.tie_type, lg)}｜"
-                              f"{t('cal.col.signed', lg)} {format_roc(city.signed_on)}"
-                              f"（{enum_label(city.signed_precision, lg)}）"))  # fmt: skip
+                              f"{t('cal.col.signed', lg)} {signed}"))  # fmt: skip
             if match:
                 local_time_view.city_offset(city, match[0].day, lg)
 
@@ -165,7 +166,10 @@ def directory_panel(session: Session, lg: str) -> dict[str, list[str]]:
         t("cal.col.country", lg): df["country"],
         t("cal.col.region", lg): df["region"],
         t("cal.col.tie", lg): df["tie_type"].map(lambda v: enum_label(v, lg, TieType)),
-        t("cal.col.signed", lg): df["signed_on"].map(format_roc),
+        t("cal.col.signed", lg): [
+            cal.signed_text(d, p, lg)
+            for d, p in zip(df["signed_on"], df["signed_precision"], strict=True)
+        ],
         t("cal.col.precision", lg): df["signed_precision"].map(
             lambda v: enum_label(v, lg, DatePrecision)
         ),

@@ -15,7 +15,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.audit.history import table_label
 from core.editing import registry, tables
 from core.editing.charts import month_chart, rows_by_month
 from core.editing.frame import (
@@ -28,6 +27,7 @@ from core.editing.frame import (
 )
 from core.editing.pipeline import PermissionDenied, SaveResult, can_edit, save_changes
 from core.i18n.labels import t, tn
+from core.kernel.file_names import file_stem
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_period
 from core.transfer import table_io as transfer
@@ -178,7 +178,8 @@ def _export_buttons(
         with db_session() as session:
             return transfer.export_frame(session, spec, period, search, lg, filters)
 
-    name = table_label(table, lg)
+    # reception_2022-07-01_2023-03-15; a table without dates (vehicle) is named alone.
+    name = file_stem(table, period if spec.period_column else None)
     with st.popover(t("editor.export", lg), icon=":material/download:"):
         st.download_button(
             "CSV", lambda: transfer.to_csv_bytes(frame()), file_name=f"{name}.csv",

@@ -23,6 +23,7 @@ from core.fleet.reports import (
 )
 from core.i18n.labels import enum_label, enum_options, t
 from core.kernel.config import get_settings
+from core.kernel.file_names import file_stem
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_month
 from db.models import TripPurpose, TripType, VehicleKind
@@ -215,10 +216,6 @@ def _month_picker(period: Period, label_key: str, key: str) -> date:
     )
 
 
-def _file_month(month: date) -> str:
-    return format_roc(month, "compact")[:-2]  # 11201
-
-
 def _download(label_key: str, build: Callable[[], bytes], file_name: str) -> None:
     """An XLSX download whose bytes are built only when clicked (no rerun on click)."""
     st.download_button(
@@ -265,7 +262,8 @@ def statement(period: Period) -> None:
         with db_session() as session:
             return loan_statement_workbook(session, month, price)
 
-    _download("fleet.statement.download", xlsx, f"vip_van_statement_{_file_month(month)}.xlsx")
+    name = file_stem("vip_van_statement", month=month)
+    _download("fleet.statement.download", xlsx, f"{name}.xlsx")
 
 
 def usage_report(period: Period) -> None:
@@ -286,4 +284,4 @@ def usage_report(period: Period) -> None:
         with db_session() as session:
             return usage_report_workbook(session, month)
 
-    _download("fleet.report.download", xlsx, f"fleet_usage_{_file_month(month)}.xlsx")
+    _download("fleet.report.download", xlsx, f"{file_stem('fleet_usage', month=month)}.xlsx")

@@ -50,7 +50,7 @@ def download_popover(period: Period, lg: str) -> None:
         city_id = None if city is None else int(city)
         with db_session() as session:
             found = ics.entries(session, start, end, city_id=city_id, lang=lg)
-            name = ics.file_name(session, city_id, lg)
+            name = ics.file_name(session, city_id, start, end)
         counts = Counter(e.kind for e in found)
         st.caption(t(
             "ics.count", lg, n=len(found), events=counts["exchange_event"],

@@ -44,7 +44,7 @@ def _n(value: int | None) -> str:
 
 
 def _labelled(label: str, value: str, lang: str) -> str:
-    """資料日期：112.2.28 in Chinese, As of: 112.2.28 in English."""
+    """資料日期：112/02/28 in Chinese, As of: 112/02/28 in English."""
     return f"{label}：{value}" if lang == "zh-TW" else f"{label}: {value}"
 
 
@@ -60,7 +60,7 @@ def _other_note(other: dict[str, int] | None, lang: str) -> str:
 
 def staffing_html(table: StaffingTable, lang: str, other: dict[str, int] | None = None) -> str:
     """The report's table as one grid: 工級人員, 臨時人員 (630 under its four columns, the note
-    inside the 其他 cell), 總計; 資料日期 above in the report's dot style (112.2.28)."""
+    inside the 其他 cell), 總計; 資料日期 above (112/02/28, the app's table style; the briefing keeps the report's 112.2.28)."""
     h = lambda key: escape(t(key, lang))  # noqa: E731
     b = lambda key: escape(t(f"enum.BudgetSource.{key}", lang))  # noqa: E731
     c = lambda key: escape(t(f"enum.StaffCategory.{key}", lang))  # noqa: E731
@@ -90,7 +90,7 @@ def staffing_html(table: StaffingTable, lang: str, other: dict[str, int] | None 
     )
     total = _labelled(h("staff.grand_total"), _n(table.grand_total), lang)
     grand = f"<tr class='grand'><td colspan='7'>{total}</td></tr>"
-    as_of = _labelled(h("col.as_of"), format_roc(table.as_of, "dot"), lang)
+    as_of = _labelled(h("col.as_of"), format_roc(table.as_of), lang)
     head = f"<p class='staff-asof'>{as_of}</p>"
     return f"{CSS}{head}<table class='staff'>{worker}{temp}{grand}</table>"
 
@@ -112,8 +112,8 @@ def reduction_html(
         for r in rows
     )
     head = (
-        f"<tr><th></th><th>{_paren(h('staff.baseline'), format_roc(base.as_of, 'dot'), lang)}</th>"
-        f"<th>{_paren(h('staff.now'), format_roc(now.as_of, 'dot'), lang)}</th>"
+        f"<tr><th></th><th>{_paren(h('staff.baseline'), format_roc(base.as_of), lang)}</th>"
+        f"<th>{_paren(h('staff.now'), format_roc(now.as_of), lang)}</th>"
         f"<th>{h('staff.reduced')}</th><th>{h('staff.rate')}</th></tr>"
     )
     return CSS + f"<table class='staff'>{head}{body}</table>"
@@ -135,11 +135,9 @@ def reduction_sentence(rows: list[Reduction], now: StaffingTable, lang: str) -> 
 def snapshot_picker(
     snapshots: pd.DataFrame, default_id: int | None, key: str, lang: str
 ) -> int | None:
-    """Pick a snapshot, newest first, shown as 112.2.28（112年2月底）."""
+    """Pick a snapshot, newest first, shown as 112/02/28（112年2月底）."""
     names = {
-        int(s.id): _paren(format_roc(s.as_of, "dot"), s.label, lang)
-        if s.label
-        else format_roc(s.as_of, "dot")
+        int(s.id): _paren(format_roc(s.as_of), s.label, lang) if s.label else format_roc(s.as_of)
         for s in snapshots.sort_values("as_of", ascending=False).itertuples()
     }
     ids = list(names)

@@ -26,6 +26,8 @@ from sqlmodel import Session
 from core.calendar.ics_entries import Entry, entries, next_twelve_months
 from core.i18n.labels import DEFAULT_LANG, t
 from core.kernel import local_time
+from core.kernel.file_names import file_stem, words
+from core.kernel.periods import Period
 from core.kernel.text_safety import strip_controls
 from db.models import PartnerCity
 
@@ -94,10 +96,11 @@ def build_ics(
     return calendar.to_ical()
 
 
-def file_name(session: Session, city_id: int | None, lang: str = DEFAULT_LANG) -> str:
-    """姊妹市行事曆.ics, 姊妹市行事曆-聖安東尼市.ics (the city's name in the UI language)."""
+def file_name(session: Session, city_id: int | None, start: date, end: date) -> str:
+    """sister_city_calendar_2026-01-01_2026-12-31.ics, with the city's English name after
+    sister_city_calendar for one city (core.kernel.file_names: one style for every download)."""
     city = session.get(PartnerCity, city_id) if city_id is not None else None
-    stem = t("ics.file", lang)
-    return (
-        f"{stem}-{strip_controls(local_time.city_name(city, lang))}.ics" if city else f"{stem}.ics"
-    )
+    name = "sister_city_calendar"
+    if city is not None:
+        name += "_" + (words(city.name_en) or f"city_{city.id}")
+    return f"{file_stem(name, Period(start, end))}.ics"

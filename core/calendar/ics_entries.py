@@ -13,7 +13,6 @@ from sqlmodel import Session
 from core.calendar import ties as cal
 from core.i18n.labels import DEFAULT_LANG, enum_label, t
 from core.kernel import local_time
-from core.kernel.roc_dates import format_roc
 from db.models import ExchangeEvent, ExchangeEventCity, PartnerCity, Reception
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -161,11 +160,11 @@ def reception_entries(
 
 
 def _anniversary_description(city: PartnerCity, day: date, lang: str) -> str:
-    signed, precision = format_roc(city.signed_on), enum_label(city.signed_precision, lang)
+    signed = cal.signed_text(city.signed_on, city.signed_precision, lang)
     offset = local_time.local_pair(day, None, city.timezone, lang)
     return _lines(
         t("ics.desc.tie", lang, value=enum_label(city.tie_type, lang)),
-        t("ics.desc.signed", lang, value=signed, precision=precision),
+        t("ics.desc.signed", lang, value=signed),
         local_time.city_line(city, offset, lang),
     )
 

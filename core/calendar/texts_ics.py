@@ -40,7 +40,6 @@ ZH: dict[str, str] = {
     "ics.range.year": "未來 12 個月（{dates}）",
     "ics.count": "共 {n} 筆：交流活動 {events}、外賓接待 {receptions}、締盟週年 {anniversaries}",
     "ics.download": "下載 .ics 檔",
-    "ics.file": "姊妹市行事曆",
     "ics.calname": "{bureau} 姊妹市行事曆",
     "ics.calname.city": "{bureau} 姊妹市行事曆（{city}）",
     "ics.reception.summary": "外賓接待：{name}（{organisation}）",
@@ -53,7 +52,7 @@ ZH: dict[str, str] = {
     "ics.desc.topics": "議題：{value}",
     "ics.desc.estimate": "（日期為推估，報告未載明）",
     "ics.desc.tie": "締結類型：{value}",
-    "ics.desc.signed": "締結日期：{value}（{precision}）",
+    "ics.desc.signed": "締結日期：{value}",
 }
 
 EN: dict[str, str] = {
@@ -92,7 +91,6 @@ EN: dict[str, str] = {
     "ics.range.year": "Next 12 months ({dates})",
     "ics.count": "{n} entries: {events} exchange events, {receptions} receptions, {anniversaries} anniversaries",
     "ics.download": "Download .ics file",
-    "ics.file": "sister-city-calendar",
     "ics.calname": "{bureau}: sister-city calendar",
     "ics.calname.city": "{bureau}: sister-city calendar ({city})",
     "ics.reception.summary": "Reception: {name} ({organisation})",
@@ -105,5 +103,5 @@ EN: dict[str, str] = {
     "ics.desc.topics": "Topics: {value}",
     "ics.desc.estimate": "(estimated date; the report does not state it)",
     "ics.desc.tie": "Tie: {value}",
-    "ics.desc.signed": "Signed: {value} ({precision})",
+    "ics.desc.signed": "Signed: {value}",
 }

@@ -22,6 +22,7 @@ from core.kernel import holidays as holidays_tw
 from core.kernel.cache import stamped
 from core.kernel.monthly import _frame, month_key
 from core.kernel.periods import Period, month_period
+from core.kernel.roc_dates import format_roc, roc_year
 from db.models import (
     DatePrecision,
     ExchangeEvent,
@@ -49,6 +50,33 @@ class Anniversary:
     precision: str  # DatePrecision value
     exact: bool
     city_name_en: str = ""
+
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
+
+
+def signed_text(signed_on: date | None, precision: str, lang: str) -> str:
+    """A signing date written only as far as it is known: 86/09/09, 75年9月, 75年 (zh-TW);
+    9 September 1997, September 1986, 1986 (English, the partner city's own calendar).
+
+    A date known only to the month or year is stored on its first day; printing that day
+    would state a fact the bureau does not know."""
+    if signed_on is None:
+        return ""
+    precision = DatePrecision(precision).value
+    if lang == "en":
+        if precision == DatePrecision.YEAR:
+            return str(signed_on.year)
+        month = _MONTHS_EN[signed_on.month - 1]
+        if precision == DatePrecision.MONTH:
+            return f"{month} {signed_on.year}"
+        return f"{signed_on.day} {month} {signed_on.year}"
+    if precision == DatePrecision.YEAR:
+        return f"{roc_year(signed_on)}年"
+    if precision == DatePrecision.MONTH:
+        return f"{roc_year(signed_on)}年{signed_on.month}月"
+    return format_roc(signed_on)
 
 
 def anniversary_day(signed_on: date, precision: str, year: int) -> date:

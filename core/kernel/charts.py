@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Iterable
 from datetime import date
 from enum import Enum
@@ -16,6 +15,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from core.i18n.labels import enum_label, t
+from core.kernel.file_names import file_stem as _file_stem
 from core.kernel.fonts import FONT_STACK, register_chart_fonts
 from core.kernel.periods import Period, month_period
 from core.kernel.roc_dates import format_roc, format_roc_period
@@ -145,15 +145,8 @@ def titled(
 
 
 def file_stem(key: str, period: Period | None = None, as_of: date | None = None) -> str:
-    """fleet_trips_2022-07-01_2023-03-15: an ASCII file name (no suffix) from a chart key."""
-    stem = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_") or "chart"
-    if period is not None and period.start != period.end:
-        stem += f"_{period.start.isoformat()}_{period.end.isoformat()}"
-    elif period is not None:
-        stem += f"_{period.start.isoformat()}"
-    elif as_of is not None:
-        stem += f"_{as_of.isoformat()}"
-    return stem
+    """fleet_trips_2022-07-01_2023-03-15: a chart's file name (core.kernel.file_names)."""
+    return _file_stem(key, period, as_of, fallback="chart")
 
 
 def chart_stem(chart: alt.TopLevelMixin, key: str) -> str:

@@ -26,7 +26,7 @@ def trend_frame(snapshots: pd.DataFrame, lang: str) -> pd.DataFrame:
     )  # fmt: skip
     return long.assign(
         day=pd.to_datetime(long["as_of"]),
-        roc=long["as_of"].map(lambda d: format_roc(d, "dot")),
+        roc=long["as_of"].map(format_roc),
         series_label=long["series"].map(series),
         status=long["is_estimate"].map(
             {True: t("staff.chart.estimated", lang), False: t("staff.chart.recorded", lang)}
@@ -85,7 +85,7 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
             )  # fmt: skip
         )
     if chosen is not None:
-        rule = pd.DataFrame({"day": [pd.Timestamp(chosen)], "roc": [format_roc(chosen, "dot")]})
+        rule = pd.DataFrame({"day": [pd.Timestamp(chosen)], "roc": [format_roc(chosen)]})
         layers.append(
             alt.Chart(rule)
             .mark_rule(strokeDash=[4, 4], color="#555")

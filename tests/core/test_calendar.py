@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlmodel import Session
 
 from core.calendar import ties as cal
@@ -191,3 +192,19 @@ def test_the_calendar_holds_whole_years_around_the_period_and_today():
     assert cal.feed_window(this_half, date(2026, 12, 7)) == Period(
         date(2025, 1, 1), date(2027, 12, 31)
     )
+
+
+@pytest.mark.parametrize(
+    ("precision", "zh", "en"),
+    [
+        ("day", "86/09/09", "9 September 1997"),
+        ("month", "86年9月", "September 1997"),
+        ("year", "86年", "1997"),
+    ],
+)
+def test_a_signing_date_is_written_only_as_far_as_it_is_known(precision, zh, en):
+    # Stored on the 9th for the test; a month- or year-only date must not print that day.
+    signed = date(1997, 9, 9)
+    assert cal.signed_text(signed, precision, "zh-TW") == zh
+    assert cal.signed_text(signed, precision, "en") == en
+    assert cal.signed_text(None, precision, "zh-TW") == ""

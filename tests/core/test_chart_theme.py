@@ -22,7 +22,7 @@ from core.gifts import charts as gift_charts
 from core.gifts import stock as gifts
 from core.gifts.ethics import gift_register
 from core.i18n.labels import t
-from core.kernel import monthly
+from core.kernel import file_names, monthly
 from core.kernel.charts import (
     EXPORT_WIDTH,
     PALETTE,
@@ -422,3 +422,13 @@ def test_a_month_the_period_covers_in_part_is_starred_and_explained():
 
 def _values(spec: dict) -> list[dict]:
     return spec["datasets"][spec["data"]["name"]]
+
+
+def test_every_download_name_is_ascii_words_and_iso_dates():
+    assert file_names.file_stem("vip_van_statement", month=date(2023, 3, 9)) == (
+        "vip_van_statement_2023-03"
+    )
+    assert file_names.file_stem("gift_register", P) == "gift_register_2022-07-01_2023-03-15"
+    assert file_names.words("Đà Nẵng") == "Da_Nang"
+    assert file_names.words("São Paulo / Brasil") == "Sao_Paulo_Brasil"
+    assert file_names.file_stem("館舍") == "export"

@@ -158,7 +158,7 @@ def _chart(key: str) -> Export:
 
 def _ics_one_city(session: Session, _request) -> tuple[str, Any]:
     city = session.execute(text("SELECT min(city_id) FROM reception")).scalar_one()
-    name = ics.file_name(session, city)
+    name = ics.file_name(session, city, START, END)
     assert CONTROL.search(name) is None, name
     return "ics", ics.build_ics(session, START, END, city_id=city)
 

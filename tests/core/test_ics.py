@@ -228,7 +228,8 @@ def test_control_characters_leave_the_file_and_line_breaks_stay(session, bureau)
     assert (str(shown["SUMMARY"]), str(shown["LOCATION"])) == ("釜山交流", "四維行政中心")
     assert "第一行\n第二行" in str(shown["DESCRIPTION"])
     assert str(Calendar.from_ical(data)["X-WR-CALNAME"]).endswith("（釜山市）")
-    assert ics.file_name(session, busan) == "姊妹市行事曆-釜山市.ics"
+    name = ics.file_name(session, busan, *YEAR_2026)
+    assert name == "sister_city_calendar_Busan_2026-01-01_2026-12-31.ics"
 
 
 def test_lines_end_in_crlf_and_are_folded_at_75_octets(session, bureau):
@@ -249,7 +250,9 @@ def test_english_file_uses_english_words_and_names(session, bureau):
     anniversary = events[_uid("anniversary", bureau["city.sa"], 2026)]
     assert str(anniversary["SUMMARY"]) == "San Antonio 40th anniversary of the tie (year only)"
     assert "San Antonio" in str(Calendar.from_ical(data)["X-WR-CALNAME"])
-    assert ics.file_name(session, bureau["city.sa"], "en") == "sister-city-calendar-San Antonio.ics"
+    name = ics.file_name(session, bureau["city.sa"], *YEAR_2026)
+    assert name == "sister_city_calendar_San_Antonio_2026-01-01_2026-12-31.ics"
+    assert ics.file_name(session, None, *YEAR_2026).startswith("sister_city_calendar_2026")
 
 
 def test_next_twelve_months_ends_the_day_before_the_same_day_next_year():

@@ -356,7 +356,7 @@ def test_a_lead_downloads_the_monthly_vip_van_statement(tabs, tmp_path):
     download.value.save_as(saved)
     assert_no_error(page)
     # The period's last month is the default: 112年3月.
-    assert saved.name == "vip_van_statement_11203.xlsx"
+    assert saved.name == "vip_van_statement_2023-03.xlsx"
     book = openpyxl.load_workbook(saved)
     texts = [str(c.value) for ws in book for row in ws.iter_rows(max_row=5) for c in row
              if c.value is not None]  # fmt: skip

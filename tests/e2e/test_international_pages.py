@@ -219,18 +219,23 @@ def _calendar_height(page) -> float:
     return box["height"] if box else 0.0
 
 
+def _roc_month(year: int, month: int) -> str:
+    """The calendar's zh-TW title for a month: the 民國 year, as the rest of the app writes it."""
+    return f"民國{year - 1911}年{month}月"
+
+
 def _show_month(page, year: int, month: int) -> None:
-    """Press the calendar's "next" button until it shows the month (zh-TW title, 2022年9月)."""
+    """Press the calendar's "next" button until it shows the month (zh-TW title, 民國111年9月)."""
     fc = page.frame_locator(CALENDAR)
     title = fc.locator(".fc-toolbar-title")
-    wanted = f"{year}年{month}月"
+    wanted = _roc_month(year, month)
     for _ in range(13):
         expect(title).not_to_have_text("", timeout=15_000)
-        shown = re.fullmatch(r"(\d+)年(\d+)月", title.inner_text().strip())
+        shown = re.fullmatch(r"民國(\d+)年(\d+)月", title.inner_text().strip())
         assert shown, title.inner_text()
-        if (int(shown[1]), int(shown[2])) == (year, month):
+        if (int(shown[1]) + 1911, int(shown[2])) == (year, month):
             return
-        assert (int(shown[1]), int(shown[2])) < (year, month), f"past {wanted}: {shown[0]}"
+        assert (int(shown[1]) + 1911, int(shown[2])) < (year, month), f"past {wanted}: {shown[0]}"
         fc.locator(".fc-next-button").click()
         expect(title).not_to_have_text(shown[0], timeout=5_000)
     raise AssertionError(f"the calendar never showed {wanted}")
@@ -319,7 +324,7 @@ def test_calendar_frame_months_click_and_list(tabs, demo_data_dir):
     page = tabs.shared_tab("demo.viewer", "sister_cities")  # signed in through the form here
     assert _calendar_height(page) >= 600
     fc = page.frame_locator(CALENDAR)
-    expect(fc.locator(".fc-toolbar-title")).to_have_text("2022年7月", timeout=15_000)
+    expect(fc.locator(".fc-toolbar-title")).to_have_text(_roc_month(2022, 7), timeout=15_000)
     expect(fc.locator(".fc-event").first).to_be_visible(timeout=15_000)  # July has an event
 
     brisbane_day, brisbane = _anniversaries_2022(demo_data_dir)["Brisbane"]
@@ -361,7 +366,7 @@ def test_calendar_shows_the_2022_anniversaries(tabs, demo_data_dir):
         expect(page.locator("h1", has_text=t("page.calendar"))).to_be_visible()
         assert _calendar_height(page) >= 600
         fc = page.frame_locator(CALENDAR)
-        expect(fc.locator(".fc-toolbar-title")).to_have_text("2022年1月", timeout=15_000)
+        expect(fc.locator(".fc-toolbar-title")).to_have_text(_roc_month(2022, 1), timeout=15_000)
         for city in ("San Antonio", "Daejeon", "Brisbane"):  # in date order: "next" only
             day, text = wanted[city]
             _show_month(page, day.year, day.month)
