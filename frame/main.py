@@ -53,6 +53,18 @@ def _allowed(path: str, actor: Actor) -> bool:
     return True
 
 
+def _refusal(title: str, path: str, first: st.Page):
+    """The body of a page the signed-in role may not open: who may, and a link on."""
+
+    def page() -> None:
+        st.title(title)
+        st.warning(t(f"ui.refused.{Path(path).stem}", lg), icon=":material/lock:")
+        st.page_link(first, label=t("ui.refused.go", lg, page=first.title), icon=first.icon)
+
+    page.__name__ = f"refused_{Path(path).stem}"
+    return page
+
+
 def _db_error_page() -> None:
     st.error(f"{t('ui.db_error', lg)}：{st.session_state.get('db_error', '')}")
     st.info(t("ui.db_hint", lg))
@@ -130,7 +142,18 @@ home = st.Page(
     lambda: st.switch_page(first), title=first.title, url_path="home", default=True,
     visibility="hidden",
 )  # fmt: skip
-groups[next(iter(groups))] = [home, *groups[next(iter(groups))]]
+# A page the role may not open answers at its own address with why, and a way on, instead
+# of Streamlit's silent fall back to the first page (a viewer following a link to /users).
+refused = [
+    st.Page(
+        _refusal(t(label, lg), path, first), title=t(label, lg), icon=icon,
+        url_path=Path(path).stem, visibility="hidden",
+    )
+    for items in SECTIONS.values()
+    for path, label, icon in items
+    if not _allowed(path, actor)
+]  # fmt: skip
+groups[next(iter(groups))] = [home, *groups[next(iter(groups))], *refused]
 current = st.navigation(groups)
 auth.user_badge(lg)
 search_box.sidebar_search(lg)

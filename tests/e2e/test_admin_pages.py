@@ -260,6 +260,20 @@ def test_the_sections_lead_gets_the_editor(tabs, name):
 # --- one real action per page as the lead ------------------------------------------------------
 
 
+def test_a_viewer_following_a_link_to_an_admin_page_is_told_why(tabs):
+    page = tabs.shared_tab("demo.viewer", PAGES[next(iter(PAGES))])
+    page.goto(f"{tabs.base}/users")  # a new page load: its own first run
+    settle(page)
+    main = main_area(page)
+    expect(main.locator("h1", has_text=t("page.users"))).to_be_visible()
+    expect(main).to_contain_text(t("ui.refused.users"))
+    shot(page, "refused_users")
+    with new_run(page):
+        main.get_by_role("link", name=t("ui.refused.go", page=t("page.overview"))).click()
+    expect(page.locator("h1", has_text=t("page.overview"))).to_be_visible()
+    page.close()
+
+
 def _free_day(session: Session, venue_id: int, first: date) -> tuple[date, venues.Slot]:
     """The first day from first on with a free slot for the venue, and that slot."""
     for i in range(30):
