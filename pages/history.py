@@ -107,7 +107,8 @@ def _show(entry: AuditEntry) -> None:
     what = history.table_label(entry.table_name, lg)
     action = enum_label(AuditAction(entry.action), lg)
     when = history.history_frame([entry], lg).iloc[0, 1]
-    st.subheader(t("history.detail", lg, table=what, row=entry.row_id or "—", action=action))
+    record = history.record_title(entry, lg) or "—"
+    st.subheader(plain(t("history.detail", lg, table=what, record=record, action=action)))
     # The username may be anything typed at the sign-in form: shown as typed, never as a link.
     st.caption(t("history.by", lg, user=plain(entry.username), when=when, id=entry.id))
     changes = history.diff(entry, lg)
@@ -123,18 +124,55 @@ def _show(entry: AuditEntry) -> None:
             st.dataframe(history.history_frame(timeline, lg), hide_index=True, placeholder="")
 
 
+RESULT = "history.restore_result"  # (ok, message) of the last restore, shown once
+
+
+def _restore(entry: AuditEntry) -> None:
+    record = history.record_title(entry, lg, restored=True)  # named as it is put back
+    try:
+        with db_session() as session:
+            result = restore_version(session, entry.id, actor=actor)
+    except PermissionDenied as exc:
+        st.session_state[RESULT] = (False, str(exc))
+    else:
+        message = (
+            t("history.restored", lg, record=record) if result.ok else "\n".join(result.messages())
+        )
+        st.session_state[RESULT] = (result.ok, message)
+
+
+@st.dialog(t("history.confirm.title", lg), width="medium")
+def _confirm(entry: AuditEntry) -> None:
+    """Restoring overwrites the record as it is now: say which record and which fields first."""
+    what = history.table_label(entry.table_name, lg)
+    st.markdown(plain(t("history.confirm.body", lg, table=what,
+                        record=history.record_title(entry, lg))))  # fmt: skip
+    with db_session() as session:
+        changes = history.restore_preview(session, entry, lg)
+    if changes:
+        frame = pd.DataFrame(
+            [(c.label, c.before, c.after) for c in changes],
+            columns=[t("history.field", lg), t("history.confirm.now", lg),
+                     t("history.confirm.value", lg)],
+        )  # fmt: skip
+        st.dataframe(frame, hide_index=True, placeholder="")
+    else:
+        st.caption(t("history.confirm.same", lg))
+    yes, no = st.columns(2)
+    if yes.button(t("history.confirm.yes", lg), type="primary", key="history.confirm.yes",
+                  icon=":material/history:", width="stretch"):  # fmt: skip
+        _restore(entry)
+        st.rerun()
+    if no.button(t("history.confirm.no", lg), key="history.confirm.no", width="stretch"):
+        st.rerun()
+
+
+if RESULT in st.session_state:
+    ok, message = st.session_state.pop(RESULT)
+    (st.success if ok else st.error)(plain(message))
 entry = entries[rows[0]]
 _show(entry)
 if actor.role == "admin" and history.is_restorable(entry):
     st.warning(t("history.restore_hint", lg))
     if st.button(t("history.restore", lg), key=f"history.restore.{entry.id}", type="primary"):
-        try:
-            with db_session() as session:
-                result = restore_version(session, entry.id, actor=actor)
-        except PermissionDenied as exc:
-            st.error(plain(str(exc)))
-        else:
-            if result.ok:
-                st.success(t("history.restored", lg, row=entry.row_id))
-            else:
-                st.error(plain("\n".join(result.messages())))
+        _confirm(entry)

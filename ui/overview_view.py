@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.audit.changes import changes_since, entry_link, previous_sign_in, sees_changes
-from core.audit.history import TAIPEI, table_label
+from core.audit.history import TAIPEI, record_title, table_label
 from core.editing.links import SECTION_PAGES, page_for
 from core.editing.pipeline import Actor
 from core.figures.compute import compute_figures
@@ -157,7 +157,7 @@ def changes(actor: Actor, lg: str) -> None:
         link = entry_link(entry)
         label = t(
             f"ov.changes.{entry.action}", lg, who=entry.username,
-            table=table_label(entry.table_name, lg), id=entry.row_id,
+            table=table_label(entry.table_name, lg), record=record_title(entry, lg),
             when=format_roc_datetime(_taipei(entry.at)),
         )  # fmt: skip
         if link is not None:

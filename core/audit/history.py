@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel
 
 import db.models  # noqa: F401  (registers every table, so _internal_models() finds them all)
 from core.editing import registry
+from core.editing.conflicts import image
 from core.editing.pipeline import Actor
 from core.i18n.labels import DEFAULT_LANG, enum_label, t
 from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
@@ -185,6 +186,42 @@ def table_label(table: str, lang: str = DEFAULT_LANG) -> str:
     return table if label == key else label
 
 
+def record_name(entry: AuditEntry, lang: str = DEFAULT_LANG, *, restored: bool = False) -> str:
+    """The record an entry changed, as staff name it: its date and first named field, read
+    from the entry itself (so a deleted row keeps its name): 112/01/13 蒲島郁夫, 第三會議室,
+    KAA-1234. "" when the row holds no such field (then the id names it). restored: as the
+    version before the change names it (what a restore puts back)."""
+    data = (entry.before or entry.after or {}) if restored else (entry.after or entry.before or {})
+    spec = registry.SPECS.get(entry.table_name)
+    day, named = "", ""
+    if spec is not None and spec.period_column and data.get(spec.period_column):
+        try:
+            day = format_roc(datetime.fromisoformat(str(data[spec.period_column])))
+        except ValueError:
+            day = ""
+    columns = spec.search if spec is not None else ("username", "name", "title")
+    for column in columns:
+        value = data.get(column)
+        if isinstance(value, str) and value.strip():
+            named = " ".join(value.split())
+            break
+    if not named and entry.table_name == "app_user" and entry.row_id is not None:
+        named = entry.username  # a sign-in event: the account it signed in to
+    if len(named) > 40:
+        named = named[:39] + "…"
+    return " ".join(part for part in (day, named) if part)
+
+
+def record_title(entry: AuditEntry, lang: str = DEFAULT_LANG, *, restored: bool = False) -> str:
+    """「112/01/13 蒲島郁夫」（#12）, or #12 when the record has no name; "" without a row."""
+    if entry.row_id is None:
+        return ""
+    name = record_name(entry, lang, restored=restored)
+    if not name:
+        return f"#{entry.row_id}"
+    return f"「{name}」（#{entry.row_id}）" if lang == "zh-TW" else f"“{name}” (#{entry.row_id})"
+
+
 def field_label(table: str, field: str, lang: str = DEFAULT_LANG) -> str:
     """The column's label for this table (col.<table>.<field>, else col.<field>)."""
     for key in (f"col.{table}.{field}", f"col.{field}", f"history.field.{field}"):
@@ -266,6 +303,28 @@ def diff(entry: AuditEntry, lang: str = DEFAULT_LANG) -> list[FieldChange]:
     return changes
 
 
+def restore_preview(
+    session: Session, entry: AuditEntry, lang: str = DEFAULT_LANG
+) -> list[FieldChange]:
+    """What restoring the entry would change in the record as it is now: each field whose
+    stored value differs from the version put back (before = now, after = restored). A deleted
+    record has no current values; changes made after this entry are counted too."""
+    model = _model(entry.table_name)
+    restored = entry.before or {}
+    if model is None or entry.row_id is None:
+        return []
+    table_ = model.__table__  # type: ignore[attr-defined]
+    current = session.execute(select(table_).where(table_.c.id == entry.row_id)).first()
+    now = image(current) if current is not None else {}  # as the audit log stores a row
+    table, changes = entry.table_name, []
+    for name in _fields(table, restored, now):
+        shown_now = format_value(table, name, now.get(name), lang)
+        shown_then = format_value(table, name, restored.get(name), lang)
+        if shown_now != shown_then:
+            changes.append(FieldChange(name, field_label(table, name, lang), shown_now, shown_then))
+    return changes
+
+
 def _taipei(moment: datetime) -> str:
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
     return format_roc_datetime(moment.astimezone(TAIPEI))
@@ -286,6 +345,7 @@ def history_frame(entries: list[AuditEntry], lang: str = DEFAULT_LANG) -> pd.Dat
         "username": t("col.username", lang),
         "table_name": t("col.table_name", lang),
         "row_id": t("col.row_id", lang),
+        "record": t("col.record", lang),
         "action": t("col.action", lang),
         "changes": t("history.changes", lang),
     }
@@ -296,6 +356,7 @@ def history_frame(entries: list[AuditEntry], lang: str = DEFAULT_LANG) -> pd.Dat
             columns["username"]: entry.username,
             columns["table_name"]: table_label(entry.table_name, lang),
             columns["row_id"]: entry.row_id,
+            columns["record"]: record_name(entry, lang),
             columns["action"]: enum_label(AuditAction(entry.action), lang),
             columns["changes"]: _changed_labels(entry, lang),
         }

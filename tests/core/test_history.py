@@ -215,8 +215,8 @@ def test_row_timeline_is_one_rows_history_oldest_first(session, venue_edit):
     assert history.row_timeline(session, "venue_booking", venue_edit.row_id) == []
 
 
-ZH_COLUMNS = ["編號", "時間", "使用者", "資料表", "資料編號", "動作", "異動欄位"]
-EN_COLUMNS = ["ID", "Time", "User", "Table", "Record id", "Action", "Changed fields"]
+ZH_COLUMNS = ["編號", "時間", "使用者", "資料表", "資料編號", "資料", "動作", "異動欄位"]
+EN_COLUMNS = ["ID", "Time", "User", "Table", "Record id", "Record", "Action", "Changed fields"]
 
 
 @pytest.mark.parametrize(
@@ -231,7 +231,7 @@ def test_history_frame_has_labels_and_taipei_times(session, lang, columns, actio
     frame = history.history_frame(entries, lang)
     assert list(frame.columns) == columns
     assert frame.iloc[1][columns[1]] == "115/11/26 00:30"
-    assert (frame.iloc[1][columns[5]], frame.iloc[1][columns[3]]) == (action, table)
+    assert (frame.iloc[1][columns[6]], frame.iloc[1][columns[3]]) == (action, table)
     assert frame[columns[4]].isna().iloc[0]
 
 
@@ -276,3 +276,53 @@ def test_times_of_day_are_shown_as_hours_and_minutes():
     shown = {c.label: (c.before, c.after) for c in history.diff(event)}
     assert shown == {"開始時間": ("", "09:30")}
     assert history.format_value("reception", "start_time", "14:05:00", "en") == "14:05"
+
+
+def _venue(session) -> int:
+    venue = Venue(centre="siwei", name="第二會議室", kind="meeting_room", capacity=30)
+    session.add(venue)
+    session.commit()
+    return venue.id
+
+
+def test_an_entry_names_its_record_by_date_and_name_even_once_deleted(session):
+    booking = dict(
+        venue_id=_venue(session), starts_at="2023-05-01T09:00:00", ends_at="2023-05-01T10:00:00",
+        organiser_agency="觀光局", title="城市  行銷   說明會", status="approved",
+        purpose="meeting", kind="meeting", attendees=10,
+    )  # fmt: skip
+    assert save_changes(
+        session, VenueBooking, EditorState([], added_rows=[booking]), actor=ADMIN
+    ).ok
+    row = _rows(session, VenueBooking)[0]
+    gone = EditorState([row], deleted_rows=[0])
+    assert save_changes(session, VenueBooking, gone, actor=ADMIN).ok
+    inserted, deleted = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()[-2:]
+    for entry in (inserted, deleted):
+        assert history.record_name(entry) == "112/05/01 城市 行銷 說明會"
+    assert history.record_title(deleted) == f"「112/05/01 城市 行銷 說明會」（#{row['id']}）"
+    assert history.record_title(deleted, "en") == f"“112/05/01 城市 行銷 說明會” (#{row['id']})"
+    frame = history.history_frame([deleted])
+    assert frame["資料"].tolist() == ["112/05/01 城市 行銷 說明會"]
+
+
+def test_a_record_without_a_name_is_named_by_its_id(session):
+    entry = AuditEntry(
+        username="x", table_name="exchange_event_city", row_id=5, action="insert", batch_id="b",
+        after={"event_id": 1, "city_id": 2},
+    )  # fmt: skip
+    assert history.record_name(entry) == "" and history.record_title(entry) == "#5"
+
+
+def test_the_restore_preview_compares_the_record_now_with_the_version_put_back(session, venue_edit):
+    # venue_edit changed capacity 50 -> 80 and kind hall -> meeting_room; then a later edit.
+    later = EditorState(_rows(session, Venue), {0: {"name": "大禮堂"}})
+    assert save_changes(session, Venue, later, actor=LEAD).ok
+    shown = {c.label: (c.before, c.after) for c in history.restore_preview(session, venue_edit)}
+    assert shown == {
+        "名稱": ("大禮堂", "第一會議室"),
+        "場地類型": ("會議室", "禮堂／活動場地"),
+        "容納人數": ("80", "50"),
+    }
+    assert restore_version(session, venue_edit.id, actor=ADMIN).ok
+    assert history.restore_preview(session, venue_edit) == []
