@@ -19,7 +19,7 @@ lg = lang()
 period = current_period()
 st.title(t("page.visitors", lg))
 period_caption(period)
-record_card.linked_record("visitors")
+linked = record_card.linked_record("visitors")
 with db_session() as session:
     figures = visitor_figures(session, period)
     by_month = monthly.receptions_by_month(session, period)
@@ -47,6 +47,7 @@ filters = visitors_view.filters()
 table_view("reception", period, filters=filters)
 
 st.subheader(t("vis.detail", lg))
-chosen = visitors_view.pick_reception(period, filters)
+opened = linked[1] if linked is not None and linked[0] == "reception" else None
+chosen = visitors_view.pick_reception(period, filters, opened)
 if chosen is not None:
     visitors_view.detail(chosen)

@@ -171,3 +171,33 @@ def test_a_new_follow_up_row_belongs_to_the_reception_being_viewed(app, accounts
     labels = reception["type_config"]["options"]
     assert {"label": "112/01/13 蒲島郁夫", "value": kumamoto.id} in labels  # name and date
     assert any("尚無未儲存的變更" in c.value for c in at.caption)
+
+
+def test_a_link_to_a_reception_shows_it_in_the_card_and_the_detail_alike(app, accounts):
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from db.engine import make_engine
+    from db.models import Reception
+
+    engine = make_engine(accounts)
+    with Session(engine) as session:
+        found = select(Reception.id).where(Reception.visitor_name_zh == "蒲島郁夫")
+        kumamoto = session.scalars(found).one()
+        # A reception outside the shown period (the overview links to recent ones too).
+        recent = session.scalars(select(Reception.id).order_by(Reception.visit_date.desc())).first()
+    engine.dispose()
+    app.run()
+    for linked in (kumamoto, recent):
+        app.query_params["table"] = "reception"
+        app.query_params["id"] = str(linked)
+        at = app.switch_page(PAGE).run()
+        assert not at.exception, at.exception
+        assert f"#{linked}" in " ".join(m.value for m in at.markdown)  # the card
+        picker = at.selectbox(key="vis.detail.pick.zh-TW")
+        assert picker.value == linked  # and the detail below it
+        # A choice made in the box afterwards is kept on the next runs.
+        other = next(i for i, o in enumerate(picker.options) if i != picker.index)
+        picker.select_index(other).run()
+        at.run()
+        assert at.selectbox(key="vis.detail.pick.zh-TW").index == other

@@ -71,18 +71,33 @@ def overdue_list() -> None:
     st.dataframe(frame, hide_index=True, placeholder="")
 
 
-def pick_reception(period: Period, page_filters: dict[str, list[Any]]) -> int | None:
-    """A select box of the receptions the table shows (same period, search and filters)."""
+LINKED = "vis.detail.linked"  # the reception a link last opened, chosen once in the picker
+
+
+def pick_reception(
+    period: Period, page_filters: dict[str, list[Any]], linked: int | None = None
+) -> int | None:
+    """A select box of the receptions the table shows (same period, search and filters).
+
+    linked: the reception the page's address names (a link from the overview or the search):
+    listed even outside the filter and chosen when the link is followed, so the detail below
+    shows the record of the card above; a later choice in the box is kept."""
     lg = lang()
     search = st.session_state.get("reception.search", "")
     with db_session() as session:
-        found = visitors.reception_options(session, period, search=search, filters=page_filters)
+        found = visitors.reception_options(
+            session, period, search=search, filters=page_filters, also=linked
+        )
     options = dict(found)
     if not options:
         st.info(t("vis.detail.none", lg))
         return None
+    key = per_language("vis.detail.pick")
+    if linked is not None and linked in options and st.session_state.get(LINKED) != linked:
+        st.session_state[key] = linked
+    st.session_state[LINKED] = linked
     return st.selectbox(
-        t("vis.detail.pick", lg), list(options), key=per_language("vis.detail.pick"),
+        t("vis.detail.pick", lg), list(options), key=key,
         format_func=lambda i: options.get(i, str(i)),
     )  # fmt: skip
 

@@ -125,7 +125,7 @@ ZH: dict[str, str] = {
     "brief.opt.staffing.units": "各機關員額（圖）",
     # The builder page.
     "brief.page.title": "簡報產生器",
-    "brief.page.caption": "選擇期間、業務與圖表，預覽後匯出 Word、PowerPoint 或 PDF；所有數字與各頁及 python -m core.figures 同源。",
+    "brief.page.caption": "選擇期間、業務與圖表，預覽後匯出 Word、PowerPoint 或 PDF；簡報中的數字與各業務頁面顯示的相同。",
     "brief.page.period": "報告期間",
     "brief.page.preset": "快速選擇",
     "brief.page.preset.this_half": "本半年度",
@@ -328,7 +328,7 @@ EN: dict[str, str] = {
     "brief.opt.staffing.trend": "Staffing trend (chart)",
     "brief.opt.staffing.units": "Staff per agency (chart)",
     "brief.page.title": "Briefing builder",
-    "brief.page.caption": "Choose the period, functions and charts, preview, then export Word, PowerPoint or PDF; every number is the one the pages and python -m core.figures show.",
+    "brief.page.caption": "Choose the period, functions and charts, preview, then export Word, PowerPoint or PDF; every number is the one the function pages show.",
     "brief.page.period": "Reporting period",
     "brief.page.preset": "Quick choice",
     "brief.page.preset.this_half": "This half-year",

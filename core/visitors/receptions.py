@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import func, select, union
+from sqlalchemy import and_, func, or_, select, union
 from sqlmodel import Session
 
 from core.editing.tables import SPECS, Filters, TableSpec, filter_clauses
@@ -87,14 +87,21 @@ def reception_filters(
 
 @stamped("reception")
 def reception_options(
-    session: Session, period: Period | None, *, search: str = "", filters: Filters | None = None
+    session: Session,
+    period: Period | None,
+    *,
+    search: str = "",
+    filters: Filters | None = None,
+    also: int | None = None,
 ) -> list[tuple[int, str]]:
     """(id, label) of the receptions list_receptions finds, for a picker: four columns read,
-    kept until a reception changes (the page's reruns do not read them again)."""
+    kept until a reception changes (the page's reruns do not read them again). also: one more
+    reception listed whatever the filter (the one a link opened)."""
     r = Reception
+    found = and_(*filter_clauses(_receptions(), period, search, filters))
     stmt = (
         select(r.id, r.visit_date, r.visitor_name_zh, r.country)
-        .where(*filter_clauses(_receptions(), period, search, filters))
+        .where(found if also is None else or_(found, r.id == also))
         .order_by(r.visit_date.desc(), r.id)
     )
     return [
