@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.editing.pipeline import can_edit
 from core.i18n.labels import t
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import long_date
 from core.staffing import headcount as staffing
 from core.staffing.charts import trend_chart, unit_chart
 from ui import auth, record_card
@@ -59,8 +59,8 @@ else:
         st.warning(t("staff.estimate_warning", lg), icon=":material/help:")
     figure_tiles(figures, TILES)
     if base is not None:
-        st.caption(t("staff.as_of_caption", lg, date=format_roc(now.as_of, "long"),
-                     baseline=format_roc(base.as_of, "long")))  # fmt: skip
+        st.caption(t("staff.as_of_caption", lg, date=long_date(now.as_of, lg),
+                     baseline=long_date(base.as_of, lg)))  # fmt: skip
 
 table_tab, reduction_tab, trend_tab, review_tab, snapshot_tab = st.tabs(
     [t(f"staff.tab.{k}", lg) for k in ("table", "reduction", "trend", "review", "snapshots")]
@@ -76,7 +76,7 @@ with reduction_tab:
         st.info(t("staff.baseline_chosen", lg))
     else:
         rows = staffing.reductions(base, now)
-        st.subheader(t("staff.reduction", lg, baseline=format_roc(base.as_of, "long")))
+        st.subheader(t("staff.reduction", lg, baseline=long_date(base.as_of, lg)))
         st.html(reduction_html(rows, base, now, lg))
         st.markdown(reduction_sentence(rows, now, lg))
         st.caption(t("staff.rate_rule", lg))
@@ -84,7 +84,7 @@ with trend_tab:
     if not snapshots.empty:
         show_chart(trend_chart(snapshots, lg, now.as_of if now else None), key="staff.trend")
     if units is not None and not units.empty:
-        st.subheader(t("staff.units_title", lg, date=format_roc(now.as_of, "long")))
+        st.subheader(t("staff.units_title", lg, date=long_date(now.as_of, lg)))
         show_chart(unit_chart(units, lg, as_of=now.as_of), key="staff.units")
         unit_table(units, lg)
 with review_tab:
@@ -96,7 +96,7 @@ with snapshot_tab:
         st.subheader(t("staff.copy.title", lg))
         copy_form(snapshots.iloc[-1], picker_key, lg)
     if chosen is not None:
-        st.subheader(t("staff.counts_title", lg, date=format_roc(chosen.as_of, "long")))
+        st.subheader(t("staff.counts_title", lg, date=long_date(chosen.as_of, lg)))
         table_view("staffing_count", None, filters={"snapshot_id": [chosen.id]}, page_size=50)
     st.subheader(t("ui.snapshots", lg))
     table_view("staffing_snapshot", None)

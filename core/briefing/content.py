@@ -14,9 +14,9 @@ from core.figures.compare import Change
 from core.fleet import usage as fleet
 from core.gifts import stock as gifts
 from core.i18n.countries import country_name
-from core.i18n.labels import enum_label, in_english, t, tn
+from core.i18n.labels import enum_label, in_english, t, tn, unit_words
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, format_roc_period
+from core.kernel.roc_dates import english_date, format_roc, format_roc_period
 from core.staffing import headcount as staffing
 from core.venues import use as venue_use
 from db.models import (
@@ -30,26 +30,6 @@ from db.models import (
 
 if TYPE_CHECKING:
     from core.briefing.build import Builder
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def english_date(day: date) -> str:
-    """1 July 2022: partner cities read Gregorian dates."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def period_words(start: date, end: date, lang: str) -> str:
@@ -89,16 +69,6 @@ def n(value: Any) -> str:
 
 def pct(value: Any) -> str:
     return "—" if value is None else f"{float(value):.2f}"
-
-
-def unit_words(unit: str, lang: str) -> str:
-    """個 / 條 / 本 … as the language counts them (the Chinese unit when none is listed)."""
-    return unit if lang == "zh-TW" else UNITS_EN.get(unit, unit)
-
-
-# Counting words of gift stock in English.
-UNITS_EN = {"個": "pcs", "條": "pcs", "支": "pcs", "張": "cards", "本": "copies", "盒": "boxes",
-            "組": "sets", "件": "pcs", "瓶": "bottles", "份": "sets"}  # fmt: skip
 
 
 def joined(names: list[str], lang: str) -> str:

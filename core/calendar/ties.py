@@ -22,7 +22,7 @@ from core.kernel import holidays as holidays_tw
 from core.kernel.cache import stamped
 from core.kernel.monthly import _frame, month_key
 from core.kernel.periods import Period, month_period
-from core.kernel.roc_dates import format_roc, roc_year
+from core.kernel.roc_dates import MONTHS_EN, format_roc, roc_year
 from db.models import (
     DatePrecision,
     ExchangeEvent,
@@ -52,10 +52,6 @@ class Anniversary:
     city_name_en: str = ""
 
 
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")  # fmt: skip
-
-
 def signed_text(signed_on: date | None, precision: str, lang: str) -> str:
     """A signing date written only as far as it is known: 86/09/09, 75年9月, 75年 (zh-TW);
     9 September 1997, September 1986, 1986 (English, the partner city's own calendar).
@@ -68,7 +64,7 @@ def signed_text(signed_on: date | None, precision: str, lang: str) -> str:
     if lang == "en":
         if precision == DatePrecision.YEAR:
             return str(signed_on.year)
-        month = _MONTHS_EN[signed_on.month - 1]
+        month = MONTHS_EN[signed_on.month - 1]
         if precision == DatePrecision.MONTH:
             return f"{month} {signed_on.year}"
         return f"{signed_on.day} {month} {signed_on.year}"

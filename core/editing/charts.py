@@ -19,7 +19,7 @@ from core.editing import registry
 from core.editing.tables import Filters, column_label, filter_clauses
 from core.i18n.labels import enum_label, t
 from core.kernel.cache import stamped
-from core.kernel.charts import titled
+from core.kernel.charts import roc_month_label, titled
 from core.kernel.monthly import month_key
 from core.kernel.periods import Period
 
@@ -94,7 +94,7 @@ def month_chart(frame: pd.DataFrame, name: str, lang: str, period: Period | None
     their declared order; titled with the table's name and the source line."""
     table = _charted(name)
     data = frame.copy()
-    data["roc_month"] = data["month"].map(lambda m: f"{m.year - 1911}/{m.month:02d}")
+    data["roc_month"] = data["month"].map(lambda m: roc_month_label(m, None, lang))
     count = t("chart.count", lang)
     month = alt.Tooltip("roc_month:O", title=t("chart.month", lang))
     encoding: dict[str, Any] = {

@@ -10,7 +10,7 @@ import pandas as pd
 from core.gifts.ethics import VALUE_BANDS, value_band
 from core.i18n.countries import country_name
 from core.i18n.labels import t
-from core.kernel.charts import partial_month_note, roc_month_label, titled
+from core.kernel.charts import partial_month_note, roc_month_label, titled, year_label_expr
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc
 
@@ -41,7 +41,7 @@ def stock_chart(history: pd.DataFrame, lang: str, *, as_of: date) -> alt.Chart:
             x=alt.X(
                 "day:T",
                 title=None,
-                axis=alt.Axis(tickCount="year", labelExpr="(year(datum.value) - 1911) + '年'"),
+                axis=alt.Axis(tickCount="year", labelExpr=year_label_expr(lang)),
             ),
             y=alt.Y("on_hand:Q", title=t("gift.on_hand", lang)),
             color=alt.Color("item:N", title=None),
@@ -86,7 +86,7 @@ def value_band_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:
 def _flow_labels(flows: pd.DataFrame, lang: str, period: Period | None = None) -> pd.DataFrame:
     return flows.assign(
         flow_label=flows["flow"].map(lambda f: t(f"gift.flow.{f}", lang)),
-        roc_month=flows["month"].map(lambda m: roc_month_label(m, period)),
+        roc_month=flows["month"].map(lambda m: roc_month_label(m, period, lang)),
         country_label=flows["country"].map(
             lambda c: country_name(c, lang) or t("gift.country.unknown", lang)
         ),

@@ -66,3 +66,14 @@ def enum_label(
 def enum_options(enum_cls: type[Enum], lang: str = DEFAULT_LANG) -> dict[str, str]:
     """{stored value: label} for a select box."""
     return {m.value: enum_label(m, lang) for m in enum_cls}
+
+
+# Counting words of gift stock in English; a unit not listed stays as typed.
+UNITS_EN = {"個": "pcs", "條": "pcs", "支": "pcs", "張": "cards", "本": "copies", "盒": "boxes",
+            "組": "sets", "件": "pcs", "瓶": "bottles", "份": "sets", "套": "sets", "把": "pcs",
+            "幅": "pcs", "只": "pcs", "罐": "cans", "包": "packs", "雙": "pairs"}  # fmt: skip
+
+
+def unit_words(unit: str, lang: str) -> str:
+    """個 / 條 / 本 … as the language counts them (the Chinese unit when none is listed)."""
+    return unit if lang == "zh-TW" else UNITS_EN.get(unit, unit)

@@ -205,10 +205,16 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     return vlc.vegalite_to_svg(export_spec(chart))
 
 
-def roc_month_label(month: date, period: Period | None) -> str:
-    """112/03, with * when the period covers only part of the month (its first or last)."""
-    label = f"{month.year - 1911}/{month.month:02d}"
+def roc_month_label(month: date, period: Period | None, lang: str = "zh-TW") -> str:
+    """112/03 (2023-03 in English), with * when the period covers only part of the month
+    (its first or last)."""
+    label = f"{month.year - 1911}/{month.month:02d}" if lang == "zh-TW" else f"{month:%Y-%m}"
     return label + "*" if period is not None and is_partial_month(month, period) else label
+
+
+def year_label_expr(lang: str) -> str:
+    """A Vega expression labelling a time axis by year: 112年 in Chinese, 2023 in English."""
+    return "(year(datum.value) - 1911) + '年'" if lang == "zh-TW" else "year(datum.value) + ''"
 
 
 def is_partial_month(month: date, period: Period) -> bool:
@@ -238,7 +244,7 @@ def monthly_bars(
     names the value axis when chart.<value> does not (車次 for trips)."""
     data = df.copy()
     data["kind_label"] = data["kind"].map(lambda k: enum_label(k, lang, kinds))
-    data["roc_month"] = data["month"].map(lambda m: roc_month_label(m, period))
+    data["roc_month"] = data["month"].map(lambda m: roc_month_label(m, period, lang))
     axis_title = t(axis_key or f"chart.{value}", lang)
     whole = alt.Axis(tickMinStep=1, format="d") if value == "count" else alt.Axis()
     chart = (

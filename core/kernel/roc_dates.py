@@ -44,6 +44,20 @@ def format_roc(d: date | datetime | None, style: str = "slash") -> str:
     raise ValueError(f"unknown ROC date style: {style}")
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")  # fmt: skip
+
+
+def english_date(day: date) -> str:
+    """1 July 2022: English readers (partner cities) read Gregorian dates."""
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def long_date(day: date, lang: str) -> str:
+    """A date in a sentence: 112年2月28日 in Chinese, 28 February 2023 in English."""
+    return format_roc(day, "long") if lang == "zh-TW" else english_date(day)
+
+
 def format_roc_datetime(dt: datetime | None) -> str:
     """112/03/15 14:30 — wall time in Asia/Taipei as stored."""
     if dt is None:

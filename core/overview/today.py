@@ -26,7 +26,7 @@ from core.editing.links import RecordLink, record_link
 from core.figures import compute as figures
 from core.gifts import ethics as gift_ethics
 from core.gifts import stock as gifts
-from core.i18n.labels import enum_label, t, tn
+from core.i18n.labels import enum_label, t, tn, unit_words
 from core.kernel import holidays as holidays_tw
 from core.kernel import local_time
 from core.kernel.cache import stamped
@@ -258,7 +258,7 @@ def low_stock(session: Session, lang: str) -> list[Item]:
                 lang,
                 on_hand=int(row.on_hand),
                 threshold=int(row.threshold),
-                unit=row.unit,
+                unit=unit_words(row.unit, lang),
             ),
             record_link("gift_item", row.id),
             bool(row.on_hand <= 0),

@@ -8,13 +8,12 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import t
-from core.kernel.charts import titled
+from core.kernel.charts import titled, year_label_expr
 from core.kernel.roc_dates import format_roc
 from core.staffing.headcount import UNIT_COLUMNS
 
 TOP_UNITS = 20
 # The year axis in the 民國 calendar: 100年 … 115年.
-ROC_YEAR_LABEL = "(year(datum.value) - 1911) + '年'"
 
 
 def trend_frame(snapshots: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -45,7 +44,7 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
         .encode(
             x=alt.X(
                 "day:T", title=t("staff.chart.date", lang),
-                axis=alt.Axis(tickCount="year", labelExpr=ROC_YEAR_LABEL, labelAngle=0),
+                axis=alt.Axis(tickCount="year", labelExpr=year_label_expr(lang), labelAngle=0),
             ),
             y=alt.Y("headcount:Q", title=headcount, scale=alt.Scale(zero=True)),
             color=alt.Color(

@@ -161,7 +161,7 @@ def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> 
     events = by_month[by_month["kind"] == BookingKind.EVENT.value]
     data = events.assign(
         label=events["purpose"].map(lambda p: enum_label(p, lang, BookingPurpose)),
-        roc_month=events["month"].map(lambda m: roc_month_label(m, period)),
+        roc_month=events["month"].map(lambda m: roc_month_label(m, period, lang)),
         rank=events["purpose"].map(lambda p: list(BookingPurpose).index(BookingPurpose(p))),
     )
     purposes = [enum_label(p, lang) for p in BookingPurpose if p != BookingPurpose.MEETING]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
@@ -32,6 +33,7 @@ from core.kernel.charts import (
     file_stem,
     house_config,
     monthly_bars,
+    roc_month_label,
     titled,
     to_png,
     to_svg,
@@ -234,6 +236,37 @@ def test_every_chart_has_the_house_font_title_and_source_line(specs, name):
         assert f"Data as of ROC {dated.year - 1911}/{dated:%m/%d}" in _subtitle(en)
     else:
         assert "\n" not in _subtitle(zh)  # the source alone: no period, no date
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_english_axes_read_gregorian_years_and_months(specs, name):
+    """No 112年 or 112/03 month on an English chart's axes (tooltips keep the record's date)."""
+    en = specs[name, "en"]
+    labels = [s for s in _strings(en) if "datum.value" in s]
+    assert not any("年" in s or "1911" in s for s in labels), labels
+    months = [
+        row["roc_month"]
+        for rows in en.get("datasets", {}).values()
+        for row in rows
+        if isinstance(row, dict) and "roc_month" in row
+    ]
+    assert all(re.fullmatch(r"\d{4}-\d{2}\*?", m) for m in months), months[:5]
+
+
+def test_month_labels_follow_the_language():
+    assert roc_month_label(date(2023, 3, 1), None) == "112/03"
+    assert roc_month_label(date(2023, 3, 1), None, "en") == "2023-03"
+    assert roc_month_label(date(2022, 7, 1), Period(date(2022, 7, 5), date(2022, 9, 1)), "en") == (
+        "2022-07*"
+    )
 
 
 def test_building_a_chart_looks_up_no_altair_class_from_a_dict(demo_engine, monkeypatch):
