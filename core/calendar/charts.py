@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import enum_label, t
-from core.kernel.charts import monthly_bars, titled
+from core.kernel.charts import enum_colours, monthly_bars, titled
 from core.kernel.periods import Period
 from db.models import EventKind, TieType
 
@@ -80,6 +80,7 @@ def partner_map(df: pd.DataFrame, lang: str) -> alt.LayerChart:
             color=alt.Color(
                 "tie:N",
                 title=t("cal.col.tie", lang),
+                scale=enum_colours(TieType, lang),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[

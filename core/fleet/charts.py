@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import enum_label, t
-from core.kernel.charts import PALETTE, monthly_bars, titled
+from core.kernel.charts import PALETTE, enum_colours, monthly_bars, titled
 from core.kernel.periods import Period
 from db.models import TripType, VehicleKind
 
@@ -42,6 +42,7 @@ def vehicle_km_chart(usage: pd.DataFrame, lang: str, *, period: Period) -> alt.C
             color=alt.Color(
                 "kind_label:N",
                 title=t("fleet.col.kind", lang),
+                scale=enum_colours(VehicleKind, lang),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
@@ -113,6 +114,7 @@ def agency_chart(agencies: pd.DataFrame, top: int, lang: str, *, period: Period)
             color=alt.Color(
                 "kind_label:N",
                 title=None,
+                scale=alt.Scale(domain=list(labels.values())),  # 派車 first in any language
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[

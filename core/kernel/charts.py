@@ -212,6 +212,12 @@ def roc_month_label(month: date, period: Period | None, lang: str = "zh-TW") -> 
     return label + "*" if period is not None and is_partial_month(month, period) else label
 
 
+def enum_colours(kinds: type[Enum], lang: str) -> alt.Scale:
+    """A colour scale over an enum's labels in declared order: each kind keeps its colour in
+    both languages (left to Vega, labels sort alphabetically, and 會議 and Meeting differ)."""
+    return alt.Scale(domain=[enum_label(member, lang) for member in kinds])
+
+
 def year_label_expr(lang: str) -> str:
     """A Vega expression labelling a time axis by year: 112年 in Chinese, 2023 in English."""
     return "(year(datum.value) - 1911) + '年'" if lang == "zh-TW" else "year(datum.value) + ''"
@@ -253,7 +259,7 @@ def monthly_bars(
         .encode(
             x=alt.X("roc_month:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{value}:Q", title=axis_title, stack="zero", axis=whole),
-            color=alt.Color("kind_label:N", title=None),
+            color=alt.Color("kind_label:N", title=None, scale=enum_colours(kinds, lang)),
             tooltip=[
                 alt.Tooltip("roc_month:O", title=t("chart.month", lang)),
                 alt.Tooltip("kind_label:N", title=t("chart.kind", lang)),

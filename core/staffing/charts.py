@@ -79,7 +79,11 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
             .encode(
                 x=alt.X("day:T"),
                 y=alt.Y("headcount:Q"),
-                color=alt.Color("series_label:N", legend=None),
+                color=alt.Color(
+                    "series_label:N",
+                    legend=None,
+                    sort=[t("staff.worker", lang), t("staff.temp", lang)],
+                ),  # fmt: skip
                 tooltip=lines.encoding.tooltip,
             )  # fmt: skip
         )

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import enum_label, t
-from core.kernel.charts import partial_month_note, roc_month_label, titled
+from core.kernel.charts import enum_colours, partial_month_note, roc_month_label, titled
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_datetime
 from core.venues.bookings import CLOSES, OPENS
@@ -150,7 +150,9 @@ def purpose_chart(totals: pd.DataFrame, period: Period, lang: str) -> alt.LayerC
             alt.Tooltip("count:Q", title=t("chart.count", lang), format=","),
         ],
     )
-    bars = base.mark_bar().encode(color=alt.Color("kind:N", title=None))
+    bars = base.mark_bar().encode(
+        color=alt.Color("kind:N", title=None, scale=enum_colours(BookingKind, lang))
+    )
     text = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
     chart = (bars + text).properties(height=alt.Step(26))
     return titled(chart, t("ven.chart.by_purpose", lang), lang=lang, period=period)

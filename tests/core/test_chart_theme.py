@@ -261,6 +261,44 @@ def test_english_axes_read_gregorian_years_and_months(specs, name):
     assert all(re.fullmatch(r"\d{4}-\d{2}\*?", m) for m in months), months[:5]
 
 
+def _colours(node, found=None) -> list[dict]:
+    """Every nominal colour encoding in a spec, in the order met."""
+    found = [] if found is None else found
+    if isinstance(node, dict):
+        colour = node.get("color")
+        if isinstance(colour, dict) and colour.get("type") == "nominal" and "field" in colour:
+            found.append(colour)
+        for value in node.values():
+            _colours(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _colours(value, found)
+    return found
+
+
+def _field_values(spec: dict, field: str) -> set:
+    rows = [row for data in spec.get("datasets", {}).values() for row in data]
+    return {row[field] for row in rows if isinstance(row, dict) and field in row}
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_a_series_keeps_its_colour_in_both_languages(specs, name):
+    """Labels that differ by language come with their order (domain or sort); otherwise
+    Vega sorts them alphabetically and 會議 and Meeting would take different colours."""
+    zh, en = _colours(specs[name, "zh-TW"]), _colours(specs[name, "en"])
+    assert len(zh) == len(en)
+    for zh_colour, en_colour in zip(zh, en, strict=True):
+        field = zh_colour["field"]
+        ordered = [
+            c.get("scale", {}).get("domain") or c.get("sort") for c in (zh_colour, en_colour)
+        ]
+        if all(ordered):
+            assert len(ordered[0]) == len(ordered[1]), field
+        else:
+            zh_values = _field_values(specs[name, "zh-TW"], field)
+            assert zh_values == _field_values(specs[name, "en"], field), field
+
+
 def test_month_labels_follow_the_language():
     assert roc_month_label(date(2023, 3, 1), None) == "112/03"
     assert roc_month_label(date(2023, 3, 1), None, "en") == "2023-03"
