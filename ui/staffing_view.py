@@ -35,6 +35,7 @@ table.staff td.other small {display: block; text-align: left; font-size: .85rem;
   color: #3d4853; margin-top: .35rem;}
 table.staff tr.grand td {text-align: right; font-weight: 700; background: #eef2f6;}
 p.staff-asof {margin: 0 0 .1rem; color: #3d4853;}
+div.staff-scroll {overflow-x: auto; max-width: 100%;}
 </style>
 """
 
@@ -50,6 +51,12 @@ def _labelled(label: str, value: str, lang: str) -> str:
 
 def _paren(text: str, inner: str, lang: str) -> str:
     return f"{text}（{inner}）" if lang == "zh-TW" else f"{text} ({inner})"
+
+
+def _scrolling(rows: str) -> str:
+    """The table in a box that scrolls sideways on its own when the screen is narrower than
+    the table (a phone), so that the page itself does not."""
+    return f"<div class='staff-scroll'><table class='staff'>{rows}</table></div>"
 
 
 def _other_note(other: dict[str, int] | None, lang: str) -> str:
@@ -92,7 +99,7 @@ def staffing_html(table: StaffingTable, lang: str, other: dict[str, int] | None 
     grand = f"<tr class='grand'><td colspan='7'>{total}</td></tr>"
     as_of = _labelled(h("col.as_of"), format_roc(table.as_of), lang)
     head = f"<p class='staff-asof'>{as_of}</p>"
-    return f"{CSS}{head}<table class='staff'>{worker}{temp}{grand}</table>"
+    return f"{CSS}{head}{_scrolling(worker + temp + grand)}"
 
 
 def reduction_html(
@@ -116,7 +123,7 @@ def reduction_html(
         f"<th>{_paren(h('staff.now'), format_roc(now.as_of), lang)}</th>"
         f"<th>{h('staff.reduced')}</th><th>{h('staff.rate')}</th></tr>"
     )
-    return CSS + f"<table class='staff'>{head}{body}</table>"
+    return CSS + _scrolling(head + body)
 
 
 def reduction_sentence(rows: list[Reduction], now: StaffingTable, lang: str) -> str:
