@@ -19,7 +19,7 @@ from core.kernel.roc_dates import format_roc, format_roc_datetime
 from core.overview import today as overview
 from core.overview.today import Item
 from ui.context import db_session, page_file
-from ui.widgets import plain
+from ui.widgets import plain, tile_row
 
 SHOWN = 8  # items per list; the rest are counted, with a link to the page
 
@@ -75,7 +75,8 @@ def headline(period: Period, lg: str) -> None:
         values = compute_figures(session, period.start, period.end)
         trend = overview.headline_trend(session, period.end)
     st.caption(t("ov.trend_hint", lg, n=overview.TREND_MONTHS))
-    for col, key in zip(st.columns(len(overview.HEADLINE)), overview.HEADLINE, strict=True):
+    tiles = tile_row(len(overview.HEADLINE), "overview")
+    for col, key in zip(tiles, overview.HEADLINE, strict=True):
         series = trend[trend["key"] == key]["value"]
         points = [0 if pd.isna(v) else v for v in series]
         value = values.get(key)

@@ -132,8 +132,15 @@ def _format(key: str, value: Any) -> str:
     return str(value)
 
 
+def tile_row(count: int, name: str) -> list[Any]:
+    """Columns for `count` metric tiles, in a container keyed tiles_<name> (unique on the
+    page): on a phone the app's CSS (assets/css/narrow.css) sets them two per row, where
+    Streamlit would stack them one per row."""
+    return st.container(key=f"tiles_{name}").columns(count)
+
+
 def figure_tiles(figures: dict[str, Any], keys: list[str]) -> None:
     """One bordered metric per figure key, labelled from the catalogue."""
     lg = lang()
-    for col, key in zip(st.columns(len(keys)), keys, strict=True):
+    for col, key in zip(tile_row(len(keys), keys[0]), keys, strict=True):
         col.metric(t(f"fig.{key}", lg), _format(key, figures.get(key)), border=True)
