@@ -61,8 +61,9 @@ def house_config() -> dict[str, Any]:
             "offset": 10,
         },
         "axis": {**guide, "gridColor": "#e6e6e6", "domainColor": "#999999"},
-        # Month labels (111/07 …) in a half-width column: every other one rather than a smudge.
-        "axisXBand": {"labelOverlap": "parity"},
+        # Month labels (111/07 …) in a half-width column or on a phone: every other one rather
+        # than a smudge. Labels that only touch do not overlap, so they need a gap to be thinned.
+        "axisXBand": {"labelOverlap": "parity", "labelSeparation": 6},
         "legend": guide,
         "header": {**fonts, "labelFontSize": 12, "titleFontSize": 12},
         "text": {"font": FONT_STACK, "fontSize": 11, "color": TEXT},
