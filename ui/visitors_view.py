@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.editing.pipeline import PermissionDenied
-from core.i18n.labels import enum_label, enum_options, in_english, t
+from core.i18n.labels import enum_label, enum_options, in_english, t, unit_words
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
 from core.visitors import photos
@@ -158,7 +158,7 @@ def _gifts(found: visitors.ReceptionDetail) -> None:
         for g in found.gifts_given:
             line = t(
                 "vis.detail.gift_line", lg, date=format_roc(g["moved_on"]), name=g["name"],
-                quantity=g["quantity"], unit=g["unit"],
+                quantity=g["quantity"], unit=unit_words(g["unit"], lg),
             )  # fmt: skip
             to = f"　→ {g['counterpart']}" if g["counterpart"] else ""  # a delegation's member
             st.markdown(f"- {plain(line + to)}")
