@@ -118,10 +118,13 @@ def test_permissions_history_and_accounts_come_from_the_sections():
 
 
 def test_the_search_reads_the_declared_kinds_folded_ones_first():
-    assert registry.search_tables() == [
-        "partner_city", "reception", "reception_guest", "gift_item", "gift_received", "venue",
-        "vehicle", "venue_booking",
+    kinds = [
+        "partner_city", "exchange_event", "reception", "reception_guest", "gift_item",
+        "gift_received", "venue", "vehicle", "venue_booking",
     ]  # fmt: skip
+    assert [kind.table for kind in registry.search_kinds()] == kinds
+    # ... then the tables a kind is found through (an event's cities), kept fresh as well.
+    assert registry.search_tables() == [*kinds, "exchange_event_city"]
 
 
 def test_every_rule_is_found_without_importing_its_module():
