@@ -73,18 +73,20 @@ def test_foreign_keys_are_named_and_same_names_told_apart(session, fleet):
     vehicles, drivers, _ = fleet
     assert _columns(session)["driver_id"].options[drivers[2].id] == "林志明"
     assert _columns(session)["vehicle_id"].options[vehicles[1].id] == "RAA-0002"
-    # Two visits of one delegation: the gift movement's reception needs the id to tell them apart.
+    # Visits of one delegation: told apart by their dates, and by the id on the same day.
     visits = [
-        Reception(visit_date=date(2023, d, 1), visitor_name_zh="熊本縣訪問團", country="日本",
+        Reception(visit_date=date(2023, m, d), visitor_name_zh="熊本縣訪問團", country="日本",
                   category=VisitorCategory.DELEGATION)  # fmt: skip
-        for d in (1, 2)
+        for m, d in ((1, 1), (2, 1), (1, 1))
     ] + [Reception(visit_date=date(2023, 3, 1), visitor_name_zh="大邱市長", country="韓國",
                    category=VisitorCategory.DELEGATION)]  # fmt: skip
     session.add_all(visits)
     session.commit()
     options = _columns(session, "gift_movement")["reception_id"].options
-    assert options[visits[0].id] == f"熊本縣訪問團（#{visits[0].id}）"
-    assert options[visits[2].id] == "大邱市長"
+    assert options[visits[1].id] == "112/02/01 熊本縣訪問團"
+    assert options[visits[0].id] == f"112/01/01 熊本縣訪問團（#{visits[0].id}）"
+    assert options[visits[2].id] == f"112/01/01 熊本縣訪問團（#{visits[2].id}）"
+    assert options[visits[3].id] == "112/03/01 大邱市長"
 
 
 def test_rows_show_roc_dates_and_stored_values(session, fleet):
