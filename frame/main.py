@@ -4,17 +4,14 @@ The server's main script (streamlit_app.py serves it as an st.App): no pages/ fo
 beside it, so Streamlit never runs a page file by URL on its own; a page runs only as this
 file's st.navigation lists it, after the sign-in check."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from core.accounts.session_keys import CookieKeyError
-from core.editing import registry
-from core.editing.pipeline import Actor, disconnected
+from core.editing.pipeline import disconnected
 from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
 from core.kernel.config import get_settings
 from db.engine import DatabaseUnavailable
-from ui import auth, search_box, streamlit_zh, styles
+from ui import auth, navigation, search_box, streamlit_zh, styles
 from ui.context import LANG_KEY, engine, page_file
 from ui.widgets import open_on_start_period, period_picker
 
@@ -25,33 +22,7 @@ st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_
 lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
 streamlit_zh.apply(lg)  # Streamlit's own English words (Upload, per file …) in zh-TW
 
-# (file, label key, icon) per section; the order is the order in the sidebar. Every signed-in
-# user reads every function's page; SYSTEM pages are offered by role (see _allowed). The
-# function pages (國際交流, 行政管理) come from the table registry: each function's SECTION.
-SECTIONS = {
-    "nav.home": [("pages/overview.py", "page.overview", ":material/dashboard:")],
-    **registry.navigation(),
-    "nav.reports": [
-        ("pages/briefing.py", "page.briefing", ":material/description:"),
-    ],
-    "nav.system": [
-        ("pages/history.py", "page.history", ":material/history:"),
-        ("pages/users.py", "page.users", ":material/manage_accounts:"),
-    ],
-    "nav.account": [("pages/account.py", "page.account", ":material/key:")],
-}
-
-# Pages that do not read the sidebar's period (they filter by their own dates).
-NO_PERIOD = {"history", "users", "briefing", "account"}
-
-
-def _allowed(path: str, actor: Actor) -> bool:
-    """History for those who edit (leads see their sections' tables), users for admins."""
-    if path == "pages/users.py":
-        return actor.role == "admin"
-    if path == "pages/history.py":
-        return actor.role in ("lead", "admin")
-    return True
+SECTIONS = navigation.sections()
 
 
 def _refusal(title: str, path: str, first: st.Page):
@@ -59,10 +30,10 @@ def _refusal(title: str, path: str, first: st.Page):
 
     def page() -> None:
         st.title(title)
-        st.warning(t(f"ui.refused.{Path(path).stem}", lg), icon=":material/lock:")
+        st.warning(t(f"ui.refused.{navigation.url_path(path)}", lg), icon=":material/lock:")
         st.page_link(first, label=t("ui.refused.go", lg, page=first.title), icon=first.icon)
 
-    page.__name__ = f"refused_{Path(path).stem}"
+    page.__name__ = f"refused_{navigation.url_path(path)}"
     return page
 
 
@@ -120,8 +91,9 @@ if actor is None:
     # The default page answers at the root only, so the root gets its own entry and every
     # page's address (the first one's too) stays a plain, non-default page.
     root = st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path="sign_in", default=True)
+    title = t("auth.submit", lg)
     gate = [root] + [
-        st.Page(auth.sign_in_page, title=t("auth.submit", lg), url_path=Path(p).stem) for p in paths
+        st.Page(auth.sign_in_page, title=title, url_path=navigation.url_path(p)) for p in paths
     ]
     _run(st.navigation(gate, position="hidden"))
     st.stop()
@@ -130,7 +102,7 @@ pages = {
     t(section, lg): [
         st.Page(page_file(path), title=t(label, lg), icon=icon)
         for path, label, icon in items
-        if _allowed(path, actor)
+        if navigation.allowed(path, actor.role)
     ]
     for section, items in SECTIONS.items()
 }
@@ -148,11 +120,11 @@ home = st.Page(
 refused = [
     st.Page(
         _refusal(t(label, lg), path, first), title=t(label, lg), icon=icon,
-        url_path=Path(path).stem, visibility="hidden",
+        url_path=navigation.url_path(path), visibility="hidden",
     )
     for items in SECTIONS.values()
     for path, label, icon in items
-    if not _allowed(path, actor)
+    if not navigation.allowed(path, actor.role)
 ]  # fmt: skip
 groups[next(iter(groups))] = [home, *groups[next(iter(groups))], *refused]
 current = st.navigation(groups)
@@ -162,6 +134,6 @@ st.sidebar.caption(t("app.bureau", lg))
 if get_settings().demo_data:
     st.sidebar.caption(t("ui.demo_mode", lg))
 open_on_start_period(actor.username)
-if current.url_path not in NO_PERIOD:
+if current.url_path not in navigation.NO_PERIOD:
     period_picker()
 _run(current)
