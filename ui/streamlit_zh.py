@@ -8,6 +8,10 @@ the table editor's "⚠️ Please fill out this cell." and "Select..." in a choi
 "Choose an option" of a box with nothing chosen. A small script, drawn by the frame on every
 run, watches the page and replaces exactly those texts (README lists what stays English).
 English mode leaves them as they are.
+
+The same script names the page's language: Streamlit serves `<html lang="en">` whatever the
+app speaks, and a screen reader reads the page in the language it names (WCAG 3.1.1), so the
+script sets it to the sidebar's language (zh-TW or en) on every run.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ def translate(text: str) -> str:
 
 _SCRIPT = """<script>
 (() => {
+  document.documentElement.lang = %(lang)s;
   const on = %(on)s;
   window.__wsStreamlitZh = on;
   if (window.__wsStreamlitZhObserver || !on) return;
@@ -88,8 +93,13 @@ _SCRIPT = """<script>
 
 
 def script(lang: str) -> str:
-    """The page script for `lang`: on in zh-TW, off (and left off) in English."""
-    values = {"on": json.dumps(lang == "zh-TW"), "texts": json.dumps(TEXTS, ensure_ascii=False)}
+    """The page script for `lang`: on in zh-TW, off (and left off) in English; either way it
+    names the page's language."""
+    values = {
+        "lang": json.dumps(lang),
+        "on": json.dumps(lang == "zh-TW"),
+        "texts": json.dumps(TEXTS, ensure_ascii=False),
+    }
     return _SCRIPT % values
 
 

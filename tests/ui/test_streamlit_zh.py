@@ -16,3 +16,9 @@ def test_the_script_is_on_in_chinese_and_off_in_english():
     zh, en = streamlit_zh.script("zh-TW"), streamlit_zh.script("en")
     assert "const on = true;" in zh and "const on = false;" in en
     assert '"Upload": "選擇檔案"' in zh
+
+
+def test_the_script_names_the_pages_language():
+    zh, en = streamlit_zh.script("zh-TW"), streamlit_zh.script("en")
+    assert 'document.documentElement.lang = "zh-TW";' in zh
+    assert 'document.documentElement.lang = "en";' in en
