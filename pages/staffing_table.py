@@ -84,7 +84,9 @@ with trend_tab:
     if not snapshots.empty:
         show_chart(trend_chart(snapshots, lg, now.as_of if now else None), key="staff.trend")
     if units is not None and not units.empty:
-        st.subheader(t("staff.units_title", lg, date=long_date(now.as_of, lg)))
+        # No anchor: Streamlit names one from a heading's Latin letters and digits only, and
+        # this one and the counts' below (112年2月28日 員額明細) both got id="112-2-28".
+        st.subheader(t("staff.units_title", lg, date=long_date(now.as_of, lg)), anchor=False)
         show_chart(unit_chart(units, lg, as_of=now.as_of), key="staff.units")
         unit_table(units, lg)
 with review_tab:
@@ -96,7 +98,7 @@ with snapshot_tab:
         st.subheader(t("staff.copy.title", lg))
         copy_form(snapshots.iloc[-1], picker_key, lg)
     if chosen is not None:
-        st.subheader(t("staff.counts_title", lg, date=long_date(chosen.as_of, lg)))
+        st.subheader(t("staff.counts_title", lg, date=long_date(chosen.as_of, lg)), anchor=False)
         table_view("staffing_count", None, filters={"snapshot_id": [chosen.id]}, page_size=50)
     st.subheader(t("ui.snapshots", lg))
     table_view("staffing_snapshot", None)
