@@ -130,7 +130,7 @@ def assert_accessible(page, name: str) -> None:
             blocking.append({**violation, "nodes": nodes})
     if blocking:
         shot(page, f"a11y_{name}_violations")
-    assert not blocking, f"axe on {name}:\n{_report(blocking)}"
+        pytest.fail(f"axe on {name}:\n{_report(blocking)}", pytrace=False)
 
 
 # Every chart on view has been drawn: Streamlit draws a chart (a metric's sparkline too) once
