@@ -153,6 +153,7 @@ def test_partner_map_is_drawn_from_shipped_data_without_the_internet(demo_engine
     assert data["format"] == {"type": "topojson", "feature": "land"}
     land = json.loads(data["values"])
     assert land["type"] == "Topology" and "land" in land["objects"]
+    assert spec["layer"][0]["mark"]["aria"] is False  # a backdrop, not read out
     (points,) = spec["datasets"].values()
     assert len(points) == len(df) == 16
     assert {p["name"] for p in points} == set(df["name_zh"])
