@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     CHROMIUM,
     app_engine,
     assert_no_error,
+    choose,
     click_tab,
     main_area,
     new_run,
@@ -199,6 +200,11 @@ def test_the_sign_in_page_is_accessible(demo_server, browser):
     expect(page.get_by_label(t("auth.password"))).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "zh-TW"
     assert_accessible(page, "sign_in")
+    # In English the page says so (the frame's script follows the language box).
+    choose(page, page.locator("[data-testid='stSidebar']"), "語言 / Language", "English")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label(t("auth.password", "en"), exact=True)).to_be_visible()
+    assert_accessible(page, "sign_in_en")
     page.close()
 
 
@@ -290,8 +296,8 @@ def test_a_table_edit_is_saved_by_keyboard_alone(accounts, demo_data_dir):
     # From the tab, Tab through the tab's filters and the grid's toolbar into the grid.
     page.get_by_role("tab", name=t("ui.vehicle_list")).focus()
     _tab_until(page, lambda f: f["canvas"])
-    # The grid's first arrow key selects its first cell (the read-only 編號); down one row and
-    # right to 車型, where Enter opens the cell's editor with its value.
+    # Tabbed into, the grid selects its first cell (the read-only 編號); down one row and right
+    # to 車型, where Enter opens the cell's editor with its value.
     for key in ("ArrowDown", "ArrowRight", "ArrowRight", "ArrowRight"):
         page.keyboard.press(key)
     page.keyboard.press("Enter")
