@@ -22,7 +22,6 @@ from tests.e2e.conftest import (
     app_engine,
     assert_no_error,
     choose,
-    click_tab,
     main_area,
     new_run,
     settle,
@@ -255,7 +254,7 @@ def test_signing_in_by_keyboard_alone(demo_server, browser):
     page.keyboard.type(lead.password)
     with new_run(page):
         page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name=t("auth.sign_out"))).to_be_visible(timeout=30_000)
     wait_for_signin_cookie(page)
     expect(main_area(page).locator("h1", has_text=t("page.account"))).to_be_visible()
     assert_no_error(page)
@@ -288,13 +287,16 @@ def test_the_sidebar_search_by_keyboard_alone(accounts):
 def test_a_table_edit_is_saved_by_keyboard_alone(accounts, demo_data_dir):
     lead = _account("demo.fleet")
     page = accounts.open(lead, "fleet_stats", t("page.fleet"))
-    click_tab(page, t("ui.vehicle_list"))
+    # The 車輛 tab by keyboard (drawn in the browser: no run), then Tab through its filters and
+    # the grid's toolbar into the grid.
+    tab = page.get_by_role("tab", name=t("ui.vehicle_list"), exact=True)
+    tab.focus()
+    page.keyboard.press("Enter")
+    expect(tab).to_have_attribute("aria-selected", "true")
     grid = page.locator("[data-testid='stDataFrame']:visible").first
     cells = grid.locator("td")
     vehicle_id, model = cells.nth(8).inner_text(), cells.nth(11).inner_text()  # row 2: id, 車型
     new_model = f"{model} 鍵盤"
-    # From the tab, Tab through the tab's filters and the grid's toolbar into the grid.
-    page.get_by_role("tab", name=t("ui.vehicle_list")).focus()
     _tab_until(page, lambda f: f["canvas"])
     # Tabbed into, the grid selects its first cell (the read-only 編號); down one row and right
     # to 車型, where Enter opens the cell's editor with its value.
