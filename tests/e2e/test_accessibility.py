@@ -64,20 +64,20 @@ ALLOWED = (
 SAME_FOR_EVERY_ROLE = {"pages/briefing.py", "pages/account.py"}
 
 
-def _drawn_as_for_the_viewer(account: DemoAccount) -> set[str]:
+def _drawn_as_for_another(account: DemoAccount) -> set[str]:
     """The pages a lead need not visit: those drawn alike for everyone, and the function pages
-    of sections not theirs (no editor there; only the sidebar differs, which the lead's other
-    pages show). A lead visits the overview, 異動紀錄 and their own sections' pages."""
+    (a section's page is drawn for its lead as for the administrator, with the same editors
+    (core.editing.pipeline.can_edit), and for other leads as for the viewer). A lead visits
+    the overview and 異動紀錄, which show what the lead's sections hold, with the lead's sidebar."""
     if account.role != "lead":
         return set()
-    others = {s.page for s in registry.sections() if s.name not in account.sections}
-    return SAME_FOR_EVERY_ROLE | others
+    return SAME_FOR_EVERY_ROLE | {s.page for s in registry.sections()}
 
 
 def pages_of(account: DemoAccount) -> list[tuple[str, str]]:
     """(address, h1 title) of the pages the account's sidebar lists (ui.navigation, as the
     frame builds it) whose drawing is the account's own."""
-    skip = _drawn_as_for_the_viewer(account)
+    skip = _drawn_as_for_another(account)
     return [
         (navigation.url_path(path), t(label))
         for items in navigation.sections().values()
