@@ -132,6 +132,12 @@ def test_a_photo_caption_is_typed_under_the_photo_and_saved(own_app, demo_db_url
     at = _open(own_app)
     picker = at.selectbox(key="vis.detail.pick.zh-TW")
     picker.select_index(next(i for i, o in enumerate(picker.options) if "蒲島郁夫" in o)).run()
+
+    def alt_text() -> str:  # what a screen reader reads for the photo
+        [image] = at.get("image")
+        return image.proto.imgs[0].alt
+
+    assert alt_text().startswith("合照.jpg")  # no caption yet: its file line
     [caption] = [x for x in at.text_input if x.label == "照片說明"]
     caption.set_value("蒲島郁夫知事（左五）與陳其邁市長合影")
     next(b for b in at.button if b.label == "儲存說明").click().run()
@@ -140,6 +146,7 @@ def test_a_photo_caption_is_typed_under_the_photo_and_saved(own_app, demo_db_url
     assert [x.value for x in at.text_input if x.label == "照片說明"] == [
         "蒲島郁夫知事（左五）與陳其邁市長合影"
     ]
+    assert alt_text() == "蒲島郁夫知事（左五）與陳其邁市長合影"
     with Session(engine) as session:
         assert (
             session.get(ReceptionPhoto, photo_id).caption == "蒲島郁夫知事（左五）與陳其邁市長合影"

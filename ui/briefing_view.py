@@ -215,7 +215,10 @@ def preview(briefing: Briefing) -> None:
                     st.html(_table_html(table))
                 for figure in item.figures:
                     if figure.kind == "photo":  # staff's caption: shown as typed
-                        st.image(figure.png, caption=plain(figure.caption), width=480)
+                        st.image(
+                            figure.png, caption=plain(figure.caption), alt=figure.caption,
+                            width=480,
+                        )  # fmt: skip
                         continue
                     show_chart(figure.chart, key=f"brief.fig.{figure.key}")
                     st.markdown(

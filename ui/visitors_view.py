@@ -198,14 +198,16 @@ def _photos(reception_id: int, shown: list[ReceptionPhoto]) -> None:
                 "vis.photo.caption", lg, name=photo.original_filename, by=photo.uploaded_by,
                 at=format_roc_datetime(photos.uploaded_at_local(photo)),
             )  # fmt: skip
+            words = in_english(photo.caption, photo.caption_en, lg)
             if image is None:
                 st.warning(plain(t("vis.photo.missing", lg, name=photo.original_filename)))
             else:
-                st.image(image, caption=plain(caption))  # a file name as uploaded
+                # The caption quotes a file name as uploaded; a screen reader reads the alt
+                # text: what the photo shows, else that caption.
+                st.image(image, caption=plain(caption), alt=words or caption)
             if manage:
                 _caption_form(photo)
             else:
-                words = in_english(photo.caption, photo.caption_en, lg)
                 st.markdown(plain(words or t("vis.photo.caption_missing", lg)))
             key = f"vis.photo.delete.{photo.id}"
             if manage and st.button(t("vis.photo.delete", lg), key=key, icon=":material/delete:"):
