@@ -179,8 +179,10 @@ def test_a_lead_edits_saves_reloads_and_finds_it_in_history(demo_server, browser
     with new_run(page):
         page.get_by_role("link", name="異動紀錄").click()
     history = page.locator("[data-testid='stDataFrame']").first
-    first_entry = _grid_cells(history, 7)
-    assert first_entry[2:] == ["demo.fleet", "公務車輛", before[0], "修改", "車型"], first_entry
+    first_entry = _grid_cells(history, 8)  # the record named by its plate
+    assert first_entry[2:] == ["demo.fleet", "公務車輛", before[0], before[1], "修改", "車型"], (
+        first_entry
+    )
     with new_run(page):  # the grid reports the selection a moment after the click
         history.click(position={"x": 18, "y": 52})  # select the newest entry
     diff = page.locator("[data-testid='stDataFrame']").nth(1)
@@ -350,9 +352,9 @@ def test_a_conflicting_save_shows_both_values_and_keeps_mine_on_request(demo_ser
     assert _grid_cells(_vehicles_grid(lead), 16)[8:12] == [*row[:3], mine]
     with new_run(admin):
         admin.get_by_role("link", name="異動紀錄").click()
-    history = _grid_cells(admin.locator("[data-testid='stDataFrame']").first, 14)
+    history = _grid_cells(admin.locator("[data-testid='stDataFrame']").first, 16)
     # Newest first: the lead's overwrite, then the administrator's change; neither is lost.
-    assert [history[2], history[5], history[9], history[12]] == [
+    assert [history[2], history[6], history[10], history[14]] == [
         "demo.fleet", "修改", "demo.admin", "修改",
     ]  # fmt: skip
     first.close()
