@@ -16,7 +16,7 @@ from ui.context import LANG_KEY, engine, page_file
 from ui.widgets import open_on_start_period, period_picker
 
 st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
-styles.inject()  # the layout on phones (assets/css/narrow.css)
+styles.inject()  # the focus outline and the layout on phones (assets/css/)
 
 st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get)
 lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)

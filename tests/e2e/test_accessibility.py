@@ -274,6 +274,12 @@ def test_the_sidebar_search_by_keyboard_alone(accounts):
     # The dialog holds the focus: Tab goes from its close button to the first result's link.
     link = _tab_until(page, lambda f: f["link"] and f["dialog"], most=5)
     assert link["text"].endswith("布里斯本市（Brisbane）"), link
+    # ... and shows where it is: an outline in the bureau's blue (WCAG 2.4.7), not a faint grey.
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }"
+    )
+    assert outline == ["solid", 2.0, "rgb(11, 83, 148)"], outline
     shot(page, "a11y_search_dialog_link_focused")
     with new_run(page):
         page.keyboard.press("Enter")
