@@ -2,7 +2,7 @@
 it covers in ISO form, so files sort by date in any folder and survive any mail system:
 
     reception_2022-07-01_2023-03-15.xlsx    briefing_2022-07-01_2023-03-15_zh-TW.docx
-    fleet_usage_2023-03.xlsx                sister_city_calendar_Da_Nang.ics
+    fleet_usage_2023-03.xlsx                sister_city_calendar_Da_Nang_2026-01-01_2026-12-31.ics
 
 The words come from a key (a table or chart key, accents folded, anything else a separator);
 the UI language shows in the file's contents, not its name.
