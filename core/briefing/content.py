@@ -16,7 +16,7 @@ from core.gifts import stock as gifts
 from core.i18n.countries import country_name
 from core.i18n.labels import enum_label, in_english, t, tn, unit_words
 from core.kernel.periods import Period
-from core.kernel.roc_dates import english_date, format_roc, format_roc_period
+from core.kernel.roc_dates import english_date, format_roc, format_roc_period, long_date
 from core.staffing import headcount as staffing
 from core.venues import use as venue_use
 from db.models import (
@@ -39,14 +39,10 @@ def period_words(start: date, end: date, lang: str) -> str:
     return f"{english_date(start)} – {english_date(end)} ({format_roc_period(start, end, 'en')})"
 
 
-def day_words(day: date, lang: str) -> str:
-    return format_roc(day, "long") if lang == "zh-TW" else english_date(day)
-
-
 def span_words(start: date, end: date, lang: str) -> str:
     """111年7月24日至28日 (the report shortens the second date), 24–28 July 2022 in English."""
     if start == end:
-        return day_words(start, lang)
+        return long_date(start, lang)
     if lang != "zh-TW":
         if (start.year, start.month) == (end.year, end.month):
             return f"{start.day}–{english_date(end)}"
@@ -242,7 +238,7 @@ def visitor_items(b: Builder) -> list[Item]:
         ]
         sep = t("brief.list_sep", lang)
         for r, guests in receptions:
-            when = day_words(r.visit_date, lang)
+            when = long_date(r.visit_date, lang)
             if r.date_is_estimate:
                 when += t("brief.estimate_mark", lang)
             who = visitor_words(r, lang)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.briefing.model import Figure, Item
 from core.i18n.labels import in_english, t, tn
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_roc, long_date
 from core.visitors import photos
 from db.models import ExchangeEvent, Reception, ReceptionPhoto
 
@@ -111,11 +111,11 @@ def _event_item(b: Builder, event_id: int) -> list[Item]:
 
 
 def _reception_items(b: Builder, reception_id: int) -> list[Item]:
-    from core.briefing.content import day_words, person_words
+    from core.briefing.content import person_words
 
     lang = b.lang
     reception = _found(b, Reception, reception_id, "reception", "visit_date", "visit_date")
-    when = day_words(reception.visit_date, lang)
+    when = long_date(reception.visit_date, lang)
     if reception.date_is_estimate:
         when += t("brief.estimate_mark", lang)
     how = "abroad" if reception.abroad else reception.mode.value

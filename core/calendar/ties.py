@@ -22,7 +22,7 @@ from core.kernel import holidays as holidays_tw
 from core.kernel.cache import stamped
 from core.kernel.monthly import _frame, month_key
 from core.kernel.periods import Period, month_period
-from core.kernel.roc_dates import MONTHS_EN, format_roc, roc_year
+from core.kernel.roc_dates import MONTHS_EN, english_date, format_roc, roc_year
 from db.models import (
     DatePrecision,
     ExchangeEvent,
@@ -64,10 +64,9 @@ def signed_text(signed_on: date | None, precision: str, lang: str) -> str:
     if lang == "en":
         if precision == DatePrecision.YEAR:
             return str(signed_on.year)
-        month = MONTHS_EN[signed_on.month - 1]
         if precision == DatePrecision.MONTH:
-            return f"{month} {signed_on.year}"
-        return f"{signed_on.day} {month} {signed_on.year}"
+            return f"{MONTHS_EN[signed_on.month - 1]} {signed_on.year}"
+        return english_date(signed_on)
     if precision == DatePrecision.YEAR:
         return f"{roc_year(signed_on)}年"
     if precision == DatePrecision.MONTH:
