@@ -6,6 +6,7 @@ folder by URL, skipping the main script, while no run has called st.navigation y
 runs only as the frame's st.navigation lists it, after the sign-in check.
 """
 
+import gc
 import logging
 import runpy
 from collections.abc import AsyncIterator
@@ -33,6 +34,18 @@ def prepare() -> None:
     except DatabaseUnavailable as exc:
         # The server starts anyway: the frame shows the message and tries again on each run.
         log.error("database not ready at start: %s", exc)
+    freeze_start_heap()
+
+
+def freeze_start_heap() -> None:
+    """Move what the process holds after its start (Streamlit, SQLAlchemy, pandas, the models,
+    the migrations' leftovers collected first) out of the garbage collector's sight: it lives
+    as long as the process, and every full collection would walk it again. Streamlit's own
+    collection after each run is off (.streamlit/config.toml, runner.postScriptGC); Python's
+    generational collector still frees what runs leave behind, and its occasional full
+    collections no longer walk the frozen heap."""
+    gc.collect()
+    gc.freeze()
 
 
 @asynccontextmanager
