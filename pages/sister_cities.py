@@ -7,7 +7,7 @@ from core.i18n.labels import t
 from ui import calendar_view, ics_view, record_card
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
-from ui.widgets import figure_tiles, period_caption
+from ui.widgets import figure_tiles, period_caption, tabs
 
 lg = lang()
 period = current_period()
@@ -18,10 +18,10 @@ with db_session() as session:
     figures = exchange_figures(session, period)
 figure_tiles(figures, ["exchange.events", "exchange.other_events"])
 
-cal_tab, coming_tab, cities_tab, charts_tab, events_tab = st.tabs([
+cal_tab, coming_tab, cities_tab, charts_tab, events_tab = tabs([
     t("cal.tab.calendar", lg), t("cal.tab.coming", lg), t("cal.tab.directory", lg),
     t("cal.tab.charts", lg), t("ui.records", lg),
-])  # fmt: skip
+], "cal.tabs")  # fmt: skip
 with db_session() as session:
     with cal_tab:
         ics_view.download_popover(period, lg)
@@ -33,6 +33,7 @@ with db_session() as session:
         st.subheader(t("ui.cities", lg))
         table_view("partner_city", None, filters=filters)
     with charts_tab:
-        calendar_view.charts_panel(session, period, lg)
+        if charts_tab.open:
+            calendar_view.charts_panel(session, period, lg)
 with events_tab:
     table_view("exchange_event", period)

@@ -21,7 +21,7 @@ from ui.staffing_view import (
     staffing_html,
     unit_table,
 )
-from ui.widgets import figure_tiles, period_caption
+from ui.widgets import figure_tiles, period_caption, tabs
 
 TILES = ["staffing.grand_total", "staffing.worker_total", "staffing.temp_total",
          "staffing.worker_reduction_pct", "staffing.temp_reduction_pct",
@@ -62,8 +62,9 @@ else:
         st.caption(t("staff.as_of_caption", lg, date=long_date(now.as_of, lg),
                      baseline=long_date(base.as_of, lg)))  # fmt: skip
 
-table_tab, reduction_tab, trend_tab, review_tab, snapshot_tab = st.tabs(
-    [t(f"staff.tab.{k}", lg) for k in ("table", "reduction", "trend", "review", "snapshots")]
+table_tab, reduction_tab, trend_tab, review_tab, snapshot_tab = tabs(
+    [t(f"staff.tab.{k}", lg) for k in ("table", "reduction", "trend", "review", "snapshots")],
+    "staff.tabs",
 )
 with table_tab:
     if now is not None:
@@ -81,9 +82,9 @@ with reduction_tab:
         st.markdown(reduction_sentence(rows, now, lg))
         st.caption(t("staff.rate_rule", lg))
 with trend_tab:
-    if not snapshots.empty:
+    if trend_tab.open and not snapshots.empty:
         show_chart(trend_chart(snapshots, lg, now.as_of if now else None), key="staff.trend")
-    if units is not None and not units.empty:
+    if trend_tab.open and units is not None and not units.empty:
         # No anchor: Streamlit names one from a heading's Latin letters and digits only, and
         # this one and the counts' below (112年2月28日 員額明細) both got id="112-2-28".
         st.subheader(t("staff.units_title", lg, date=long_date(now.as_of, lg)), anchor=False)

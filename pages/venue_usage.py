@@ -7,7 +7,7 @@ from core.i18n.labels import t
 from ui import record_card, venue_booking_form, venues_view
 from ui.context import current_period, db_session, lang
 from ui.editor import table_view
-from ui.widgets import figure_tiles, period_caption
+from ui.widgets import figure_tiles, period_caption, tabs
 
 lg = lang()
 period = current_period()
@@ -26,14 +26,15 @@ figure_tiles(
     ],
 )
 
-schedule_tab, charts_tab, bookings_tab, venues_tab = st.tabs(
-    [t(f"ven.tab.{tab}", lg) for tab in ("schedule", "charts", "bookings", "venues")]
+schedule_tab, charts_tab, bookings_tab, venues_tab = tabs(
+    [t(f"ven.tab.{tab}", lg) for tab in ("schedule", "charts", "bookings", "venues")], "ven.tabs"
 )
 with schedule_tab:
     venue_id, day = venues_view.schedule()
     venue_booking_form.booking_form(venue_id, day)  # only for those who may edit bookings
 with charts_tab:
-    venues_view.charts(period)
+    if charts_tab.open:
+        venues_view.charts(period)
 with bookings_tab:
     table_view("venue_booking", period, filters=venues_view.booking_filters())
 with venues_tab:

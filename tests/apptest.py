@@ -68,3 +68,12 @@ def open_page(at: AppTest, page: str) -> AppTest:
 def editors(at: AppTest) -> list:
     """The st.data_editor elements on the page (AppTest has no accessor for them)."""
     return [f for f in at.dataframe if f.proto.editing_mode != 0]
+
+
+def show_tab(at: AppTest, key: str, label: str, lang: str = "zh-TW") -> AppTest:
+    """Choose the tab `label` of the page's ui.widgets.tabs(…, key) for the next run: such a
+    tab draws its charts or preview only while chosen."""
+    from ui.widgets import tab_key
+
+    at.session_state[tab_key(key, lang)] = label
+    return at

@@ -3,14 +3,16 @@
 
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import open_page, signed_in
+from core.i18n.labels import t
+from tests.apptest import open_page, show_tab, signed_in
 
 PAGE = "pages/briefing.py"
 FLEET = "本期公務車輛調派計 770 車次，支援各機關申請借用車輛計 51 車次，合計 821 車次。"
 
 
 def _open(at: AppTest) -> AppTest:
-    return open_page(at, PAGE)
+    """The page with its preview tab chosen (the preview is built only while shown)."""
+    return open_page(show_tab(at, "brief.tabs", t("brief.page.preview")), PAGE)
 
 
 def _texts(at: AppTest) -> str:

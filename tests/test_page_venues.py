@@ -10,10 +10,11 @@ from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 from core.accounts import auth
+from core.i18n.labels import t
 from core.kernel.periods import REPORT_PERIOD
 from db.engine import make_engine
 from db.models import AuditEntry, Centre, Venue, VenueBooking, VenueKind
-from tests.apptest import APP, PASSWORD, as_shown, editors, open_page, signed_in
+from tests.apptest import APP, PASSWORD, as_shown, editors, open_page, show_tab, signed_in
 from ui.venue_booking_form import TOKEN
 
 PAGE = "pages/venue_usage.py"
@@ -33,8 +34,13 @@ def _submit_buttons(at: AppTest) -> list:
     return [b for b in at.button if (b.key or "").startswith("ven.form.submit.")]
 
 
+def _with_charts(at: AppTest) -> AppTest:
+    """The charts tab chosen: its charts are drawn only while it is shown."""
+    return show_tab(at, "ven.tabs", t("ven.tab.charts"))
+
+
 def test_viewer_sees_the_reports_figures_charts_and_no_editor(anonymous, accounts):
-    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
+    at = open_page(_with_charts(signed_in(anonymous, accounts, "t.viewer")), PAGE)
     shown = [m.value for m in at.metric]
     assert shown[:2] == ["207", "2,041"]
     assert shown[3].endswith("%")
@@ -259,13 +265,20 @@ def _captions(at: AppTest) -> str:
 
 
 def test_utilisation_leaves_holidays_out_until_the_box_is_cleared(anonymous, accounts):
-    at = open_page(signed_in(anonymous, accounts, "t.viewer"), PAGE)
+    at = open_page(_with_charts(signed_in(anonymous, accounts, "t.viewer")), PAGE)
     assert at.checkbox(key="ven.util.exclude_holidays").value is True
     # the report period: 184 weekdays − 11 public holidays + 3 make-up Saturdays
     shown = "扣除 11 天國定假日、加上 3 天補行上班日，共 176 個上班日、每個場地 2,112 小時"
     assert shown in _captions(at)
     at.checkbox(key="ven.util.exclude_holidays").uncheck().run()
     assert not at.exception, at.exception
+    assert "本期共 184 個平日、每個場地 2,208 小時（國定假日未扣除）" in _captions(at)
+    # Another tab: the charts are not drawn; back on the charts, the box is still cleared.
+    show_tab(at, "ven.tabs", t("ven.tab.schedule")).run()
+    assert not at.get("vega_lite_chart")[1:]  # the schedule's own chart only
+    assert not [c for c in at.checkbox if c.key == "ven.util.exclude_holidays"]
+    show_tab(at, "ven.tabs", t("ven.tab.charts")).run()
+    assert at.checkbox(key="ven.util.exclude_holidays").value is False
     assert "本期共 184 個平日、每個場地 2,208 小時（國定假日未扣除）" in _captions(at)
 
 

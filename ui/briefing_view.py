@@ -24,7 +24,7 @@ from core.kernel.roc_dates import (
 )
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
-from ui.widgets import per_language, plain
+from ui.widgets import per_language, plain, tabs
 
 PRESETS = ("report", "this_half", "month", "custom")
 BUILT_KEY = "brief.built"  # {format: (request, bytes, seconds)}
@@ -276,8 +276,11 @@ def page() -> None:
     request = request_form(lg)
     if request is None:
         return
-    export_tab, preview_tab = st.tabs([t("brief.page.export", lg), t("brief.page.preview", lg)])
+    export_tab, preview_tab = tabs(
+        [t("brief.page.export", lg), t("brief.page.preview", lg)], "brief.tabs"
+    )
     with export_tab:
         export_panel(request, lg)
-    with preview_tab, db_session() as session:
-        preview(brief.build_briefing(session, request))
+    if preview_tab.open:
+        with preview_tab, db_session() as session:
+            preview(brief.build_briefing(session, request))

@@ -30,7 +30,7 @@ from core.visitors.receptions import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, VenueKind
 from ui.charts import show_chart
 from ui.context import db_session, lang
-from ui.widgets import plain
+from ui.widgets import keep, kept, plain
 
 DAY_KEY, LAST_DAY_KEY = "ven.sched.day", "ven.sched.last_day"
 JUMP = "ven.sched.jump"  # (centre, venue id, day) the schedule moves to on the next run
@@ -242,10 +242,9 @@ def _utilisation(period: Period) -> None:
     """Utilisation per venue: public holidays left out of the hours available unless the
     checkbox is cleared, and the definition that applies."""
     lg = lang()
-    exclude = st.checkbox(
-        t("hol.util.exclude", lg), value=True, key="ven.util.exclude_holidays",
-        help=t("hol.util.exclude_help", lg),
-    )  # fmt: skip
+    key = kept("ven.util.exclude_holidays", True)  # the charts tab is drawn only while shown
+    exclude = st.checkbox(t("hol.util.exclude", lg), key=key, help=t("hol.util.exclude_help", lg))
+    keep(key, exclude)
     with db_session() as session:
         use = venue_use.utilisation(session, period, exclude_holidays=exclude)
     names = {v.id: venues.venue_label(v, lg) for v in active_venues(active_only=False)}

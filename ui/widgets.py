@@ -36,6 +36,33 @@ def per_language(key: str) -> str:
     return own
 
 
+def tabs(labels: list[str], key: str) -> list[Any]:
+    """st.tabs whose chosen tab the server knows (`tab.open`), so a page draws the charts or
+    preview of a tab only while it is shown: a navigation no longer builds every hidden chart.
+    Choosing a tab reruns the page. Only tabs without inputs may skip their content (a
+    skipped widget loses its state): tabs holding an editor draw it whether shown or not, so
+    unsaved edits survive a look at another tab. One key per language (the tab is known by
+    its label); tests choose a tab with session_state[tab_key(key, lang)] = label."""
+    return st.tabs(labels, key=tab_key(key, lang()), on_change="rerun")
+
+
+def tab_key(key: str, lg: str) -> str:
+    return f"{key}.{lg}"
+
+
+def kept(key: str, default: Any) -> str:
+    """The key of an input in a tab drawn only while shown (see tabs): Streamlit forgets a
+    widget's value when a run does not draw it, so its last value, kept by keep(), is put back
+    before it is drawn again. Create the widget with this key and no value=."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"{key}.@kept", default)
+    return key
+
+
+def keep(key: str, value: Any) -> None:
+    st.session_state[f"{key}.@kept"] = value
+
+
 def _apply_preset(key: str) -> None:
     chosen = st.session_state[key]
     if chosen != "ui.preset.custom":

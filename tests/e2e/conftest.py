@@ -274,9 +274,27 @@ def type_in(page, scope, label: str, value: str) -> None:
     expect(field).to_have_value(value)
 
 
+# A tab set the server follows (ui.widgets.tabs: keyed, so Streamlit gives it an st-key-… class)
+# reruns the page when another tab is chosen; st.tabs without a key switch in the browser alone.
+TRACKED_TABS = """tab => [...tab.closest('[data-testid="stTabs"]').classList]
+  .some(name => name.startsWith('st-key-'))"""
+
+
 def click_tab(page, name: str) -> None:
-    """Select a tab (drawn in the browser: no script run) once the page has settled."""
+    """Select the tab called `name` (see choose_tab)."""
+    choose_tab(page, page.get_by_role("tab", name=name, exact=True))
+
+
+def choose_tab(page, tab) -> None:
+    """Select a tab (a locator) once the page has settled, and wait for the run it asks for
+    if the page's tabs are followed by the server (their hidden charts are drawn only when
+    chosen)."""
     settle(page)
-    tab = page.get_by_role("tab", name=name, exact=True)
-    tab.click()
+    if tab.get_attribute("aria-selected") == "true":
+        return
+    if tab.evaluate(TRACKED_TABS):
+        with new_run(page):
+            tab.click()
+    else:
+        tab.click()
     expect(tab).to_have_attribute("aria-selected", "true")
