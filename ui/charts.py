@@ -7,6 +7,7 @@ from typing import Any
 
 import altair as alt
 import streamlit as st
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from core.i18n.labels import t
 from core.kernel.charts import chart_stem, to_png, to_svg
@@ -24,7 +25,7 @@ def show_chart(
     """
     lg = lang()
     # theme=None keeps the house config; Streamlit's own theme would replace it.
-    container.altair_chart(_unvalidated(chart), theme=None, width="stretch")
+    container.vega_lite_chart(spec=_spec(chart), theme=None, width="stretch")
     name = stem or chart_stem(chart, key)
     row = container.container(horizontal=True, gap="small")
     row.download_button(
@@ -37,6 +38,22 @@ def show_chart(
         mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", icon=":material/draw:",
         help=t("chart.download.svg_help", lg), type="tertiary",
     )  # fmt: skip
+
+
+SPEC = "_workspace_vega_lite"  # where a chart keeps the spec made from it
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite spec st.altair_chart would send, made once per chart object: the chart
+    builders return the same chart for the same data (core.kernel.chart_memo), so a rerun
+    skips Altair's to_dict and the Arrow conversion of the chart's data. Made by Streamlit's
+    own conversion (the data as named Arrow datasets), kept on the instance past Altair's
+    __setattr__; a shallow copy goes out, as Streamlit moves the datasets out of the dict."""
+    spec = chart.__dict__.get(SPEC)
+    if spec is None:
+        spec = _convert_altair_to_vega_lite_spec(_unvalidated(chart))
+        object.__setattr__(chart, SPEC, spec)
+    return dict(spec)
 
 
 def _unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

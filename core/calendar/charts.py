@@ -10,11 +10,13 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import enum_label, t
+from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import enum_colours, monthly_bars, titled
 from core.kernel.periods import Period
 from db.models import EventKind, TieType
 
 
+@memo_chart
 def exchanges_chart(df: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Stacked monthly bars of exchange events by kind."""
     return monthly_bars(df, EventKind, title_key="cal.chart.by_month", lang=lang, period=period)
@@ -36,10 +38,12 @@ def _bars(df: pd.DataFrame, x: str, x_title: str, title_key: str, lang: str) -> 
     return titled(chart, t(title_key, lang), lang=lang)
 
 
+@memo_chart
 def ties_by_country_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
     return _bars(df, "country", t("cal.chart.country", lang), "cal.chart.by_country", lang)
 
 
+@memo_chart
 def ties_by_decade_chart(df: pd.DataFrame, lang: str) -> alt.Chart:
     data = df.assign(decade=df["decade"].map(lambda d: f"{d}s"))
     return _bars(data, "decade", t("cal.chart.decade", lang), "cal.chart.by_decade", lang)

@@ -19,6 +19,7 @@ from core.editing import registry
 from core.editing.tables import Filters, column_label, filter_clauses
 from core.i18n.labels import enum_label, t
 from core.kernel.cache import stamped
+from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import roc_month_label, titled
 from core.kernel.monthly import month_key
 from core.kernel.periods import Period
@@ -89,6 +90,7 @@ def _stored(value: Any) -> str:
     return value.value if isinstance(value, Enum) else str(value or "")
 
 
+@memo_chart
 def month_chart(frame: pd.DataFrame, name: str, lang: str, period: Period | None) -> alt.Chart:
     """Stacked bars per month (x labelled 112/03), coloured by the split column's options in
     their declared order; titled with the table's name and the source line."""

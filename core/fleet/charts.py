@@ -6,11 +6,13 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import enum_label, t
+from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import PALETTE, enum_colours, monthly_bars, titled
 from core.kernel.periods import Period
 from db.models import TripType, VehicleKind
 
 
+@memo_chart
 def km_by_month_chart(by_month: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Km per 民國 month, stacked by trip type (from core.kernel.monthly.trips_by_month)."""
     return monthly_bars(
@@ -30,6 +32,7 @@ def _vehicle_labels(usage: pd.DataFrame, lang: str) -> pd.DataFrame:
 ROW = alt.Step(28)
 
 
+@memo_chart
 def vehicle_km_chart(usage: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Km per vehicle (by plate), coloured by vehicle type; trips and hours in the tooltip."""
     data = _vehicle_labels(usage, lang)
@@ -58,6 +61,7 @@ def vehicle_km_chart(usage: pd.DataFrame, lang: str, *, period: Period) -> alt.C
     return titled(chart, t("fleet.chart.by_vehicle", lang), lang=lang, period=period)
 
 
+@memo_chart
 def utilisation_chart(
     usage: pd.DataFrame, average: float | None, lang: str, *, period: Period
 ) -> alt.LayerChart:
@@ -91,6 +95,7 @@ def utilisation_chart(
     return titled(chart, t("fleet.chart.utilisation", lang), lang=lang, period=period)
 
 
+@memo_chart
 def agency_chart(agencies: pd.DataFrame, top: int, lang: str, *, period: Period) -> alt.Chart:
     """Trips per requesting agency, stacked by trip type; the rest of the agencies last."""
     labels = {

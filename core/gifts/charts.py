@@ -10,6 +10,7 @@ import pandas as pd
 from core.gifts.ethics import VALUE_BANDS, value_band
 from core.i18n.countries import country_name
 from core.i18n.labels import t
+from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import partial_month_note, roc_month_label, titled, year_label_expr
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc
@@ -26,6 +27,7 @@ def thinned_history(history: pd.DataFrame) -> pd.DataFrame:
     return history.groupby([history["item"], month], sort=False).tail(1).reset_index(drop=True)
 
 
+@memo_chart
 def stock_chart(history: pd.DataFrame, lang: str, *, as_of: date) -> alt.Chart:
     """A step line per item of its quantity on hand, dates in the 民國 calendar in the tooltip;
     the stock as it stands on as_of (the day the page reads it). A long history is thinned to
@@ -67,6 +69,7 @@ def value_band_counts(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"band": VALUE_BANDS, "count": [int(bands.get(b, 0)) for b in VALUE_BANDS]})
 
 
+@memo_chart
 def value_band_chart(counts: pd.DataFrame, lang: str) -> alt.Chart:
     """Gifts received per value band, over the whole register (no period in the source line)."""
     data = counts.assign(label=counts["band"].map(lambda b: t(f"gift.band.{b}", lang)))
@@ -100,6 +103,7 @@ def _flow_order(lang: str) -> list[str]:
     return [t(f"gift.flow.{f}", lang) for f in FLOWS]
 
 
+@memo_chart
 def flows_by_month_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.FacetChart:
     """Gifts received (count) and given (items) per 民國 month, one panel each."""
     data = _flow_labels(flows, lang, period).groupby(["flow_label", "roc_month"], as_index=False)[
@@ -128,6 +132,7 @@ def flows_by_month_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> a
     return titled(chart, t("gift.chart.by_month", lang), lang=lang, period=period, note=note)
 
 
+@memo_chart
 def flows_by_country_chart(flows: pd.DataFrame, lang: str, *, period: Period) -> alt.FacetChart:
     """Gifts received and given per counterpart country, largest first, one panel each."""
     data = _flow_labels(flows, lang)

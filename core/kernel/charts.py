@@ -15,6 +15,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from core.i18n.labels import enum_label, t
+from core.kernel.chart_memo import memo_chart
 from core.kernel.file_names import file_stem as _file_stem
 from core.kernel.fonts import FONT_STACK, register_chart_fonts
 from core.kernel.periods import Period, month_period
@@ -236,6 +237,7 @@ def partial_month_note(months: Iterable[date], period: Period | None, lang: str)
     return t("chart.partial_month_note", lang)
 
 
+@memo_chart
 def monthly_bars(
     df: pd.DataFrame,
     kinds: type[Enum],

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import t
+from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import titled, year_label_expr
 from core.kernel.roc_dates import format_roc
 from core.staffing.headcount import UNIT_COLUMNS
@@ -33,6 +34,7 @@ def trend_frame(snapshots: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+@memo_chart
 def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) -> alt.LayerChart:
     """工級 and 臨時人員 per snapshot date (ROC years on the axis); a rule at the chosen one.
     The source line dates the data by the latest snapshot shown."""
@@ -103,6 +105,7 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
     return titled(chart, t("staff.chart.trend", lang), lang=lang, as_of=latest, note=note)
 
 
+@memo_chart
 def unit_chart(
     units: pd.DataFrame, lang: str, top: int = TOP_UNITS, *, as_of: date | None = None
 ) -> alt.Chart:

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from core.i18n.labels import enum_label, t
+from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import enum_colours, partial_month_note, roc_month_label, titled
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_roc, format_roc_datetime
@@ -43,6 +44,7 @@ def purpose_labels(lang: str) -> list[str]:
     return [enum_label(p, lang) for p in BookingPurpose]
 
 
+@memo_chart
 def timeline_chart(
     segments: pd.DataFrame,
     *,
@@ -122,6 +124,7 @@ def _log_ticks(largest: int) -> list[int]:
     return [v for v in ticks if v <= max(largest, 10)]
 
 
+@memo_chart
 def purpose_chart(totals: pd.DataFrame, period: Period, lang: str) -> alt.LayerChart:
     """Bookings per purpose (the report's seven plus meetings), with the count beside each bar;
     a symlog axis keeps the events visible next to the many meetings."""
@@ -158,6 +161,7 @@ def purpose_chart(totals: pd.DataFrame, period: Period, lang: str) -> alt.LayerC
     return titled(chart, t("ven.chart.by_purpose", lang), lang=lang, period=period)
 
 
+@memo_chart
 def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> alt.Chart:
     """Events (not meetings) per 民國 month, stacked by purpose."""
     events = by_month[by_month["kind"] == BookingKind.EVENT.value]
@@ -192,6 +196,7 @@ def events_by_month_chart(by_month: pd.DataFrame, period: Period, lang: str) -> 
     return titled(chart, t("ven.chart.events_by_month", lang), lang=lang, period=period, note=note)
 
 
+@memo_chart
 def utilisation_chart(
     frame: pd.DataFrame, names: list[str], period: Period, lang: str
 ) -> alt.LayerChart:
@@ -222,6 +227,7 @@ def utilisation_chart(
     return titled(chart, t("ven.chart.utilisation", lang), lang=lang, period=period)
 
 
+@memo_chart
 def heatmap_chart(grid: pd.DataFrame, period: Period, lang: str) -> alt.LayerChart:
     """Booked hours per weekday (rows, Monday first) and hour of day (columns)."""
     weekdays = [t(f"ven.wd.{w}", lang) for w in range(7)]

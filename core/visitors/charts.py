@@ -7,10 +7,12 @@ import pandas as pd
 
 from core.i18n.countries import country_name
 from core.i18n.labels import t
+from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import titled
 from core.kernel.periods import Period
 
 
+@memo_chart
 def top_countries_chart(df: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """Horizontal bars, most receptions on top (df: country, count from top_countries); the
     countries named in the chart's language."""
@@ -33,6 +35,7 @@ def top_countries_chart(df: pd.DataFrame, lang: str, *, period: Period) -> alt.C
     return titled(chart, t("vis.chart.top_countries", lang), lang=lang, period=period)
 
 
+@memo_chart
 def host_share_chart(df: pd.DataFrame, lang: str, *, period: Period) -> alt.Chart:
     """A donut of receptions hosted by the mayor, a deputy mayor and others (from host_shares)."""
     data = df.copy()
