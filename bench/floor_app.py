@@ -7,8 +7,11 @@ sign-out button, the search box in a fragment, the period picker's selectbox and
 fields in an expander) and a trivial page under it (its title and one line). No database, no
 sign-in, no styles. Served like the app (`streamlit run bench/floor_app.py`, same
 .streamlit/config.toml) and loaded by the same client, so CPU per navigation here is
-Streamlit's own share of the app's. No pages/ folder stands beside this file, so Streamlit runs
-only what st.navigation lists.
+Streamlit's own share of the app's. It imports ui.navigation, and with it the app's function
+packages (the table registry), so the process holds what the app's holds at start: Streamlit's
+full garbage collection after every run (runner.postScriptGC) walks the same heap, less the
+app's caches. No pages/ folder stands beside this file, so Streamlit runs only what
+st.navigation lists.
 """
 
 import streamlit as st

@@ -36,6 +36,7 @@ import contextlib
 import math
 import random
 import statistics
+import sys
 import time
 import urllib.request
 from collections import Counter
@@ -361,10 +362,13 @@ class LoadRun:
     label: str
     sessions: int
     navigations: list[Navigation] = field(default_factory=list)
+    # One session alone first: a round that warms the server, then a measured round.
+    warmup: list[Navigation] = field(default_factory=list)
     alone: list[Navigation] = field(default_factory=list)
     opens: list[Navigation] = field(default_factory=list)  # each session's first run
     wall: float = 0.0
     server_cpu: float | None = None
+    alone_cpu: float | None = None  # the server's CPU during the measured round alone
     client_cpu: float = 0.0
     rss_start: float | None = None
     rss_after: float | None = None
@@ -381,7 +385,7 @@ class Plan:
     duration: float | None = None
     seed: int = 20
     limit: float = 1800.0  # no navigation starts later than this after the walks begin
-    alone: bool = True  # first one session alone through every page (warms the server too)
+    alone: bool = True  # first one session alone through every page, twice (see LoadRun)
 
 
 def _order(targets: list[Target], rng: random.Random, current: str) -> list[Target]:
@@ -463,8 +467,13 @@ async def run_load(
     try:
         if plan.alone:
             rng = random.Random(plan.seed)
-            await _walk(sessions[0], targets, Plan(rounds=1), rng, run.alone,
-                        time.monotonic() + plan.limit, think=0.2, stagger=False)  # fmt: skip
+            for out in (run.warmup, run.alone):
+                cpu_before = server.cpu() if server.cpu else None
+                await _walk(sessions[0], targets, Plan(rounds=1), rng, out,
+                            time.monotonic() + plan.limit, think=0.2, stagger=False)  # fmt: skip
+                if server.cpu and cpu_before is not None:
+                    # the pauses of 0.1–0.3 s between navigations cost the server nothing
+                    run.alone_cpu = server.cpu() - cpu_before
         stop_at = time.monotonic() + (plan.duration or plan.limit)
         cpu_before = server.cpu() if server.cpu else None
         client_before = time.process_time()
@@ -589,6 +598,8 @@ def load_rows(run: LoadRun, targets: list[Target], target_ms: float | None,
                f"{sum(o.failure is None for o in run.opens)} of {run.sessions}"),
         Figure("navigations per second", f"{rate:.2f}", f"over {run.wall:.0f} s"),
         Figure("server CPU per navigation, ms", cpu_ms, share),
+        Figure("  the same, one session alone", _cpu_ms(run.alone_cpu, len(run.alone)),
+               "the second round alone"),
         Figure("server CPU during the walks, s",
                "unknown" if run.server_cpu is None else f"{run.server_cpu:.0f}", cores),
         Figure("load client CPU per navigation, ms", _cpu_ms(run.client_cpu, len(navs)),
@@ -605,15 +616,20 @@ def _mb(value: float | None) -> str:
     return "unknown" if value is None else f"{value:.0f}"
 
 
-def split_rows(run: LoadRun, targets: list[Target]) -> list[Split]:
-    rows = [Split("all pages", run.navigations)]
-    return rows + [Split(f"  {t.path}", [n for n in run.navigations if n.path == t.path])
+def split_rows(run: LoadRun, targets: list[Target], per_page: bool = True) -> list[Split]:
+    """Each page as one session alone saw it (each phase then is that phase's own time), and
+    every page under the load (a phase then also holds the wait for the other sessions)."""
+    rows = [Split("all pages, one session alone", run.alone),
+            Split(f"all pages, {run.sessions} sessions", run.navigations)]  # fmt: skip
+    if not per_page:
+        return rows
+    return rows + [Split(f"  {t.path}, alone", [n for n in run.alone if n.path == t.path])
                    for t in targets]  # fmt: skip
 
 
 def failures(run: LoadRun) -> list[tuple[str, int]]:
-    return Counter(f"{n.path}: {n.failure}" for n in run.opens + run.alone + run.navigations
-                   if n.failure).most_common(20)  # fmt: skip
+    every = run.opens + run.warmup + run.alone + run.navigations
+    return Counter(f"{n.path}: {n.failure}" for n in every if n.failure).most_common(20)
 
 
 def cpu_per_navigation_ms(run: LoadRun) -> float | None:
@@ -648,6 +664,8 @@ def _cookies(engine, key_dir: Path, base: str) -> dict[str, str]:
 
 
 def _run(endpoint: Endpoint, cookies, targets, plan: Plan, label: str) -> LoadRun:
+    print(f"[load: {plan.sessions} sessions on {label}, {endpoint.base}]", file=sys.stderr,
+          flush=True)  # fmt: skip
     job = run_load(endpoint, cookies, targets, plan, label)
     return asyncio.run(asyncio.wait_for(job, plan.limit + 600))
 
@@ -668,23 +686,28 @@ def load_tables(args, engine, url: str, folder: Path) -> list[tuple]:
     plan = Plan(sessions=args.sessions, think=args.think, rounds=args.rounds,
                 duration=args.duration)  # fmt: skip
     targets = app_targets()
+    options = args.streamlit_option
     notes: list[Figure] = []
+    if options:
+        servers = "the floor's server" if args.url else "app and floor servers"
+        notes.append(Figure(f"streamlit options: {' '.join(options)}", "", servers))
     if args.url:
         pids, how = url_pids(args.url, args.server_pids)
         endpoint = _measured(args.url, pids)
         notes.append(Figure("app server PIDs", ", ".join(map(str, pids)) or "unknown", how))
         cookies = _cookies(engine, args.key_dir, args.url)
-        app = _run(endpoint, cookies, targets, plan, args.url)
+        app = _run(endpoint, cookies, targets, plan, "the app")
         what = f"the app at {args.url}"
     else:
-        with app_server(url, folder / "load") as server:
+        with app_server(url, folder / "load", options=options) as server:
             endpoint = _measured(server.base, [server.pid])
             cookies = _cookies(engine, folder / "load", server.base)
-            app = _run(endpoint, cookies, targets, plan, "app")
+            app = _run(endpoint, cookies, targets, plan, "the app")
         what = "the app, one server on this machine"
-    with app_server(url, folder / "floor", script="bench/floor_app.py") as server:
+    floor_app = "bench/floor_app.py"
+    with app_server(url, folder / "floor", script=floor_app, options=options) as server:
         endpoint = _measured(server.base, [server.pid])
-        floor = _run(endpoint, {}, targets, plan, "floor")
+        floor = _run(endpoint, {}, targets, plan, "the floor")
     app_rows = load_rows(app, targets, P95_MS) + notes
     app_rows += [Figure(f"  failed: {line}", f"× {n}") for line, n in failures(app)]
     floor_rows = load_rows(floor, targets, None, cpu_per_navigation_ms(app))
@@ -695,8 +718,8 @@ def load_tables(args, engine, url: str, folder: Path) -> list[tuple]:
         (f"Where a navigation's time goes (the app; {split})", split_rows(app, targets),
          SPLIT_HEAD),
         (_title(plan, targets, "the Streamlit floor, bench/floor_app.py"), floor_rows, LOAD_HEAD),
-        (f"Where a navigation's time goes (the floor; {split})", split_rows(floor, targets),
-         SPLIT_HEAD),
+        (f"Where a navigation's time goes (the floor; {split})",
+         split_rows(floor, targets, per_page=False), SPLIT_HEAD),
     ]  # fmt: skip
     if args.browsers and not args.url:
         from bench.browser import concurrency_rows

@@ -77,6 +77,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="load with --url: the app servers' PIDs, comma-separated, for "
         "their CPU and memory (default: the process listening on the port)",
     )
+    parser.add_argument(
+        "--streamlit-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="load: a Streamlit option for its app and floor servers, e.g. "
+        "runner.postScriptGC=false (repeatable)",
+    )
     parser.add_argument("--profile", metavar="PAGE", help="cProfile one run of PAGE (a stem)")
     parser.add_argument("--cold", action="store_true", help="with --profile: the cold run")
     args = parser.parse_args(argv)
@@ -95,6 +103,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
             "--url needs --database-url: the database that server uses, where the "
             "benchmark's account and its sign-in are recorded"
         )
+    for option in args.streamlit_option:
+        name, equals, _ = option.partition("=")
+        if not equals or "." not in name:
+            parser.error(f"--streamlit-option takes section.name=value, not {option!r}")
     try:
         args.server_pids = [int(p) for p in args.server_pids.split(",") if p.strip()]
     except ValueError:

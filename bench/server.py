@@ -31,14 +31,19 @@ def _free_port() -> int:
 
 @contextmanager
 def app_server(
-    database_url: str, data_dir: Path, script: str = "streamlit_app.py"
-) -> Iterator[Server]:
+    database_url: str, data_dir: Path, script: str = "streamlit_app.py",
+    options: list[str] | None = None,
+) -> Iterator[Server]:  # fmt: skip
     """`streamlit run <script>` (the app unless told) on a free loopback port, logging to
-    data_dir/server.log; stopped on leaving, errors too."""
+    data_dir/server.log, with Streamlit's `options` (["runner.postScriptGC=false"]) on its
+    command line; stopped on leaving, errors too."""
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", script,
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    for option in options or []:
+        name, _, value = option.partition("=")
+        cmd += [f"--{name}", value]
     env = {**os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(data_dir),
            "LOAD_DEMO_DATA": "0"}  # fmt: skip
     log = (data_dir / "server.log").open("wb")
