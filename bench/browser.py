@@ -18,19 +18,15 @@ import time
 from pathlib import Path
 
 from bench.account import signin_cookie
+from bench.load import app_targets
 from bench.report import Note
 from bench.server import app_server, browser_cpu_seconds, cpu_seconds, memory_mb
-from core.i18n.labels import t
 
 CHROMIUM = "/usr/bin/chromium"
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-# page address -> its title (the h1 each page draws first)
-TITLES = {
-    "sister_cities": t("page.calendar"), "visitor_log": t("page.visitors"),
-    "gift_inventory": t("page.gifts"), "venue_usage": t("page.venues"),
-    "fleet_stats": t("page.fleet"), "staffing_table": t("page.staffing"),
-    "briefing": t("brief.page.title"), "history": t("page.history"),
-}  # fmt: skip
+# page address -> its title (the h1 each page draws first): every page of an administrator's
+# sidebar (ui.navigation), as the load client walks them
+TITLES = {target.path: target.title for target in app_targets()}
 MEMORY_MB, P95_MS = 600, 1000
 STEP_LIMIT_MS = 60_000  # a navigation that takes longer counts as failed
 FINISHED = """([path, title]) => {
@@ -167,8 +163,9 @@ def _spread(name: str, ms: list[float], target: str = "—", ok: bool | None = N
 
 
 async def _concurrency(
-    base: str, pid: int, cookie, sessions: int, rounds: int, think: float, limit: float
-):
+    base: str, pid: int, cookie, sessions: int, rounds: int, think: float, limit: float,
+    alone_rounds: int = 2,
+):  # fmt: skip
     from playwright.async_api import async_playwright
 
     times: list[tuple[str, float]] = []
@@ -178,9 +175,10 @@ async def _concurrency(
         browser = await _launch(p)
         try:
             pages = await _sign_in_all(browser, base, cookie, sessions)
-            # First one session alone, twice through the pages: what a navigation costs with
-            # nobody else on the machine (and the server's caches are warm afterwards).
-            await _walk(pages[0], 0, 2, think, alone, failed, time.monotonic() + limit)
+            # First one session alone through the pages (twice unless told): what a navigation
+            # costs with nobody else on the machine (and the server's caches are warm after).
+            await _walk(pages[0], 0, alone_rounds, think, alone, failed,
+                        time.monotonic() + limit)  # fmt: skip
             deadline = time.monotonic() + limit
             cpu_before, browser_before = cpu_seconds(pid), browser_cpu_seconds(pid)
             began = time.perf_counter()
@@ -227,10 +225,11 @@ def memory_rows(
 
 def concurrency_rows(
     url: str, data_dir: Path, engine, sessions: int = 20, rounds: int = 3, think: float = 0.5,
-    limit: float = 1800,
+    limit: float = 1800, alone_rounds: int = 2,
 ) -> tuple[list[Note], list[str]]:  # fmt: skip
     """`limit` seconds for the walks, from when all are signed in; a hard stop at twice that."""
     with app_server(url, data_dir) as server:
         cookie = _cookies(engine, data_dir)
-        job = _concurrency(server.base, server.pid, cookie, sessions, rounds, think, limit)
+        job = _concurrency(server.base, server.pid, cookie, sessions, rounds, think, limit,
+                           alone_rounds)  # fmt: skip
         return asyncio.run(asyncio.wait_for(job, 2 * limit))

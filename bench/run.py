@@ -4,7 +4,10 @@ whether it is met, rows moved from the database, statements sent, Python peak me
 
 Groups: pages (every page cold and warm through AppTest, and the naive page for the ratio),
 figures, save (100 edited rows and back), briefing, search (the sidebar's global search),
-memory (10 browser sessions on a real server), concurrency (20 browser sessions navigating).
+memory (10 browser sessions on a real server), concurrency (20 browser sessions navigating),
+load (20 sessions on Streamlit's websocket protocol with no browser, on the app and on the
+Streamlit floor, bench/floor_app.py, with a few Chromium sessions as a cross-check; --url
+loads a server that is already running instead of the app's own).
 Without --database-url it builds a fresh SQLite file with the demo data in a temporary folder,
 so a run never touches data/workspace.db. A given database is only migrated (never seeded); the
 benchmark adds its account bench.admin (a random password, never shown) for the run and removes
@@ -27,9 +30,9 @@ from pathlib import Path
 from bench import rows as moved_rows
 from bench.report import BROWSER_HEAD, MEMORY_HEAD, Note, Row, print_table
 
-GROUPS = ("pages", "figures", "save", "briefing", "search", "memory", "concurrency")
+GROUPS = ("pages", "figures", "save", "briefing", "search", "memory", "concurrency", "load")
 # The briefing first, for its cold run (vl-convert starting, the font registered).
-ORDER = ("briefing", "figures", "save", "search", "pages", "memory", "concurrency")
+ORDER = ("briefing", "figures", "save", "search", "pages", "memory", "concurrency", "load")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -38,9 +41,50 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", default="", help=f"comma-separated groups of {','.join(GROUPS)}")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measure (default 5)")
     parser.add_argument("--pages", default="", help="only these pages (stems, comma-separated)")
-    parser.add_argument("--sessions", type=int, default=20, help="browsers in concurrency")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=20,
+        help="browsers in concurrency, websocket sessions in load",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="walks through the pages each")
-    parser.add_argument("--think-ms", type=int, default=500, help="pause between navigations")
+    parser.add_argument(
+        "--think-ms", type=int, default=500, help="concurrency: pause between navigations"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="load: mean seconds between a session's navigations (±50 %%)",
+    )
+    parser.add_argument(
+        "--duration", type=float, help="load: walk for this many seconds instead of --rounds"
+    )
+    parser.add_argument(
+        "--browsers",
+        type=int,
+        default=3,
+        help="load: Chromium sessions of the cross-check (0: none)",
+    )
+    parser.add_argument(
+        "--url",
+        help="load: a running app server (or nginx) to load instead "
+        "of the bench's own; needs --database-url of its database",
+    )
+    parser.add_argument(
+        "--server-pids",
+        default="",
+        help="load with --url: the app servers' PIDs, comma-separated, for "
+        "their CPU and memory (default: the process listening on the port)",
+    )
+    parser.add_argument(
+        "--streamlit-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="load: a Streamlit option for its app and floor servers, e.g. "
+        "runner.postScriptGC=false (repeatable)",
+    )
     parser.add_argument("--profile", metavar="PAGE", help="cProfile one run of PAGE (a stem)")
     parser.add_argument("--cold", action="store_true", help="with --profile: the cold run")
     args = parser.parse_args(argv)
@@ -50,6 +94,23 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.sessions < 1 or args.rounds < 1 or args.browsers < 0 or args.think < 0:
+        parser.error("--sessions and --rounds must be at least 1, --browsers and --think ≥ 0")
+    if args.duration is not None and args.duration <= 0:
+        parser.error("--duration must be positive")
+    if args.url and not args.database_url:
+        parser.error(
+            "--url needs --database-url: the database that server uses, where the "
+            "benchmark's account and its sign-in are recorded"
+        )
+    for option in args.streamlit_option:
+        name, equals, _ = option.partition("=")
+        if not equals or "." not in name:
+            parser.error(f"--streamlit-option takes section.name=value, not {option!r}")
+    try:
+        args.server_pids = [int(p) for p in args.server_pids.split(",") if p.strip()]
+    except ValueError:
+        parser.error("--server-pids takes process ids, comma-separated")
     args.groups = chosen or ([] if args.profile else list(GROUPS))
     return args
 
@@ -113,6 +174,10 @@ def _run_group(group: str, args, engine, url: str, folder: Path, token: str) -> 
 
         rows = memory_rows(url, folder / "memory", engine)
         return [("Server memory (a real app server, 10 Chromium sessions)", rows, MEMORY_HEAD)]
+    if group == "load":
+        from bench.load import load_tables
+
+        return load_tables(args, engine, url, folder)
     from bench.browser import concurrency_rows
 
     notes, failed = concurrency_rows(url, folder / "concurrency", engine, args.sessions,
@@ -187,9 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         folder = Path(tmp)
-        for sub in ("memory", "concurrency"):
+        for sub in ("memory", "concurrency", "load", "floor"):
             (folder / sub).mkdir()
         url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
+        # Where the server at --url keeps its cookie key, unless the environment names one:
+        # read before the bench points DATA_DIR at its own folder.
+        from core.kernel.config import Settings
+
+        args.key_dir = Settings().data_dir
         engine = _setup(url, folder, demo=args.database_url is None)
         from bench.account import ensure_account
         from bench.env import environment

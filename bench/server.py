@@ -30,12 +30,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def app_server(database_url: str, data_dir: Path) -> Iterator[Server]:
-    """`streamlit run streamlit_app.py` on a free loopback port; stopped on leaving, errors too."""
+def app_server(
+    database_url: str, data_dir: Path, script: str = "streamlit_app.py",
+    options: list[str] | None = None,
+) -> Iterator[Server]:  # fmt: skip
+    """`streamlit run <script>` (the app unless told) on a free loopback port, logging to
+    data_dir/server.log, with Streamlit's `options` (["runner.postScriptGC=false"]) on its
+    command line; stopped on leaving, errors too."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+    cmd = [sys.executable, "-m", "streamlit", "run", script,
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    for option in options or []:
+        name, _, value = option.partition("=")
+        cmd += [f"--{name}", value]
     env = {**os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(data_dir),
            "LOAD_DEMO_DATA": "0"}  # fmt: skip
     log = (data_dir / "server.log").open("wb")
@@ -127,3 +135,54 @@ def browser_cpu_seconds(server_pid: int) -> float:
     Chromium (its renderers draw every page on the same cores as the server)."""
     skip = {server_pid, *descendants(server_pid)}
     return sum(cpu_seconds(p) for p in descendants(os.getpid()) if p not in skip)
+
+
+def server_cpu_seconds(pids: list[int]) -> float:
+    """CPU time of the given server processes and every process below them, summed."""
+    every = {p for pid in pids for p in (pid, *descendants(pid))}
+    return sum(cpu_seconds(p) for p in every)
+
+
+def servers_memory_mb(pids: list[int]) -> tuple[float, float]:
+    """(VmRSS, VmHWM) in MB of the given servers and their children, summed."""
+    both = [memory_mb(pid) for pid in pids]
+    return sum(r for r, _ in both), sum(h for _, h in both)
+
+
+def _socket_inodes(port: int) -> set[str]:
+    """Inodes of the sockets listening on `port` (IPv4 and IPv6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                found.add(inode)
+    return found
+
+
+def listening_pids(port: int) -> list[int]:
+    """Processes (of this user: others' /proc/<pid>/fd cannot be read) listening on `port`."""
+    inodes = {f"socket:[{i}]" for i in _socket_inodes(port)}
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            links = {os.readlink(fd) for fd in (entry / "fd").iterdir()}
+        except OSError:
+            continue
+        if links & inodes:
+            pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return ""

@@ -234,10 +234,14 @@ def main(argv: list[str] | None = None) -> int:
     temporary = args.run_dir is None
     try:
         with cluster:
-            print("應用伺服器：" + "、".join(cluster.backends), flush=True)
+            assert cluster.processes is not None
+            procs = cluster.processes.procs
+            # With their PIDs, for `python -m bench --only load --url … --server-pids …`.
+            pairs = zip(cluster.ports, cluster.backends, strict=True)
+            shown = [f"{base}（PID {procs[f'streamlit:{port}'].pid}）" for port, base in pairs]
+            print("應用伺服器：" + "、".join(shown), flush=True)
             print(f"紀錄：{cluster.run_dir}", flush=True)
             print(f"請開啟 {cluster.url or cluster.backends[0]}（Ctrl-C 停止）", flush=True)
-            assert cluster.processes is not None
             ended = cluster.processes.wait_any()
             log = cluster.processes.logs[ended]
             print(f"{ended} 已結束（紀錄 {log}），停止全部程序。", file=sys.stderr)
