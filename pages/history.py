@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.audit import history
 from core.editing.pipeline import TABLE_SECTIONS, PermissionDenied, restore_version
-from core.i18n.labels import enum_label, enum_options, t, tn
+from core.i18n.labels import enum_label, enum_options, messages_in, t, tn
 from core.kernel.roc_dates import ROCDateError, parse_roc
 from db.models import AuditAction, AuditEntry
 from ui import auth
@@ -130,7 +130,7 @@ RESULT = "history.restore_result"  # (ok, message) of the last restore, shown on
 def _restore(entry: AuditEntry) -> None:
     record = history.record_title(entry, lg, restored=True)  # named as it is put back
     try:
-        with db_session() as session:
+        with db_session() as session, messages_in(lg):
             result = restore_version(session, entry.id, actor=actor)
     except PermissionDenied as exc:
         st.session_state[RESULT] = (False, str(exc))

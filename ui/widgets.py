@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from core.i18n.labels import t
 from core.kernel.periods import Period, presets
-from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_period, parse_roc
+from core.kernel.roc_dates import ROCDateError, format_date, format_period, parse_roc
 from ui.context import PERIOD_KEY, current_period, lang
 
 # What markdown (and Streamlit's LaTeX and HTML handling) would read as markup: two "$"
@@ -40,17 +41,17 @@ def _apply_preset(key: str) -> None:
     chosen = st.session_state[key]
     if chosen != "ui.preset.custom":
         period = presets(date.today())[chosen]
-        st.session_state["period.start"] = format_roc(period.start)
-        st.session_state["period.end"] = format_roc(period.end)
+        st.session_state["period.start"] = format_date(period.start, lang())
+        st.session_state["period.end"] = format_date(period.end, lang())
 
 
 def show_period(period: Period) -> None:
     """Make `period` the shown one, the sidebar's widgets included (call before they are drawn,
-    e.g. from a button's on_click): its dates in ROC, the preset box on the preset it is, if
-    any, else on 自訂."""
+    e.g. from a button's on_click): its dates in the language's calendar, the preset box on the
+    preset it is, if any, else on 自訂."""
     st.session_state[PERIOD_KEY] = period
-    st.session_state["period.start"] = format_roc(period.start)
-    st.session_state["period.end"] = format_roc(period.end)
+    st.session_state["period.start"] = format_date(period.start, lang())
+    st.session_state["period.end"] = format_date(period.end, lang())
     _follow_dates()
 
 
@@ -83,12 +84,26 @@ def open_on_start_period(username: str) -> None:
     st.session_state[PERIOD_KEY] = start_period(choice, date.today())
 
 
+def dates_follow_language(*keys: str) -> None:
+    """Date inputs (text, under keys) in the language's calendar after a switch (115/12/04 ↔
+    2026-12-04); call before they are drawn. A date that cannot be read stays as typed, for
+    its input to say why."""
+    lg = lang()
+    for key in keys:
+        if st.session_state.get(f"{key}.@lang", lg) != lg:
+            with suppress(KeyError, ROCDateError):
+                st.session_state[key] = format_date(parse_roc(st.session_state[key]), lg)
+        st.session_state[f"{key}.@lang"] = lg
+
+
 def period_picker() -> Period:
-    """Sidebar picker in ROC dates; keeps the last valid period when the input is bad."""
+    """Sidebar picker in the language's dates (民國 in zh-TW, YYYY-MM-DD in English; either is
+    read); keeps the last valid period when the input is bad."""
     lg = lang()
     period = current_period()
-    st.session_state.setdefault("period.start", format_roc(period.start))
-    st.session_state.setdefault("period.end", format_roc(period.end))
+    dates_follow_language("period.start", "period.end")
+    st.session_state.setdefault("period.start", format_date(period.start, lg))
+    st.session_state.setdefault("period.end", format_date(period.end, lg))
     named = presets(date.today())
     options = [*named, "ui.preset.custom"]
     shown = next((k for k, p in named.items() if p == period), "ui.preset.custom")
@@ -106,7 +121,7 @@ def period_picker() -> Period:
         try:
             chosen = Period(parse_roc(start_text), parse_roc(end_text))
         except ROCDateError as exc:
-            st.error(str(exc))
+            st.error(exc.in_language(lg))
             return period
         except ValueError:
             st.error(t("ui.period_error", lg))
@@ -117,7 +132,7 @@ def period_picker() -> Period:
 
 def period_caption(period: Period) -> None:
     lg = lang()
-    st.caption(t("ui.period_caption", lg, period=format_roc_period(period.start, period.end, lg)))
+    st.caption(t("ui.period_caption", lg, period=format_period(period.start, period.end, lg)))
 
 
 def _format(key: str, value: Any) -> str:
