@@ -29,7 +29,7 @@ from core.venues.charts import (
 from core.visitors.receptions import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, VenueKind
 from ui.charts import show_chart
-from ui.context import db_session, lang
+from ui.context import db_session, lang, session_lang
 from ui.widgets import dates_follow_language, plain
 
 DAY_KEY, LAST_DAY_KEY = "ven.sched.day", "ven.sched.last_day"
@@ -54,7 +54,7 @@ def _shift_day(days: int | None) -> None:
     """Move the schedule's date (None: back to today); a callback, before the input is drawn."""
     current = st.session_state.get(LAST_DAY_KEY) or taipei_today()
     moved = taipei_today() if days is None else current + timedelta(days=days)
-    st.session_state[DAY_KEY] = format_date(moved, lang())
+    st.session_state[DAY_KEY] = format_date(moved, session_lang())
 
 
 def _pick_day(step: int) -> date:

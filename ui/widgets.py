@@ -12,7 +12,7 @@ import streamlit as st
 from core.i18n.labels import t
 from core.kernel.periods import Period, presets
 from core.kernel.roc_dates import ROCDateError, format_date, format_period, parse_roc
-from ui.context import PERIOD_KEY, current_period, lang
+from ui.context import LANG_KEY, PERIOD_KEY, current_period, lang, session_lang
 
 # What markdown (and Streamlit's LaTeX and HTML handling) would read as markup: two "$"
 # (NT$…NT$) start a formula, [..](..) a link, <..> a tag.
@@ -41,8 +41,8 @@ def _apply_preset(key: str) -> None:
     chosen = st.session_state[key]
     if chosen != "ui.preset.custom":
         period = presets(date.today())[chosen]
-        st.session_state["period.start"] = format_date(period.start, lang())
-        st.session_state["period.end"] = format_date(period.end, lang())
+        st.session_state["period.start"] = format_date(period.start, session_lang())
+        st.session_state["period.end"] = format_date(period.end, session_lang())
 
 
 def show_period(period: Period) -> None:
@@ -50,8 +50,8 @@ def show_period(period: Period) -> None:
     e.g. from a button's on_click): its dates in the language's calendar, the preset box on the
     preset it is, if any, else on 自訂."""
     st.session_state[PERIOD_KEY] = period
-    st.session_state["period.start"] = format_date(period.start, lang())
-    st.session_state["period.end"] = format_date(period.end, lang())
+    st.session_state["period.start"] = format_date(period.start, session_lang())
+    st.session_state["period.end"] = format_date(period.end, session_lang())
     _follow_dates()
 
 
@@ -67,6 +67,31 @@ def _follow_dates() -> None:
     shown = next((k for k, p in named.items() if p == typed), "ui.preset.custom")
     for key in [k for k in st.session_state if str(k).startswith("period.preset.")]:
         st.session_state[key] = shown
+
+
+LANG_OWNER = "lang.user"  # (username, the language the database holds for them)
+
+
+def follow_user_language(username: str, lg: str) -> None:
+    """The language is the user's, not the browser session's. Call before the language box is
+    drawn: on the first run signed in, the box is set to the one they last chose; a switch
+    after that is kept for their next sign-in, so a reload or another browser opens in it."""
+    from core.accounts.users import own_language, set_own_language
+    from core.editing.pipeline import Actor
+    from ui.context import db_session
+
+    known = st.session_state.get(LANG_OWNER)
+    actor = Actor(username, "viewer")
+    if known is None or known[0] != username:
+        with db_session() as session:
+            saved = own_language(session, actor)
+        st.session_state[LANG_OWNER] = (username, saved or lg)
+        if saved and saved != lg:
+            st.session_state[LANG_KEY] = saved
+    elif known[1] != lg:
+        with db_session() as session:
+            set_own_language(session, actor, lg)
+        st.session_state[LANG_OWNER] = (username, lg)
 
 
 def open_on_start_period(username: str) -> None:

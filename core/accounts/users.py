@@ -23,7 +23,7 @@ from core.accounts import auth
 from core.editing import registry
 from core.editing.conflicts import image
 from core.editing.pipeline import Actor, AuditedWriter, PermissionDenied
-from core.i18n.labels import DEFAULT_LANG, enum_label, t
+from core.i18n.labels import DEFAULT_LANG, LANGUAGES, enum_label, t
 from core.kernel.periods import START_PERIODS
 from core.kernel.roc_dates import format_datetime
 from db.models import AuditAction, User, UserRole, utcnow
@@ -314,6 +314,21 @@ def set_own_start_period(session: Session, actor: Actor, choice: str) -> None:
         raise ValueError(t("account.bad_start_period", choice=choice))
     with _rollback_on_error(session):
         _write(session, actor, _load(session, actor.username), {"start_period": choice})
+
+
+def own_language(session: Session, actor: Actor) -> str | None:
+    """The language the user last chose for the pages (zh-TW or en); None if never chosen."""
+    found = session.scalar(select(User.language).where(User.username == actor.username))
+    return found if found in LANGUAGES else None
+
+
+def set_own_language(session: Session, actor: Actor, lang: str) -> None:
+    """The signed-in user switched the pages' language: kept for their next sign-in (a reload,
+    another browser); audited as their own update."""
+    if lang not in LANGUAGES:
+        raise ValueError(t("account.bad_language", lang=lang))
+    with _rollback_on_error(session):
+        _write(session, actor, _load(session, actor.username), {"language": lang})
 
 
 def unlock_user(session: Session, actor: Actor, username: str) -> UserInfo:
