@@ -24,7 +24,7 @@ STORED = ("縣市合併", "複製自")
 def _nodes(node):
     yield node
     children = getattr(node, "children", None)
-    for child in (children.values() if isinstance(children, dict) else children or []):
+    for child in children.values() if isinstance(children, dict) else children or []:
         yield from _nodes(child)
 
 
