@@ -221,7 +221,13 @@ def parse_roc_datetime(text: str) -> datetime:
     if "T" in cleaned and _ISO.match(cleaned.split("T", 1)[0]):
         cleaned = cleaned.replace("T", " ", 1)
     date_part, _, time_part = cleaned.partition(" ")
-    day = parse_roc(date_part)
+    try:
+        day = parse_roc(date_part)
+    except ROCDateError as exc:
+        raise ROCDateError(
+            str(exc),
+            f"“{text}” is not a date and time: write YYYY-MM-DD HH:MM, e.g. 2023-03-15 14:30.",
+        ) from None
     time_part = time_part.strip()
     if not time_part:
         return datetime(day.year, day.month, day.day)
