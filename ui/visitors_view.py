@@ -67,7 +67,7 @@ def overdue_list() -> None:
             t("col.owner", lg): [r["owner"] for r in rows],
         }
     )
-    st.warning(t("vis.overdue", lg) + f"：{len(rows)}")
+    st.warning(t("vis.overdue", lg) + ("：" if lg == "zh-TW" else ": ") + str(len(rows)))
     st.dataframe(frame, hide_index=True, placeholder="")
 
 
