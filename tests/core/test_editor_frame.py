@@ -189,7 +189,9 @@ def test_a_refusal_in_english_names_the_row_in_english(session, fleet):
     with messages_in("en"):
         result = save_changes(session, Trip, state, actor=LEAD)
     assert not result.ok
-    assert any(e.field == "ends_at" and e.message.startswith("Row 1") for e in result.errors)
+    [error] = [e for e in result.errors if e.field == "ends_at"]
+    assert error.message.startswith("Row 1") and "YYYY-MM-DD HH:MM" in error.message
+    assert not any(c in error.message for c in "民年列")
 
 
 def test_bad_date_text_is_refused_with_the_row_and_field(session, fleet):
@@ -198,7 +200,10 @@ def test_bad_date_text_is_refused_with_the_row_and_field(session, fleet):
     state = editor_state(rows, cols, {"edited_rows": {0: {"ends_at": "下週三"}}})
     result = save_changes(session, Trip, state, actor=LEAD)
     assert not result.ok
-    assert any(e.field == "ends_at" and "第 1 列" in e.message for e in result.errors)
+    assert any(
+        e.field == "ends_at" and "第 1 列" in e.message and "115/11/26 14:30" in e.message
+        for e in result.errors
+    )
 
 
 def test_keep_mine_reapplies_edits_on_the_current_version(session, fleet):
