@@ -12,15 +12,31 @@ from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
 from core.kernel.config import get_settings
 from db.engine import DatabaseUnavailable
 from ui import auth, navigation, search_box, streamlit_zh, styles
-from ui.context import LANG_KEY, engine, page_file
-from ui.widgets import open_on_start_period, period_picker
+from ui.context import LANG_BOX, LANG_KEY, engine, page_file
+from ui.widgets import follow_user_language, open_on_start_period, period_picker
 
 st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
 styles.inject()  # the focus outline and the layout on phones (assets/css/)
 
-st.sidebar.selectbox("語言 / Language", list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get)
+# The language box is drawn once the signed-in user is known (only an invisible cookie script
+# comes before it in the sidebar): it then opens in the language they chose last
+# (follow_user_language), on this very run.
 lg = st.session_state.get(LANG_KEY, DEFAULT_LANG)
-streamlit_zh.apply(lg)  # Streamlit's own English words (Upload, per file …) in zh-TW
+
+
+def _language_box() -> str:
+    """The sidebar's language box. The language itself is LANG_KEY, which the box sets when
+    changed and follows otherwise (the signed-in user's own language is set there too)."""
+    chosen = st.session_state.get(LANG_KEY, DEFAULT_LANG)
+    if st.session_state.get(LANG_BOX) != chosen:
+        st.session_state[LANG_BOX] = chosen
+    st.sidebar.selectbox(
+        "語言 / Language", list(LANGUAGES), key=LANG_BOX, format_func=LANGUAGES.get,
+        on_change=lambda: st.session_state.update({LANG_KEY: st.session_state[LANG_BOX]}),
+    )  # fmt: skip
+    streamlit_zh.apply(chosen)  # Streamlit's own English words (Upload, per file …) in zh-TW
+    return chosen
+
 
 SECTIONS = navigation.sections()
 
@@ -51,6 +67,7 @@ def _stop_with(message: str, hint: str) -> None:
             st.info(hint)
         st.button(t("ui.db_retry", lg), key="frame.db_retry", icon=":material/refresh:")
 
+    _language_box()
     st.navigation([st.Page(page, title=t("ui.db_error", lg), icon="⚠️")]).run()
     st.stop()
 
@@ -84,6 +101,9 @@ except Exception as exc:  # the sign-in check is the first query of every run
         raise
     _stop_with(t("ui.db_disconnected", lg), "")
 auth.deliver_cookie()
+if actor is not None:
+    follow_user_language(actor.username, lg)  # before the box: it shows their language
+lg = _language_box()
 if actor is None:
     # Anonymous: the sign-in form is the only page there is, under every page's address, so a
     # bookmarked page asks for sign-in and then opens (no "page not found").

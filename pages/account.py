@@ -8,7 +8,7 @@ import streamlit as st
 from core.accounts import users
 from core.i18n.labels import t
 from core.kernel.periods import START_PERIODS, start_period
-from core.kernel.roc_dates import format_roc_period
+from core.kernel.roc_dates import format_period
 from ui import auth
 from ui.context import db_session, lang
 from ui.widgets import plain, show_period
@@ -41,7 +41,7 @@ if submitted:
         try:
             with db_session() as session:
                 ended = users.change_own_password(
-                    session, actor, current, new, keep_token=auth.current_token()
+                    session, actor, current, new, keep_token=auth.current_token(), lang=lg
                 )
         except ValueError as exc:
             st.error(plain(str(exc)))
@@ -58,7 +58,7 @@ today = date.today()
 
 def _choice_label(choice: str) -> str:
     period = start_period(choice, today)
-    shown = format_roc_period(period.start, period.end, lg)
+    shown = format_period(period.start, period.end, lg)
     return (
         f"{t(f'ui.preset.{choice}', lg)}：{shown}"
         if choice != "report"
@@ -84,6 +84,6 @@ if chosen:
         show_period(period)
         st.session_state[DONE] = t(
             "account.start_period_saved", lg, choice=t(f"ui.preset.{choice}", lg),
-            period=format_roc_period(period.start, period.end, lg),
+            period=format_period(period.start, period.end, lg),
         )  # fmt: skip
         st.rerun()

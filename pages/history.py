@@ -8,12 +8,12 @@ import streamlit as st
 
 from core.audit import history
 from core.editing.pipeline import TABLE_SECTIONS, PermissionDenied, restore_version
-from core.i18n.labels import enum_label, enum_options, t, tn
-from core.kernel.roc_dates import ROCDateError, parse_roc
+from core.i18n.labels import enum_label, enum_options, messages_in, t, tn
+from core.kernel.roc_dates import ROCDateError, format_date, parse_roc
 from db.models import AuditAction, AuditEntry
 from ui import auth
 from ui.context import db_session, lang
-from ui.widgets import plain
+from ui.widgets import dates_follow_language, plain
 
 PAGE_SIZE = 50
 lg = lang()
@@ -38,7 +38,8 @@ def _day(text: str, label_key: str) -> date | None:
     try:
         return parse_roc(text)
     except ROCDateError as exc:
-        st.error(plain(f"{t(label_key, lg)}：{exc}"))
+        colon = "：" if lg == "zh-TW" else ": "
+        st.error(plain(f"{t(label_key, lg)}{colon}{exc.in_language(lg)}"))
         st.stop()
 
 
@@ -53,10 +54,13 @@ username = user_col.selectbox(
     format_func=lambda v: t("history.all", lg) if v is None else v,
     placeholder=t("history.all", lg),
 )  # fmt: skip
+# Either calendar is read; the example is the language's (a month of 民國 dates, or ISO).
+dates_follow_language("history.start", "history.end")
+first, last = (format_date(d, lg) for d in (date(2026, 11, 1), date(2026, 11, 30)))
 start = _day(start_col.text_input(t("history.from", lg), key="history.start",
-                                  placeholder="115/11/01"), "history.from")  # fmt: skip
+                                  placeholder=first), "history.from")  # fmt: skip
 end = _day(end_col.text_input(t("history.to", lg), key="history.end",
-                              placeholder="115/11/30"), "history.to")  # fmt: skip
+                              placeholder=last), "history.to")  # fmt: skip
 row_text = row_col.text_input(t("col.row_id", lg), key="history.row")
 if row_text.strip() and not row_text.strip().isdigit():
     st.error(plain(t("history.bad_row", lg, value=row_text)))
@@ -130,7 +134,7 @@ RESULT = "history.restore_result"  # (ok, message) of the last restore, shown on
 def _restore(entry: AuditEntry) -> None:
     record = history.record_title(entry, lg, restored=True)  # named as it is put back
     try:
-        with db_session() as session:
+        with db_session() as session, messages_in(lg):
             result = restore_version(session, entry.id, actor=actor)
     except PermissionDenied as exc:
         st.session_state[RESULT] = (False, str(exc))

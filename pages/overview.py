@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.i18n.labels import t
 from core.kernel.holidays import holiday_name
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 from core.visitors.receptions import taipei_today
 from ui import auth, overview_view
 from ui.context import current_period, lang
@@ -13,7 +13,9 @@ from ui.widgets import period_caption
 lg = lang()
 today = taipei_today()
 st.title(t("page.overview", lg))
-st.caption(t("ov.today", lg, date=format_roc(today), weekday=t(f"ven.wd.{today.weekday()}", lg)))
+st.caption(
+    t("ov.today", lg, date=format_date(today, lg), weekday=t(f"ven.wd.{today.weekday()}", lg))
+)
 if holiday := holiday_name(today, lg):
     st.info(t("ov.today_holiday", lg, name=holiday), icon=":material/beach_access:")
 

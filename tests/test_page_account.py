@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.accounts import auth
 from db.engine import make_engine
-from db.models import User
+from db.models import AuditEntry, User
 from tests.apptest import APP, signed_in
 
 PAGE = "pages/account.py"
@@ -113,7 +113,6 @@ def test_pages_open_on_the_running_half_year_until_another_start_period_is_saved
 
     from core.kernel.periods import half_year_of
     from core.kernel.roc_dates import format_roc
-    from db.models import AuditEntry
 
     this_half = half_year_of(date.today())
     at = _open(account_db, "p.viewer")
@@ -161,3 +160,49 @@ def test_typed_dates_move_the_preset_box_to_custom(account_db):
     at.text_input(key="period.start").set_value("111/07/01").run()
     [preset] = [s for s in at.selectbox if s.key and s.key.startswith("period.preset.")]
     assert preset.value == "ui.preset.report"
+
+
+def test_the_language_is_the_users_and_a_new_sign_in_opens_in_it(account_db):
+    from datetime import date
+
+    from core.kernel.periods import half_year_of
+
+    start = half_year_of(date.today()).start
+    at = _open(account_db, "p.viewer")
+    at.switch_page("pages/overview.py").run()
+    assert at.title[0].value == "總覽"
+    assert at.text_input(key="period.start").value == f"{start.year - 1911}/{start:%m/%d}"
+    at.selectbox(key="lang.box").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Overview"
+    # The sidebar's dates follow: what was typed in 民國 is now the same day in ISO.
+    assert at.text_input(key="period.start").value == start.isoformat()
+    engine = make_engine(account_db)
+    with Session(engine) as session:
+        assert session.scalars(
+            select(User.language).where(User.username == "p.viewer")
+        ).one() == "en"  # fmt: skip
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.table_name == "app_user").order_by(
+                AuditEntry.id.desc()).limit(1)
+        ).one()  # fmt: skip
+        assert (entry.username, entry.before["language"], entry.after["language"]) == (
+            "p.viewer", None, "en",
+        )  # fmt: skip
+    engine.dispose()
+    # A reload is a new browser session: signed in again, the pages open in English; another
+    # user, who never chose, in zh-TW; the sign-in form itself stays as it was.
+    again = _open(account_db, "p.viewer")
+    assert again.session_state["lang"] == "en" and again.title[0].value == "Account settings"
+    again.switch_page("pages/overview.py").run()
+    assert again.title[0].value == "Overview"
+    assert again.text_input(key="period.start").value == start.isoformat()
+    other = _open(account_db, "p.lead")
+    assert other.title[0].value == "帳號設定"
+    anonymous = AppTest.from_file(str(APP), default_timeout=60)
+    anonymous.run()
+    assert [i.label for i in anonymous.text_input] == ["帳號", "密碼"]
+    # Switching back is kept as well.
+    again.selectbox(key="lang.box").set_value("zh-TW").run()
+    assert again.title[0].value == "總覽"
+    assert _open(account_db, "p.viewer").title[0].value == "帳號設定"

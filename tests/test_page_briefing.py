@@ -59,7 +59,7 @@ def test_custom_dates_in_roc_and_a_bad_date_is_refused(app):
 def test_a_month_and_no_sections(app):
     at = _open(app)
     at.selectbox(key="brief.preset.zh-TW").set_value("month").run()
-    months = at.selectbox(key="brief.month").options
+    months = at.selectbox(key="brief.month.zh-TW").options
     assert months[0].endswith("月") and "年" in months[0]
     at.multiselect(key="brief.sections.zh-TW").set_value([]).run()
     assert any("請至少選擇一項業務" in w.value for w in at.warning)

@@ -62,9 +62,9 @@ def test_a_loan_trips_charge_adds_up(app):
 
 def test_the_statement_follows_the_chosen_month(app, accounts):
     at = _open(app)
-    months = at.selectbox(key="fleet.statement.month").options
+    months = at.selectbox(key="fleet.statement.month.zh-TW").options
     assert (months[0], months[-1], len(months)) == ("111年7月", "112年3月", 9)
-    at.selectbox(key="fleet.statement.month").set_value(date(2023, 1, 1)).run()
+    at.selectbox(key="fleet.statement.month.zh-TW").set_value(date(2023, 1, 1)).run()
     assert not at.exception
     engine = make_engine(accounts)
     with Session(engine) as session:
@@ -80,7 +80,7 @@ def test_the_statement_follows_the_chosen_month(app, accounts):
 
 def test_usage_report_preview_has_a_totals_row(app):
     at = _open(app)
-    at.selectbox(key="fleet.report.month").set_value(date(2023, 1, 1)).run()
+    at.selectbox(key="fleet.report.month.zh-TW").set_value(date(2023, 1, 1)).run()
     assert not at.exception
     period, month = [f.value for f in at.dataframe if f.value.columns[0] == "車號"]
     assert period["車次"].sum() == 821  # the period's use per vehicle, on the analysis tab

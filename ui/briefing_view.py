@@ -15,16 +15,10 @@ from core.figures.compare import previous_period
 from core.fleet.usage import months_in
 from core.i18n.labels import LANGUAGES, t
 from core.kernel.periods import REPORT_PERIOD, Period, half_year_of, month_period
-from core.kernel.roc_dates import (
-    ROCDateError,
-    format_roc,
-    format_roc_month,
-    format_roc_period,
-    parse_roc,
-)
+from core.kernel.roc_dates import ROCDateError, format_date, format_month, format_period, parse_roc
 from ui.charts import show_chart
 from ui.context import current_period, db_session, lang
-from ui.widgets import per_language, plain, tabs
+from ui.widgets import dates_follow_language, per_language, plain, tabs
 
 PRESETS = ("report", "this_half", "month", "custom")
 BUILT_KEY = "brief.built"  # {format: (request, bytes, seconds)}
@@ -63,26 +57,27 @@ def _period(lg: str) -> Period | None:
         months = _month_options(today)
         month = middle.selectbox(
             t("brief.page.month", lg), months, index=1 if len(months) > 1 else 0,
-            format_func=format_roc_month, key="brief.month",
+            format_func=lambda m: format_month(m, lg), key=per_language("brief.month"),
         )  # fmt: skip
         return Period(*_bounds(month))
     fields = (middle, "brief.start", "brief.page.start"), (right, "brief.end", "brief.page.end")
-    return _roc_dates(fields, current_period(), lg)
+    return _typed_dates(fields, current_period(), lg)
 
 
-def _roc_dates(fields, default: Period, lg: str) -> Period | None:
-    """A period typed as two ROC dates: each field is (column, widget key, label key), filled
-    in with `default` at first; None, with the reason in zh-TW, when the dates cannot be read
-    or the end comes before the start."""
+def _typed_dates(fields, default: Period, lg: str) -> Period | None:
+    """A period typed as two dates (民國 in zh-TW, YYYY-MM-DD in English; either is read):
+    each field is (column, widget key, label key), filled in with `default` at first; None,
+    with the reason, when the dates cannot be read or the end comes before the start."""
     (left, start_key, start_label), (right, end_key, end_label) = fields
-    st.session_state.setdefault(start_key, format_roc(default.start))
-    st.session_state.setdefault(end_key, format_roc(default.end))
+    dates_follow_language(start_key, end_key)
+    st.session_state.setdefault(start_key, format_date(default.start, lg))
+    st.session_state.setdefault(end_key, format_date(default.end, lg))
     start_text = left.text_input(t(start_label, lg), key=start_key)
     end_text = right.text_input(t(end_label, lg), key=end_key)
     try:
         start, end = parse_roc(start_text), parse_roc(end_text)
     except ROCDateError as exc:
-        st.error(t("brief.page.bad_date", lg, error=exc))
+        st.error(t("brief.page.bad_date", lg, error=exc.in_language(lg)))
         return None
     if end < start:
         st.error(t("brief.page.bad_period", lg))
@@ -100,7 +95,7 @@ def request_form(lg: str) -> brief.BriefingRequest | None:
     st.subheader(t("brief.page.period", lg))
     period = _period(lg)
     if period is not None:
-        shown = format_roc_period(period.start, period.end, lg)
+        shown = format_period(period.start, period.end, lg)
         st.caption(t("ui.period_caption", lg, period=shown))
     left, right = st.columns([1, 3])
     doc_lang = left.radio(
@@ -153,7 +148,7 @@ def _narratives(period: Period | None, sections: tuple[str, ...], lg: str) -> li
 
 def _comparison(period: Period | None, lg: str) -> tuple[bool, Period | None]:
     """Whether to set each figure beside the previous period's, and which period that is: by
-    default the same length just before; any ROC dates otherwise."""
+    default the same length just before; any dates otherwise."""
     left, middle, right = st.columns([3, 2, 2])
     compare = left.checkbox(t("brief.page.compare", lg), value=True, key="brief.compare",
                             help=t("brief.page.compare_help", lg))  # fmt: skip
@@ -163,13 +158,13 @@ def _comparison(period: Period | None, lg: str) -> tuple[bool, Period | None]:
     custom = left.toggle(t("brief.page.compare_custom", lg), key="brief.compare_custom")
     if not custom:
         st.caption(t("brief.page.compare_default", lg,
-                     period=format_roc_period(before.start, before.end, lg)))  # fmt: skip
+                     period=format_period(before.start, before.end, lg)))  # fmt: skip
         return True, before
     # Keyed by the period: a new period starts from its own previous one, not a stale one.
     shown = f"{period.start}.{period.end}"
     fields = ((middle, f"brief.prev_start.{shown}", "brief.page.prev_start"),
               (right, f"brief.prev_end.{shown}", "brief.page.prev_end"))  # fmt: skip
-    return True, _roc_dates(fields, before, lg)
+    return True, _typed_dates(fields, before, lg)
 
 
 def _table_html(table: Table) -> str:

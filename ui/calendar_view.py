@@ -13,7 +13,7 @@ from core.calendar import ties as cal
 from core.gifts.ethics import today_taipei
 from core.i18n.labels import enum_label, t
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 from db.models import DatePrecision, ExchangeEvent, PartnerCity, TieType
 from ui import local_time_view
 from ui.charts import show_chart
@@ -38,7 +38,7 @@ def _titles(lg: str) -> dict[str, str]:
 
 def _listing(df: pd.DataFrame, lg: str) -> pd.DataFrame:
     return pd.DataFrame({
-        t("cal.col.date", lg): df["date"].map(format_roc),
+        t("cal.col.date", lg): df["date"].map(lambda d: format_date(d, lg)),
         t("cal.col.kind", lg): df["kind"].map(lambda k: t(f"cal.kind.{k}", lg)),
         t("cal.col.title", lg): df["title"],
     })  # fmt: skip
@@ -101,8 +101,8 @@ def _details(session: Session, picked: str, lg: str) -> None:
             if ev is None:
                 return
             st.markdown(f"**{plain(ev.title)}**")
-            st.markdown(plain(f"{enum_label(ev.kind, lg)}｜{format_roc(ev.start_date)} – "
-                              f"{format_roc(ev.end_date)}｜{ev.location}"))  # fmt: skip
+            st.markdown(plain(f"{enum_label(ev.kind, lg)}｜{format_date(ev.start_date, lg)} – "
+                              f"{format_date(ev.end_date, lg)}｜{ev.location}"))  # fmt: skip
             if ev.participants:
                 st.markdown(plain(ev.participants))
             if ev.summary:
@@ -127,7 +127,7 @@ def _details(session: Session, picked: str, lg: str) -> None:
 
 def coming_up_panel(session: Session, lg: str) -> None:
     today = today_taipei()  # Asia/Taipei, not the server's zone
-    st.caption(t("cal.coming.caption", lg, today=format_roc(today)))
+    st.caption(t("cal.coming.caption", lg, today=format_date(today, lg)))
     df = cal.coming_up(session, today, _titles(lg), lg == "en")
     if df.empty:
         st.info(t("cal.coming.none", lg))

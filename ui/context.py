@@ -16,7 +16,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from core.i18n.labels import DEFAULT_LANG
 from core.kernel.periods import Period, half_year_of
 
-LANG_KEY = "lang"
+LANG_KEY = "lang"  # the UI language (zh-TW or en)
+LANG_BOX = "lang.box"  # the sidebar's language box, which sets LANG_KEY
 PERIOD_KEY = "period"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,12 @@ def lang() -> str:
     """The UI language the frame's sidebar set (the frame runs before every page)."""
     if PagesManager.uses_pages_directory:
         _frame_instead()
+    return st.session_state.get(LANG_KEY, DEFAULT_LANG)
+
+
+def session_lang() -> str:
+    """The language as the session holds it, for callbacks (which run before the frame, so
+    lang()'s page-test detour must not run there)."""
     return st.session_state.get(LANG_KEY, DEFAULT_LANG)
 
 

@@ -26,10 +26,10 @@ from core.editing.frame import (
     rebase,
 )
 from core.editing.pipeline import PermissionDenied, SaveResult, can_edit, save_changes
-from core.i18n.labels import t, tn
+from core.i18n.labels import messages_in, t, tn
 from core.kernel.file_names import file_stem
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, format_roc_period
+from core.kernel.roc_dates import format_date, format_period
 from core.transfer import table_io as transfer
 from ui import auth
 from ui.charts import show_chart
@@ -218,10 +218,18 @@ def _editor(
         st.session_state[snapshot_key] = snapshot
         st.session_state.pop(result_key, None)
     rows, columns = snapshot["rows"], snapshot["columns"]
-    if snapshot["lang"] != lg:  # labels follow the language; the rows stay as loaded
-        with db_session() as session:
-            columns = editor_columns(session, spec, lg)
-    frame = pd.DataFrame(editor_rows(rows, columns), columns=[c.name for c in columns])
+    if snapshot["lang"] != lg:
+        if pending_count(st.session_state.get(key)):
+            # Unsaved edits live in the widget, whose identity is its data and labels: shown
+            # in the other language it would be a new, empty widget. It keeps the language
+            # they were typed in until they are saved or discarded.
+            st.info(t("editor.other_language", lg), icon=":material/translate:")
+        else:  # labels and dates follow the language; the rows stay as loaded
+            with db_session() as session:
+                columns = editor_columns(session, spec, lg)
+            snapshot.update(columns=columns, lang=lg)
+    cells = editor_rows(rows, columns, snapshot["lang"])
+    frame = pd.DataFrame(cells, columns=[c.name for c in columns])
     # A table shown for one record (the follow-ups under the reception being viewed): a new
     # row belongs to it unless changed.
     defaults = {name: values[0] for name, values in filters.items() if len(values) == 1}
@@ -261,7 +269,7 @@ def _save(table: str, state: Any, *, note: str = "") -> None:
     lg = lang()
     spec = tables.SPECS[table]
     _, result_key = _state_keys(table)
-    with db_session() as session:
+    with db_session() as session, messages_in(lg):  # refusals in the reader's language
         try:
             result = save_changes(session, spec.model, state, actor=auth.actor())
         except PermissionDenied as exc:
@@ -347,8 +355,9 @@ def _import_panel(table: str) -> None:
         if upload is None:
             return
         try:
-            frame = transfer.read_table_file(upload.name, upload.getvalue())
-            with db_session() as session:
+            with messages_in(lg):
+                frame = transfer.read_table_file(upload.name, upload.getvalue())
+            with db_session() as session, messages_in(lg):
                 preview = transfer.preview_import(session, model, frame, auth.actor())
         except (transfer.ImportProblem, PermissionDenied) as exc:
             st.error(plain(str(exc)))
@@ -362,7 +371,7 @@ def _import_panel(table: str) -> None:
             return
         st.success(t("editor.import_ready", lg, summary=preview.summary(lg)))
         if st.button(t("editor.import_commit", lg), type="primary", key=f"{key}.commit"):
-            with db_session() as session:
+            with db_session() as session, messages_in(lg):
                 result = transfer.commit_import(session, model, frame, auth.actor())
             if result.ok:
                 st.session_state[f"{key}.round"] = _import_round(key) + 1  # clear the upload
@@ -398,12 +407,12 @@ def _outside_notice(table: str, period: Period | None) -> None:
         return
     lg = lang()
     wider = Period(min(period.start, days[0]), max(period.end, days[-1]))
-    shown = format_roc_period(period.start, period.end, lg)
-    dates = "、".join(format_roc(d) for d in dict.fromkeys(days))
+    shown = format_period(period.start, period.end, lg)
+    dates = t("ui.list_sep", lg).join(format_date(d, lg) for d in dict.fromkeys(days))
     st.info(t("editor.outside", lg, n=len(days), dates=dates, period=shown),
             icon=":material/visibility_off:")  # fmt: skip
     st.button(
-        t("editor.outside_show", lg, period=format_roc_period(wider.start, wider.end, lg)),
+        t("editor.outside_show", lg, period=format_period(wider.start, wider.end, lg)),
         key=f"{key}.show", on_click=_show_wider, args=(key, wider), icon=":material/date_range:",
     )  # fmt: skip
 

@@ -25,7 +25,7 @@ from core.i18n.labels import enum_label, enum_options, t
 from core.kernel.config import get_settings
 from core.kernel.file_names import file_stem
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, format_roc_month
+from core.kernel.roc_dates import format_date, format_month
 from db.models import TripPurpose, TripType, VehicleKind
 from ui.charts import show_chart
 from ui.context import db_session, lang
@@ -174,7 +174,7 @@ def _show_charge(found: fleet.ChargedTrip, lg: str) -> None:
     kind = enum_label(vehicle.kind, lg, VehicleKind)
     line = t(
         "fleet.charge.trip", lg,
-        when=f"{format_roc(trip.starts_at)} {time_span(trip.starts_at, trip.ends_at)}",
+        when=f"{format_date(trip.starts_at, lg)} {time_span(trip.starts_at, trip.ends_at, lg)}",
         agency=trip.requesting_agency, destination=trip.destination or "—",
         plate=vehicle.plate, kind=kind, driver=found.driver or t("fleet.driver.none", lg),
         km=f"{c.km:g}",
@@ -208,11 +208,16 @@ def _show_charge(found: fleet.ChargedTrip, lg: str) -> None:
 
 def _month_picker(period: Period, label_key: str, key: str) -> date:
     lg = lang()
+    key = per_language(key)  # months are named in the language (112年3月, March 2023)
     months = fleet.months_in(period)
     if st.session_state.get(key) not in months:
         st.session_state.pop(key, None)  # a month of an earlier period: start at the last one
     return st.selectbox(
-        t(label_key, lg), months, index=len(months) - 1, format_func=format_roc_month, key=key
+        t(label_key, lg),
+        months,
+        index=len(months) - 1,
+        key=key,
+        format_func=lambda m: format_month(m, lg),
     )
 
 
@@ -239,7 +244,7 @@ def statement(period: Period) -> None:
     total = sum(b.sum("total") for b in blocks)
     trips = sum(len(b.lines) for b in blocks)
     summary = t(
-        "fleet.statement.summary", lg, month=format_roc_month(month), n=trips,
+        "fleet.statement.summary", lg, month=format_month(month, lg), n=trips,
         agencies=len(blocks), total=total,
     )  # fmt: skip
     st.caption(plain(summary))

@@ -10,7 +10,7 @@ import streamlit as st
 from core.gifts.ethics import NEEDS_ACTION, EthicsStatus, ReportReason
 from core.i18n.labels import enum_label, t
 from core.kernel.config import get_settings
-from core.kernel.roc_dates import format_roc, roc_year
+from core.kernel.roc_dates import format_date, roc_year
 from db.models import Disposition
 from ui.widgets import plain
 
@@ -35,13 +35,13 @@ SHOWN = {
 }
 
 
-def _roc(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else format_roc(value)
+def _date(value: Any, lang: str) -> str:
+    return "" if value is None or pd.isna(value) else format_date(value, lang)
 
 
 def status_text(row: Any, lang: str) -> str:
     due = getattr(row, "report_due", None)
-    return t(f"gift.status.{row.ethics_status}", lang, due=_roc(due))
+    return t(f"gift.status.{row.ethics_status}", lang, due=_date(due, lang))
 
 
 def action_text(row: Any, lang: str) -> str:
@@ -57,7 +57,8 @@ def reason_texts(row: Any, lang: str) -> list[str]:
     out = []
     for code in row.report_reasons:
         if code == ReportReason.YEAR:
-            year = roc_year(row.received_on)
+            # The 民國 year in zh-TW; the Gregorian year (the same calendar year) in English.
+            year = roc_year(row.received_on) if lang == "zh-TW" else row.received_on.year
             values = dict(year=year, total=int(row.year_total), limit=s.gift_social_year_limit)
             out.append(t("gift.reason.year", lang, **values))
         elif code == ReportReason.INTEREST:
@@ -79,7 +80,7 @@ def needs_action_list(action: pd.DataFrame, lang: str) -> None:
             "gift.action_line",
             lang,
             status=action_text(row, lang),
-            date=format_roc(row.received_on),
+            date=format_date(row.received_on, lang),
             donor=row.donor,
             recipient=f"{row.recipient_title}{row.recipient_official}",
             description=row.description,
@@ -105,10 +106,10 @@ def register_table(register: pd.DataFrame, lang: str) -> None:
     separator = "；" if lang == "zh-TW" else "; "
     rows = list(register.itertuples())
     view = register.assign(
-        received_on=register["received_on"].map(_roc),
-        returned_on=register["returned_on"].map(_roc),
-        report_filed_on=register["report_filed_on"].map(_roc),
-        ethics_notified_on=register["ethics_notified_on"].map(_roc),
+        received_on=register["received_on"].map(lambda d: _date(d, lang)),
+        returned_on=register["returned_on"].map(lambda d: _date(d, lang)),
+        report_filed_on=register["report_filed_on"].map(lambda d: _date(d, lang)),
+        ethics_notified_on=register["ethics_notified_on"].map(lambda d: _date(d, lang)),
         recipient=register["recipient_title"] + register["recipient_official"],
         disposition=register["disposition"].map(lambda d: enum_label(d, lang, Disposition)),
         status=[status_text(r, lang) for r in rows],

@@ -12,7 +12,7 @@ from core.calendar import ties as cal
 from core.gifts.ethics import today_taipei
 from core.i18n.labels import t
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc_period
+from core.kernel.roc_dates import format_period
 from ui.context import db_session
 from ui.widgets import per_language
 
@@ -20,8 +20,8 @@ from ui.widgets import per_language
 def _ranges(period: Period, lg: str) -> dict[str, tuple[date, date, str]]:
     """{choice: (first day, last day, label)}: the page's period, or the next 12 months."""
     start, end = ics.next_twelve_months(today_taipei())  # Asia/Taipei, not the server's zone
-    coming = format_roc_period(start, end, lg)
-    shown = format_roc_period(period.start, period.end, lg)
+    coming = format_period(start, end, lg)
+    shown = format_period(period.start, period.end, lg)
     return {
         "year": (start, end, t("ics.range.year", lg, dates=coming)),
         "period": (period.start, period.end, t("ics.range.period", lg, period=shown)),

@@ -15,7 +15,7 @@ from core.editing.pipeline import Actor
 from core.figures.compute import compute_figures
 from core.i18n.labels import t
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, format_roc_datetime
+from core.kernel.roc_dates import format_date, format_datetime
 from core.overview import today as overview
 from core.overview.today import Item
 from ui.context import db_session, page_file
@@ -36,8 +36,10 @@ ICONS = {
 }
 
 
-def _label(item: Item) -> str:
-    day = f"{format_roc(item.day)} " if item.day and item.kind not in ("booking", "trip") else ""
+def _label(item: Item, lg: str) -> str:
+    day = (
+        f"{format_date(item.day, lg)} " if item.day and item.kind not in ("booking", "trip") else ""
+    )
     late = "⚠️ " if item.overdue else ""
     return plain(f"{late}{day}{item.title}")
 
@@ -50,12 +52,12 @@ def item_list(items: Sequence[Item], empty_key: str, lg: str, *, page: str | Non
     for item in items[:SHOWN]:
         if item.link is not None:
             st.page_link(
-                page_file(item.link.page), label=_label(item), icon=ICONS.get(item.kind),
+                page_file(item.link.page), label=_label(item, lg), icon=ICONS.get(item.kind),
                 query_params=item.link.query_params,
             )  # fmt: skip
         else:
             icon = ICONS.get(item.kind, "")
-            st.markdown(f"{icon} {_label(item)}" if icon else _label(item))
+            st.markdown(f"{icon} {_label(item, lg)}" if icon else _label(item, lg))
         if item.detail:
             st.caption(plain(item.detail))
     more = len(items) - SHOWN
@@ -83,8 +85,8 @@ def headline(period: Period, lg: str) -> None:
         col.metric(
             t(f"fig.{key}", lg), "—" if value is None else f"{value:,}", border=True,
             chart_data=points if any(points) else None, chart_type="bar",
-            help=t("ov.trend_help", lg, first=format_roc(trend["month"].min()),
-                   last=format_roc(period.end)),
+            help=t("ov.trend_help", lg, first=format_date(trend["month"].min(), lg),
+                   last=format_date(period.end, lg)),
         )  # fmt: skip
 
 
@@ -146,7 +148,7 @@ def changes(actor: Actor, lg: str) -> None:
     if since is None:
         st.caption(t("ov.changes.first", lg))
     else:
-        st.caption(t("ov.changes.since", lg, when=format_roc_datetime(_taipei(since))))
+        st.caption(t("ov.changes.since", lg, when=format_datetime(_taipei(since), lg)))
     if not found.total:
         st.caption(t("ov.changes.none", lg))
         return
@@ -159,7 +161,7 @@ def changes(actor: Actor, lg: str) -> None:
         label = t(
             f"ov.changes.{entry.action}", lg, who=entry.username,
             table=table_label(entry.table_name, lg), record=record_title(entry, lg),
-            when=format_roc_datetime(_taipei(entry.at)),
+            when=format_datetime(_taipei(entry.at), lg),
         )  # fmt: skip
         if link is not None:
             st.page_link(page_file(link.page), label=plain(label), query_params=link.query_params,

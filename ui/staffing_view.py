@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.editing.pipeline import PermissionDenied
 from core.i18n.labels import enum_label, t
-from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_month, parse_roc
+from core.kernel.roc_dates import ROCDateError, format_date, format_month, long_date, parse_roc
 from core.staffing import headcount as staffing
 from core.staffing.headcount import Reduction, StaffingTable
 from db.models import UnitType
@@ -45,7 +45,7 @@ def _n(value: int | None) -> str:
 
 
 def _labelled(label: str, value: str, lang: str) -> str:
-    """資料日期：112/02/28 in Chinese, As of: 112/02/28 in English."""
+    """資料日期：112/02/28 in Chinese, As of: 2023-02-28 in English."""
     return f"{label}：{value}" if lang == "zh-TW" else f"{label}: {value}"
 
 
@@ -97,7 +97,7 @@ def staffing_html(table: StaffingTable, lang: str, other: dict[str, int] | None 
     )
     total = _labelled(h("staff.grand_total"), _n(table.grand_total), lang)
     grand = f"<tr class='grand'><td colspan='7'>{total}</td></tr>"
-    as_of = _labelled(h("col.as_of"), format_roc(table.as_of), lang)
+    as_of = _labelled(h("col.as_of"), format_date(table.as_of, lang), lang)
     head = f"<p class='staff-asof'>{as_of}</p>"
     return f"{CSS}{head}{_scrolling(worker + temp + grand)}"
 
@@ -119,8 +119,8 @@ def reduction_html(
         for r in rows
     )
     head = (
-        f"<tr><th></th><th>{_paren(h('staff.baseline'), format_roc(base.as_of), lang)}</th>"
-        f"<th>{_paren(h('staff.now'), format_roc(now.as_of), lang)}</th>"
+        f"<tr><th></th><th>{_paren(h('staff.baseline'), format_date(base.as_of, lang), lang)}</th>"
+        f"<th>{_paren(h('staff.now'), format_date(now.as_of, lang), lang)}</th>"
         f"<th>{h('staff.reduced')}</th><th>{h('staff.rate')}</th></tr>"
     )
     return CSS + _scrolling(head + body)
@@ -128,7 +128,7 @@ def reduction_html(
 
 def reduction_sentence(rows: list[Reduction], now: StaffingTable, lang: str) -> str:
     """The report's sentence (自縣市合併迄112年2月工級人員總計減少2,527人…) from the counts."""
-    values: dict[str, str] = {"month": format_roc_month(now.as_of)}
+    values: dict[str, str] = {"month": format_month(now.as_of, lang)}
     for r in rows:
         values |= {
             f"{r.key}_base": _n(r.baseline),
@@ -142,11 +142,13 @@ def reduction_sentence(rows: list[Reduction], now: StaffingTable, lang: str) -> 
 def snapshot_picker(
     snapshots: pd.DataFrame, default_id: int | None, key: str, lang: str
 ) -> int | None:
-    """Pick a snapshot, newest first, shown as 112/02/28（112年2月底）."""
-    names = {
-        int(s.id): _paren(format_roc(s.as_of), s.label, lang) if s.label else format_roc(s.as_of)
-        for s in snapshots.sort_values("as_of", ascending=False).itertuples()
-    }
+    """Pick a snapshot, newest first, shown as 112/02/28（112年2月底）; in English 2023-02-28
+    (with a label only where it says more than the date)."""
+    names = {}
+    for s in snapshots.sort_values("as_of", ascending=False).itertuples():
+        label = staffing.shown_label(s.as_of, s.label or "", lang)
+        day = format_date(s.as_of, lang)
+        names[int(s.id)] = _paren(day, label, lang) if label else day
     ids = list(names)
     # A choice already in the session (the user's, or a new copy's) wins; passing a default as
     # well would make Streamlit warn about a value set through the Session State API.
@@ -194,11 +196,15 @@ def _copy(picker_key: str, lang: str) -> None:
         as_of = parse_roc(text)
         with db_session() as session:
             label = st.session_state.get("staffing.copy.label", "")
-            new_id = staffing.copy_snapshot(session, auth.actor(), as_of, label)
+            new_id = staffing.copy_snapshot(session, auth.actor(), as_of, label, lang=lang)
             made = staffing.get_snapshot(session, new_id)
-            name = format_roc(made.as_of, "long")
-            name += f"（{made.label}）" if made.label != name else ""
-    except (ROCDateError, staffing.SnapshotRefused, PermissionDenied) as exc:
+            name = long_date(made.as_of, lang)
+            shown = staffing.shown_label(made.as_of, made.label, lang)
+            name += _paren("", shown, lang) if shown and shown != name else ""
+    except ROCDateError as exc:
+        st.session_state[COPY_ERROR] = exc.in_language(lang)
+        return
+    except (staffing.SnapshotRefused, PermissionDenied) as exc:
         st.session_state[COPY_ERROR] = str(exc)
         return
     st.session_state[picker_key] = new_id
@@ -211,8 +217,8 @@ def _copy(picker_key: str, lang: str) -> None:
 def copy_form(latest: pd.Series, picker_key: str, lang: str) -> None:
     """New snapshot copied from the latest (leads of 員額 and admins); the page then shows it."""
     st.caption(
-        t("staff.copy.latest", lang, date=format_roc(latest["as_of"], "long"),
-          label=plain(latest["label"]), n=f"{int(latest['counts']):,}")
+        t("staff.copy.latest", lang, date=long_date(latest["as_of"], lang),
+          label=plain(staffing.shown_label(latest["as_of"], latest["label"], lang) or "—"), n=f"{int(latest['counts']):,}")
     )  # fmt: skip
     with st.form("staffing.copy", border=True):
         left, right = st.columns(2)

@@ -11,8 +11,8 @@ import streamlit as st
 from core.editing.links import record_link
 from core.editing.pipeline import PermissionDenied, can_edit
 from core.editing.validate import row_label
-from core.i18n.labels import enum_label, enum_options, t, tn
-from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
+from core.i18n.labels import enum_label, enum_options, messages_in, t, tn
+from core.kernel.roc_dates import ROCDateError, format_date, format_datetime, parse_roc
 from core.venues import bookings as venues
 from core.visitors.receptions import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, VenueKind
@@ -20,7 +20,7 @@ from ui import auth
 from ui.context import db_session, lang, page_file
 from ui.editor import reload_rows
 from ui.venues_view import JUMP, active_venues, open_on, span
-from ui.widgets import plain
+from ui.widgets import dates_follow_language, plain
 
 # (message, booking id, token of the form drawn after it) of the last save: said above the
 # form until the next save.
@@ -69,6 +69,7 @@ def booking_form(default_venue: int | None, default_day: date) -> None:
             _saved(*st.session_state[SAVED][:2])
         st.session_state.setdefault(f"ven.form.venue.{lg}", default_venue or rooms[0].id)
         _follow_schedule(default_venue, default_day)
+        dates_follow_language("ven.form.day")
         left, right = st.columns(2)
         options = {
             v.id: t(
@@ -85,7 +86,7 @@ def booking_form(default_venue: int | None, default_day: date) -> None:
         try:
             day = parse_roc(right.text_input(t("ven.form.day", lg), key="ven.form.day"))
         except ROCDateError as exc:
-            st.error(plain(str(exc)))
+            st.error(plain(exc.in_language(lg)))
             return
         _form_fields(by_id[venue_id], day)
 
@@ -117,7 +118,7 @@ def _follow_schedule(venue_id: int | None, day: date) -> None:
         st.session_state["ven.form.follows"] = (venue_id, day)
         if venue_id is not None:
             st.session_state[f"ven.form.venue.{lang()}"] = venue_id
-        st.session_state["ven.form.day"] = format_roc(day)
+        st.session_state["ven.form.day"] = format_date(day, lang())
 
 
 def _form_fields(venue: venues.VenueInfo, day: date) -> None:
@@ -196,7 +197,7 @@ def _submit(venue: venues.VenueInfo, values: dict[str, Any], token: str) -> None
     # The token is retired BEFORE the write: whatever run comes next, this request is done.
     st.session_state[TOKEN] = fresh = secrets.token_hex(6)
     try:
-        with db_session() as session:
+        with db_session() as session, messages_in(lg):
             result = venues.create_booking(session, values, actor=auth.actor())
     except PermissionDenied as exc:
         st.session_state[TOKEN] = token  # nothing written: the same request, as typed
@@ -205,13 +206,13 @@ def _submit(venue: venues.VenueInfo, values: dict[str, Any], token: str) -> None
     if not result.ok:
         st.session_state[TOKEN] = token
         # One booking, not a table: "新增第 1 列" would only confuse.
-        row = row_label("new #1")
-        messages = [m.removeprefix(row).removeprefix("：") for m in result.messages()]
+        row = row_label("new #1", lg)
+        messages = [m.removeprefix(row).lstrip("：: ") for m in result.messages()]
         st.error(tn("ven.form.refused", len(messages), lg))
         st.markdown("\n".join(f"- {plain(m)}" for m in messages))
         return
     booking_id = result.inserted_ids[0]
-    when = f"{format_roc_datetime(values['starts_at'])}–{values['ends_at']:%H:%M}"
+    when = f"{format_datetime(values['starts_at'], lg)}–{values['ends_at']:%H:%M}"
     message = t(
         "ven.form.saved", lg, id=booking_id, venue=venues.venue_label(venue, lg),
         when=when, title=values["title"] or values["organiser_agency"],

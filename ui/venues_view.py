@@ -14,7 +14,7 @@ from core.kernel import holidays as holidays_tw
 from core.kernel import monthly
 from core.kernel.charts import file_stem, monthly_bars
 from core.kernel.periods import Period
-from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc
+from core.kernel.roc_dates import ROCDateError, format_date, format_datetime, parse_roc
 from core.venues import bookings as venues
 from core.venues import use as venue_use
 from core.venues.charts import (
@@ -29,8 +29,8 @@ from core.venues.charts import (
 from core.visitors.receptions import taipei_today
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre, VenueKind
 from ui.charts import show_chart
-from ui.context import db_session, lang
-from ui.widgets import keep, kept, plain
+from ui.context import db_session, lang, session_lang
+from ui.widgets import dates_follow_language, keep, kept, plain
 
 DAY_KEY, LAST_DAY_KEY = "ven.sched.day", "ven.sched.last_day"
 JUMP = "ven.sched.jump"  # (centre, venue id, day) the schedule moves to on the next run
@@ -54,13 +54,15 @@ def _shift_day(days: int | None) -> None:
     """Move the schedule's date (None: back to today); a callback, before the input is drawn."""
     current = st.session_state.get(LAST_DAY_KEY) or taipei_today()
     moved = taipei_today() if days is None else current + timedelta(days=days)
-    st.session_state[DAY_KEY] = format_roc(moved)
+    st.session_state[DAY_KEY] = format_date(moved, session_lang())
 
 
 def _pick_day(step: int) -> date:
-    """The schedule's date as typed (民國), with buttons a day or week back and forward."""
+    """The schedule's date as typed (民國, or YYYY-MM-DD in English; either is read), with
+    buttons a day or week back and forward."""
     lg = lang()
-    st.session_state.setdefault(DAY_KEY, format_roc(taipei_today()))
+    dates_follow_language(DAY_KEY)
+    st.session_state.setdefault(DAY_KEY, format_date(taipei_today(), lg))
     unit = "week" if step == 7 else "day"
     text_col, prev_col, today_col, next_col = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
     text = text_col.text_input(t("ven.sched.day", lg), key=DAY_KEY)
@@ -80,7 +82,8 @@ def _pick_day(step: int) -> date:
         day = parse_roc(text)
     except ROCDateError as exc:
         day = st.session_state.get(LAST_DAY_KEY) or taipei_today()
-        st.error(plain(f"{exc} {t('ven.sched.bad_day', lg, date=format_roc(day))}"))
+        shown = t("ven.sched.bad_day", lg, date=format_date(day, lg))
+        st.error(plain(f"{exc.in_language(lg)} {shown}"))
     st.session_state[LAST_DAY_KEY] = day
     return day
 
@@ -99,7 +102,7 @@ def schedule() -> tuple[int | None, date]:
     if jump:  # set before the widgets are drawn
         st.session_state[f"ven.sched.centre.{lg}"] = jump[0]
         st.session_state[f"ven.sched.venue.{jump[0]}.{lg}"] = jump[1]
-        st.session_state[DAY_KEY] = format_roc(jump[2])
+        st.session_state[DAY_KEY] = format_date(jump[2], lg)
     left, middle, right = st.columns([2, 3, 2])
     centre = left.selectbox(
         t("ven.sched.centre", lg), centres, key=f"ven.sched.centre.{lg}",
@@ -194,8 +197,8 @@ def _window_table(booked: pd.DataFrame, names: dict[int, str]) -> None:
     frame = pd.DataFrame(
         {
             t("ven.col.when", lg): [
-                f"{format_roc_datetime(s)}–{e:%H:%M}" if s.date() == e.date()
-                else f"{format_roc_datetime(s)}–{format_roc_datetime(e)}"
+                f"{format_datetime(s, lg)}–{e:%H:%M}" if s.date() == e.date()
+                else f"{format_datetime(s, lg)}–{format_datetime(e, lg)}"
                 for s, e in zip(rows["starts_at"], rows["ends_at"], strict=True)
             ],
             t("ven.col.venue", lg): rows["venue_id"].map(names).fillna(""),

@@ -11,7 +11,7 @@ import streamlit as st
 from core.editing.pipeline import PermissionDenied
 from core.i18n.labels import enum_label, enum_options, in_english, t, unit_words
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
+from core.kernel.roc_dates import format_date, format_datetime, format_time, long_date
 from core.visitors import photos
 from core.visitors import receptions as visitors
 from db.models import MeetingMode, ReceptionPhoto, VisitorCategory
@@ -52,22 +52,22 @@ def overdue_list() -> None:
     today = visitors.taipei_today()
     with db_session() as session:
         rows = visitors.overdue_follow_ups(session, today)
-    st.caption(t("vis.overdue.today", lg, date=format_roc(today)))
+    st.caption(t("vis.overdue.today", lg, date=format_date(today, lg)))
     if not rows:
         st.success(t("vis.overdue.none", lg))
         return
     frame = pd.DataFrame(
         {
-            t("col.due_date", lg): [format_roc(r["due_date"]) for r in rows],
+            t("col.due_date", lg): [format_date(r["due_date"], lg) for r in rows],
             t("vis.overdue.days", lg): [r["days_overdue"] for r in rows],
             t("vis.overdue.visitor", lg): [
-                f"{format_roc(r['visit_date'])} {r['visitor_name_zh']}" for r in rows
+                f"{format_date(r['visit_date'], lg)} {r['visitor_name_zh']}" for r in rows
             ],
             t("col.action_item", lg): [r["action_item"] for r in rows],
             t("col.owner", lg): [r["owner"] for r in rows],
         }
     )
-    st.warning(t("vis.overdue", lg) + f"：{len(rows)}")
+    st.warning(t("vis.overdue", lg) + ("：" if lg == "zh-TW" else ": ") + str(len(rows)))
     st.dataframe(frame, hide_index=True, placeholder="")
 
 
@@ -86,7 +86,7 @@ def pick_reception(
     search = st.session_state.get("reception.search", "")
     with db_session() as session:
         found = visitors.reception_options(
-            session, period, search=search, filters=page_filters, also=linked
+            session, period, search=search, filters=page_filters, also=linked, lang=lg
         )
     options = dict(found)
     if not options:
@@ -116,7 +116,7 @@ def detail(reception_id: int) -> None:
         estimate += f" {t('vis.detail.abroad', lg)}" if r.abroad else ""
         at = f" {format_time(r.start_time)}" if r.start_time else ""  # Asia/Taipei wall time
         st.markdown(
-            f"**{format_roc(r.visit_date, 'long')}{at}**{estimate}　{enum_label(r.mode, lg)}　"
+            f"**{long_date(r.visit_date, lg)}{at}**{estimate}　{enum_label(r.mode, lg)}　"
             f"{enum_label(r.category, lg)}"
         )
         shown_original = r.visitor_name_original not in ("", r.visitor_name_zh)
@@ -157,7 +157,7 @@ def _gifts(found: visitors.ReceptionDetail) -> None:
         st.markdown(f"**{t('vis.detail.gifts_given', lg)}**")
         for g in found.gifts_given:
             line = t(
-                "vis.detail.gift_line", lg, date=format_roc(g["moved_on"]), name=g["name"],
+                "vis.detail.gift_line", lg, date=format_date(g["moved_on"], lg), name=g["name"],
                 quantity=g["quantity"], unit=unit_words(g["unit"], lg),
             )  # fmt: skip
             to = f"　→ {g['counterpart']}" if g["counterpart"] else ""  # a delegation's member
@@ -166,7 +166,7 @@ def _gifts(found: visitors.ReceptionDetail) -> None:
         st.markdown(f"**{t('vis.detail.gifts_received', lg)}**")
         for g in found.gifts_received:
             line = t(
-                "vis.detail.received_line", lg, date=format_roc(g.received_on),
+                "vis.detail.received_line", lg, date=format_date(g.received_on, lg),
                 description=g.description, donor=g.donor, value=f"{g.estimated_value:,}",
                 recipient=g.recipient_official,
             )  # fmt: skip
@@ -196,7 +196,7 @@ def _photos(reception_id: int, shown: list[ReceptionPhoto]) -> None:
             image = _thumbnail(photo.stored_name, directory)
             caption = t(
                 "vis.photo.caption", lg, name=photo.original_filename, by=photo.uploaded_by,
-                at=format_roc_datetime(photos.uploaded_at_local(photo)),
+                at=format_datetime(photos.uploaded_at_local(photo), lg),
             )  # fmt: skip
             words = in_english(photo.caption, photo.caption_en, lg)
             if image is None:

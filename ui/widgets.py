@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -10,8 +11,8 @@ import streamlit as st
 
 from core.i18n.labels import t
 from core.kernel.periods import Period, presets
-from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_period, parse_roc
-from ui.context import PERIOD_KEY, current_period, lang
+from core.kernel.roc_dates import ROCDateError, format_date, format_period, parse_roc
+from ui.context import LANG_KEY, PERIOD_KEY, current_period, lang, session_lang
 
 # What markdown (and Streamlit's LaTeX and HTML handling) would read as markup: two "$"
 # (NT$…NT$) start a formula, [..](..) a link, <..> a tag.
@@ -67,17 +68,17 @@ def _apply_preset(key: str) -> None:
     chosen = st.session_state[key]
     if chosen != "ui.preset.custom":
         period = presets(date.today())[chosen]
-        st.session_state["period.start"] = format_roc(period.start)
-        st.session_state["period.end"] = format_roc(period.end)
+        st.session_state["period.start"] = format_date(period.start, session_lang())
+        st.session_state["period.end"] = format_date(period.end, session_lang())
 
 
 def show_period(period: Period) -> None:
     """Make `period` the shown one, the sidebar's widgets included (call before they are drawn,
-    e.g. from a button's on_click): its dates in ROC, the preset box on the preset it is, if
-    any, else on 自訂."""
+    e.g. from a button's on_click): its dates in the language's calendar, the preset box on the
+    preset it is, if any, else on 自訂."""
     st.session_state[PERIOD_KEY] = period
-    st.session_state["period.start"] = format_roc(period.start)
-    st.session_state["period.end"] = format_roc(period.end)
+    st.session_state["period.start"] = format_date(period.start, session_lang())
+    st.session_state["period.end"] = format_date(period.end, session_lang())
     _follow_dates()
 
 
@@ -95,6 +96,31 @@ def _follow_dates() -> None:
         st.session_state[key] = shown
 
 
+LANG_OWNER = "lang.user"  # (username, the language the database holds for them)
+
+
+def follow_user_language(username: str, lg: str) -> None:
+    """The language is the user's, not the browser session's. Call before the language box is
+    drawn: on the first run signed in, the box is set to the one they last chose; a switch
+    after that is kept for their next sign-in, so a reload or another browser opens in it."""
+    from core.accounts.users import own_language, set_own_language
+    from core.editing.pipeline import Actor
+    from ui.context import db_session
+
+    known = st.session_state.get(LANG_OWNER)
+    actor = Actor(username, "viewer")
+    if known is None or known[0] != username:
+        with db_session() as session:
+            saved = own_language(session, actor)
+        st.session_state[LANG_OWNER] = (username, saved or lg)
+        if saved and saved != lg:
+            st.session_state[LANG_KEY] = saved
+    elif known[1] != lg:
+        with db_session() as session:
+            set_own_language(session, actor, lg)
+        st.session_state[LANG_OWNER] = (username, lg)
+
+
 def open_on_start_period(username: str) -> None:
     """Once per browser session: the period the user's pages open on (我的帳號, by default the
     running half-year, so today's work is in view)."""
@@ -110,12 +136,26 @@ def open_on_start_period(username: str) -> None:
     st.session_state[PERIOD_KEY] = start_period(choice, date.today())
 
 
+def dates_follow_language(*keys: str) -> None:
+    """Date inputs (text, under keys) in the language's calendar after a switch (115/12/04 ↔
+    2026-12-04); call before they are drawn. A date that cannot be read stays as typed, for
+    its input to say why."""
+    lg = lang()
+    for key in keys:
+        if st.session_state.get(f"{key}.@lang", lg) != lg:
+            with suppress(KeyError, ROCDateError):
+                st.session_state[key] = format_date(parse_roc(st.session_state[key]), lg)
+        st.session_state[f"{key}.@lang"] = lg
+
+
 def period_picker() -> Period:
-    """Sidebar picker in ROC dates; keeps the last valid period when the input is bad."""
+    """Sidebar picker in the language's dates (民國 in zh-TW, YYYY-MM-DD in English; either is
+    read); keeps the last valid period when the input is bad."""
     lg = lang()
     period = current_period()
-    st.session_state.setdefault("period.start", format_roc(period.start))
-    st.session_state.setdefault("period.end", format_roc(period.end))
+    dates_follow_language("period.start", "period.end")
+    st.session_state.setdefault("period.start", format_date(period.start, lg))
+    st.session_state.setdefault("period.end", format_date(period.end, lg))
     named = presets(date.today())
     options = [*named, "ui.preset.custom"]
     shown = next((k for k, p in named.items() if p == period), "ui.preset.custom")
@@ -133,7 +173,7 @@ def period_picker() -> Period:
         try:
             chosen = Period(parse_roc(start_text), parse_roc(end_text))
         except ROCDateError as exc:
-            st.error(str(exc))
+            st.error(exc.in_language(lg))
             return period
         except ValueError:
             st.error(t("ui.period_error", lg))
@@ -144,7 +184,7 @@ def period_picker() -> Period:
 
 def period_caption(period: Period) -> None:
     lg = lang()
-    st.caption(t("ui.period_caption", lg, period=format_roc_period(period.start, period.end, lg)))
+    st.caption(t("ui.period_caption", lg, period=format_period(period.start, period.end, lg)))
 
 
 def _format(key: str, value: Any) -> str:

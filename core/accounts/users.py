@@ -23,9 +23,9 @@ from core.accounts import auth
 from core.editing import registry
 from core.editing.conflicts import image
 from core.editing.pipeline import Actor, AuditedWriter, PermissionDenied
-from core.i18n.labels import DEFAULT_LANG, enum_label, t
+from core.i18n.labels import DEFAULT_LANG, LANGUAGES, enum_label, t
 from core.kernel.periods import START_PERIODS
-from core.kernel.roc_dates import format_roc_datetime
+from core.kernel.roc_dates import format_datetime
 from db.models import AuditAction, User, UserRole, utcnow
 
 log = logging.getLogger(__name__)
@@ -265,6 +265,7 @@ def change_own_password(
     *,
     keep_token: str | None,
     now: datetime | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> int:
     """The signed-in user sets a new password (any role); how many OTHER sign-ins were ended.
 
@@ -274,26 +275,26 @@ def change_own_password(
     """
     now = now or utcnow()
     if auth.reserved_prefix(actor.username):
-        raise ValueError(t("account.reserved"))
+        raise ValueError(t("account.reserved", lang))
     auth.check_password(new_password, actor.username)
     with _rollback_on_error(session):
         user = session.scalar(select(User).where(User.username == actor.username))
         if user is None or not user.active:
-            raise ValueError(t("users.not_found", username=actor.username))
+            raise ValueError(t("users.not_found", lang, username=actor.username))
         if user.locked_until is not None and _aware(user.locked_until) > now:
-            until = format_roc_datetime(_aware(user.locked_until).astimezone(auth.TAIPEI))
-            raise ValueError(t("account.locked", until=until))
+            until = format_datetime(_aware(user.locked_until).astimezone(auth.TAIPEI), lang)
+            raise ValueError(t("account.locked", lang, until=until))
         checked = user.password_hash
         if not auth.password_matches(current_password, checked):
             locked = auth.count_failure(session, user, now)
             session.commit()  # the failure counts even though nothing else changes
-            raise ValueError(t("account.locked_now" if locked else "account.wrong_current"))
+            raise ValueError(t("account.locked_now" if locked else "account.wrong_current", lang))
         if new_password == current_password:
-            raise ValueError(t("account.same"))
+            raise ValueError(t("account.same", lang))
         new_hash = auth.hash_password(new_password)  # before the row lock: bcrypt is slow
         user = _load(session, actor.username)
         if user.password_hash != checked:  # changed by someone else meanwhile
-            raise ValueError(t("account.changed_meanwhile"))
+            raise ValueError(t("account.changed_meanwhile", lang))
         ended = auth.end_sessions(session, actor.username, keep=keep_token)
         values = {"password_hash": new_hash, "failed_attempts": 0}
         marker = {"password_changed": True, "sessions_ended": ended}
@@ -313,6 +314,21 @@ def set_own_start_period(session: Session, actor: Actor, choice: str) -> None:
         raise ValueError(t("account.bad_start_period", choice=choice))
     with _rollback_on_error(session):
         _write(session, actor, _load(session, actor.username), {"start_period": choice})
+
+
+def own_language(session: Session, actor: Actor) -> str | None:
+    """The language the user last chose for the pages (zh-TW or en); None if never chosen."""
+    found = session.scalar(select(User.language).where(User.username == actor.username))
+    return found if found in LANGUAGES else None
+
+
+def set_own_language(session: Session, actor: Actor, lang: str) -> None:
+    """The signed-in user switched the pages' language: kept for their next sign-in (a reload,
+    another browser); audited as their own update."""
+    if lang not in LANGUAGES:
+        raise ValueError(t("account.bad_language", lang=lang))
+    with _rollback_on_error(session):
+        _write(session, actor, _load(session, actor.username), {"language": lang})
 
 
 def unlock_user(session: Session, actor: Actor, username: str) -> UserInfo:
@@ -358,7 +374,7 @@ def state_label(user: UserInfo, lang: str = DEFAULT_LANG, now: datetime | None =
     if not user.active:
         return t("users.state.disabled", lang)
     if user.locked_until is not None and user.is_locked(now):
-        until = format_roc_datetime(user.locked_until.astimezone(auth.TAIPEI))
+        until = format_datetime(user.locked_until.astimezone(auth.TAIPEI), lang)
         return t("users.state.locked", lang, until=until)
     return t("users.state.active", lang)
 
@@ -372,9 +388,9 @@ def users_frame(found: list[UserInfo], lang: str = DEFAULT_LANG) -> pd.DataFrame
             user.username,
             user.display_name,
             enum_label(user.role, lang, UserRole),
-            "、".join(t(f"section.{s}", lang) for s in user.sections),
+            t("ui.list_sep", lang).join(t(f"section.{s}", lang) for s in user.sections),
             state_label(user, lang),
-            format_roc_datetime(user.last_login_at.astimezone(auth.TAIPEI))
+            format_datetime(user.last_login_at.astimezone(auth.TAIPEI), lang)
             if user.last_login_at
             else "",
         ]

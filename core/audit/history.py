@@ -22,7 +22,7 @@ from core.editing import registry
 from core.editing.conflicts import image
 from core.editing.pipeline import Actor
 from core.i18n.labels import DEFAULT_LANG, enum_label, t
-from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
+from core.kernel.roc_dates import format_date, format_datetime, format_time
 from db.models import AuditAction, AuditEntry
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -196,7 +196,7 @@ def record_name(entry: AuditEntry, lang: str = DEFAULT_LANG, *, restored: bool =
     day, named = "", ""
     if spec is not None and spec.period_column and data.get(spec.period_column):
         try:
-            day = format_roc(datetime.fromisoformat(str(data[spec.period_column])))
+            day = format_date(datetime.fromisoformat(str(data[spec.period_column])), lang)
         except ValueError:
             day = ""
     columns = spec.search if spec is not None else ("username", "name", "title")
@@ -250,7 +250,8 @@ def _zoned(table: str, field: str) -> bool:
 
 
 def format_value(table: str, field: str, value: Any, lang: str = DEFAULT_LANG) -> str:
-    """A stored (JSON) value as staff read it: ROC dates, Taipei times, enum labels."""
+    """A stored (JSON) value as staff read it: dates of the language (民國 in zh-TW), Taipei
+    times, enum labels."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
@@ -264,13 +265,15 @@ def format_value(table: str, field: str, value: Any, lang: str = DEFAULT_LANG) -
             # Stored in UTC (SQLite gives it back without the zone): show Taipei time.
             moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TAIPEI)
         # Columns without a zone (bookings, trips) already hold Taipei wall time.
-        return format_roc_datetime(moment)
+        return format_datetime(moment, lang)
     if kind is date and isinstance(value, str):
-        return format_roc(date.fromisoformat(value))
+        return format_date(date.fromisoformat(value), lang)
     if kind is time and isinstance(value, str):
         return format_time(time.fromisoformat(value))  # Asia/Taipei wall time
     if table == "app_user" and field == "sections":
-        return "、".join(t(f"section.{s}", lang) for s in str(value).split(",") if s)
+        return t("ui.list_sep", lang).join(
+            t(f"section.{s}", lang) for s in str(value).split(",") if s
+        )
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -325,9 +328,9 @@ def restore_preview(
     return changes
 
 
-def _taipei(moment: datetime) -> str:
+def _taipei(moment: datetime, lang: str) -> str:
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-    return format_roc_datetime(moment.astimezone(TAIPEI))
+    return format_datetime(moment.astimezone(TAIPEI), lang)
 
 
 def _changed_labels(entry: AuditEntry, lang: str) -> str:
@@ -352,7 +355,7 @@ def history_frame(entries: list[AuditEntry], lang: str = DEFAULT_LANG) -> pd.Dat
     rows = [
         {
             columns["id"]: entry.id,
-            columns["at"]: _taipei(entry.at),
+            columns["at"]: _taipei(entry.at, lang),
             columns["username"]: entry.username,
             columns["table_name"]: table_label(entry.table_name, lang),
             columns["row_id"]: entry.row_id,

@@ -33,10 +33,10 @@ if TYPE_CHECKING:
 
 
 def period_words(start: date, end: date, lang: str) -> str:
-    """111年7月1日至112年3月15日; in English 1 July 2022 – 15 March 2023 (ROC 111/07/01 – …)."""
+    """111年7月1日至112年3月15日; in English 1 July 2022 – 15 March 2023."""
     if lang == "zh-TW":
-        return format_roc_period(start, end, lang)
-    return f"{english_date(start)} – {english_date(end)} ({format_roc_period(start, end, 'en')})"
+        return format_roc_period(start, end)
+    return f"{english_date(start)} – {english_date(end)}"
 
 
 def span_words(start: date, end: date, lang: str) -> str:

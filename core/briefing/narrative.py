@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.briefing.model import Figure, Item
 from core.i18n.labels import in_english, t, tn
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, long_date
+from core.kernel.roc_dates import format_date, long_date
 from core.visitors import photos
 from db.models import ExchangeEvent, Reception, ReceptionPhoto
 
@@ -67,7 +67,7 @@ def candidates(
 
 
 def _when(day, lang: str) -> str:
-    return format_roc(day) if lang == "zh-TW" else day.isoformat()
+    return format_date(day, lang)
 
 
 def _event_title(event: ExchangeEvent, lang: str) -> str:

@@ -7,7 +7,7 @@ from core.calendar.rules import event_time_errors, milestone_errors, timezone_er
 from core.editing.registry import Section
 from core.editing.tables import TableSpec
 from core.i18n.labels import enum_label, in_english
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 from core.search.kinds import Kind, Row, by_cities, line, named
 from db import models as m
 
@@ -27,7 +27,7 @@ def _city(row: Row, lang: str) -> tuple[str, str]:
 
 def _event(row: Row, lang: str) -> tuple[str, str]:
     title = in_english(row.title, row.title_en, lang)
-    when = format_roc(row.start_date) if lang == "zh-TW" else row.start_date.isoformat()
+    when = format_date(row.start_date, lang)
     return title, line(lang, when, enum_label(row.kind, lang, m.EventKind), row.location)
 
 

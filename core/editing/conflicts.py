@@ -13,8 +13,8 @@ from sqlalchemy import Table, select
 from sqlmodel import Session
 
 from core.editing.errors import row_label
-from core.i18n.labels import t
-from core.kernel.roc_dates import format_roc_datetime
+from core.i18n.labels import message_lang, t
+from core.kernel.roc_dates import format_datetime
 from db.models import AuditEntry
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -45,7 +45,7 @@ def _last_change(session: Session, table_name: str, row: Any) -> tuple[str, str]
     ).first()
     user, at = (entry.username, entry.at) if entry else (t("edit.someone"), row.updated_at)
     at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite returns UTC without a zone
-    return user, format_roc_datetime(at.astimezone(TAIPEI))
+    return user, format_datetime(at.astimezone(TAIPEI), message_lang())
 
 
 def find_conflicts(

@@ -1,4 +1,5 @@
-"""A row's refusal as the editor shows it: which row, which field, and the zh-TW message."""
+"""A row's refusal as the editor shows it: which row, which field, and the message (zh-TW, or
+the language core.i18n.labels.messages_in asks for)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ class RowError:
     message: str
 
 
-def row_label(position: int | str) -> str:
-    """第 3 列 for the third loaded row (positions count from 0), 新增第 1 列 for "new #1"."""
+def row_label(position: int | str, lang: str | None = None) -> str:
+    """第 3 列 for the third loaded row (positions count from 0), 新增第 1 列 for "new #1"
+    (in the message language unless lang is given)."""
     if isinstance(position, int):
-        return t("edit.row", n=position + 1)
-    return t("edit.new_row", n=str(position).removeprefix("new #"))
+        return t("edit.row", lang, n=position + 1)
+    return t("edit.new_row", lang, n=str(position).removeprefix("new #"))

@@ -1,8 +1,9 @@
 """What the table editor shows and sends back, derived from the model (no Streamlit here).
 
 The UI turns each ColumnSpec into an st.column_config entry; rows go into the editor with
-dates as 民國 text (staff read and type 112/03/15), and what comes back is turned into model
-values before core.editing.pipeline.save_changes validates and writes it.
+dates as text in the language's calendar (112/03/15 in zh-TW, 2023-03-15 in English; Streamlit's
+DateColumn cannot show 民國 dates), either form is read back, and what comes back is turned
+into model values before core.editing.pipeline.save_changes validates and writes it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from core.editing.pipeline import EditorState
 from core.editing.tables import TableSpec, column_label, display_value
 from core.editing.validate import editable_fields
 from core.i18n.labels import enum_label, t
-from core.kernel.roc_dates import ROCDateError, format_roc, format_roc_datetime, parse_roc_datetime
+from core.kernel.roc_dates import ROCDateError, format_date, format_datetime, parse_roc_datetime
 from core.transfer.values import base_type
 
 READ_ONLY = ("id",)
@@ -129,22 +130,27 @@ def editor_columns(session: Session, spec: TableSpec, lang: str) -> list[ColumnS
     return columns
 
 
-def to_editor_value(value: Any, kind: str) -> Any:
-    """A stored value as the editor shows it: dates as 民國 text, enums as stored values."""
+def to_editor_value(value: Any, kind: str, lang: str) -> Any:
+    """A stored value as the editor shows it: dates as text (民國 115/12/04 in zh-TW,
+    2026-12-04 in English), enums as stored values."""
     if value is None:
         return None
     if kind == "datetime":
-        return format_roc_datetime(value)
+        return format_datetime(value, lang)
     if kind == "date":
-        return format_roc(value)
+        return format_date(value, lang)
     if isinstance(value, Enum):
         return value.value
     return value
 
 
-def editor_rows(rows: list[dict[str, Any]], columns: list[ColumnSpec]) -> list[dict[str, Any]]:
+def editor_rows(
+    rows: list[dict[str, Any]], columns: list[ColumnSpec], lang: str
+) -> list[dict[str, Any]]:
     """The loaded rows (as core.editing.tables.fetch_page gives them) in editor form."""
-    return [{c.name: to_editor_value(row.get(c.name), c.kind) for c in columns} for row in rows]
+    return [
+        {c.name: to_editor_value(row.get(c.name), c.kind, lang) for c in columns} for row in rows
+    ]
 
 
 def _is_blank(value: Any) -> bool:
@@ -156,8 +162,9 @@ def _is_blank(value: Any) -> bool:
 
 
 def from_editor_value(value: Any, column: ColumnSpec) -> Any:
-    """What the editor sent, as a model value. Unreadable text is passed on unchanged, so the
-    validator reports it with the row and field (and the 民國 format expected)."""
+    """What the editor sent, as a model value: a date (validated later) or date and time typed
+    in either calendar (115/12/04 09:30 or 2026-12-04 09:30). Unreadable text is passed on
+    unchanged, so the validator reports it with the row and field."""
     if _is_blank(value):
         return "" if column.kind == "text" else None
     if column.kind == "datetime" and isinstance(value, str):

@@ -18,7 +18,7 @@ from core.editing import registry
 from core.i18n.labels import enum_label, t
 from core.kernel.cache import stamped
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, format_roc_datetime, format_time
+from core.kernel.roc_dates import format_date, format_datetime, format_time
 from core.search.text import LIKE_ESCAPE, like_patterns
 
 BOOKKEEPING = ("created_at", "updated_at", "version")
@@ -186,13 +186,14 @@ def _lookup_names(
 
 
 def display_value(value: Any, lang: str) -> Any:
-    """A stored value as tables show it: enum labels, 民國 dates, 09:30."""
+    """A stored value as tables, cards and exports show it: enum labels, dates in the
+    language's calendar (115/12/04 in zh-TW, 2026-12-04 in English), 09:30."""
     if isinstance(value, Enum):
         return enum_label(value, lang)
     if isinstance(value, datetime):
-        return format_roc_datetime(value)
+        return format_datetime(value, lang)
     if isinstance(value, date):
-        return format_roc(value)
+        return format_date(value, lang)
     if isinstance(value, time):
         return format_time(value)  # 09:30, as typed into the editor and read by an import
     return value
@@ -205,7 +206,8 @@ def display_frame(
     lang: str,
     columns: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Rows as staff read them: labelled columns, ROC dates, enum labels, names for ids."""
+    """Rows as staff read them: labelled columns, dates of the language, enum labels, names
+    for ids."""
     names = _lookup_names(session, spec, rows, lang)
     columns = spec.columns() if columns is None else columns
     out = []

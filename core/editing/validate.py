@@ -7,7 +7,7 @@ import re
 import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import cache
 from typing import Annotated, Any
 
@@ -133,10 +133,21 @@ def _time_errors(
     return errors
 
 
-def _message(error: dict[str, Any], position: int | str, values: dict[str, Any]) -> RowError:
+def _unreadable(model: type[SQLModel], name: str | None) -> str:
+    """The message key of a value the field cannot take: a date or date and time says how one
+    is written (in the message language's calendar), anything else that it is not valid."""
+    annotation = model.model_fields[name].annotation if name in model.model_fields else None
+    if annotation in (datetime, datetime | None):
+        return "edit.bad_datetime"
+    return "edit.bad_date" if annotation in (date, date | None) else "edit.bad_value"
+
+
+def _message(
+    model: type[SQLModel], error: dict[str, Any], position: int | str, values: dict[str, Any]
+) -> RowError:
     name = str(error["loc"][0]) if error.get("loc") else None
     value = values.get(name) if name else None
-    key = _ERROR_KEYS.get(error["type"], "edit.bad_value")
+    key = _ERROR_KEYS.get(error["type"]) or _unreadable(model, name)
     if value is None or value == "":
         key = "edit.required"
     elif isinstance(value, float) and not math.isfinite(value):
@@ -234,7 +245,7 @@ def validate_row(
         for error in exc.errors():
             field = str(error["loc"][0]) if error.get("loc") else None
             if not any(e.field == field for e in errors):
-                errors.append(_message(error, position, prepared))
+                errors.append(_message(model, error, position, prepared))
         return None, errors
     row = checked.model_dump()
     errors += _cross_field_errors(model, position, row)

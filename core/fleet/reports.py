@@ -36,8 +36,9 @@ from core.i18n.labels import DEFAULT_LANG, enum_label, t
 from core.kernel.cache import stamped
 from core.kernel.periods import Period, month_period
 from core.kernel.roc_dates import (
+    format_date,
+    format_datetime,
     format_roc,
-    format_roc_datetime,
     format_roc_month,
     format_roc_period,
 )
@@ -77,15 +78,16 @@ USAGE_COLUMNS: list[tuple[str, int, str | None]] = [
 THIN = Side(style="thin")
 
 
-def time_span(start: datetime, end: datetime) -> str:
-    """08:00–12:00, or 08:00–112/01/25 12:00 for a trip that ends on a later day."""
-    until = f"{end:%H:%M}" if end.date() == start.date() else format_roc_datetime(end)
+def time_span(start: datetime, end: datetime, lang: str = DEFAULT_LANG) -> str:
+    """08:00–12:00, or 08:00–112/01/25 12:00 (2023-01-25 12:00 in English) for a trip that
+    ends on a later day."""
+    until = f"{end:%H:%M}" if end.date() == start.date() else format_datetime(end, lang)
     return f"{start:%H:%M}–{until}"
 
 
 def trip_label(trip: Any, vehicle: Any, lang: str) -> str:
     """112/01/13 09:00–12:00　觀光局 → 駁二（RDA-3301 禮賓車） — a trip in a picker."""
-    when = f"{format_roc(trip.starts_at)} {time_span(trip.starts_at, trip.ends_at)}"
+    when = f"{format_date(trip.starts_at, lang)} {time_span(trip.starts_at, trip.ends_at, lang)}"
     kind = enum_label(vehicle.kind, lang, VehicleKind)
     return f"{when}　{trip.requesting_agency} → {trip.destination}（{vehicle.plate} {kind}）"
 

@@ -13,7 +13,7 @@ from core.i18n.labels import t
 from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import partial_month_note, roc_month_label, titled, year_label_expr
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 
 MAX_STOCK_POINTS = 1500  # more would cost the browser seconds to draw, and show nothing more
 
@@ -29,12 +29,13 @@ def thinned_history(history: pd.DataFrame) -> pd.DataFrame:
 
 @memo_chart
 def stock_chart(history: pd.DataFrame, lang: str, *, as_of: date) -> alt.Chart:
-    """A step line per item of its quantity on hand, dates in the 民國 calendar in the tooltip;
-    the stock as it stands on as_of (the day the page reads it). A long history is thinned to
+    """A step line per item of its quantity on hand, dates of the language in the tooltip; the
+    stock as it stands on as_of (the day the page reads it). A long history is thinned to
     month ends (thinned_history), without a dot per point."""
     shown = thinned_history(history)
     data = shown.assign(
-        day=pd.to_datetime(shown["moved_on"]), roc=shown["moved_on"].map(format_roc)
+        day=pd.to_datetime(shown["moved_on"]),
+        roc=shown["moved_on"].map(lambda d: format_date(d, lang)),
     )
     chart = (
         alt.Chart(data)

@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from core.editing.validate import Batch, RowError, row_label
 from core.gifts import ethics as gift_ethics
-from core.i18n.labels import enum_label, t
-from core.kernel.roc_dates import format_roc
+from core.i18n.labels import enum_label, message_lang, t
+from core.kernel.roc_dates import format_date
 from db.models import Disposition, GiftItem, GiftMovement, MovementDirection
 
 
@@ -117,21 +117,26 @@ def _date_errors(pos: int | str, row: dict[str, Any], today: date) -> list[RowEr
         errors.append(RowError(pos, "returned_on", text))
     received = row["received_on"]
     if received > today:  # a gift is recorded once it has been received, not before
-        shown = dict(row=label, field=t("col.received_on"), value=format_roc(received))
+        shown = dict(row=label, field=t("col.received_on"), value=_date_text(received))
         errors.append(
-            RowError(pos, "received_on", t("gift.rule.future", today=format_roc(today), **shown))
+            RowError(pos, "received_on", t("gift.rule.future", today=_date_text(today), **shown))
         )
     for name in FOLLOWING_DATES:
         value = row.get(name)
         if value is None:
             continue
-        shown = dict(row=label, field=t(f"col.{name}"), value=format_roc(value))
+        shown = dict(row=label, field=t(f"col.{name}"), value=_date_text(value))
         if value < received:
-            since = dict(received_field=t("col.received_on"), received=format_roc(received))
+            since = dict(received_field=t("col.received_on"), received=_date_text(received))
             text = t("gift.rule.before_received", **since, **shown)
             errors.append(RowError(pos, name, text))
         elif value > today:
             errors.append(
-                RowError(pos, name, t("gift.rule.future", today=format_roc(today), **shown))
+                RowError(pos, name, t("gift.rule.future", today=_date_text(today), **shown))
             )
     return errors
+
+
+def _date_text(day: date) -> str:
+    """A date in a refusal, as the reader's language writes it (民國 in zh-TW)."""
+    return format_date(day, message_lang())

@@ -7,7 +7,7 @@ from core.editing.registry import Section
 from core.editing.tables import TableSpec
 from core.gifts.rules import movement_stock_errors, received_date_errors
 from core.i18n.labels import enum_label, t
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 from core.search.kinds import Kind, Row, by_city, line
 from db import models as m
 
@@ -25,7 +25,7 @@ def _gift_item(row: Row, lang: str) -> tuple[str, str]:
 
 def _gift_received(row: Row, lang: str) -> tuple[str, str]:
     disposition = enum_label(row.disposition, lang, m.Disposition)
-    parts = (format_roc(row.received_on), row.donor, row.recipient_official, disposition)
+    parts = (format_date(row.received_on, lang), row.donor, row.recipient_official, disposition)
     return row.description, line(lang, *parts)
 
 

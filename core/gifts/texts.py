@@ -96,7 +96,7 @@ EN: dict[str, str] = {
     "gift.action_line": "{status}: {date} {donor} to {recipient}, “{description}”, estimated NT${value:,}. {reasons}",
     "gift.reason.social": "worth over NT${limit:,} (the usual social courtesy limit)",
     "gift.reason.interest": "from a party with interests, not an official courtesy, over NT${limit:,}",
-    "gift.reason.year": "this source gave the recipient NT${total:,} in ROC year {year}, over NT${limit:,} a year",
+    "gift.reason.year": "this source gave the recipient NT${total:,} in {year}, over NT${limit:,} a year",
     "gift.reason.return_pending": "disposition is Returned, but no return date is recorded",
     "gift.rule_caption": "Code of Ethics for Civil Servants: a gift worth over NT${social:,}, one that takes what one source gave the same official in a year over NT${year:,}, or one from a party with interests, not an official courtesy and over NT${interest:,}, is reported to the superior and the ethics office within {days} calendar days after the day it was received; a report date or an ethics-office notice date counts as the report. When a gift is returned, record the day it went back.",
     "gift.col.received_on": "Received on",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import Enum
 from pathlib import Path
 from types import ModuleType
@@ -29,16 +32,40 @@ DEFAULT_LANG = "zh-TW"
 CATALOGUE: dict[str, dict[str, str]] = {"zh-TW": ZH, "en": EN}
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """The label for key in lang, falling back to zh-TW, then to the key itself."""
+# The language of messages written without one (a save's or an import's refusals, built deep
+# in core): zh-TW unless the caller asks for the reader's language (messages_in).
+_MESSAGES: ContextVar[str] = ContextVar("message_language", default=DEFAULT_LANG)
+
+
+def message_lang() -> str:
+    """The language messages without a language of their own are written in (zh-TW)."""
+    return _MESSAGES.get()
+
+
+@contextmanager
+def messages_in(lang: str) -> Iterator[None]:
+    """Messages without a language of their own in lang, inside the block: the editor saves
+    in the reader's language, so a refusal (and the dates in it) reads as the page does."""
+    token = _MESSAGES.set(lang)
+    try:
+        yield
+    finally:
+        _MESSAGES.reset(token)
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """The label for key in lang (by default the message language, zh-TW unless set by
+    messages_in), falling back to zh-TW, then to the key itself."""
+    lang = lang or _MESSAGES.get()
     text = CATALOGUE.get(lang, ZH).get(key) or ZH.get(key) or key
     return text.format(**values) if values else text
 
 
-def tn(key: str, n: int, lang: str = DEFAULT_LANG, **values: object) -> str:
+def tn(key: str, n: int, lang: str | None = None, **values: object) -> str:
     """A label with a count n: `key.one` or `key.other` (English: 1 item, 2 items; zh-TW,
     which has no plural, holds the same text under both, since both catalogues have the same
     keys), else `key` itself."""
+    lang = lang or _MESSAGES.get()
     catalogue = CATALOGUE.get(lang, ZH)
     form = f"{key}.one" if n == 1 else f"{key}.other"
     return t(form if form in catalogue else key, lang, n=n, **values)
@@ -51,7 +78,7 @@ def in_english(zh: str, en: str, lang: str) -> str:
 
 
 def enum_label(
-    member: Enum | str | None, lang: str = DEFAULT_LANG, enum_cls: type | None = None
+    member: Enum | str | None, lang: str | None = None, enum_cls: type | None = None
 ) -> str:
     """Label of an enum member (or its stored value when enum_cls is given)."""
     if member is None:

@@ -19,7 +19,7 @@ from core.kernel.chart_memo import memo_chart
 from core.kernel.file_names import file_stem as _file_stem
 from core.kernel.fonts import FONT_STACK, register_chart_fonts
 from core.kernel.periods import Period, month_period
-from core.kernel.roc_dates import format_roc, format_roc_period
+from core.kernel.roc_dates import format_period, long_date
 from core.kernel.text_safety import clean_json
 
 PALETTE = ["#0b5394", "#e69138", "#6aa84f", "#cc4125", "#8e7cc3", "#45818e", "#bf9000", "#a64d79"]
@@ -91,19 +91,14 @@ def _merged(base: dict, over: dict) -> dict:
     return out
 
 
-def _roc_date(day: date, lang: str) -> str:
-    # The English form follows format_roc_period's: still the 民國 calendar.
-    return f"ROC {format_roc(day)}" if lang == "en" else format_roc(day, "long")
-
-
 def source_lines(lang: str, period: Period | None = None, as_of: date | None = None) -> list[str]:
     """[資料來源：行政暨國際處業務工作台, 期間：111年7月1日至112年3月15日 (or 資料日期：…)]."""
     lines = [t("chart.source", lang)]
     if period is not None:
-        shown = format_roc_period(period.start, period.end, lang)
+        shown = format_period(period.start, period.end, lang)
         lines.append(t("chart.source_period", lang, period=shown))
     if as_of is not None:
-        lines.append(t("chart.source_as_of", lang, date=_roc_date(as_of, lang)))
+        lines.append(t("chart.source_as_of", lang, date=long_date(as_of, lang)))
     return lines
 
 

@@ -31,7 +31,7 @@ import holidays
 import numpy as np
 from holidays.constants import GOVERNMENT, PUBLIC
 
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 
 DAYS_OFF = (PUBLIC, GOVERNMENT)
 FIRST_YEAR, LAST_YEAR = 1998, 2100  # Taiwan's data start; the lunar calendar's end
@@ -66,9 +66,11 @@ def _calendar(year: int, language: str) -> holidays.HolidayBase:
     return holidays.country_holidays("TW", years=year, categories=DAYS_OFF, language=language)
 
 
-def _roc_name(name: str) -> str:
-    name = _ISO_IN_NAME.sub(lambda m: format_roc(date(*map(int, m.groups()))), name)
-    return _US_IN_NAME.sub(lambda m: format_roc(date(*map(int, m.group(3, 1, 2)))), name)
+def _dated_name(name: str, language: str) -> str:
+    """Dates inside a name as the language writes them: 民國 in zh-TW, ISO in English."""
+    lang = "zh-TW" if language == LANGUAGES["zh-TW"] else "en"
+    name = _ISO_IN_NAME.sub(lambda m: format_date(date(*map(int, m.groups())), lang), name)
+    return _US_IN_NAME.sub(lambda m: format_date(date(*map(int, m.group(3, 1, 2))), lang), name)
 
 
 @functools.cache
@@ -77,7 +79,7 @@ def _year_holidays(year: int, language: str) -> tuple[tuple[date, str], ...]:
     if not _known(year):
         return ()
     days = _calendar(year, language).items()
-    return tuple(sorted((d, _roc_name(n)) for d, n in days if d.year == year))
+    return tuple(sorted((d, _dated_name(n, language)) for d, n in days if d.year == year))
 
 
 @functools.cache

@@ -19,7 +19,8 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlmodel import Session, SQLModel
 
 from core.editing.validate import Batch
-from core.kernel.roc_dates import format_roc_datetime
+from core.i18n.labels import message_lang
+from core.kernel.roc_dates import format_datetime
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,12 @@ def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
 
 
 def format_span(start: datetime, end: datetime) -> str:
-    """115/12/01 09:00–12:00, or both ends in full when the interval runs past a day."""
+    """115/12/01 09:00–12:00, or both ends in full when the interval runs past a day; in
+    the message language (2026-12-01 09:00–12:00 in English)."""
+    lang = message_lang()
     if start.date() == end.date():
-        return f"{format_roc_datetime(start)}–{end:%H:%M}"
-    return f"{format_roc_datetime(start)}–{format_roc_datetime(end)}"
+        return f"{format_datetime(start, lang)}–{end:%H:%M}"
+    return f"{format_datetime(start, lang)}–{format_datetime(end, lang)}"
 
 
 def batch_spans(

@@ -14,7 +14,15 @@ STYLES = ("long", "full", "slash", "dot", "compact")
 
 
 class ROCDateError(ValueError):
-    """A date staff typed that cannot be read; the message is zh-TW and says why."""
+    """A date staff typed that cannot be read; the message is zh-TW and says why, `en` the
+    same for an English reader (in Gregorian terms: YYYY-MM-DD)."""
+
+    def __init__(self, message: str, en: str = "") -> None:
+        super().__init__(message)
+        self.en = en or message
+
+    def in_language(self, lang: str) -> str:
+        return str(self) if lang == "zh-TW" else self.en
 
 
 def roc_year(d: date) -> int:
@@ -70,12 +78,43 @@ def format_roc_month(d: date) -> str:
     return f"{roc_year(d)}年{d.month}月"
 
 
-def format_roc_period(start: date, end: date, lang: str = "zh-TW") -> str:
-    """111年7月1日至112年3月15日, as the council report writes a period; in English
-    ROC 111/07/01 – 112/03/15 (still the 民國 calendar, in words an English reader follows)."""
-    if lang == "en":
-        return f"ROC {format_roc(start)} – {format_roc(end)}"
+def format_roc_period(start: date, end: date) -> str:
+    """111年7月1日至112年3月15日, as the council report writes a period (zh-TW only:
+    format_period follows the language)."""
     return f"{format_roc(start, 'long')}至{format_roc(end, 'long')}"
+
+
+# The language-following forms: 民國 in zh-TW, Gregorian (ISO, which a partner city reads and
+# parse_roc reads back) in English. Every date a page, table, cell or export shows goes
+# through these, so an English reader never meets a 民國 date.
+
+
+def format_date(d: date | datetime | None, lang: str) -> str:
+    """115/12/04 in zh-TW, 2026-12-04 in English ("" for None)."""
+    if d is None:
+        return ""
+    if lang == "zh-TW":
+        return format_roc(d)
+    return (d.date() if isinstance(d, datetime) else d).isoformat()
+
+
+def format_datetime(dt: datetime | None, lang: str) -> str:
+    """115/12/04 09:30 in zh-TW, 2026-12-04 09:30 in English ("" for None)."""
+    if dt is None:
+        return ""
+    return f"{format_date(dt, lang)} {dt.hour:02d}:{dt.minute:02d}"
+
+
+def format_month(d: date, lang: str) -> str:
+    """112年3月 in zh-TW, March 2023 in English."""
+    return format_roc_month(d) if lang == "zh-TW" else f"{MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def format_period(start: date, end: date, lang: str) -> str:
+    """111年7月1日至112年3月15日 in zh-TW, 2022-07-01 – 2023-03-15 in English."""
+    if lang == "zh-TW":
+        return format_roc_period(start, end)
+    return f"{format_date(start, lang)} – {format_date(end, lang)}"
 
 
 _LONG = re.compile(r"^(?:中華)?(?:民國)?(\d{1,3})年(\d{1,2})月(\d{1,2})日?$")
@@ -92,26 +131,36 @@ def _normalise(text: str) -> str:
 def _build(roc_y: int, month: int, day: int, original: str) -> date:
     if roc_y < MIN_ROC_YEAR:
         raise ROCDateError(
-            f"「{original}」：民國年份須為 1 以上（民國元年為 1912 年，沒有民國0年）。"
+            f"「{original}」：民國年份須為 1 以上（民國元年為 1912 年，沒有民國0年）。",
+            f"“{original}” is not a date: write YYYY-MM-DD, e.g. 2026-12-04.",
         )
     if roc_y > MAX_ROC_YEAR:
-        raise ROCDateError(f"「{original}」：民國 {roc_y} 年超出合理範圍，請確認年份。")
+        raise ROCDateError(
+            f"「{original}」：民國 {roc_y} 年超出合理範圍，請確認年份。",
+            f"“{original}”: the year is out of range; write YYYY-MM-DD, e.g. 2026-12-04.",
+        )
     return _gregorian(roc_y + ROC_OFFSET, month, day, original)
 
 
 def _gregorian(year: int, month: int, day: int, original: str) -> date:
     if not 1 <= month <= 12:
-        raise ROCDateError(f"「{original}」：月份須介於 1 至 12。")
+        raise ROCDateError(
+            f"「{original}」：月份須介於 1 至 12。",
+            f"“{original}”: the month must be 1 to 12 (YYYY-MM-DD).",
+        )
     try:
         return date(year, month, day)
     except ValueError:
-        raise ROCDateError(f"「{original}」：{month} 月沒有 {day} 日。") from None
+        raise ROCDateError(
+            f"「{original}」：{month} 月沒有 {day} 日。",
+            f"“{original}”: {MONTHS_EN[month - 1]} has no day {day}.",
+        ) from None
 
 
 def parse_roc(text: str) -> date:
     """Read 112年3月15日, 民國112/03/15, 112.3.15, 1120315 (or 990315), or ISO 2023-03-15."""
     if not isinstance(text, str) or not text.strip():
-        raise ROCDateError("日期不可空白。")
+        raise ROCDateError("日期不可空白。", "The date must not be empty (YYYY-MM-DD).")
     s = _normalise(text)
     for pattern in (_LONG, _SEP):
         m = pattern.match(s)
@@ -121,20 +170,25 @@ def parse_roc(text: str) -> date:
     if m:
         year = int(m[1])
         if not 1912 <= year <= 1911 + MAX_ROC_YEAR:
-            raise ROCDateError(f"「{text}」：西元 {year} 年超出合理範圍。")
+            raise ROCDateError(
+                f"「{text}」：西元 {year} 年超出合理範圍。",
+                f"“{text}”: the year {year} is out of range.",
+            )
         return _gregorian(year, int(m[2]), int(m[3]), text)
     m = _COMPACT.match(s)
     if m:
         digits = m[1]
         if len(digits) == 8:
             raise ROCDateError(
-                f"「{text}」：8 位數日期無法判斷，請用民國 7 位數（如 1120315）或 2023-03-15。"
+                f"「{text}」：8 位數日期無法判斷，請用民國 7 位數（如 1120315）或 2023-03-15。",
+                f"“{text}” is not a date: write YYYY-MM-DD, e.g. 2023-03-15.",
             )
         # 7 digits: 3-digit ROC year (1120315); 6 digits: 2-digit ROC year (990315).
         year_len = len(digits) - 4
         return _build(int(digits[:year_len]), int(digits[-4:-2]), int(digits[-2:]), text)
     raise ROCDateError(
-        f"「{text}」不是可辨識的日期，請輸入如 112年3月15日、112/03/15、112.3.15 或 1120315。"
+        f"「{text}」不是可辨識的日期，請輸入如 112年3月15日、112/03/15、112.3.15 或 1120315。",
+        f"“{text}” is not a date: write YYYY-MM-DD, e.g. 2023-03-15.",
     )
 
 
@@ -146,7 +200,7 @@ def parse_any_date(value: object) -> date:
         return value
     if isinstance(value, str):
         return parse_roc(value)
-    raise ROCDateError(f"「{value}」不是日期。")
+    raise ROCDateError(f"「{value}」不是日期。", f"“{value}” is not a date (YYYY-MM-DD).")
 
 
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
@@ -160,18 +214,29 @@ def parse_roc_datetime(text: str) -> datetime:
     The date alone means midnight; ISO 2023-03-15T14:30 is read too.
     """
     if not isinstance(text, str) or not text.strip():
-        raise ROCDateError("日期時間不可空白。")
+        raise ROCDateError(
+            "日期時間不可空白。", "The date and time must not be empty (YYYY-MM-DD HH:MM)."
+        )
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if "T" in cleaned and _ISO.match(cleaned.split("T", 1)[0]):
         cleaned = cleaned.replace("T", " ", 1)
     date_part, _, time_part = cleaned.partition(" ")
-    day = parse_roc(date_part)
+    try:
+        day = parse_roc(date_part)
+    except ROCDateError as exc:
+        raise ROCDateError(
+            str(exc),
+            f"“{text}” is not a date and time: write YYYY-MM-DD HH:MM, e.g. 2023-03-15 14:30.",
+        ) from None
     time_part = time_part.strip()
     if not time_part:
         return datetime(day.year, day.month, day.day)
     m = _TIME.match(time_part)
     if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3] or 0) > 59:
-        raise ROCDateError(f"「{text}」：時間請寫成 24 小時制的 時:分，例如 14:30。")
+        raise ROCDateError(
+            f"「{text}」：時間請寫成 24 小時制的 時:分，例如 14:30。",
+            f"“{text}”: write YYYY-MM-DD HH:MM with a 24-hour time, e.g. 2023-03-15 14:30.",
+        )
     return datetime(day.year, day.month, day.day, int(m[1]), int(m[2]), int(m[3] or 0))
 
 
@@ -187,10 +252,16 @@ def parse_time_of_day(value: object) -> time:
         value = value.time()
     if isinstance(value, time):
         if value.tzinfo is not None:
-            raise ROCDateError(f"「{value}」：時間請填臺北時間，不要加時區。")
+            raise ROCDateError(
+                f"「{value}」：時間請填臺北時間，不要加時區。",
+                f"“{value}”: give the Taipei time without a time zone.",
+            )
         return value.replace(second=0, microsecond=0)
     if isinstance(value, str) and value.strip():
         m = _TIME_OF_DAY.match(_normalise(value))
         if m and int(m[1]) <= 23 and int(m[2]) <= 59 and int(m[3] or 0) <= 59:
             return time(int(m[1]), int(m[2]))
-    raise ROCDateError(f"「{value}」：時間請寫成 24 小時制的 時:分，例如 09:30。")
+    raise ROCDateError(
+        f"「{value}」：時間請寫成 24 小時制的 時:分，例如 09:30。",
+        f"“{value}”: write a 24-hour time, HH:MM (e.g. 09:30).",
+    )

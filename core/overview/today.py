@@ -31,7 +31,7 @@ from core.kernel import holidays as holidays_tw
 from core.kernel import local_time
 from core.kernel.cache import stamped
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, format_time
+from core.kernel.roc_dates import format_date, format_time
 from core.venues import bookings as venues
 from db.models import (
     BookingStatus,
@@ -66,11 +66,11 @@ def _hm(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
-def _span(start: datetime, end: datetime) -> str:
-    """'09:00–12:00', or with the ROC dates when it runs over more than one day."""
+def _span(start: datetime, end: datetime, lang: str) -> str:
+    """'09:00–12:00', or with the dates when it runs over more than one day."""
     if start.date() == end.date():
         return f"{_hm(start)}–{_hm(end)}"
-    return f"{format_roc(start)} {_hm(start)}–{format_roc(end)} {_hm(end)}"
+    return f"{format_date(start, lang)} {_hm(start)}–{format_date(end, lang)} {_hm(end)}"
 
 
 def _times(day: date, at: time | None, until: time | None, cities: list[PartnerCity],
@@ -113,7 +113,7 @@ def week_ahead(session: Session, today: date, lang: str) -> list[Item]:
     for ev in events:
         parts = [enum_label(ev.kind, lang)]
         if ev.end_date != ev.start_date:
-            parts.append(f"{format_roc(ev.start_date)}–{format_roc(ev.end_date)}")
+            parts.append(f"{format_date(ev.start_date, lang)}–{format_date(ev.end_date, lang)}")
         day = max(ev.start_date, today)
         if day == ev.start_date:  # under way since earlier: its start time is not today's
             until = ev.end_time if ev.start_date == ev.end_date else None
@@ -158,7 +158,7 @@ def bookings_today(session: Session, today: date, lang: str) -> dict[str, list[I
             if b.status == BookingStatus.APPROVED
             else f" · {enum_label(b.status, lang, BookingStatus)}"
         )
-        title = f"{_span(b.starts_at, b.ends_at)} {venue.name}"
+        title = f"{_span(b.starts_at, b.ends_at, lang)} {venue.name}"
         detail = f"{b.title or b.organiser_agency}{status}"
         link = record_link("venue_booking", b.id)
         out[venue.centre.value].append(Item("booking", today, title, detail, link))
@@ -190,7 +190,7 @@ def cars_out(session: Session, today: date, lang: str) -> list[Item]:
     items = []
     for trip, plate, kind, driver in sorted(rows, key=lambda r: (r[0].starts_at, r[1])):
         loan = trip.trip_type == TripType.LOAN
-        title = f"{_span(trip.starts_at, trip.ends_at)} {plate}（{enum_label(kind, lang)}）"
+        title = f"{_span(trip.starts_at, trip.ends_at, lang)} {plate}（{enum_label(kind, lang)}）"
         parts = [trip.destination, trip.requesting_agency, driver or "",
                  t("ov.loan", lang) if loan else ""]  # fmt: skip
         detail = " · ".join(p for p in parts if p)
@@ -218,7 +218,7 @@ def follow_ups_due(session: Session, today: date, lang: str) -> list[Item]:
         when = (
             tn("ov.days_overdue", (today - fu.due_date).days, lang)
             if late
-            else t("ov.due_on", lang, date=format_roc(fu.due_date))
+            else t("ov.due_on", lang, date=format_date(fu.due_date, lang))
         )
         detail = " · ".join(x for x in (name, fu.owner, when) if x)
         link = record_link("reception_follow_up", fu.id)
@@ -234,7 +234,7 @@ def gifts_to_report(session: Session, today: date, lang: str) -> list[Item]:
     items = []
     for g in waiting[waiting["ethics_status"].isin(wanted)].itertuples():
         late = g.ethics_status == gift_ethics.EthicsStatus.OVERDUE.value
-        due = format_roc(g.report_due) if g.report_due else ""
+        due = format_date(g.report_due, lang) if g.report_due else ""
         status = t(f"ov.ethics.{g.ethics_status}", lang, due=due)
         detail = " · ".join(
             x for x in (g.recipient_official, g.donor, f"NT${g.estimated_value:,}", status) if x

@@ -10,7 +10,7 @@ import pandas as pd
 from core.i18n.labels import t
 from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import titled, year_label_expr
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 from core.staffing.headcount import UNIT_COLUMNS
 
 TOP_UNITS = 20
@@ -26,7 +26,7 @@ def trend_frame(snapshots: pd.DataFrame, lang: str) -> pd.DataFrame:
     )  # fmt: skip
     return long.assign(
         day=pd.to_datetime(long["as_of"]),
-        roc=long["as_of"].map(format_roc),
+        roc=long["as_of"].map(lambda d: format_date(d, lang)),
         series_label=long["series"].map(series),
         status=long["is_estimate"].map(
             {True: t("staff.chart.estimated", lang), False: t("staff.chart.recorded", lang)}
@@ -90,7 +90,7 @@ def trend_chart(snapshots: pd.DataFrame, lang: str, chosen: date | None = None) 
             )  # fmt: skip
         )
     if chosen is not None:
-        rule = pd.DataFrame({"day": [pd.Timestamp(chosen)], "roc": [format_roc(chosen)]})
+        rule = pd.DataFrame({"day": [pd.Timestamp(chosen)], "roc": [format_date(chosen, lang)]})
         layers.append(
             alt.Chart(rule)
             .mark_rule(strokeDash=[4, 4], color="#555")

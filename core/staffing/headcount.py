@@ -19,7 +19,7 @@ from core.i18n.labels import t
 from core.kernel.cache import stamped
 from core.kernel.config import get_settings
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_roc, long_date, roc_year
 from db.models import (
     TEMP_CATEGORIES,
     BudgetSource,
@@ -303,44 +303,58 @@ def _latest_any(session: Session) -> StaffingSnapshot | None:
     return session.execute(stmt).scalars().first()
 
 
+def shown_label(as_of: date, label: str, lang: str) -> str:
+    """A snapshot's label as typed, but none in English where it only names its own date in
+    the 民國 calendar (112年2月底, 115年12月31日): the date is shown beside it anyway."""
+    roc = {format_roc(as_of), format_roc(as_of, "long"), f"{roc_year(as_of)}年{as_of.month}月底"}
+    return "" if lang != "zh-TW" and label.strip() in roc else label
+
+
 def _check_copy(
-    session: Session, as_of: date, label: str, today: date
+    session: Session, as_of: date, label: str, today: date, lang: str
 ) -> tuple[StaffingSnapshot, str]:
     """The snapshot to copy and the new label; SnapshotRefused when the copy may not be made."""
     if len(label) > 60:
-        raise SnapshotRefused(t("staff.copy.label_too_long", n=len(label)))
+        raise SnapshotRefused(t("staff.copy.label_too_long", lang, n=len(label)))
     latest = _latest_any(session)
     if latest is None:
-        raise SnapshotRefused(t("staff.copy.nothing"))
+        raise SnapshotRefused(t("staff.copy.nothing", lang))
     taken = select(StaffingSnapshot.id).where(StaffingSnapshot.as_of == as_of)
     if session.execute(taken).first() is not None:
-        raise SnapshotRefused(t("staff.copy.exists", date=format_roc(as_of, "long")))
+        raise SnapshotRefused(t("staff.copy.exists", lang, date=long_date(as_of, lang)))
     if as_of <= latest.as_of:
         raise SnapshotRefused(
-            t("staff.copy.not_after", date=format_roc(as_of, "long"),
-              latest=format_roc(latest.as_of, "long"))
+            t("staff.copy.not_after", lang, date=long_date(as_of, lang),
+              latest=long_date(latest.as_of, lang))
         )  # fmt: skip
     if as_of > today:
         raise SnapshotRefused(
-            t("staff.copy.future", date=format_roc(as_of, "long"), today=format_roc(today, "long"))
+            t("staff.copy.future", lang, date=long_date(as_of, lang), today=long_date(today, lang))
         )
+    # The stored label and note are the council report's words: zh-TW in either language.
     return latest, label or format_roc(as_of, "long")
 
 
 def copy_snapshot(
-    session: Session, actor: Actor, as_of: date, label: str, *, today: date | None = None
+    session: Session,
+    actor: Actor,
+    as_of: date,
+    label: str,
+    *,
+    today: date | None = None,
+    lang: str = "zh-TW",
 ) -> int:
     """A new snapshot as of as_of holding a copy of every count of the latest snapshot.
 
     One transaction, every row audited under one batch (so 異動紀錄 shows the copy as one
-    save). Refused (SnapshotRefused, zh-TW) when as_of is taken, not after the latest snapshot
+    save). Refused (SnapshotRefused, in lang) when as_of is taken, not after the latest snapshot
     or after today (Asia/Taipei); PermissionDenied when the actor may not edit staffing.
     """
     if not (can_edit(actor, "staffing_snapshot") and can_edit(actor, "staffing_count")):
-        raise PermissionDenied(t("staff.copy.denied", user=actor.username))
+        raise PermissionDenied(t("staff.copy.denied", lang, user=actor.username))
     try:
         hold_write_lock(session, "staffing_snapshot", "staffing_count")
-        latest, label = _check_copy(session, as_of, label.strip(), today or _today())
+        latest, label = _check_copy(session, as_of, label.strip(), today or _today(), lang)
         counts = StaffingCount.__table__
         snapshots = AuditedWriter(session, actor, StaffingSnapshot.__table__)
         rows = AuditedWriter(session, actor, counts, batch=snapshots.batch)
@@ -358,5 +372,5 @@ def copy_snapshot(
     except SQLAlchemyError as exc:
         session.rollback()
         detail = str(getattr(exc, "orig", exc)).splitlines()[0]
-        raise SnapshotRefused(t("staff.copy.failed", detail=detail)) from exc
+        raise SnapshotRefused(t("staff.copy.failed", lang, detail=detail)) from exc
     return int(new_id)

@@ -95,7 +95,7 @@ EN: dict[str, str] = {
     "staff.copy.title": "New snapshot (copy of the latest)",
     "staff.copy.latest": "The latest is {date} ({label}) with {n} count rows. The new date must be after it and not after today; then correct the counts below row by row.",
     "staff.copy.as_of": "New as-of date",
-    "staff.copy.as_of_hint": "e.g. 115/12/31 or 2026-12-31",
+    "staff.copy.as_of_hint": "YYYY-MM-DD, e.g. 2026-12-31",
     "staff.copy.label": "Label (optional; defaults to the date)",
     "staff.copy.submit": "Copy",
     "staff.copy.done": "Snapshot {name} created with the latest snapshot's counts; correct them row by row.",

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel
 from core.editing import tables
 from core.editing.pipeline import EditorState
 from core.editing.validate import editable_fields, validate_row
-from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
+from core.i18n.labels import LANGUAGES, message_lang, t
 from core.transfer.files import MAX_ROWS
 from core.transfer.values import CellProblem, CellReader, key_of, read_int
 
@@ -89,7 +89,7 @@ def _header_names(spec: tables.TableSpec) -> dict[str, str]:
 
 
 def _label(spec: tables.TableSpec, name: str) -> str:
-    return tables.column_label(spec, name, DEFAULT_LANG)
+    return tables.column_label(spec, name, message_lang())
 
 
 def _quoted(items: list[str]) -> str:

@@ -17,11 +17,11 @@ from sqlmodel import Session, SQLModel
 
 from core.editing import tables
 from core.editing.validate import fold_number
-from core.i18n.labels import LANGUAGES, enum_options, t
+from core.i18n.labels import LANGUAGES, enum_options, message_lang, t
 from core.kernel.roc_dates import (
     ROCDateError,
-    format_roc,
-    format_roc_datetime,
+    format_date,
+    format_datetime,
     parse_roc,
     parse_roc_datetime,
     parse_time_of_day,
@@ -118,12 +118,12 @@ def _serial(value: Any) -> datetime | None:
     return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
 
 
-def _serial_in_text(value: Any, shown: Callable[[datetime], str]) -> None:
+def _serial_in_text(value: Any, shown: Callable[[datetime, str], str]) -> None:
     """A CSV holds text only: a bare 5-digit number is a serial date Excel wrote as a number."""
     text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
     if _SERIAL_TEXT.match(text):
         moment = _serial(float(text))
-        raise CellProblem("io.serial_date", value=value, date=shown(moment))
+        raise CellProblem("io.serial_date", value=value, date=shown(moment, message_lang()))
 
 
 def _date(value: Any) -> date:
@@ -133,11 +133,11 @@ def _date(value: Any) -> date:
         return value
     if moment := _serial(value):
         return moment.date()
-    _serial_in_text(value, format_roc)
+    _serial_in_text(value, format_date)
     try:
         return parse_roc(str(read_int(value) or value))
     except ROCDateError as exc:
-        raise CellProblem("io.bad_date", detail=str(exc)) from None
+        raise CellProblem("io.bad_date", detail=exc.in_language(message_lang())) from None
 
 
 def _datetime(value: Any) -> datetime:
@@ -149,11 +149,11 @@ def _datetime(value: Any) -> datetime:
         return datetime.combine(value, datetime.min.time())
     if moment := _serial(value):
         return moment
-    _serial_in_text(value, format_roc_datetime)
+    _serial_in_text(value, format_datetime)
     try:
         return parse_roc_datetime(str(read_int(value) or value))
     except ROCDateError as exc:
-        raise CellProblem("io.bad_date", detail=str(exc)) from None
+        raise CellProblem("io.bad_date", detail=exc.in_language(message_lang())) from None
 
 
 def _time(value: Any) -> time:
@@ -161,7 +161,7 @@ def _time(value: Any) -> time:
     try:
         return parse_time_of_day(value)
     except ROCDateError as exc:
-        raise CellProblem("io.bad_date", detail=str(exc)) from None
+        raise CellProblem("io.bad_date", detail=exc.in_language(message_lang())) from None
 
 
 def _text(value: Any) -> Any:

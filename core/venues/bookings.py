@@ -18,7 +18,7 @@ from core.editing.pipeline import Actor, EditorState, SaveResult, save_changes
 from core.i18n.labels import t
 from core.kernel import holidays as holidays_tw
 from core.kernel.cache import stamped
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 from db.models import (
     BookingStatus,
     Centre,
@@ -161,7 +161,7 @@ def _gaps(window: Slot, busy: list[Slot]) -> list[Slot]:
 def holiday_notice(day: date, lang: str) -> str | None:
     """Why a public holiday offers no slots by default (None on any other day)."""
     name = holidays_tw.holiday_name(day, lang)
-    return None if name is None else t("hol.closed", lang, date=format_roc(day), name=name)
+    return None if name is None else t("hol.closed", lang, date=format_date(day, lang), name=name)
 
 
 def free_slots(

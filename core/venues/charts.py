@@ -14,7 +14,7 @@ from core.i18n.labels import enum_label, t
 from core.kernel.chart_memo import memo_chart
 from core.kernel.charts import enum_colours, partial_month_note, roc_month_label, titled
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc, format_roc_datetime
+from core.kernel.roc_dates import format_date, format_datetime
 from core.venues.bookings import CLOSES, OPENS
 from db.models import BookingKind, BookingPurpose, BookingStatus, Centre
 
@@ -22,10 +22,11 @@ HOUR_LABEL = "(datum.value < 10 ? '0' : '') + datum.value + ':00'"
 
 
 def day_label(day: date, lang: str) -> str:
-    """115/11/27（五） — the 民國 date and the weekday."""
+    """115/11/27（五） — the date (2026-11-27 in English) and the weekday."""
     return t(
-        "ven.day_label", lang, date=format_roc(day), weekday=t(f"ven.wd.{day.weekday()}", lang)
-    )
+        "ven.day_label", lang, date=format_date(day, lang),
+        weekday=t(f"ven.wd.{day.weekday()}", lang),
+    )  # fmt: skip
 
 
 def marked_day_label(day: date, lang: str, holidays: Mapping[date, str]) -> str:
@@ -34,10 +35,10 @@ def marked_day_label(day: date, lang: str, holidays: Mapping[date, str]) -> str:
     return label if name is None else t("hol.sched.day_mark", lang, day=label, name=name)
 
 
-def _when(start: pd.Timestamp, end: pd.Timestamp) -> str:
+def _when(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
     if start.date() == end.date():
-        return f"{format_roc_datetime(start)}–{end:%H:%M}"
-    return f"{format_roc_datetime(start)}–{format_roc_datetime(end)}"
+        return f"{format_datetime(start, lang)}–{end:%H:%M}"
+    return f"{format_datetime(start, lang)}–{format_datetime(end, lang)}"
 
 
 def purpose_labels(lang: str) -> list[str]:
@@ -65,7 +66,10 @@ def timeline_chart(
         day_label=segments["day"].map(lambda d: marked_day_label(d, lang, marks)),
         purpose_label=segments["purpose"].map(lambda p: enum_label(p, lang, BookingPurpose)),
         status_label=segments["status"].map(lambda s: enum_label(s, lang, BookingStatus)),
-        when=[_when(s, e) for s, e in zip(segments["starts_at"], segments["ends_at"], strict=True)],
+        when=[
+            _when(s, e, lang)
+            for s, e in zip(segments["starts_at"], segments["ends_at"], strict=True)
+        ],
     )
     rows = (
         [marked_day_label(d, lang, marks) for d in days] if by_day else list(venue_names.values())

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from core.editing.registry import Section
 from core.editing.tables import TableSpec
 from core.i18n.labels import enum_label, t
-from core.kernel.roc_dates import format_roc_datetime
+from core.kernel.roc_dates import format_datetime
 from core.search.kinds import Kind, Row, both_languages, line
 from core.venues.rules import booking_errors
 from db import models as m
@@ -35,11 +35,11 @@ def _venue_words(row: Row) -> Iterable[str]:
 
 
 def describe_booking(row: Row, venue: Row | None, lang: str) -> tuple[str, str]:
-    """A booking's title (or its organiser) and: venue, centre, ROC date and time, status."""
+    """A booking's title (or its organiser) and: venue, centre, date and time, status."""
     ends = row.ends_at
     same_day = ends.date() == row.starts_at.date()
-    until = f"{ends.hour:02d}:{ends.minute:02d}" if same_day else format_roc_datetime(ends)
-    when = f"{format_roc_datetime(row.starts_at)}–{until}"
+    until = f"{ends.hour:02d}:{ends.minute:02d}" if same_day else format_datetime(ends, lang)
+    when = f"{format_datetime(row.starts_at, lang)}–{until}"
     status = "" if row.status == m.BookingStatus.APPROVED else enum_label(row.status, lang)
     centre = t(f"ven.centre_short.{venue.centre}", lang) if venue else ""
     title = row.title or row.organiser_agency

@@ -16,7 +16,7 @@ from core.editing.tables import SPECS, Filters, TableSpec, filter_clauses
 from core.kernel.cache import stamped
 from core.kernel.config import get_settings
 from core.kernel.periods import Period
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 from db.models import (
     GiftItem,
     GiftMovement,
@@ -93,6 +93,7 @@ def reception_options(
     search: str = "",
     filters: Filters | None = None,
     also: int | None = None,
+    lang: str = "zh-TW",
 ) -> list[tuple[int, str]]:
     """(id, label) of the receptions list_receptions finds, for a picker: four columns read,
     kept until a reception changes (the page's reruns do not read them again). also: one more
@@ -105,7 +106,7 @@ def reception_options(
         .order_by(r.visit_date.desc(), r.id)
     )
     return [
-        (rid, f"{format_roc(day)} {name}（{country}）")
+        (rid, f"{format_date(day, lang)} {name}（{country}）")
         for rid, day, name, country in session.execute(stmt).all()
     ]
 

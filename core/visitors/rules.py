@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from core.editing.validate import Batch, RowError, row_label
-from core.i18n.labels import t
-from core.kernel.roc_dates import format_roc
+from core.i18n.labels import message_lang, t
+from core.kernel.roc_dates import format_date
 from core.visitors import receptions as visitors
 from db.models import (
     GiftMovement,
@@ -64,21 +64,21 @@ def _follow_up_row_errors(
     names = dict(done_field=t("col.done"), done_on_field=t("col.done_on"))
     if done_on is None:
         if row.get("done"):
-            text = t("vis.rule.done_without_date", row=label, today=format_roc(today), **names)
+            text = t("vis.rule.done_without_date", row=label, today=_date_text(today), **names)
             return [RowError(pos, "done_on", text)]
         return []
     errors = []
     if not row.get("done"):
-        text = t("vis.rule.done_on_not_done", row=label, value=format_roc(done_on), **names)
+        text = t("vis.rule.done_on_not_done", row=label, value=_date_text(done_on), **names)
         errors.append(RowError(pos, "done", text))
-    shown = dict(row=label, field=t("col.done_on"), value=format_roc(done_on))
+    shown = dict(row=label, field=t("col.done_on"), value=_date_text(done_on))
     if reception is not None and done_on < reception.visit_date:
         hint = t("vis.rule.estimate_hint") if reception.date_is_estimate else ""
-        visit = format_roc(reception.visit_date)
+        visit = _date_text(reception.visit_date)
         text = t("vis.rule.done_before_reception", id=reception.id, visit=visit, hint=hint, **shown)
         errors.append(RowError(pos, "done_on", text))
     elif done_on > today:
-        text = t("vis.rule.done_future", today=format_roc(today), **shown)
+        text = t("vis.rule.done_future", today=_date_text(today), **shown)
         errors.append(RowError(pos, "done_on", text))
     return errors
 
@@ -148,8 +148,13 @@ def _moved_date_errors(session: Session, batch: Batch) -> list[RowError]:
                 "vis.rule.visit_after_done",
                 row=row_label(pos),
                 id=reception_id,
-                value=format_roc(visit_date),
-                done=format_roc(first_done),
+                value=_date_text(visit_date),
+                done=_date_text(first_done),
             )
             errors.append(RowError(pos, "visit_date", text))
     return errors
+
+
+def _date_text(day: date) -> str:
+    """A date in a refusal, as the reader's language writes it (民國 in zh-TW)."""
+    return format_date(day, message_lang())

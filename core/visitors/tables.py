@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.editing.registry import Section
 from core.editing.tables import TableSpec
-from core.kernel.roc_dates import format_roc
+from core.kernel.roc_dates import format_date
 from core.search.kinds import Kind, Row, by_city, line, named
 from core.visitors.rules import follow_up_errors, reception_errors
 from db import models as m
@@ -19,7 +19,7 @@ SECTION = Section(
 def _reception(row: Row, lang: str) -> tuple[str, str]:
     zh, original = row.visitor_name_zh, row.visitor_name_original
     title = named(original, zh, lang) if lang == "en" and original else named(zh, original, lang)
-    return title, line(lang, format_roc(row.visit_date), row.title, row.country)
+    return title, line(lang, format_date(row.visit_date, lang), row.title, row.country)
 
 
 def _guest(row: Row, lang: str) -> tuple[str, str]:

@@ -34,6 +34,9 @@ class User(Tracked, table=True):
     # The period the pages open on after sign-in (core.kernel.periods.START_PERIODS): the
     # running half-year unless the user chose another on 我的帳號.
     start_period: str = Field(default="this_half", max_length=20)
+    # The language the pages are shown in (zh-TW or en), as the user last switched the sidebar's
+    # box to; None until then (zh-TW). Used at sign-in, so a reload keeps it.
+    language: str | None = Field(default=None, max_length=10)
 
 
 class AuthSession(Tracked, table=True):

@@ -1,5 +1,6 @@
-"""Every chart is in the house style (zh-TW font, title, source line in ROC dates) and exports
-to PNG at twice its width and to SVG that keeps the font and the Chinese text."""
+"""Every chart is in the house style (zh-TW font, title, source line in the language's dates:
+民國 in zh-TW, Gregorian in English) and exports to PNG at twice its width and to SVG that keeps
+the font and the Chinese text."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from core.kernel.charts import (
 from core.kernel.fonts import FONT_FAMILY, missing_glyphs
 from core.kernel.periods import REPORT_PERIOD as P
 from core.kernel.periods import Period
+from core.kernel.roc_dates import english_date
 from core.staffing import charts as staffing_charts
 from core.staffing import headcount as staffing
 from core.venues import bookings as venues
@@ -51,7 +53,7 @@ from core.visitors import receptions as visitors
 from db.models import BookingKind, TripType, VisitorCategory
 
 ZH_PERIOD = "期間：111年7月1日至112年3月15日"
-EN_PERIOD = "Period: ROC 111/07/01 – 112/03/15"
+EN_PERIOD = "Period: 2022-07-01 – 2023-03-15"
 SNAPSHOT = date(2023, 2, 28)  # the report's staffing snapshot
 STOCK_DAY = date(2023, 3, 15)
 
@@ -233,7 +235,7 @@ def test_every_chart_has_the_house_font_title_and_source_line(specs, name):
         assert ZH_PERIOD in _subtitle(zh) and EN_PERIOD in _subtitle(en)
     elif isinstance(dated, date):
         assert f"資料日期：{dated.year - 1911}年{dated.month}月{dated.day}日" in _subtitle(zh)
-        assert f"Data as of ROC {dated.year - 1911}/{dated:%m/%d}" in _subtitle(en)
+        assert f"Data as of {english_date(dated)}" in _subtitle(en)
     else:
         assert "\n" not in _subtitle(zh)  # the source alone: no period, no date
 

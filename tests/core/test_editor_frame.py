@@ -1,5 +1,6 @@
-"""The editor's columns come from the model; what the editor sends back becomes model values;
-"keep mine" after a conflict re-applies the edits on the current versions."""
+"""The editor's columns come from the model; what the editor sends back becomes model values
+(dates shown and typed in either language's calendar); "keep mine" after a conflict re-applies
+the edits on the current versions."""
 
 from datetime import date, datetime, time
 
@@ -16,6 +17,7 @@ from core.editing.frame import (
 )
 from core.editing.pipeline import Actor, EditorState, save_changes
 from core.editing.tables import SPECS, fetch_page
+from core.i18n.labels import messages_in
 from db.models import (
     AuditEntry,
     Driver,
@@ -89,10 +91,13 @@ def test_foreign_keys_are_named_and_same_names_told_apart(session, fleet):
     assert options[visits[3].id] == "112/03/01 大邱市長"
 
 
-def test_rows_show_roc_dates_and_stored_values(session, fleet):
+@pytest.mark.parametrize(
+    ("lang", "starts"), [("zh-TW", "112/03/15 08:30"), ("en", "2023-03-15 08:30")]
+)
+def test_rows_show_the_languages_dates_and_stored_values(session, fleet, lang, starts):
     rows = fetch_page(session, SPECS["trip"], None)
-    shown = editor_rows(rows, list(_columns(session).values()))[0]
-    assert shown["starts_at"] == "112/03/15 08:30"
+    shown = editor_rows(rows, list(_columns(session).values()), lang)[0]
+    assert shown["starts_at"] == starts
     assert shown["trip_type"] == "dispatch"
     assert "version" not in shown
 
@@ -100,6 +105,7 @@ def test_rows_show_roc_dates_and_stored_values(session, fleet):
 def test_editor_values_become_model_values(session, fleet):
     cols = _columns(session)
     assert from_editor_value("112/03/16 14:05", cols["starts_at"]) == datetime(2023, 3, 16, 14, 5)
+    assert from_editor_value("2023-03-16 14:05", cols["starts_at"]) == datetime(2023, 3, 16, 14, 5)
     # Unreadable text goes on unchanged, so validation names the row and field.
     assert from_editor_value("明天", cols["starts_at"]) == "明天"
     assert from_editor_value(3.0, cols["passengers"]) == 3
@@ -148,13 +154,56 @@ def test_an_edit_through_the_editor_state_is_saved_and_audited(session, fleet):
     assert entry.before["passengers"] == 1 and entry.after["passengers"] == 3
 
 
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+@pytest.mark.parametrize("typed", ["zh-TW", "en"])
+def test_the_editor_round_trip_in_either_language(session, fleet, lang, typed):
+    """Cells shown in lang come back unchanged; a date typed in either calendar is saved."""
+    *_, trip = fleet
+    rows = fetch_page(session, SPECS["trip"], None)
+    cols = _columns(session)
+    shown = editor_rows(rows, list(cols.values()), lang)[0]
+    for name in ("starts_at", "ends_at"):
+        assert from_editor_value(shown[name], cols[name]) == rows[0][name]
+    later = {"zh-TW": "112/03/16 14:05", "en": "2023-03-16 14:05"}[typed]
+    until = {"zh-TW": "112/03/16 16:00", "en": "2023-03-16 16:00"}[typed]
+    # The user's edit, and a cell sent back as shown (the grid may send an unchanged value).
+    widget = {"edited_rows": {0: {"starts_at": later, "ends_at": until, "note": "改期"}}}
+    widget["edited_rows"][0]["destination"] = shown["destination"]
+    result = save_changes(
+        session, Trip, editor_state(rows, list(cols.values()), widget), actor=LEAD
+    )
+    assert result.ok, result.messages()
+    session.expire_all()
+    saved = session.get(Trip, trip.id)
+    assert (saved.starts_at, saved.ends_at) == (
+        datetime(2023, 3, 16, 14, 5),
+        datetime(2023, 3, 16, 16),
+    )
+    assert saved.destination == rows[0]["destination"]
+
+
+def test_a_refusal_in_english_names_the_row_in_english(session, fleet):
+    rows = fetch_page(session, SPECS["trip"], None)
+    cols = list(_columns(session).values())
+    state = editor_state(rows, cols, {"edited_rows": {0: {"ends_at": "next Wednesday"}}})
+    with messages_in("en"):
+        result = save_changes(session, Trip, state, actor=LEAD)
+    assert not result.ok
+    [error] = [e for e in result.errors if e.field == "ends_at"]
+    assert error.message.startswith("Row 1") and "YYYY-MM-DD HH:MM" in error.message
+    assert not any(c in error.message for c in "民年列")
+
+
 def test_bad_date_text_is_refused_with_the_row_and_field(session, fleet):
     rows = fetch_page(session, SPECS["trip"], None)
     cols = list(_columns(session).values())
     state = editor_state(rows, cols, {"edited_rows": {0: {"ends_at": "下週三"}}})
     result = save_changes(session, Trip, state, actor=LEAD)
     assert not result.ok
-    assert any(e.field == "ends_at" and "第 1 列" in e.message for e in result.errors)
+    assert any(
+        e.field == "ends_at" and "第 1 列" in e.message and "115/11/26 14:30" in e.message
+        for e in result.errors
+    )
 
 
 def test_keep_mine_reapplies_edits_on_the_current_version(session, fleet):
@@ -190,7 +239,12 @@ def test_keep_mine_drops_edits_of_rows_deleted_meanwhile(session, fleet):
 
 def test_dates_in_the_editor_use_the_date_column(session):
     cols = {c.name: c for c in editor_columns(session, SPECS["exchange_event"], "en")}
-    assert cols["start_date"].kind == "date" and "ROC" in cols["start_date"].help
+    assert cols["start_date"].kind == "date" and "YYYY-MM-DD" in cols["start_date"].help
+    assert "ROC" not in cols["start_date"].help and "民國" not in cols["start_date"].help
+    trip = {c.name: c for c in editor_columns(session, SPECS["trip"], "en")}
+    assert "YYYY-MM-DD HH:MM" in trip["starts_at"].help
+    zh = {c.name: c for c in editor_columns(session, SPECS["exchange_event"], "zh-TW")}
+    assert "民國" in zh["start_date"].help
     assert date(2023, 3, 15)  # the pipeline reads ROC text for date fields (test_editing)
 
 
@@ -203,7 +257,7 @@ def test_times_of_day_use_the_time_column(session):
     assert reception["start_time"].kind == "time" and "Taipei" in reception["start_time"].help
     row = editor_rows([{"id": 1, "start_time": time(9, 30), "end_time": None}], [
         cols["id"], cols["start_time"], cols["end_time"]
-    ])  # fmt: skip
+    ], "zh-TW")  # fmt: skip
     assert row == [{"id": 1, "start_time": time(9, 30), "end_time": None}]
     # What the TimeColumn sends back goes on to the pipeline, which reads it (test_city_rules).
     assert from_editor_value("09:30:00.000", cols["start_time"]) == "09:30:00.000"

@@ -1,4 +1,6 @@
-"""ROC dates: every format staff type is read, every mistake gets a zh-TW message."""
+"""ROC dates: every format staff type is read, every mistake gets a zh-TW message (and an
+English one in Gregorian terms); the language-following formatters give 民國 dates in zh-TW and
+ISO dates in English, and each reads back."""
 
 from datetime import UTC, date, datetime, time
 
@@ -6,6 +8,10 @@ import pytest
 
 from core.kernel.roc_dates import (
     ROCDateError,
+    format_date,
+    format_datetime,
+    format_month,
+    format_period,
     format_roc,
     format_roc_datetime,
     format_roc_month,
@@ -13,6 +19,7 @@ from core.kernel.roc_dates import (
     format_time,
     parse_any_date,
     parse_roc,
+    parse_roc_datetime,
     parse_time_of_day,
 )
 
@@ -85,12 +92,53 @@ def test_parse_any_date_takes_widget_values():
         parse_any_date(42)
 
 
-def test_a_period_in_english_keeps_the_roc_calendar():
-    from core.kernel.roc_dates import format_roc_period
-
+def test_a_period_in_words_is_the_council_reports():
     start, end = date(2022, 7, 1), date(2023, 3, 15)
     assert format_roc_period(start, end) == "111年7月1日至112年3月15日"
-    assert format_roc_period(start, end, "en") == "ROC 111/07/01 – 112/03/15"
+
+
+DAY, MOMENT = date(2026, 12, 4), datetime(2026, 12, 4, 9, 30)
+
+
+@pytest.mark.parametrize(
+    ("lang", "day", "moment", "month", "period"),
+    [("zh-TW", "115/12/04", "115/12/04 09:30", "115年12月", "111年7月1日至115年12月4日"),
+     ("en", "2026-12-04", "2026-12-04 09:30", "December 2026", "2022-07-01 – 2026-12-04")],
+)  # fmt: skip
+def test_dates_follow_the_language(lang, day, moment, month, period):
+    assert format_date(DAY, lang) == format_date(MOMENT, lang) == day
+    assert format_datetime(MOMENT, lang) == moment
+    assert format_month(DAY, lang) == month
+    assert format_period(date(2022, 7, 1), DAY, lang) == period
+    assert format_date(None, lang) == format_datetime(None, lang) == ""
+    # What either language shows, either one reads back.
+    assert parse_roc(day) == DAY
+    assert parse_roc_datetime(moment) == MOMENT
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [("2026-13-01", "the month must be 1 to 12"), ("2026-02-30", "February has no day 30"),
+     ("12/04/2026", "write YYYY-MM-DD"), ("", "must not be empty"),
+     ("民國0年1月1日", "write YYYY-MM-DD")],
+)  # fmt: skip
+def test_a_date_that_cannot_be_read_is_explained_in_either_language(text, english):
+    with pytest.raises(ROCDateError) as caught:
+        parse_roc(text)
+    assert english in caught.value.in_language("en")
+    assert caught.value.in_language("zh-TW") == str(caught.value)
+    words = caught.value.in_language("en").replace(f"“{text}”", "")
+    assert not any(c in words for c in "民年月日請")
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [("2026-12-04 9:60", "YYYY-MM-DD HH:MM"), ("", "must not be empty (YYYY-MM-DD HH:MM)")],
+)  # fmt: skip
+def test_a_date_and_time_that_cannot_be_read_is_explained_in_either_language(text, english):
+    with pytest.raises(ROCDateError) as caught:
+        parse_roc_datetime(text)
+    assert english in caught.value.in_language("en")
 
 
 @pytest.mark.parametrize(

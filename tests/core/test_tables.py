@@ -1,9 +1,14 @@
-"""Record lists: server-side paging, search and display in ROC dates with labels and names."""
+"""Record lists: server-side paging, search and display with labels and names, in 民國 dates in
+zh-TW and Gregorian (ISO) dates in English."""
+
+import re
 
 from sqlmodel import Session
 
 from core.editing import tables
 from core.kernel.periods import REPORT_PERIOD
+
+ROC = re.compile(r"(?<!\d)1[01]\d/\d\d/\d\d|民國")
 
 
 def test_paging_returns_one_page_newest_first(demo_engine):
@@ -43,6 +48,20 @@ def test_display_uses_labels_roc_dates_and_names(demo_engine):
     assert zh["開始"].str.match(r"^1\d\d/\d\d/\d\d \d\d:\d\d$").all()
     assert set(zh["派車類別"]) <= {"調派", "支援借用"}
     assert zh["車輛"].str.match(r"^[A-Z]{3}-\d{4}$").all()  # plates, not ids
+    assert en["Starts"].str.match(r"^20\d\d-\d\d-\d\d \d\d:\d\d$").all()
+    assert en["Vehicle"].tolist() == zh["車輛"].tolist()
+
+
+def test_a_record_card_and_a_name_for_an_id_follow_the_language(demo_engine):
+    """A follow-up's card names its reception by date and visitor: 民國 in zh-TW, ISO in English."""
+    spec = tables.SPECS["reception_follow_up"]
+    with Session(demo_engine) as session:
+        row = tables.fetch_page(session, spec, None, page_size=1)[0]
+        zh = tables.get_record_fields(session, "reception_follow_up", row["id"], "zh-TW")
+        en = tables.get_record_fields(session, "reception_follow_up", row["id"], "en")
+    assert re.match(r"^1\d\d/\d\d/\d\d ", zh["外賓接待"])
+    assert re.match(r"^20\d\d-\d\d-\d\d ", en["Reception"])
+    assert not any(ROC.search(str(v)) for v in en.values())
 
 
 def test_tables_without_a_period_list_everything(demo_engine):

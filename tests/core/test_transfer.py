@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from core.editing import tables
 from core.editing.pipeline import Actor, EditorState, PermissionDenied, save_changes
+from core.i18n.labels import messages_in
 from core.kernel.periods import Period
 from core.transfer import table_io as transfer
 from core.transfer.table_io import ImportProblem
@@ -449,6 +450,26 @@ def test_an_unedited_export_imports_as_no_change(session, bookings):
     result = transfer.commit_import(session, VenueBooking, frame, ADMIN)
     assert result.ok and (len(result.updates), result.unchanged) == (0, 3)
     assert _audit_count(session) == 0
+
+
+def test_an_english_export_has_gregorian_dates_and_imports_back_edited(session, bookings):
+    data = transfer.to_csv_bytes(transfer.export_frame(session, BOOKINGS, MARCH, lang="en"))
+    text = data.decode("utf-8-sig")
+    assert "2023-03-01 09:00" in text and "112/" not in text
+    # The older booking (line 3) an hour later, typed in ISO; a 民國 date reads as well.
+    later = {(2, "Starts"): "2023-03-01 10:00", (2, "Ends"): "112/03/01 12:00"}
+    frame = transfer.read_table_file("bookings.csv", _edit_csv(data, later))
+    result = transfer.commit_import(session, VenueBooking, frame, VENUES_LEAD)
+    assert result.ok and (len(result.updates), result.unchanged) == (1, 1), result.messages()
+    moved = session.get(VenueBooking, bookings[0])
+    assert (moved.starts_at, moved.ends_at) == (datetime(2023, 3, 1, 10), datetime(2023, 3, 1, 12))
+    # A date that cannot be read is explained in the reader's language, in Gregorian terms.
+    bad = transfer.read_table_file("b.csv", _edit_csv(data, {(2, "Starts"): "3/1 10am"}))
+    with messages_in("en"):
+        refused = transfer.preview_import(session, VenueBooking, bad, VENUES_LEAD)
+    assert not refused.ok
+    assert any("YYYY-MM-DD HH:MM" in m for m in refused.messages()), refused.messages()
+    assert not any("民國" in m or "列" in m for m in refused.messages())
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp950"])

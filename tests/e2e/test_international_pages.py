@@ -34,6 +34,7 @@ from tests.e2e.conftest import (
     CHROMIUM,
     app_engine,
     assert_no_error,
+    choose,
     cli_figures,
     click_tab,
     main_area,
@@ -474,6 +475,9 @@ def english_calendar(tabs):
         t("cal.btn.today", "en"), timeout=15_000
     )
     yield page
+    # The switch is kept for demo.intl's next sign-in and reload: back to 繁體中文 for the
+    # module's other tests of that account.
+    choose(page, page.locator("[data-testid='stSidebar']"), "語言 / Language", "繁體中文")
     page.close()
 
 
