@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, insert
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, text
 from sqlalchemy.orm import Session
 
+from core.kernel.stopwatch import Stopwatch
 from db.models.rollups import CalendarMonth, TripMonth, VenueBookingMonth
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -244,20 +245,47 @@ def differences(conn: Connection) -> list[str]:
     return out
 
 
+def installed(conn: Connection) -> bool:
+    """True when the rollups' triggers are there (a migrated schema; not a bare create_all)."""
+    if conn.dialect.name == "sqlite":
+        names = [n for names in TRIGGERS.values() for n in names]
+        found = conn.execute(
+            text(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN :names"
+            ).bindparams(bindparam("names", expanding=True)),
+            {"names": names},
+        ).scalar()
+    else:
+        found = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname IN :names AND c.relname IN :tables "
+                "AND pg_table_is_visible(c.oid)"
+            ).bindparams(bindparam("names", expanding=True), bindparam("tables", expanding=True)),
+            {"names": [names[0] for names in TRIGGERS.values()], "tables": list(TRIGGERS)},
+        ).scalar()
+    return bool(found)
+
+
 @contextmanager
-def suspended(session: Session) -> Iterator[None]:
+def suspended(session: Session, stopwatch: Stopwatch | None = None) -> Iterator[None]:
     """Triggers off while a loader writes many rows, one recount at the end; all in the
-    session's transaction, so a failed load leaves triggers and rollups as they were."""
+    session's transaction, so a failed load leaves triggers and rollups as they were. Where
+    no triggers are installed (a schema made by create_all) the rows go in as they are."""
     conn = session.connection()
+    if not installed(conn):
+        yield
+        return
     if conn.dialect.name == "sqlite" and not conn.connection.driver_connection.in_transaction:
         # Python's sqlite3 runs DDL outside a transaction unless one is open: open it first,
         # so a rollback brings the triggers back.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     drop_triggers(conn)
     yield
-    conn = session.connection()
-    rebuild(conn)
-    create_triggers(conn)
+    with (stopwatch or Stopwatch()).part("rollups"):
+        conn = session.connection()
+        rebuild(conn)
+        create_triggers(conn)
 
 
 def main(argv: list[str] | None = None) -> int:
