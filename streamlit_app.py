@@ -7,50 +7,88 @@ runs only as the frame's st.navigation lists it, after the sign-in check.
 """
 
 import gc
-import logging
+import importlib
 import runpy
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
 import streamlit as st
+from streamlit.logger import get_logger
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from core.kernel.stopwatch import Stopwatch
+
 FRAME = Path(__file__).resolve().parent / "frame" / "main.py"
-log = logging.getLogger("streamlit_app")
+# Streamlit's logger prints at its logger.level (info by default) to the server's console.
+log = get_logger("streamlit_app")
 
 
 def prepare() -> None:
     """Check and migrate the database (demo data on a first start) once per process, before
-    the first session: the first visitor gets the sign-in page without waiting for it."""
+    the first session: the first visitor gets the sign-in page without waiting for it. Logs
+    how long each part took (`python -m bench --only start` reads the line).
+
+    The start makes a great many objects that live as long as the server (modules, classes)
+    and many short-lived ones (the demo rows): the cyclic garbage collector, left on, walks the
+    growing heap hundreds of times (0.6–0.8 s of a first start). It stays off until warm_up
+    has collected once and frozen what is left, so that later collections skip it."""
+    watch = Stopwatch()
+    gc.disable()
+    if _prepare(watch):
+        log.info("database ready in %.2f s: %s", watch.total(), watch.line())
+
+
+def _prepare(watch: Stopwatch) -> bool:
     # Nothing here may import ui.auth: a component library imported outside a script run is
     # never registered with the server, and the sign-in cookie's component would not load.
-    from db.engine import DatabaseUnavailable
-    from ui.context import engine
+    with watch.part("imports"):  # here, so that the parts after it time work, not imports
+        import core.accounts.users  # noqa: F401
+        import db.migrate  # noqa: F401
+        import db.seed  # noqa: F401
+        from db.engine import DatabaseUnavailable
+        from ui.context import engine
 
     try:
-        engine()
+        engine(watch)
     except DatabaseUnavailable as exc:
         # The server starts anyway: the frame shows the message and tries again on each run.
         log.error("database not ready at start: %s", exc)
-    freeze_start_heap()
+        return False
+    return True
 
 
-def freeze_start_heap() -> None:
-    """Move what the process holds after its start (Streamlit, SQLAlchemy, pandas, the models,
-    the migrations' leftovers collected first) out of the garbage collector's sight: it lives
-    as long as the process, and every full collection would walk it again. Streamlit's own
-    collection after each run is off (.streamlit/config.toml, runner.postScriptGC); Python's
-    generational collector still frees what runs leave behind, and its occasional full
-    collections no longer walk the frozen heap."""
-    gc.collect()
-    gc.freeze()
+# Libraries the frame's first run imports (set_page_config's emoji check; what the sign-in
+# component's library and the holiday calendar need) that import nothing of the app's: a thread
+# of their own can import them beside a script run without any chance of the two threads
+# waiting on each other's modules. The component libraries themselves (extra_streamlit_components,
+# streamlit_authenticator) must be imported inside a script run, see prepare.
+WARM_UP = ("streamlit.emojis", "requests", "jwt", "yaml", "PIL.Image", "captcha.image",
+           "holidays")  # fmt: skip
+
+
+def warm_up() -> None:
+    """While the first visitor's browser loads Streamlit's scripts (a second or more in which
+    the server has nothing else to do): import WARM_UP, collect the start's garbage once,
+    freeze what is left (see prepare) and turn the collector back on."""
+    try:
+        for name in WARM_UP:
+            try:
+                importlib.import_module(name)
+            except ImportError as exc:  # the run imports it again and shows the error there
+                log.warning("warm-up: %s", exc)
+        gc.collect()
+        gc.freeze()
+    finally:
+        gc.enable()
 
 
 @asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
     await anyio.to_thread.run_sync(prepare)
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     yield
 
 

@@ -47,13 +47,16 @@ def row_counts(engine: Engine) -> dict[str, int]:
     return counts
 
 
+def machine() -> str:
+    return (
+        f"machine: {os.cpu_count()} cores, {_ram_gb():.1f} GB RAM, {platform.machine()}; "
+        f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, "
+        f"SQLAlchemy {sqlalchemy.__version__}"
+    )
+
+
 def environment(engine: Engine) -> str:
     server, size = _server(engine)
     counts = ", ".join(f"{name} {n:,}" for name, n in row_counts(engine).items())
     where = engine.url.render_as_string(hide_password=True)
-    return (
-        f"machine: {os.cpu_count()} cores, {_ram_gb():.1f} GB RAM, {platform.machine()}; "
-        f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, "
-        f"SQLAlchemy {sqlalchemy.__version__}\n"
-        f"database: {server}, {size}, {where}\nrows: {counts}"
-    )
+    return f"{machine()}\ndatabase: {server}, {size}, {where}\nrows: {counts}"

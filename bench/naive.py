@@ -78,6 +78,8 @@ def naive_rows(engine: Engine, repeat: int, page_rows: list[Row]) -> list:
     out: list = []
     ratios: list = []
     for page, naive in NAIVE.items():
+        if f"{page} cold" not in by_name and f"{page} warm" not in by_name:
+            continue  # the page was not measured in this run (--pages): nothing to compare
         cold = []
         for _ in range(repeat):
             clear_caches()
@@ -87,7 +89,7 @@ def naive_rows(engine: Engine, repeat: int, page_rows: list[Row]) -> list:
         out += [_row(f"naive {page} cold", cold, peak), _row(f"naive {page} warm", warm, peak)]
         for kind in ("cold", "warm"):
             ours = by_name.get(f"{page} {kind}")
-            if ours is None:  # the page was not measured in this run (--pages)
+            if ours is None:
                 continue
             mine = out[-2 if kind == "cold" else -1].median_ms
             value = mine / ours.median_ms if ours.median_ms and mine else None

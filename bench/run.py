@@ -7,7 +7,9 @@ figures, save (100 edited rows and back), briefing, search (the sidebar's global
 memory (10 browser sessions on a real server), concurrency (20 browser sessions navigating),
 load (20 sessions on Streamlit's websocket protocol with no browser, on the app and on the
 Streamlit floor, bench/floor_app.py, with a few Chromium sessions as a cross-check; --url
-loads a server that is already running instead of the app's own).
+loads a server that is already running instead of the app's own),
+start (the quick start's first start on an empty data folder, and a later one, until Chromium
+shows the sign-in form; it needs no database, so `--only start` makes none).
 Without --database-url it builds a fresh SQLite file with the demo data in a temporary folder,
 so a run never touches data/workspace.db. A given database is only migrated (never seeded); the
 benchmark adds its account bench.admin (a random password, never shown) for the run and removes
@@ -30,7 +32,9 @@ from pathlib import Path
 from bench import rows as moved_rows
 from bench.report import BROWSER_HEAD, MEMORY_HEAD, Note, Row, print_table
 
-GROUPS = ("pages", "figures", "save", "briefing", "search", "memory", "concurrency", "load")
+GROUPS = (
+    "pages", "figures", "save", "briefing", "search", "memory", "concurrency", "load", "start",
+)  # fmt: skip
 # The briefing first, for its cold run (vl-convert starting, the font registered).
 ORDER = ("briefing", "figures", "save", "search", "pages", "memory", "concurrency", "load")
 
@@ -247,9 +251,36 @@ def _remove_account(engine) -> None:
     print("account bench.admin removed, its sign-ins ended", flush=True)
 
 
+def _start_group(args: argparse.Namespace) -> int:
+    """The start group: its own servers on their own data folders; 1 if it failed."""
+    from bench.env import machine
+    from bench.start import start_rows
+
+    print(machine(), flush=True)
+    print("[start …]", file=sys.stderr, flush=True)
+    load, began, failed = _load(), time.perf_counter(), 0
+    try:
+        rows = start_rows(args.repeat)
+    except Exception as exc:
+        failed = 1
+        traceback.print_exc()
+        rows = [Row("start", error=f"{type(exc).__name__}: {exc}")]
+    title = (f"Start (sqlite, load {load:.1f}→{_load():.1f}; median of {args.repeat}; the "
+             "README's quick start on an empty data folder, then again on it)")  # fmt: skip
+    print_table(title, rows)
+    print(f"[start took {time.perf_counter() - began:.0f} s]", file=sys.stderr, flush=True)
+    return failed
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     args = _parse(argv)
+    failed = 0
+    if "start" in args.groups:
+        failed += _start_group(args)
+        args.groups = [g for g in args.groups if g != "start"]
+        if not args.groups and not args.profile:
+            return 1 if failed else 0
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         folder = Path(tmp)
         for sub in ("memory", "concurrency", "load", "floor"):
@@ -270,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                 made = ensure_account(engine)
                 left = "" if made else " (replacing one a killed run had left)"
                 print(f"account bench.admin made for this run{left}", flush=True)
-                failed = _measure(args, engine, url, folder)
+                failed += _measure(args, engine, url, folder)
             finally:
                 _remove_account(engine)
         finally:

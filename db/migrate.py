@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from db.engine import DatabaseUnavailable, check_connection, make_engine
 
@@ -20,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ALEMBIC_INI = ROOT / "alembic.ini"
 # pg_advisory_xact_lock key: app instances starting together migrate one after the other.
 MIGRATION_LOCK_KEY = 0x4B48_5753_4D49_47  # "KHWSMIG"
+# Seconds to wait for SQLite's write lock held by another process's migrations or demo data.
+LOCK_WAIT = 300.0
 
 
 def alembic_config() -> Config:
@@ -56,8 +61,33 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         elif conn.dialect.name == "sqlite":
             # pysqlite does not BEGIN before DDL; take the write lock so the DDL is atomic too.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            begin_immediate(conn)
         yield conn
+
+
+def hold_start_lock(session: Session) -> None:
+    """Hold the lock migrations take until the session's transaction ends, for the demo data
+    load of a first start (db.bootstrap.load_demo_once): PostgreSQL's advisory lock, SQLite's
+    write lock (waiting for another process's load, however long it takes)."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    elif conn.dialect.name == "sqlite" and not conn.connection.driver_connection.in_transaction:
+        begin_immediate(conn)
+
+
+def begin_immediate(conn: Connection, wait: float = LOCK_WAIT) -> None:
+    """BEGIN IMMEDIATE on SQLite, trying again while another process holds the write lock: one
+    try gives up after busy_timeout (10 s), and a first start's migrations and demo data may
+    hold it longer on a busy machine."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                raise
 
 
 def upgrade_to_head(engine: Engine) -> None:

@@ -15,6 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from core.i18n.labels import DEFAULT_LANG
 from core.kernel.periods import Period, half_year_of
+from core.kernel.stopwatch import Stopwatch
 
 LANG_KEY = "lang"  # the UI language (zh-TW or en)
 LANG_BOX = "lang.box"  # the sidebar's language box, which sets LANG_KEY
@@ -59,15 +60,16 @@ def current_period() -> Period:
 
 
 @st.cache_resource(show_spinner=False)
-def _engine() -> Engine:
-    """Checked, migrated engine, once per server process (demo data on first start)."""
+def _engine(_stopwatch: Stopwatch | None = None) -> Engine:
+    """Checked, migrated engine, once per server process (demo data on first start); the
+    stopwatch (not part of the cache key) times the parts of the run that makes it."""
     from db.bootstrap import prepare_database
 
-    return prepare_database()
+    return prepare_database(stopwatch=_stopwatch)
 
 
-def engine() -> Engine:
-    return _engine()
+def engine(stopwatch: Stopwatch | None = None) -> Engine:
+    return _engine(stopwatch)
 
 
 @contextmanager

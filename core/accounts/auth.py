@@ -51,8 +51,10 @@ class AuthOutcome:
     locked_until: datetime | None = None
 
 
-def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode()
+def hash_password(password: str, rounds: int | None = None) -> str:
+    """bcrypt of password at `rounds` (default BCRYPT_ROUNDS): checks read the cost from it."""
+    cost = BCRYPT_ROUNDS if rounds is None else rounds
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=cost)).decode()
 
 
 def password_matches(password: str, password_hash: str) -> bool:
@@ -126,11 +128,12 @@ def create_user(
     sections: Iterable[str] = (),
     display_name: str = "",
     commit: bool = True,
+    bcrypt_rounds: int | None = None,
 ) -> User:
     """Validate and add an account; ValueError with a zh-TW message if refused.
 
     Commits, unless commit=False: then it only flushes, so the caller can audit it in the same
-    transaction.
+    transaction. bcrypt_rounds: the hash's cost, BCRYPT_ROUNDS unless given.
     """
     if not isinstance(username, str) or not USERNAME_PATTERN.fullmatch(username):
         raise ValueError(t("auth.bad_username"))
@@ -142,7 +145,7 @@ def create_user(
     user = User(
         username=username,
         display_name=name or username,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, bcrypt_rounds),
         role=user_role,
         sections=sections_text,
     )

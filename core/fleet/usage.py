@@ -23,49 +23,28 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, DateTime, and_, case, extract, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlmodel import Session
 
 from core.kernel.cache import stamped
-from core.kernel.periods import Period, month_period
-from db.models import Driver, Trip, TripType, Vehicle, VehicleKind
+from core.kernel.periods import MonthSplit, Period, month_period, split_months
+from db import rollups
+from db.models import Driver, Trip, TripType, Vehicle, VehicleKind, VehicleTripMonth
+from db.rollups import WORK_END_HOUR, WORK_START_HOUR
 
-WORK_START, WORK_END = time(8), time(18)  # the working window of a weekday, for utilisation
-WORK_HOURS = 10
+# The working window of a weekday, for utilisation (db.rollups keeps the one-day trips'
+# seconds inside it in vehicle_trip_month).
+WORK_START, WORK_END = time(WORK_START_HOUR), time(WORK_END_HOUR)
+WORK_HOURS = WORK_END_HOUR - WORK_START_HOUR
 CHARGED_KIND = VehicleKind.VIP_VAN
 
 
 def _in(period: Period) -> ColumnElement[bool]:
-    return and_(Trip.starts_at >= period.start_dt, Trip.starts_at < period.end_dt)
+    return _starting(period.start_dt, period.end_dt)
 
 
-def _sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
-
-
-def _hours(session: Session) -> ColumnElement[float]:
-    """Length of a trip in hours, computed by the database."""
-    if _sqlite(session):
-        return (func.julianday(Trip.ends_at) - func.julianday(Trip.starts_at)) * 24
-    return extract("epoch", Trip.ends_at - Trip.starts_at) / 3600
-
-
-def _working_hours(session: Session) -> ColumnElement[float]:
-    """Hours of a one-day trip inside 08:00–18:00 of its day; 0 on Saturday and Sunday."""
-    if _sqlite(session):
-        day = func.julianday(func.date(Trip.starts_at))
-        lo, hi = day + WORK_START.hour / 24, day + WORK_END.hour / 24
-        end, start = func.julianday(Trip.ends_at), func.julianday(Trip.starts_at)
-        overlap = func.max(0, func.min(end, hi) - func.max(start, lo)) * 24
-        weekday = func.strftime("%w", Trip.starts_at).in_(["1", "2", "3", "4", "5"])
-    else:
-        day = func.date_trunc("day", Trip.starts_at, type_=DateTime)
-        lo = day + timedelta(hours=WORK_START.hour)
-        hi = day + timedelta(hours=WORK_END.hour)
-        span = func.least(Trip.ends_at, hi) - func.greatest(Trip.starts_at, lo)
-        overlap = func.greatest(0, extract("epoch", span)) / 3600
-        weekday = extract("isodow", Trip.starts_at) <= 5
-    return case((weekday, overlap), else_=0)
+def _starting(lo: datetime, hi: datetime) -> ColumnElement[bool]:
+    return and_(Trip.starts_at >= lo, Trip.starts_at < hi)
 
 
 def _one_day() -> ColumnElement[bool]:
@@ -90,14 +69,75 @@ def window_hours(start: datetime, end: datetime, period: Period) -> float:
     return total
 
 
-def _multi_day_hours(session: Session, period: Period) -> dict[int, float]:
-    """Working-window hours of trips that run past midnight (rare), per vehicle, in Python."""
+# Per vehicle: trips, dispatch, loans, km, seconds, working_seconds (of one-day trips)
+Sums = dict[int, list[float]]
+
+
+def _add(sums: Sums, rows) -> None:
+    for vehicle_id, *values in rows:
+        into = sums.setdefault(vehicle_id, [0.0] * len(values))
+        for i, value in enumerate(values):
+            into[i] += float(value or 0)  # PostgreSQL sums bigints as numeric (Decimal)
+
+
+def _sums_from_trips(session: Session, lo: datetime, hi: datetime):
+    """Per vehicle, the sums of the trips starting in [lo, hi), as vehicle_trip_month counts
+    them (the same SQL, db.rollups.vehicle_trip_values)."""
+    dialect = session.get_bind().dialect.name
+    values = rollups.vehicle_trip_values(dialect, Trip.__tablename__)[:6]
+    return session.execute(
+        select(Trip.vehicle_id, *(func.sum(literal_column(v)) for v in values))
+        .where(_starting(lo, hi))
+        .group_by(Trip.vehicle_id)
+    ).all()
+
+
+def _sums_from_rollup(session: Session, lo: datetime, hi: datetime):
+    """Per vehicle, the sums of the whole months in [lo, hi) from vehicle_trip_month."""
+    r = VehicleTripMonth
+    columns = (r.trips, r.dispatch, r.loans, r.km, r.seconds, r.working_seconds)
+    return session.execute(
+        select(r.vehicle_id, *(func.sum(c) for c in columns))
+        .where(r.month >= lo, r.month < hi)
+        .group_by(r.vehicle_id)
+    ).all()
+
+
+def _multi_day_months(session: Session, lo: datetime, hi: datetime) -> list[datetime]:
+    """The months in [lo, hi) where some trip ends on a later day than it starts."""
+    r = VehicleTripMonth
+    found = session.execute(
+        select(r.month).where(r.month >= lo, r.month < hi).group_by(r.month)
+        .having(func.sum(r.multi_day) != 0)
+    ).scalars()  # fmt: skip
+    return sorted(found)
+
+
+def _multi_day_hours(
+    session: Session, ranges: list[tuple[datetime, datetime]], period: Period
+) -> dict[int, float]:
+    """Working-window hours inside the period of the trips that start in `ranges` and run past
+    midnight (rare), per vehicle, in Python."""
+    if not ranges:
+        return {}
     rows = session.execute(
-        select(Trip.vehicle_id, Trip.starts_at, Trip.ends_at).where(_in(period), ~_one_day())
+        select(Trip.vehicle_id, Trip.starts_at, Trip.ends_at).where(
+            or_(*(_starting(lo, hi) for lo, hi in _merged(ranges))), ~_one_day()
+        )
     ).all()
     out: dict[int, float] = defaultdict(float)
     for vehicle_id, start, end in rows:
         out[vehicle_id] += window_hours(start, end, period)
+    return out
+
+
+def _merged(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    out: list[tuple[datetime, datetime]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
     return out
 
 
@@ -110,37 +150,39 @@ USAGE_COLUMNS = [
 @stamped("trip", "vehicle")
 def vehicle_usage(session: Session, period: Period) -> pd.DataFrame:
     """Per vehicle (in service, or with trips in the period), by plate: trips, km, hours in use,
-    working-window hours, available hours, utilisation_pct and estimated fuel litres."""
-    trip = and_(Trip.vehicle_id == Vehicle.id, _in(period))
-    one_day_work = case((_one_day(), _working_hours(session)), else_=0)
-    n = func.count(Trip.id)
-    stmt = (
-        select(
-            Vehicle.id,
-            Vehicle.plate,
-            Vehicle.kind,
-            Vehicle.model_name,
-            Vehicle.fuel_type,
-            Vehicle.km_per_litre,
-            Vehicle.in_service,
-            n,
-            func.coalesce(func.sum(case((Trip.trip_type == TripType.DISPATCH, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Trip.trip_type == TripType.LOAN, 1), else_=0)), 0),
-            func.coalesce(func.sum(Trip.km), 0),
-            func.coalesce(func.sum(_hours(session)), 0),
-            func.coalesce(func.sum(one_day_work), 0),
-        )  # fmt: skip
-        .outerjoin(Trip, trip)
-        .group_by(Vehicle.id)
-        .having(or_(Vehicle.in_service.is_(True), n > 0))
-    )
-    df = pd.DataFrame(session.execute(stmt).all(), columns=USAGE_COLUMNS)
+    working-window hours, available hours, utilisation_pct and estimated fuel litres.
+
+    The period's whole months come from vehicle_trip_month (kept by triggers), the partial
+    months at its edges from the trips themselves, so ten years cost what two months cost;
+    trips that run past midnight (counted per month in the rollup) are read one by one, only
+    from the months that have them."""
+    return _usage(session, period, split_months(period))
+
+
+def _usage(session: Session, period: Period, split: MonthSplit) -> pd.DataFrame:
+    """vehicle_usage over split: its whole months from the rollup, its edges from the trips
+    (a split with the whole period as its one edge counts every trip directly)."""
+    sums: Sums = {}
+    multi_day = list(split.edges)
+    if split.months:
+        _add(sums, _sums_from_rollup(session, *split.months))
+        multi_day += [(m, _next_month(m)) for m in _multi_day_months(session, *split.months)]
+    for lo, hi in split.edges:
+        _add(sums, _sums_from_trips(session, lo, hi))
+    extra = _multi_day_hours(session, multi_day, period)
+    vehicles = session.execute(
+        select(Vehicle.id, Vehicle.plate, Vehicle.kind, Vehicle.model_name, Vehicle.fuel_type,
+               Vehicle.km_per_litre, Vehicle.in_service)
+    ).all()  # fmt: skip
+    rows = []
+    for vehicle in vehicles:
+        trips, dispatch, loans, km, seconds, working = sums.get(vehicle.id, [0.0] * 6)
+        if vehicle.in_service or trips:
+            hours, work = seconds / 3600, working / 3600 + extra.get(vehicle.id, 0.0)
+            rows.append([*vehicle, trips, dispatch, loans, km, hours, work])
+    df = pd.DataFrame(rows, columns=USAGE_COLUMNS)
     # Sorted here: PostgreSQL collations may ignore the hyphen in plates, SQLite does not.
     df = df.sort_values("plate", ignore_index=True)
-    extra = _multi_day_hours(session, period)
-    df["working_hours"] = df["working_hours"].astype(float) + df["vehicle_id"].map(
-        lambda v: extra.get(v, 0.0)
-    ).astype(float)
     for col in ("trips", "dispatch", "loans"):
         df[col] = df[col].astype(int)
     df["km"] = df["km"].astype(float).round(1)
@@ -151,6 +193,10 @@ def vehicle_usage(session: Session, period: Period) -> pd.DataFrame:
     df["litres"] = (df["km"] / df["km_per_litre"].astype(float)).round(1)
     df["kind"] = df["kind"].map(lambda k: VehicleKind(k).value)
     return df
+
+
+def _next_month(month: datetime) -> datetime:
+    return datetime(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:

@@ -22,7 +22,7 @@ from db.models.international import (
     TieType,
     VisitorCategory,
 )
-from db.models.rollups import CalendarMonth, TripMonth, VenueBookingMonth
+from db.models.rollups import CalendarMonth, TripMonth, VehicleTripMonth, VenueBookingMonth
 from db.models.staffing import (
     TEMP_CATEGORIES,
     BudgetSource,
@@ -82,6 +82,7 @@ __all__ = [
     "Tracked",
     "Trip",
     "TripMonth",
+    "VehicleTripMonth",
     "TripPurpose",
     "TripType",
     "UnitType",

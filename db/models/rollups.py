@@ -46,3 +46,21 @@ class TripMonth(SQLModel, table=True):
     trip_type: TripType = Field(primary_key=True, sa_type=enum_type(TripType))
     trips: int = Field(default=0)
     km: float = Field(default=0)
+
+
+class VehicleTripMonth(SQLModel, table=True):
+    """Trips per month (of their start) and vehicle: what core.fleet.usage.vehicle_usage adds
+    up. seconds are the trips' lengths; working_seconds the one-day trips' seconds inside the
+    working window of a weekday (db.rollups.WORK_START_HOUR–WORK_END_HOUR); multi_day counts
+    the trips that end on a later day, whose working hours are worked out from the trip rows."""
+
+    __tablename__ = "vehicle_trip_month"
+    month: datetime = Field(primary_key=True, sa_type=sa.DateTime())
+    vehicle_id: int = Field(primary_key=True)
+    trips: int = Field(default=0)
+    dispatch: int = Field(default=0)
+    loans: int = Field(default=0)
+    km: float = Field(default=0)
+    seconds: int = Field(default=0, sa_type=sa.BigInteger())
+    working_seconds: int = Field(default=0, sa_type=sa.BigInteger())
+    multi_day: int = Field(default=0)

@@ -8,15 +8,17 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, func, insert, select, update
+from alembic import command
+from sqlalchemy import Engine, delete, func, insert, inspect, select, update
 from sqlmodel import Session
 
 import db.models as m
 from core.figures.compute import fleet_figures, venue_figures
+from core.fleet import usage as fleet_usage
 from core.kernel import cache, monthly
 from core.kernel.periods import Period, split_months
 from core.venues import use as venue_use
-from db import rollups
+from db import migrate, rollups
 from db.engine import make_engine
 
 BASE = datetime(2031, 1, 1)  # after the demo data: the rows written here stand alone
@@ -71,9 +73,38 @@ def test_the_migration_counted_the_rows_already_there_and_the_demo_load_is_count
         .where(m.VenueBooking.status == m.BookingStatus.APPROVED)
     )
     assert kept == approved > 0
-    assert demo.scalar(select(func.sum(m.TripMonth.trips))) == demo.scalar(
-        select(func.count()).select_from(m.Trip)
-    )
+    trips = demo.scalar(select(func.count()).select_from(m.Trip))
+    assert demo.scalar(select(func.sum(m.TripMonth.trips))) == trips
+    assert demo.scalar(select(func.sum(m.VehicleTripMonth.trips))) == trips
+
+
+def test_the_vehicle_rollups_migration_counts_the_trips_already_there(demo):
+    """Revision 4c6e1a8f3b57 on a database that has trips (one of them past midnight): counted
+    at once, with its triggers on."""
+    engine = demo.get_bind()
+    demo.close()
+    _migrate(engine, command.downgrade, "c5d81e2f4a90")  # its parent
+    with Session(engine) as session:
+        assert "vehicle_trip_month" not in inspect(session.connection()).get_table_names()
+        vehicle_id = session.scalar(select(m.Vehicle.id))
+        night = _trip(random.Random(3), vehicle_id, 0)
+        night["starts_at"] = datetime(2031, 5, 2, 22)  # a Friday, until Saturday 10:00
+        night["ends_at"] = night["starts_at"] + timedelta(hours=12)
+        session.execute(insert(m.Trip.__table__).values(**night))
+        session.commit()
+    _migrate(engine, command.upgrade, "head")
+    with Session(engine) as session:
+        assert _differences(session) == []
+        assert session.scalar(select(func.sum(m.VehicleTripMonth.multi_day))) == 1
+        session.execute(insert(m.Trip.__table__).values(**_trip(random.Random(4), vehicle_id, 1)))
+        assert _differences(session) == []  # its triggers count a new trip
+
+
+def _migrate(engine: Engine, step, target: str) -> None:
+    with migrate.migration_transaction(engine) as conn:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = conn
+        step(config, target)
 
 
 def test_triggers_keep_the_rollups_equal_to_a_recount_through_any_write(demo):
@@ -110,12 +141,21 @@ def test_triggers_keep_the_rollups_equal_to_a_recount_through_any_write(demo):
             slots[venue] += 1
         demo.execute(update(table).where(table.c.id == booking_id).values(**values))
     mine = list(demo.scalars(select(trips.c.id).where(trips.c.starts_at >= BASE)))
-    for trip_id in rng.sample(mine, 20):
-        demo.execute(
-            update(trips)
-            .where(trips.c.id == trip_id)
-            .values(km=rng.uniform(0, 50), trip_type=rng.choice(list(m.TripType)).value)
-        )
+    trip_slots = dict.fromkeys(vehicle_ids, 10)
+    for trip_id in rng.sample(mine, 40):
+        change = rng.choice(["km_type", "length", "vehicle", "note"])
+        if change == "km_type":
+            values = dict(km=rng.uniform(0, 50), trip_type=rng.choice(list(m.TripType)).value)
+        elif change == "length":  # past midnight or not, into the next month or not
+            starts = demo.scalar(select(trips.c.starts_at).where(trips.c.id == trip_id))
+            values = dict(ends_at=starts + timedelta(hours=rng.choice([1, 9, 14, 30, 24 * 4])))
+        elif change == "vehicle":  # another car, at a time of its own
+            vehicle = rng.choice(vehicle_ids)
+            values = _trip(rng, vehicle, trip_slots[vehicle])
+            trip_slots[vehicle] += 1
+        else:  # a column no rollup counts: no trigger work
+            values = dict(note="renamed")
+        demo.execute(update(trips).where(trips.c.id == trip_id).values(**values))
     demo.execute(delete(table).where(table.c.id.in_(rng.sample(ours, 30))))
     demo.execute(delete(trips).where(trips.c.id.in_(rng.sample(mine, 10))))
     demo.flush()
@@ -195,10 +235,16 @@ def test_figures_through_the_rollups_equal_a_direct_count_for_any_period(demo):
             purpose=m.BookingPurpose.EXHIBITION.value, kind=m.BookingKind.EVENT.value,
             status=m.BookingStatus.APPROVED.value,
         ))  # fmt: skip
+    _trips_past_midnight(demo, rng)
     demo.commit()
     cache.clear()
     rows = _rows(demo)
+    trips = _vehicle_trips(demo)
     for period in _periods(rng):
+        assert _usage(fleet_usage.vehicle_usage(demo, period)) == _direct_usage(trips, period), (
+            period,
+            split_months(period),
+        )
         venue_expected, fleet_expected = _direct(rows, period)
         got_venue, got_fleet = venue_figures(demo, period), fleet_figures(demo, period)
         split = split_months(period)
@@ -213,6 +259,58 @@ def test_figures_through_the_rollups_equal_a_direct_count_for_any_period(demo):
         got = monthly.trips_by_month(demo, period)
         assert _by_month(got) == _direct_months(rows[1], period), (period, split)
         assert round(got["km"].sum(), 1) == fleet_expected["fleet.km"]
+
+
+def _trips_past_midnight(session: Session, rng: random.Random) -> None:
+    """A car of its own for trips over midnight, a weekend and a month's end in the demo
+    years (the demo data has none): their working hours are worked out trip by trip."""
+    car = m.Vehicle(plate="TST-0001", kind=m.VehicleKind.SEDAN, model_name="測試車", seats=5,
+                    fuel_type=m.FuelType.GASOLINE, km_per_litre=12.0)  # fmt: skip
+    session.add(car)
+    session.flush()
+    for i in range(40):
+        starts = datetime(2021, 1, 3) + timedelta(days=29 * i, minutes=30 * rng.randrange(0, 48))
+        ends = starts + timedelta(hours=rng.choice([2, 9, 20, 30, 24 * 3 + 5]))
+        session.execute(insert(m.Trip.__table__).values(
+            vehicle_id=car.id, starts_at=starts, ends_at=ends, requesting_agency="行國處",
+            trip_type=rng.choice(list(m.TripType)).value, purpose=m.TripPurpose.OTHER.value,
+            km=round(rng.uniform(5, 400), 1),
+        ))  # fmt: skip
+
+
+def _vehicle_trips(session: Session) -> list:
+    t, v = m.Trip, m.Vehicle
+    return session.execute(
+        select(v.plate, v.in_service, t.starts_at, t.ends_at, t.trip_type, t.km).outerjoin(
+            t, t.vehicle_id == v.id
+        )
+    ).all()
+
+
+def _direct_usage(trips: list, period: Period) -> dict:
+    """plate -> (trips, dispatch, loans, km, hours, working hours) of the trips starting in
+    the period, counted in Python trip by trip; vehicles in service or with such trips."""
+    sums: dict = {}
+    for plate, in_service, starts, ends, trip_type, km in trips:
+        row = sums.setdefault(plate, [in_service, 0, 0, 0, 0.0, 0, 0.0])
+        if starts is None or not period.start_dt <= starts < period.end_dt:
+            continue
+        row[1] += 1
+        row[2] += trip_type == m.TripType.DISPATCH
+        row[3] += trip_type == m.TripType.LOAN
+        row[4] += km
+        row[5] += int((ends - starts).total_seconds())
+        row[6] += fleet_usage.window_hours(starts, ends, period)
+    return {
+        plate: (n, dispatch, loans, round(km, 1), round(seconds / 3600, 2), round(work, 2))
+        for plate, (in_service, n, dispatch, loans, km, seconds, work) in sums.items()
+        if in_service or n
+    }
+
+
+def _usage(frame) -> dict:
+    columns = ["plate", "trips", "dispatch", "loans", "km", "hours", "working_hours"]
+    return {plate: tuple(rest) for plate, *rest in frame[columns].itertuples(index=False)}
 
 
 def _by_month(frame) -> dict:
@@ -242,22 +340,48 @@ def test_check_and_rebuild_from_the_command_line(demo, demo_db_url, capsys):
     assert rollups.main(["--database-url", demo_db_url, "--rebuild"]) == 0
     assert rollups.main(["--database-url", demo_db_url]) == 0
     assert _differences(demo) == []
+    capsys.readouterr()
+    vehicle_month = m.VehicleTripMonth
+    demo.execute(
+        update(vehicle_month)
+        .where(vehicle_month.month == demo.scalar(select(func.max(vehicle_month.month))))
+        .values(working_seconds=vehicle_month.working_seconds + 1800)
+    )
+    demo.commit()
+    assert rollups.main(["--database-url", demo_db_url, "--check"]) == 1
+    assert "vehicle_trip_month" in capsys.readouterr().out
+    assert rollups.main(["--database-url", demo_db_url, "--rebuild"]) == 0
+    assert _differences(demo) == []
 
 
 def test_a_suspended_load_that_fails_leaves_triggers_and_rollups_as_they_were(demo):
-    before = demo.execute(select(m.VenueBookingMonth.__table__)).all()
+    def kept() -> list:
+        return [demo.execute(select(table)).all() for table in _ROLLUP_TABLES]
+
+    before = kept()
     venue_id = demo.scalar(select(m.Venue.id))
+    vehicle_id = demo.scalar(select(m.Vehicle.id))
     with pytest.raises(RuntimeError), rollups.suspended(demo):
         demo.execute(
             insert(m.VenueBooking.__table__).values(**_booking(random.Random(1), venue_id, 0))
         )
+        demo.execute(insert(m.Trip.__table__).values(**_trip(random.Random(1), vehicle_id, 0)))
         raise RuntimeError("the loader failed")
     demo.rollback()
-    assert demo.execute(select(m.VenueBookingMonth.__table__)).all() == before
+    assert kept() == before
     # The triggers are back: a new approved booking is counted at once.
     row = _booking(random.Random(2), venue_id, 0) | {"status": m.BookingStatus.APPROVED.value}
     demo.execute(insert(m.VenueBooking.__table__).values(**row))
     assert _differences(demo) == []
     assert demo.scalar(select(func.sum(m.VenueBookingMonth.bookings))) == 1 + sum(
-        r.bookings for r in before
+        r.bookings for r in before[0]
     )
+    demo.execute(insert(m.Trip.__table__).values(**_trip(random.Random(2), vehicle_id, 0)))
+    assert _differences(demo) == []
+    assert demo.scalar(select(func.sum(m.VehicleTripMonth.trips))) == 1 + sum(
+        r.trips for r in before[2]
+    )
+
+
+_ROLLUP_TABLES = (m.VenueBookingMonth.__table__, m.TripMonth.__table__,
+                  m.VehicleTripMonth.__table__)  # fmt: skip

@@ -55,12 +55,13 @@ def upgrade() -> None:
     )
     conn = op.get_bind()
     rollups.fill_calendar(conn)
-    rollups.rebuild(conn)
-    rollups.create_triggers(conn)
+    # Only the rollups of this revision: later revisions make (and drop) their own.
+    rollups.rebuild(conn, rollups.FIRST)
+    rollups.create_triggers(conn, rollups.FIRST)
 
 
 def downgrade() -> None:
-    rollups.drop_triggers(op.get_bind())
+    rollups.drop_triggers(op.get_bind(), rollups.FIRST)
     op.drop_table("trip_month")
     op.drop_table("venue_booking_month")
     op.drop_table("calendar_month")
