@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.report import Row
-from bench.server import ROOT, _free_port, cpu_seconds
+from bench.server import ROOT, _free_port, cpu_seconds, stop
 from core.kernel.stopwatch import parse_parts
 
 CHROMIUM = "/usr/bin/chromium"
@@ -110,12 +110,7 @@ def one_start(browser, data_dir: Path, log: Path) -> Start:
             finally:
                 context.close()
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=20)
+            stop(proc)
     return Start(health, loaded, form, cpu_health, cpu_form, _server_parts(log))
 
 
