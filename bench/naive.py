@@ -69,7 +69,7 @@ def _row(name: str, samples: list[Sample], peak: float) -> Row:
     return Row(name, [s.seconds for s in samples], None,
                rows=median_int([s.rows for s in samples]),
                queries=median_int([s.queries for s in samples]), peak_mb=peak,
-               sent_kb=samples[0].result / 1024)  # fmt: skip
+               sent_kb=samples[0].result / 1024, cpu=[s.cpu for s in samples])  # fmt: skip
 
 
 def naive_rows(engine: Engine, repeat: int, page_rows: list[Row]) -> list:
@@ -77,6 +77,7 @@ def naive_rows(engine: Engine, repeat: int, page_rows: list[Row]) -> list:
     by_name = {r.name: r for r in page_rows}
     out: list = []
     ratios: list = []
+    cpu: list = []  # the same quotients of CPU time: what load on the machine changes least
     for page, naive in NAIVE.items():
         if f"{page} cold" not in by_name and f"{page} warm" not in by_name:
             continue  # the page was not measured in this run (--pages): nothing to compare
@@ -91,7 +92,13 @@ def naive_rows(engine: Engine, repeat: int, page_rows: list[Row]) -> list:
             ours = by_name.get(f"{page} {kind}")
             if ours is None:
                 continue
-            mine = out[-2 if kind == "cold" else -1].median_ms
-            value = mine / ours.median_ms if ours.median_ms and mine else None
-            ratios.append(Ratio(f"naive ÷ {page} {kind}", value, 10))
-    return out + ratios
+            naive_row = out[-2 if kind == "cold" else -1]
+            ratios.append(Ratio(f"naive ÷ {page} {kind}",
+                                _ratio(naive_row.median_ms, ours.median_ms), 10))  # fmt: skip
+            cpu.append(Ratio(f"naive ÷ {page} {kind}, CPU time",
+                             _ratio(naive_row.cpu_ms, ours.cpu_ms)))  # fmt: skip
+    return out + ratios + cpu
+
+
+def _ratio(naive: float | None, ours: float | None) -> float | None:
+    return naive / ours if naive and ours else None

@@ -72,9 +72,10 @@ class Sample:
     def __init__(self, action: Callable[[], object]) -> None:
         _sent.clear()
         with moved_rows.measure() as moved:
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             self.result = action()
             self.seconds = time.perf_counter() - began
+            self.cpu = time.process_time() - cpu
         self.rows, self.queries = moved.rows, moved.queries
         sizes = [m.ByteSize() for messages in _sent for m in messages]
         self.sent_kb = sum(sizes) / 1024 if sizes else None
@@ -116,7 +117,8 @@ def _row(name: str, samples: list[Sample], target: float, peak: float | None) ->
     return Row(name, [s.seconds for s in samples], target,
                rows=median_int([s.rows for s in samples]),
                queries=median_int([s.queries for s in samples]), peak_mb=peak,
-               sent_kb=statistics.median(sent) if sent else None)  # fmt: skip
+               sent_kb=statistics.median(sent) if sent else None,
+               cpu=[s.cpu for s in samples])  # fmt: skip
 
 
 def measure_page(page: str, token: str, repeat: int) -> tuple[Row, Row]:

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 HEAD = ["measure", "median ms", "min", "max", "target", "", "rows", "queries", "peak MB",
-        "sent KB"]  # fmt: skip
-MEMORY_HEAD = ["measure", "value", "", "", "target", "", "", "", "", ""]
-BROWSER_HEAD = ["measure", "median ms", "p95", "max", "target", "", "", "", "", ""]
+        "sent KB", "CPU ms"]  # fmt: skip
+MEMORY_HEAD = ["measure", "value", "", "", "target", "", "", "", "", "", ""]
+BROWSER_HEAD = ["measure", "median ms", "p95", "max", "target", "", "", "", "", "", ""]
 
 
 @dataclass
@@ -25,6 +25,9 @@ class Row:
     queries: int | None = None  # statements sent (median over the runs)
     peak_mb: float | None = None  # tracemalloc peak of Python allocations during one run
     sent_kb: float | None = None  # a page run's messages to the browser (median)
+    # The process's CPU seconds in each run (all its threads): what the run costs whatever
+    # else the machine is doing, where its wall time grows with the machine's load.
+    cpu: list[float] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -42,13 +45,18 @@ class Row:
     def cells(self) -> list[str]:
         if self.error or not self.runs:
             return [self.name, "—", "—", "—", _target(self.target_ms), "ERROR",
-                    (self.error or "no run")[:60], "", "", ""]  # fmt: skip
+                    (self.error or "no run")[:60], "", "", "", ""]  # fmt: skip
         verdict = {None: "—", True: "ok", False: "SLOW"}[self.ok]
         return [self.name, f"{self.median_ms:.0f}", f"{min(self.runs) * 1000:.0f}",
                 f"{max(self.runs) * 1000:.0f}", _target(self.target_ms), verdict,
                 _int(self.rows), _int(self.queries),
                 "" if self.peak_mb is None else f"{self.peak_mb:.1f}",
-                "" if self.sent_kb is None else f"{self.sent_kb:,.0f}"]  # fmt: skip
+                "" if self.sent_kb is None else f"{self.sent_kb:,.0f}",
+                f"{self.cpu_ms:.0f}" if self.cpu_ms is not None else ""]  # fmt: skip
+
+    @property
+    def cpu_ms(self) -> float | None:
+        return statistics.median(self.cpu) * 1000 if self.cpu else None
 
 
 @dataclass
@@ -61,14 +69,15 @@ class Ratio:
 
     def cells(self) -> list[str]:
         if self.value is None:
-            return [self.name, "—", "", "", f"≥ {self.at_least:g}×", "ERROR", "", "", "", ""]
+            target = "—" if self.at_least is None else f"≥ {self.at_least:g}×"
+            return [self.name, "—", "", "", target, "ERROR", "", "", "", "", ""]
         if self.at_least is None:
             verdict, target = "—", "—"
         else:
             verdict = "ok" if self.value >= self.at_least else "SLOW"
             target = f"≥ {self.at_least:g}×"
         shown = math.floor(self.value * 10) / 10  # 9.96× reads 9.9×, not a passing 10.0×
-        return [self.name, f"{shown:.1f}×", "", "", target, verdict, "", "", "", ""]
+        return [self.name, f"{shown:.1f}×", "", "", target, verdict, "", "", "", "", ""]
 
 
 @dataclass
@@ -84,7 +93,7 @@ class Note:
     def cells(self) -> list[str]:
         verdict = {None: "—", True: "ok", False: "SLOW"}[self.ok]
         return [self.name, self.value, *(self.rest + ["", ""])[:2], self.target, verdict,
-                "", "", "", ""]  # fmt: skip
+                "", "", "", "", ""]  # fmt: skip
 
 
 def _target(ms: float | None) -> str:

@@ -69,8 +69,10 @@ def window_hours(start: datetime, end: datetime, period: Period) -> float:
     return total
 
 
-# Per vehicle: trips, dispatch, loans, km, seconds, working_seconds (of one-day trips)
-Sums = dict[int, list[float]]
+# What vehicle_usage adds up per vehicle, as vehicle_trip_month names it (working_seconds:
+# of the one-day trips; trips past midnight are worked out one by one).
+SUMMED = ("trips", "dispatch", "loans", "km", "seconds", "working_seconds")
+Sums = dict[int, list[float]]  # vehicle id -> the SUMMED values
 
 
 def _add(sums: Sums, rows) -> None:
@@ -84,9 +86,10 @@ def _sums_from_trips(session: Session, lo: datetime, hi: datetime):
     """Per vehicle, the sums of the trips starting in [lo, hi), as vehicle_trip_month counts
     them (the same SQL, db.rollups.vehicle_trip_values)."""
     dialect = session.get_bind().dialect.name
-    values = rollups.vehicle_trip_values(dialect, Trip.__tablename__)[:6]
+    row = rollups.vehicle_trip_values(dialect, Trip.__tablename__)
+    values = dict(zip(rollups.VEHICLE_TRIP_SUMS, row, strict=True))
     return session.execute(
-        select(Trip.vehicle_id, *(func.sum(literal_column(v)) for v in values))
+        select(Trip.vehicle_id, *(func.sum(literal_column(values[name])) for name in SUMMED))
         .where(_starting(lo, hi))
         .group_by(Trip.vehicle_id)
     ).all()
@@ -95,9 +98,8 @@ def _sums_from_trips(session: Session, lo: datetime, hi: datetime):
 def _sums_from_rollup(session: Session, lo: datetime, hi: datetime):
     """Per vehicle, the sums of the whole months in [lo, hi) from vehicle_trip_month."""
     r = VehicleTripMonth
-    columns = (r.trips, r.dispatch, r.loans, r.km, r.seconds, r.working_seconds)
     return session.execute(
-        select(r.vehicle_id, *(func.sum(c) for c in columns))
+        select(r.vehicle_id, *(func.sum(getattr(r, name)) for name in SUMMED))
         .where(r.month >= lo, r.month < hi)
         .group_by(r.vehicle_id)
     ).all()
@@ -176,7 +178,7 @@ def _usage(session: Session, period: Period, split: MonthSplit) -> pd.DataFrame:
     ).all()  # fmt: skip
     rows = []
     for vehicle in vehicles:
-        trips, dispatch, loans, km, seconds, working = sums.get(vehicle.id, [0.0] * 6)
+        trips, dispatch, loans, km, seconds, working = sums.get(vehicle.id, [0.0] * len(SUMMED))
         if vehicle.in_service or trips:
             hours, work = seconds / 3600, working / 3600 + extra.get(vehicle.id, 0.0)
             rows.append([*vehicle, trips, dispatch, loans, km, hours, work])
