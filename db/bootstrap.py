@@ -65,6 +65,10 @@ def load_demo_once(engine: Engine, stopwatch: Stopwatch | None = None) -> bool:
     with Session(engine) as session:
         if not is_empty(session):
             return False
+        # End the check's transaction before waiting for the lock: on PostgreSQL its reads hold
+        # share locks on the tables, and the loading server's DDL (triggers suspended while it
+        # loads) waits for them while this one waits for its lock: a deadlock.
+        session.rollback()
         hold_start_lock(session)
         if not is_empty(session):  # another server loaded it while this one waited
             session.rollback()

@@ -109,11 +109,16 @@ ZH: dict[str, str] = {
     "history.table.calendar_month": "月份對照表",
     "history.table.venue_booking_month": "場地借用月彙總",
     "history.table.trip_month": "派車月彙總",
+    "history.table.vehicle_trip_month": "各車派車月彙總",
     "col.month": "月份",
     "col.next_month": "次月起日",
     "col.bookings": "借用筆數",
     "col.seconds": "使用秒數",
     "col.trips": "趟次",
+    "col.dispatch": "調派趟次",
+    "col.loans": "借用趟次",
+    "col.working_seconds": "上班時間內使用秒數",
+    "col.multi_day": "跨日趟次",
 }
 
 EN: dict[str, str] = {
@@ -218,9 +223,14 @@ EN: dict[str, str] = {
     "history.table.calendar_month": "Calendar months",
     "history.table.venue_booking_month": "Monthly venue bookings (rollup)",
     "history.table.trip_month": "Monthly trips (rollup)",
+    "history.table.vehicle_trip_month": "Monthly trips per vehicle (rollup)",
     "col.month": "Month",
     "col.next_month": "Next month starts",
     "col.bookings": "Bookings",
     "col.seconds": "Seconds in use",
     "col.trips": "Trips",
+    "col.dispatch": "Dispatch trips",
+    "col.loans": "Loan trips",
+    "col.working_seconds": "Seconds in use in working hours",
+    "col.multi_day": "Trips over several days",
 }

@@ -45,6 +45,7 @@ INTERNAL: dict[str, str] = {
     "calendar_month": "the months the rollups are kept for (db/rollups.py)",
     "venue_booking_month": "monthly rollup of bookings, kept by triggers (db/rollups.py)",
     "trip_month": "monthly rollup of trips, kept by triggers (db/rollups.py)",
+    "vehicle_trip_month": "monthly rollup of trips per vehicle, kept by triggers (db/rollups.py)",
 }
 
 
