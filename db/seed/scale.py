@@ -138,7 +138,7 @@ def generate_scale(
         raise
     finally:
         restore()
-    analyze(session, [r.table for r in writer.results] + ["venue_booking_month", "trip_month", "vehicle_trip_month"])
+    analyze(session, [r.table for r in writer.results] + list(rollups.ROLLUPS))
     seconds = time.perf_counter() - started
     return ScaleReport(n, years, span.start, span.end, writer.results, demo, demo_seconds, seconds)
 
