@@ -29,6 +29,8 @@ from bench import rows as moved_rows
 from bench.account import USERNAME
 from bench.caches import clear_caches
 from bench.report import Row, median_int
+from core.kernel.periods import REPORT_PERIOD
+from ui.context import PERIOD_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "streamlit_app.py"
@@ -40,8 +42,11 @@ TIMEOUT = 300  # seconds a single AppTest run may take before it counts as faile
 
 
 def new_app(token: str) -> AppTest:
+    """A signed-in AppTest on the report's period, as the naive pages and the figures use it
+    (an account's pages otherwise open on the running half-year)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["auth.signed_in"] = {"username": USERNAME, "token": token}
+    at.session_state[PERIOD_KEY] = REPORT_PERIOD
     return at
 
 

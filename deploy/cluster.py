@@ -1,8 +1,10 @@
-"""`python -m deploy.cluster`: N app servers behind nginx on loopback, sharing one PostgreSQL.
+"""`python -m deploy.cluster`: N app servers behind nginx on loopback, sharing one database
+(PostgreSQL, or the embedded SQLite file when they all run on this machine).
 
-In order: refuse SQLite; migrate once (and load the demo data, with --demo); settle one shared
-secret; start N `streamlit run` processes with the same environment; wait for each one's
-/_stcore/health; start nginx with sticky sessions in front; on Ctrl-C or SIGTERM stop it all.
+In order: refuse a database the servers cannot share; migrate once (and load the demo data,
+with --demo); settle one shared secret; start N `streamlit run` processes with the same
+environment; wait for each one's /_stcore/health; start nginx with sticky sessions in front;
+on Ctrl-C or SIGTERM stop it all.
 """
 
 from __future__ import annotations
@@ -39,18 +41,25 @@ class ClusterError(RuntimeError):
     """The cluster cannot start; the message (zh-TW) says why."""
 
 
-def require_postgresql(url: str) -> str:
-    """The normalised URL, or ClusterError: several processes on one SQLite file is unsupported."""
+def shared_database(url: str) -> str:
+    """The normalised URL every server is given, or ClusterError. PostgreSQL, or one SQLite
+    file on this machine's own disk ("" = the embedded default, DATA_DIR/workspace.db): WAL lets
+    the servers read while one of them writes, and a write waits for another's (busy_timeout).
+    An in-memory SQLite database is one per process, so it is refused."""
+    if not url:
+        return ""
     try:
-        backend = make_url(normalize_url(url)).get_backend_name() if url else "sqlite"
+        parsed = make_url(normalize_url(url))
     except ArgumentError:
         raise ClusterError(f"DATABASE_URL 格式不正確：{url!r}") from None
-    if backend != "postgresql":
+    backend = parsed.get_backend_name()
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
         raise ClusterError(
-            "多台應用伺服器必須共用一個 PostgreSQL 資料庫；目前的資料庫是 "
-            f"{backend}（{url or '內建 SQLite 檔案'}）。多個程序共用一個 SQLite 檔案不是支援的"
-            "部署方式，請以 --database-url 或 DATABASE_URL 指定 postgresql://…。"
+            "多台應用伺服器必須共用同一個資料庫：記憶體中的 SQLite 每個程序各有一份，"
+            "請指定 SQLite 檔案（sqlite:////路徑/workspace.db）或 PostgreSQL。"
         )
+    if backend not in ("sqlite", "postgresql"):
+        raise ClusterError(f"不支援的資料庫：{backend}（{url}）；請用 PostgreSQL 或 SQLite 檔案。")
     return normalize_url(url)
 
 
@@ -112,16 +121,23 @@ class Cluster:
         """Migrate (and load the demo data) once, before any server starts."""
         from db.bootstrap import prepare_database
 
+        settings = self.settings()
         try:
-            engine = make_engine(self.database_url)
+            engine = make_engine(settings.url)
         except DatabaseUnavailable as exc:
             raise ClusterError(str(exc)) from None
         try:
-            prepare_database(engine, load_demo=self.demo)
+            prepare_database(engine, load_demo=self.demo or settings.demo_data)
         except DatabaseUnavailable as exc:
             raise ClusterError(str(exc)) from None
         finally:
             engine.dispose()
+
+    def settings(self) -> Settings:
+        """The servers' settings, as each of them will read them from server_env."""
+        data_dir = self.env.get("DATA_DIR")
+        return Settings(database_url=self.database_url,
+                        **({"data_dir": Path(data_dir)} if data_dir else {}))  # fmt: skip
 
     def server_env(self) -> dict[str, str]:
         """One environment for every server: same database, same secrets, same demo mode."""
@@ -142,7 +158,7 @@ class Cluster:
         return {k: v for k, v in env.items() if v is not None}
 
     def start(self) -> None:
-        self.database_url = require_postgresql(self.database_url)
+        self.database_url = shared_database(self.database_url)
         if not self.ports:
             raise ClusterError("至少需要一個應用伺服器（--servers 1 以上）。")
         wanted = self.ports + ([self.port] if self.with_nginx else [])
@@ -203,13 +219,15 @@ class Cluster:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m deploy.cluster",
-        description="在本機啟動 N 個應用伺服器與前置的 nginx（黏性連線），共用一個 PostgreSQL。",
+        description="在本機啟動 N 個應用伺服器與前置的 nginx（黏性連線），共用一個資料庫"
+        "（PostgreSQL，或本機的內建 SQLite 檔案）。",
     )
     p.add_argument("--servers", type=int, default=2, help="應用伺服器數（預設 2）")
     p.add_argument("--port", type=int, default=8500, help="nginx 的連接埠；伺服器用其後 N 個")
     p.add_argument("--host", default="127.0.0.1", help="監聽位址（預設 127.0.0.1）")
     p.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
-                   help="PostgreSQL 連線字串（預設讀 DATABASE_URL）")  # fmt: skip
+                   help="資料庫連線字串（預設讀 DATABASE_URL；皆無則用 DATA_DIR 的"
+                        "內建 SQLite 檔案）")  # fmt: skip
     p.add_argument("--demo", action="store_true", help="載入示範資料與示範帳號（空資料庫）")
     p.add_argument("--run-dir", type=Path, help="紀錄與 nginx 設定的資料夾（預設暫存資料夾）")
     p.add_argument("--no-nginx", action="store_true", help="只啟動應用伺服器")

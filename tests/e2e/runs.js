@@ -9,15 +9,15 @@
     askedAtStart: 0, // `asked` when the latest run started (ForwardMsg.new_session)
     settledFor: -1, // `asked` of the latest run that finished for good
     running: false, // a run has started and not finished for good
-    frames: 0, // animation frames drawn: the page's own rendering after a message
-    finalFrame: 0, // `frames` when the latest run finished for good
+    finished: 0, // runs finished for good so far
+    drawn: 0, // `finished` as of two animation frames after the latest of them
     reported: new WeakMap(), // component window → `asked` when it sent its first value
   });
-  const tick = () => {
-    runs.frames += 1;
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
+  // Two frames after a run finishes, the page has drawn what it got. Frames are asked for only
+  // then: a page that asks for one on every frame keeps Chromium drawing 60 times a second
+  // (about 8 % of a core per idle page), which slowed the whole suite.
+  const afterTwoFrames = (n) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => (runs.drawn = Math.max(runs.drawn, n))));
 
   const bytes = (data) => {
     if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -69,7 +69,8 @@
       } else if (field === 6 && value !== 2) {
         runs.running = false;
         runs.settledFor = runs.askedAtStart;
-        runs.finalFrame = runs.frames;
+        runs.finished += 1;
+        afterTwoFrames(runs.finished);
       }
     }
   };
@@ -101,7 +102,7 @@
     const app = document.querySelector("[data-testid='stApp']");
     if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
     if (runs.running || runs.settledFor !== runs.asked || runs.settledFor < 1) return false;
-    if (runs.frames < runs.finalFrame + 2) return false;
+    if (runs.drawn < runs.finished) return false;
     if (app.querySelector("[data-testid='stSkeleton']")) return false;
     const cookies = document.querySelectorAll("iframe[title^='extra_streamlit_components.CookieManager']");
     return [...cookies].every((frame) => runs.asked > runs.reported.get(frame.contentWindow));

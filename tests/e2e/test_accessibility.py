@@ -19,6 +19,7 @@ from core.i18n.labels import t, tn
 from db.models import Vehicle
 from tests.e2e.conftest import (
     CHROMIUM,
+    POLL_MS,
     app_engine,
     assert_no_error,
     choose,
@@ -174,7 +175,7 @@ class Accounts:
         expect(main_area(page).locator("h1", has_text=title)).to_be_visible(timeout=60_000)
         settle(page)
         try:
-            page.wait_for_function(CHARTS_DRAWN, timeout=30_000, polling="raf")
+            page.wait_for_function(CHARTS_DRAWN, timeout=30_000, polling=POLL_MS)
         except PlaywrightTimeout:
             shot(page, f"a11y_{account.username}_{url}_charts")
             raise AssertionError(f"{url}: charts not drawn: {page.evaluate(UNDRAWN)}") from None

@@ -1,5 +1,7 @@
-"""Two app servers on one PostgreSQL (deploy.cluster): an edit on one is seen on the other's next
-run, the sign-in lock and cookie hold across them, and nginx keeps each browser on one server."""
+"""Two app servers on one database (deploy.cluster): an edit on one is seen on the other's next
+run, the sign-in lock and cookie hold across them, and nginx keeps each browser on one server.
+What the database carries between the servers is checked on each backend (the embedded SQLite
+file always, PostgreSQL when TEST_DATABASE_URL is set); nginx's part on one of them."""
 
 from __future__ import annotations
 
@@ -20,18 +22,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import Engine, select
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from core.accounts import auth
 from core.i18n.labels import t
-from db.engine import make_engine, normalize_url
+from db.engine import make_engine
 from db.models import User, Vehicle
 from deploy import nginx
 from deploy.cluster import NGINX, Cluster
 from deploy.nginx import ROUTE_COOKIE
 from deploy.processes import Processes
-from tests.conftest import TEST_DATABASE_URL, database_copy
+from tests.conftest import BACKENDS, database_copy
 from tests.e2e.conftest import (
     CHROMIUM,
     _free_port,
@@ -47,19 +48,16 @@ from tests.e2e.conftest import (
 from tests.e2e.test_sign_in_and_edit import _edit_cell, _grid_cells, _save
 from tests.e2e.test_upload_limit import MB, _upload
 
-
-def _on_postgresql() -> bool:
-    return bool(TEST_DATABASE_URL) and (
-        make_url(normalize_url(TEST_DATABASE_URL)).get_backend_name() == "postgresql"
-    )
-
-
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
-    pytest.mark.skipif(not _on_postgresql(), reason="TEST_DATABASE_URL is not PostgreSQL"),
 ]
+
+# Tests of what the servers share through the database run on every backend; nginx's on the
+# last (PostgreSQL when there is one), the setup the bureau runs several servers on.
+EACH_BACKEND = pytest.mark.parametrize("cluster", BACKENDS, indirect=True)
+ONE_BACKEND = pytest.mark.parametrize("cluster", BACKENDS[-1:], indirect=True)
 
 VIEW = {"width": 1500, "height": 1000}
 VIEWER, FLEET = ("demo.viewer", "demo-viewer-2023"), ("demo.fleet", "demo-fleet-2023")
@@ -69,9 +67,10 @@ LIGHT_PAGE = "staffing_table"  # quick to draw, for the tests that only need a s
 
 @pytest.fixture(scope="module")
 def cluster(request, tmp_path_factory) -> Iterator[tuple[Cluster, str]]:
-    """Two servers (and nginx when installed) on a fresh schema with the demo data; its URL."""
-    run_dir = tmp_path_factory.mktemp("cluster")
-    with database_copy("postgresql", request, run_dir) as url:
+    """Two servers (and nginx when installed) on a fresh schema with the demo data, on the
+    backend of the test's parameter (one SQLite file in WAL mode, or PostgreSQL); its URL."""
+    run_dir = tmp_path_factory.mktemp(f"cluster-{request.param}")
+    with database_copy(request.param, request, run_dir) as url:
         ports: set[int] = set()
         while len(ports) < 3:
             ports.add(_free_port())
@@ -173,6 +172,7 @@ def _rerun_until(page, text: str) -> bool:
     return False
 
 
+@EACH_BACKEND
 def test_an_edit_on_one_server_is_seen_on_the_next_run_of_the_other(cluster, browser, engine):
     server_a, server_b = cluster[0].backends
     watcher, editor = (browser.new_context(viewport=VIEW).new_page() for _ in range(2))
@@ -199,6 +199,7 @@ def test_an_edit_on_one_server_is_seen_on_the_next_run_of_the_other(cluster, bro
     editor.context.close()
 
 
+@EACH_BACKEND
 def test_a_sign_in_on_one_server_is_accepted_by_the_other(cluster, browser):
     server_a, server_b = cluster[0].backends
     context = browser.new_context(viewport=VIEW)
@@ -211,6 +212,7 @@ def test_a_sign_in_on_one_server_is_accepted_by_the_other(cluster, browser):
     context.close()
 
 
+@EACH_BACKEND
 def test_the_sign_in_lock_is_shared_between_servers(cluster, browser, engine):
     server_a, server_b = cluster[0].backends
     page = browser.new_context(viewport=VIEW).new_page()
@@ -297,6 +299,7 @@ def _route_of(context) -> str:
     return next(c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE)
 
 
+@ONE_BACKEND
 def test_through_nginx_each_browser_keeps_its_server(cluster, browser, routes):
     url = cluster[0].url
     for username, password in (VIEWER, FLEET):
@@ -364,6 +367,7 @@ def _assert_public_headers(headers: Message, *, https: bool) -> None:
     assert (headers["Strict-Transport-Security"] == "max-age=31536000") is https
 
 
+@ONE_BACKEND
 def test_nginx_sends_the_security_headers_and_keeps_the_metrics_private(cluster):
     url = cluster[0].url
     if url is None:
@@ -380,6 +384,7 @@ def test_nginx_sends_the_security_headers_and_keeps_the_metrics_private(cluster)
     assert _get(cluster[0].backends[0] + "/_stcore/metrics")[0] == 200
 
 
+@ONE_BACKEND
 def test_nginx_refuses_an_upload_over_the_limit(cluster):
     url = cluster[0].url
     if url is None:
@@ -438,6 +443,7 @@ def _ready(url: str, context: ssl.SSLContext) -> bool:
         return False
 
 
+@ONE_BACKEND
 def test_https_sends_hsts_and_plain_http_only_redirects(https_nginx, browser):
     url, plain, context = https_nginx
     status, headers = _get(url + "/", context)

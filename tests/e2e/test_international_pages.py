@@ -33,6 +33,7 @@ from db.models import Reception, User
 from db.seed.receptions import NAMED
 from tests.e2e.conftest import (
     CHROMIUM,
+    POLL_MS,
     app_engine,
     assert_no_error,
     cli_figures,
@@ -215,6 +216,7 @@ def _calendar_height(page) -> float:
             "sel => document.querySelector(sel).getBoundingClientRect().height >= 600",
             arg=CALENDAR,
             timeout=15_000,
+            polling=POLL_MS,
         )
     box = frame.bounding_box()
     return box["height"] if box else 0.0

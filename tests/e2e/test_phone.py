@@ -15,6 +15,7 @@ from core.editing import registry
 from core.i18n.labels import t
 from tests.e2e.conftest import (
     CHROMIUM,
+    POLL_MS,
     assert_no_error,
     choose_tab,
     main_area,
@@ -67,7 +68,7 @@ def _sidebar_pages(page) -> dict[str, str]:
 
 
 def _assert_fits(page, where: str) -> None:
-    page.wait_for_function(CHARTS_DRAWN, timeout=30_000, polling="raf")
+    page.wait_for_function(CHARTS_DRAWN, timeout=30_000, polling=POLL_MS)
     overflow = page.evaluate(OVERFLOW)
     assert overflow["document"] <= 1 and overflow["main"] <= 1, (where, overflow)
 
