@@ -99,8 +99,10 @@ def demo_server(demo_data_dir) -> Iterator[str]:
     yield from start_app(env)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium per worker for every browser test: a launch and its first page cost about
+    6 s of CPU more than a new context of a running browser (tests isolate by context)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -108,12 +110,27 @@ def browser():
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield WatchedBrowser(browser)
+        watched = WatchedBrowser(browser)
+        WatchedBrowser.live.append(watched)
+        yield watched
+        WatchedBrowser.live.remove(watched)
         browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_module_contexts() -> Iterator[None]:
+    """The browser outlives a module, its servers do not: what a module's tests left open is
+    closed with them, so no page goes on calling a stopped server."""
+    yield
+    for browser in WatchedBrowser.live:
+        for context in browser.contexts:
+            context.close()
 
 
 class WatchedBrowser:
     """The browser, whose every page keeps count of the app's runs (runs.js) for settle()."""
+
+    live: list[WatchedBrowser] = []  # the worker's browser, once launched
 
     def __init__(self, browser) -> None:
         self._browser = browser
