@@ -149,9 +149,10 @@ def server_cpu_seconds(pids: list[int]) -> float:
 
 
 def servers_memory_mb(pids: list[int]) -> tuple[float, float]:
-    """(VmRSS, VmHWM) in MB of the given servers and their children, summed."""
+    """VmRSS in MB of the given servers and their children, summed, and the largest VmHWM of
+    any one of them (the limit is per process: each holds its own sessions and caches)."""
     both = [memory_mb(pid) for pid in pids]
-    return sum(r for r, _ in both), sum(h for _, h in both)
+    return sum(r for r, _ in both), max((h for _, h in both), default=0.0)
 
 
 def _socket_inodes(port: int) -> set[str]:

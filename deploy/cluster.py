@@ -166,6 +166,10 @@ class Cluster:
         if busy:
             raise ClusterError(f"連接埠已被占用：{', '.join(map(str, busy))}，請改用 --port。")
         self.run_dir = self.run_dir or Path(tempfile.mkdtemp(prefix="bureau-cluster-"))
+        try:
+            self.run_dir.mkdir(parents=True, exist_ok=True)  # --run-dir of a folder not made yet
+        except OSError as exc:
+            raise ClusterError(f"無法建立紀錄資料夾 {self.run_dir}：{exc.strerror}") from None
         self.processes = Processes(self.run_dir)
         self.prepare()
         env = self.server_env()

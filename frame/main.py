@@ -13,6 +13,7 @@ from core.kernel.config import get_settings
 from db.engine import DatabaseUnavailable
 from ui import auth, navigation, search_box, streamlit_zh, styles
 from ui.context import LANG_BOX, LANG_KEY, engine, page_file
+from ui.first_run import alone_until_done
 from ui.widgets import follow_user_language, open_on_start_period, period_picker
 
 st.set_page_config(page_title="行國處業務工作台", page_icon="🏛️", layout="wide")
@@ -85,7 +86,8 @@ def _run(page: st.Page) -> None:
     """Run the page; if the database goes away under it (e.g. a PostgreSQL restart), one clear
     message and a way to run again: the pool replaces the dead connection on the next run."""
     try:
-        page.run()
+        with alone_until_done(page.url_path):
+            page.run()
     except Exception as exc:
         if not disconnected(exc):
             raise

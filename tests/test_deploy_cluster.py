@@ -36,3 +36,11 @@ def test_the_embedded_default_is_the_file_in_the_servers_data_dir(tmp_path: Path
     assert settings.url == f"sqlite:///{tmp_path / 'workspace.db'}"
     assert settings.demo_data  # as one server on the embedded file would: the demo database
     assert "DATABASE_URL" not in {k for k, v in cluster.server_env().items() if v}
+
+
+def test_a_run_dir_that_cannot_be_made_is_a_clear_message(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    cluster = Cluster("sqlite:///" + str(tmp_path / "w.db"), run_dir=blocker / "run", port=1)
+    with pytest.raises(ClusterError, match="無法建立紀錄資料夾"):
+        cluster.start()

@@ -17,9 +17,9 @@ when they are used.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -126,7 +126,13 @@ class _Loaded:
     rules: dict[str, tuple[Rule, ...]]
 
 
+# Loaded once per process. Several sessions' first runs start together on a new server: the
+# lock makes the others wait for the thread that loads it. It is re-entrant so that the
+# loading thread itself, reading the registry while it imports (a module reading it at import
+# time), reaches the check below and gets the error instead of waiting on itself.
+_lock = threading.RLock()
 _loading = False
+_state: _Loaded | None = None
 
 
 def _declarations() -> Iterator[Any]:
@@ -134,19 +140,29 @@ def _declarations() -> Iterator[Any]:
         yield importlib.import_module(f"core.{name}.tables")
 
 
-@cache
 def _loaded() -> _Loaded:
-    global _loading
-    if _loading:
-        raise RuntimeError(
-            "the table registry was read while the function packages were being imported: "
-            "read it when called, not at import time"
-        )
-    _loading = True
-    try:
-        modules = list(_declarations())
-    finally:
-        _loading = False
+    global _loading, _state
+    state = _state
+    if state is not None:
+        return state
+    with _lock:
+        if _state is not None:
+            return _state
+        if _loading:
+            raise RuntimeError(
+                "the table registry was read while the function packages were being imported: "
+                "read it when called, not at import time"
+            )
+        _loading = True
+        try:
+            modules = list(_declarations())
+        finally:
+            _loading = False
+        _state = _build(modules)
+        return _state
+
+
+def _build(modules: list[Any]) -> _Loaded:
     sections = tuple(module.SECTION for module in modules)
     tables: dict[str, Table] = {}
     for module in modules:
@@ -170,7 +186,9 @@ def _loaded() -> _Loaded:
 
 def reload() -> None:
     """Read the declarations again on next use (a test that registers a table of its own)."""
-    _loaded.cache_clear()
+    global _state
+    with _lock:
+        _state = None
 
 
 def tables() -> tuple[Table, ...]:

@@ -214,3 +214,39 @@ def test_the_generic_chart_counts_rows_per_month_split_by_an_enum(demo_engine):
     assert spec["title"]["text"] == "派車紀錄：每月筆數"
     assert spec["encoding"]["color"]["scale"]["domain"] == ["調派", "支援借用"]
     assert isinstance(db.models.TripType.DISPATCH, Enum)
+
+
+def test_sessions_starting_together_read_one_registry(monkeypatch):
+    """A new server's first runs read the registry in several threads at once: they wait for
+    the one that loads it instead of failing (seen under a 50-session load)."""
+    import threading
+    import time
+
+    declarations = registry._declarations
+
+    def slow_first_import():  # as a fresh process imports the function packages
+        for module in declarations():
+            time.sleep(0.02)
+            yield module
+
+    monkeypatch.setattr(registry, "_declarations", slow_first_import)
+    registry.reload()
+    barrier = threading.Barrier(8)
+    seen: list[object] = []
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        barrier.wait()
+        try:
+            seen.append(registry._loaded())
+        except BaseException as exc:  # noqa: BLE001 - the test reports any
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    registry.reload()  # loaded again by the next reader, at full speed
+    assert errors == []
+    assert len(seen) == 8 and all(s is seen[0] for s in seen)
