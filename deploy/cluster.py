@@ -239,6 +239,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _interrupt(*_: object) -> None:
+    # Once: a second Ctrl-C (or the SIGTERM a wrapper sends as well) during the stop would cut
+    # it short and leave servers and nginx running with nobody to stop them.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
