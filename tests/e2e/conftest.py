@@ -99,10 +99,13 @@ def demo_server(demo_data_dir) -> Iterator[str]:
     yield from start_app(env)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """One Chromium per worker for every browser test: a launch and its first page cost about
-    6 s of CPU more than a new context of a running browser (tests isolate by context)."""
+    """One Chromium for the browser tests of a worker: a launch and its first page cost about
+    6 s of CPU more than a new context of a running browser (tests isolate by context). Closed
+    when they are done (package scope, they run together), not at the session's end: Playwright's
+    sync API keeps an event loop running in the thread, and a later asyncio.run() (the load
+    client's tests) would refuse to start beside it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
