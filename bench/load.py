@@ -551,7 +551,7 @@ class Figure:
     verdict: str = ""
 
     def cells(self) -> list[str]:
-        return [self.name, self.value, self.note, "", "", self.target, self.verdict, "", "", ""]
+        return [self.name, self.value, self.note, "", "", self.target, self.verdict]
 
 
 @dataclass

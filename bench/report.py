@@ -45,7 +45,7 @@ class Row:
     def cells(self) -> list[str]:
         if self.error or not self.runs:
             return [self.name, "—", "—", "—", _target(self.target_ms), "ERROR",
-                    (self.error or "no run")[:60], "", "", "", ""]  # fmt: skip
+                    (self.error or "no run")[:60]]  # fmt: skip
         verdict = {None: "—", True: "ok", False: "SLOW"}[self.ok]
         return [self.name, f"{self.median_ms:.0f}", f"{min(self.runs) * 1000:.0f}",
                 f"{max(self.runs) * 1000:.0f}", _target(self.target_ms), verdict,
@@ -70,14 +70,14 @@ class Ratio:
     def cells(self) -> list[str]:
         if self.value is None:
             target = "—" if self.at_least is None else f"≥ {self.at_least:g}×"
-            return [self.name, "—", "", "", target, "ERROR", "", "", "", "", ""]
+            return [self.name, "—", "", "", target, "ERROR"]
         if self.at_least is None:
             verdict, target = "—", "—"
         else:
             verdict = "ok" if self.value >= self.at_least else "SLOW"
             target = f"≥ {self.at_least:g}×"
         shown = math.floor(self.value * 10) / 10  # 9.96× reads 9.9×, not a passing 10.0×
-        return [self.name, f"{shown:.1f}×", "", "", target, verdict, "", "", "", "", ""]
+        return [self.name, f"{shown:.1f}×", "", "", target, verdict]
 
 
 @dataclass
@@ -92,8 +92,7 @@ class Note:
 
     def cells(self) -> list[str]:
         verdict = {None: "—", True: "ok", False: "SLOW"}[self.ok]
-        return [self.name, self.value, *(self.rest + ["", ""])[:2], self.target, verdict,
-                "", "", "", "", ""]  # fmt: skip
+        return [self.name, self.value, *(self.rest + ["", ""])[:2], self.target, verdict]
 
 
 def _target(ms: float | None) -> str:
@@ -120,7 +119,8 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
 def render(title: str, rows: list, head: list[str] | None = None) -> str:
     """The table as text; columns that are empty in every row are left out."""
     head = head or HEAD
-    table = [head, *(r.cells() for r in rows)]
+    # A row gives its cells up to its last filled one; the columns after it are empty.
+    table = [head, *(_padded(r.cells(), len(head)) for r in rows)]
     keep = [i for i in range(len(head)) if i < 6 or any(line[i] for line in table[1:])]
     table = [[line[i] for i in keep] for line in table]
     widths = [max(len(line[i]) for line in table) for i in range(len(keep))]
@@ -130,6 +130,10 @@ def render(title: str, rows: list, head: list[str] | None = None) -> str:
         if index == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+def _padded(cells: list[str], width: int) -> list[str]:
+    return cells + [""] * (width - len(cells))
 
 
 def print_table(title: str, rows: list, head: list[str] | None = None) -> None:

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
 _lock = threading.Lock()
 _done: set[str] = set()
 
@@ -28,9 +30,7 @@ def alone_until_done(key: str) -> Iterator[None]:
     with _lock:
         try:
             yield
-        except BaseException as exc:
-            # Streamlit's control flow (rerun, stop) means the page's imports are done too.
-            if type(exc).__module__.startswith("streamlit."):
-                _done.add(key)
+        except ScriptControlException:
+            _done.add(key)  # a rerun or stop: the page's imports are done too
             raise
         _done.add(key)
