@@ -26,6 +26,7 @@ from pathlib import Path
 INTERVAL = 0.004  # seconds between samples
 WRITE_EVERY = 5.0  # seconds between rewrites of the report
 TICK = 1.0 / os.sysconf("SC_CLK_TCK")
+ROOT = str(Path(__file__).resolve().parents[1]) + os.sep  # the repository: "our code"
 
 
 def _thread_cpu(native_id: int) -> int:
@@ -52,10 +53,14 @@ class Sampler:
         self.cumulative: Counter[str] = Counter()
         self.own: Counter[str] = Counter()
         self.by_thread: Counter[str] = Counter()
+        self.ours: set[str] = set()  # functions of our code (core/, ui/, pages/, frame/, db/)
+        # Each sample charged to the innermost function of our code on its stack: that
+        # function's own time plus the library calls it makes (pandas, pyarrow, Streamlit).
+        self.nearest_ours: Counter[str] = Counter()
         self.ticks = 0
         self.started = time.monotonic()
         self._last: dict[int, int] = {}
-        self._me = threading.get_ident()
+        self._me: int | None = None  # the sampling thread, set when it starts
 
     def sample(self) -> None:
         names = {t.ident: (t.native_id, t.name) for t in threading.enumerate()}
@@ -72,12 +77,18 @@ class Sampler:
             self.by_thread[name.rstrip("0123456789-_ ")] += spent
             seen = set()
             self.own[_where(frame.f_code)] += spent
+            nearest = None
             while frame is not None:
                 where = _where(frame.f_code)
                 if where not in seen:
                     seen.add(where)
                     self.cumulative[where] += spent
+                    if frame.f_code.co_filename.startswith(ROOT):
+                        self.ours.add(where)
+                if nearest is None and frame.f_code.co_filename.startswith(ROOT):
+                    nearest = where
                 frame = frame.f_back
+            self.nearest_ours[nearest or "(no code of ours on the stack)"] += spent
 
     def _line(self, ticks: int, where: str) -> str:
         return f"  {ticks * TICK:8.2f} s  {100 * ticks / max(self.ticks, 1):5.1f}%  {where}"
@@ -94,6 +105,15 @@ class Sampler:
         for where, ticks in self.cumulative.most_common(80):
             lines.append(self._line(ticks, where))
         lines.append("")
+        lines.append("cumulative, our code only (top 80):")
+        ours = [(w, n) for w, n in self.cumulative.most_common() if w in self.ours]
+        for where, ticks in ours[:80]:
+            lines.append(self._line(ticks, where))
+        lines.append("")
+        lines.append("by the innermost function of ours, with the library calls it made (top 60):")
+        for where, ticks in self.nearest_ours.most_common(60):
+            lines.append(self._line(ticks, where))
+        lines.append("")
         lines.append("own (top 40):")
         for where, ticks in self.own.most_common(40):
             lines.append(self._line(ticks, where))
@@ -103,6 +123,9 @@ class Sampler:
         self.out.write_text(self.report())
 
     def run(self) -> None:
+        # Skip only this thread: the main thread runs the server's event loop (serialising
+        # and sending every message), which is what a profile of the server must show.
+        self._me = threading.get_ident()
         last_write = time.monotonic()
         while True:
             time.sleep(INTERVAL)

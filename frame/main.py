@@ -9,6 +9,7 @@ import streamlit as st
 from core.accounts.session_keys import CookieKeyError
 from core.editing.pipeline import disconnected
 from core.i18n.labels import DEFAULT_LANG, LANGUAGES, t
+from core.kernel import cache
 from core.kernel.config import get_settings
 from db.engine import DatabaseUnavailable
 from ui import auth, navigation, search_box, streamlit_zh, styles
@@ -93,9 +94,13 @@ def _run(page: st.Page) -> None:
             raise
         st.warning(t("ui.db_disconnected", lg), icon=":material/cloud_off:")
         st.button(t("ui.db_retry", lg), key="frame.db_retry", icon=":material/refresh:")
+    finally:
+        # Callbacks of the next run and fragment reruns read the versions afresh.
+        cache.end_run()
 
 
 auth.new_run()
+cache.new_run()  # the run's kept reads share one reading of the tables' versions
 try:
     actor = auth.current_actor()
 except Exception as exc:  # the sign-in check is the first query of every run

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.editing.pipeline import disconnected
 from core.i18n.labels import t, tn
+from core.kernel import cache
 from core.search.finder import DEFAULT_LIMIT, KindResults, SearchHit, search_grouped
 from core.search.text import MAX_QUERY_CHARS, SearchInputError
 from ui.context import db_session, page_file
@@ -43,6 +44,7 @@ def _search_box(lg: str) -> None:
     if not text:
         st.session_state.pop(SHOWN_KEY, None)
         return
+    cache.forget_versions()  # a rerun of the box alone: what others saved since counts
     try:
         with db_session() as session:
             results = search_grouped(session, text, lg, DEFAULT_LIMIT)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core.briefing.model import Figure, Item
 from core.i18n.labels import in_english, t, tn
+from core.kernel.cache import stamped
 from core.kernel.periods import Period
 from core.kernel.roc_dates import format_date, long_date
 from core.visitors import photos
@@ -39,6 +40,7 @@ def parse_ref(ref: str) -> tuple[str, int]:
     return kind, int(number)
 
 
+@stamped("exchange_event", "reception")
 def candidates(
     session: Session, period: Period, sections: tuple[str, ...], lang: str
 ) -> dict[str, str]:

@@ -316,6 +316,13 @@ def directory(
     return df
 
 
+TIMELINE_TABLES = (
+    "exchange_event", "exchange_event_city", "reception", "gift_movement", "gift_item",
+    "gift_received",
+)  # fmt: skip
+
+
+@stamped(*TIMELINE_TABLES)
 def city_timeline(session: Session, city_id: int, english: bool = False) -> pd.DataFrame:
     """Everything linked to a city, by date: exchange events, receptions, gift movements, gifts.
     In English a reception is titled with the visitor's name in the original script."""

@@ -22,6 +22,7 @@ from core.editing.pipeline import EditorState
 from core.editing.tables import TableSpec, column_label, display_value
 from core.editing.validate import editable_fields
 from core.i18n.labels import enum_label, t
+from core.kernel.cache import stamped
 from core.kernel.roc_dates import ROCDateError, format_date, format_datetime, parse_roc_datetime
 from core.transfer.values import base_type
 
@@ -68,6 +69,15 @@ def _foreign_key(model: type[SQLModel], name: str) -> str | None:
     return fks[0].column.table.name if fks else None
 
 
+def _option_tables(spec: TableSpec, name: str, target: str, _lang: str) -> list[str]:
+    """The tables a foreign key's choices are read from: its target and its label's model."""
+    lookup = spec.lookups.get(name)
+    return [target, lookup[0].__tablename__] if lookup else [target]
+
+
+# Kept until a target is saved: a page's editors read up to 2,000 choices each on every new
+# snapshot (each visit of a page, search or period), the same for every user.
+@stamped(tables_of=_option_tables)
 def _fk_options(
     session: Session, spec: TableSpec, name: str, target: str, lang: str
 ) -> dict[Any, str]:

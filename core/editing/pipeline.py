@@ -24,6 +24,7 @@ from core.editing.validate import (
     validate_row,
 )
 from core.i18n.labels import t
+from core.kernel import cache
 from db.models import AuditAction, AuditEntry, TableStamp, utcnow
 
 # Which section lead may edit each table (core.editing.registry); tables missing here
@@ -149,6 +150,7 @@ class AuditedWriter:
         """Bump the table's change stamp in the same transaction, then commit."""
         self.stamp()
         self.session.commit()
+        cache.forget_versions()  # the rest of this run reads what it just saved
 
     def stamp(self) -> None:
         """Bump the table's change stamp, without committing (a save writing two tables stamps
@@ -163,6 +165,7 @@ class AuditedWriter:
         else:
             bumped = dict(stamp=stamp.stamp + 1, version=stamp.version + 1, updated_at=utcnow())
             self.session.execute(update(stamps).where(stamps.c.id == stamp.id).values(**bumped))
+        cache.forget_versions()
 
 
 def hold_write_lock(session: Session, *table_names: str) -> None:

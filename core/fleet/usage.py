@@ -253,6 +253,7 @@ def months_in(period: Period) -> list[date]:
     return out
 
 
+@stamped("trip")
 def agency_names(session: Session) -> list[str]:
     """Every requesting agency on record (for the trip filter)."""
     stmt = select(Trip.requesting_agency).distinct()

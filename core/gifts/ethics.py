@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session
 
+from core.kernel.cache import stamped
 from core.kernel.config import Settings, get_settings
 from core.kernel.periods import Period
 from db.models import Disposition, GiftReceived
@@ -167,6 +168,14 @@ def gift_register(
     (ReportReason values), report_due (None when no report is needed), ethics_status and
     return_pending (退還 without the day it went back).
     """
+    # Kept until a gift is saved, the day turns or the limits change (the settings are keyed).
+    return _register(session, period, today or today_taipei(settings), settings or get_settings())
+
+
+@stamped("gift_received")
+def _register(
+    session: Session, period: Period | None, today: date, settings: Settings
+) -> pd.DataFrame:
     stmt = select(*[getattr(GiftReceived, c) for c in REGISTER_COLUMNS])
     if period is not None:
         # Earlier gifts of the period's first year still count towards the yearly totals.
@@ -174,7 +183,7 @@ def gift_register(
         stmt = stmt.where(GiftReceived.received_on >= start, GiftReceived.received_on <= period.end)
     stmt = stmt.order_by(GiftReceived.received_on, GiftReceived.id)
     df = pd.DataFrame(session.execute(stmt).all(), columns=REGISTER_COLUMNS)
-    df = with_flags(df, today or today_taipei(settings), settings)
+    df = with_flags(df, today, settings)
     if period is not None:
         df = df[df["received_on"] >= period.start].reset_index(drop=True)
     return df

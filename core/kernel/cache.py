@@ -18,10 +18,14 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
 from enum import Enum
 from typing import Any, ParamSpec, TypeVar
 
+import pandas as pd
 from sqlalchemy import column as sql_column
 from sqlalchemy import func, literal, select, table, union_all
 from sqlmodel import Session
@@ -57,19 +61,101 @@ def _database(session: Session) -> str:
     return session.get_bind().url.render_as_string(hide_password=True)
 
 
-def table_versions(session: Session, tables: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
-    """(table, stamp, largest id) for each table, in one round trip."""
-    names = sorted(set(tables))
+@functools.lru_cache(maxsize=256)
+def _versions_query(names: tuple[str, ...]) -> Any:
+    """One statement reading (table, stamp, largest id) of each of `names`, built once."""
     stamps = TableStamp.__table__
     parts = []
     for name in names:
         stamp = select(stamps.c.stamp).where(stamps.c.table_name == name).scalar_subquery()
         largest = select(func.max(sql_column("id"))).select_from(table(name)).scalar_subquery()
         parts.append(select(literal(name), func.coalesce(stamp, 0), func.coalesce(largest, 0)))
-    if not parts:
+    return union_all(*parts) if len(parts) > 1 else parts[0]
+
+
+def _read_versions(session: Session, names: Iterable[str]) -> dict[str, tuple[int, int]]:
+    rows = session.execute(_versions_query(tuple(sorted(set(names))))).all()
+    return {str(n): (int(s), int(i)) for n, s, i in rows}
+
+
+# Within one script run (new_run): every table's version read once, by database.
+_run_versions: ContextVar[dict[str, dict[str, tuple[int, int]]] | None] = ContextVar(
+    "cache_run_versions", default=None
+)
+# The tables kept functions have read so far, by database (a test's throwaway table exists in
+# its own database only).
+_known: dict[str, set[str]] = {}
+
+
+def new_run() -> None:
+    """Start a script run: from now on in this thread, each table's version is read once (with
+    every table a kept function reads, in one round trip) and reused by every read function of
+    the run; a save in the run forgets them (forget_versions).
+
+    A page calls a dozen kept functions; each reading its own tables' versions cost a round
+    trip apiece. The run's reads now share one snapshot of the versions, taken at its first
+    kept read: a save committed elsewhere during the run is seen by the next run, as a save
+    committed right after the run would be.
+    """
+    _run_versions.set({})
+
+
+def end_run() -> None:
+    """Back to reading the versions at every call (outside a script run)."""
+    _run_versions.set(None)
+
+
+def forget_versions() -> None:
+    """This thread wrote: the run's next read reads the versions again."""
+    memo = _run_versions.get()
+    if memo:
+        memo.clear()
+
+
+def table_versions(session: Session, tables: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
+    """(table, stamp, largest id) for each table, in one round trip (none when the run has read
+    them already)."""
+    names = set(tables)
+    if not names:
         return ()
-    rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
-    return tuple(sorted((str(n), int(s), int(i)) for n, s, i in rows))
+    memo = _run_versions.get()
+    if memo is None:
+        found = _read_versions(session, names)
+    else:
+        database = _database(session)
+        seen = memo.setdefault(database, {})
+        if not names <= seen.keys():
+            with _lock:
+                known = _known.setdefault(database, set())
+                known.update(names)
+                wanted = set(known)
+            seen.update(_read_versions(session, wanted))
+        found = seen
+    return tuple(sorted((n, *found[n]) for n in names))
+
+
+# Values no caller can change in place: handed out as they are.
+_ATOMS = (str, int, float, bool, bytes, type(None), date, time, Decimal, Enum)
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a kept result the caller may change freely, made without copy.deepcopy's memo
+    where the shape is plain (lists of tuples of atoms: a page's thousands of options cost
+    deepcopy milliseconds each run). Frames and series copy their data; anything else deepcopy.
+    """
+    if isinstance(value, _ATOMS):
+        return value
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=True)
+    if isinstance(value, tuple) and all(isinstance(v, _ATOMS) for v in value):
+        return value
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    if isinstance(value, dict) and type(value) is dict:
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, tuple) and type(value) is tuple:
+        return tuple(_copied(v) for v in value)
+    return copy.deepcopy(value)
 
 
 def _frozen(value: Any) -> Hashable:
@@ -112,14 +198,14 @@ def stamped(
                 if key in _entries:
                     _entries.move_to_end(key)
                     stats.hits += 1
-                    return copy.deepcopy(_entries[key])
+                    return _copied(_entries[key])
                 stats.misses += 1
             value = fn(session, *args, **kwargs)
             with _lock:
                 _entries[key] = value
                 while len(_entries) > MAX_ENTRIES:
                     _entries.popitem(last=False)
-            return copy.deepcopy(value)
+            return _copied(value)
 
         cached.uncached = fn  # type: ignore[attr-defined]
         cached.tables = tables  # type: ignore[attr-defined]

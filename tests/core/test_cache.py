@@ -144,3 +144,94 @@ def test_the_cache_holds_a_bounded_number_of_entries(session, monkeypatch):
         fleet_figures(session, Period(date(2024, month, 1), date(2024, month, 28)))
     assert len(cache._entries) == 3
     assert isinstance(fleet.vehicle_usage(session, PERIOD), pd.DataFrame)
+
+
+@pytest.fixture
+def one_run():
+    """A script run's scope, as frame/main.py opens and closes it."""
+    cache.new_run()
+    yield
+    cache.end_run()
+
+
+def _count_statements(session: Session) -> list[str]:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    engine = session.get_bind()
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_run_reads_the_versions_once_for_all_its_kept_reads(session, car, one_run):
+    _save_trips(session, [_trip(car, 12)])
+    fleet_figures(session, PERIOD)  # learns the tables the kept functions read
+    cache.new_run()
+    statements = _count_statements(session)
+    fleet_figures(session, PERIOD)
+    fleet.vehicle_usage(session, PERIOD)  # trip and vehicle: one is new to the run …
+    fleet_figures(session, Period(date(2024, 3, 1), date(2024, 3, 31)))
+    fleet.vehicle_usage(session, Period(date(2024, 3, 1), date(2024, 3, 31)))
+    reads = [s for s in statements if "table_stamp" in s]
+    assert len(reads) == 2  # … so two readings of the versions, not four
+    cache.new_run()
+    statements.clear()
+    fleet_figures(session, PERIOD)
+    fleet.vehicle_usage(session, PERIOD)
+    assert len([s for s in statements if "table_stamp" in s]) == 1  # both known: one in all
+
+
+def test_a_save_in_the_run_is_seen_by_the_rest_of_the_run(session, car, one_run):
+    assert fleet_figures(session, PERIOD)["fleet.total_trips"] == 0
+    _save_trips(session, [_trip(car, 13)])
+    assert fleet_figures(session, PERIOD)["fleet.total_trips"] == 1
+
+
+def test_the_next_run_sees_a_save_made_elsewhere_during_this_one(db_url, car, one_run):
+    """Another server saves while this run draws: this run keeps its one reading of the
+    versions (as if the save had come just after it), the next run has the save, and outside
+    a run every read checks."""
+    import threading
+
+    here, elsewhere = make_engine(db_url), make_engine(db_url)
+
+    def save_elsewhere(day: int) -> None:  # another server: its own thread and engine
+        def save() -> None:
+            with Session(elsewhere) as other:
+                _save_trips(other, [_trip(car, day)])
+
+        worker = threading.Thread(target=save)
+        worker.start()
+        worker.join()
+
+    try:
+        with Session(here) as s:
+            assert fleet_figures(s, PERIOD)["fleet.total_trips"] == 0
+            save_elsewhere(14)
+            assert fleet_figures(s, PERIOD)["fleet.total_trips"] == 0  # this run's reading
+        cache.new_run()
+        with Session(here) as s:
+            assert fleet_figures(s, PERIOD)["fleet.total_trips"] == 1
+        cache.end_run()
+        save_elsewhere(15)
+        with Session(here) as s:
+            assert fleet_figures(s, PERIOD)["fleet.total_trips"] == 2
+    finally:
+        here.dispose()
+        elsewhere.dispose()
+
+
+def test_kept_lists_and_dicts_come_back_as_copies_a_caller_may_change():
+    kept = {"options": [("a", 1), ("b", 2)], "by_id": {1: ["x"]}, "frame": pd.DataFrame({"n": [1]})}
+    copied = cache._copied(kept)
+    copied["options"].append(("c", 3))
+    copied["by_id"][1].append("y")
+    copied["frame"].loc[0, "n"] = 9
+    assert kept == {"options": [("a", 1), ("b", 2)], "by_id": {1: ["x"]}, "frame": kept["frame"]}
+    assert kept["frame"].loc[0, "n"] == 1
+    inner = ([1],)  # a tuple holding a list: the list is copied too
+    assert cache._copied(inner)[0] is not inner[0]
