@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from core.kernel.backups import BackupStatus, last_backup, record_backup, status_path
@@ -24,6 +25,7 @@ from db import backup, restore
 from db.archive import MANIFEST, TAIPEI, archive_name, parse_archive_name, read_archive
 from db.engine import make_engine
 from db.models import Driver
+from db.pg_client import libpq_env
 from tests.conftest import (
     BACKENDS,
     _database_url,
@@ -400,3 +402,14 @@ def test_last_backup_and_is_stale(tmp_path: Path):
     broken = last_backup(settings)
     assert broken is not None and not broken.ok and "無法讀取" in broken.message
     assert broken.is_stale(at)
+
+
+def test_pg_tools_get_the_password_from_the_environment_not_the_command_line():
+    url = make_url(
+        "postgresql+psycopg://clerk:s3cret@db.example:5433/bureau"
+        "?sslmode=require&application_name=backup"
+    )
+    env = libpq_env(url)
+    assert env["PGPASSWORD"] == "s3cret" and env["PGUSER"] == "clerk"
+    assert (env["PGHOST"], env["PGPORT"], env["PGDATABASE"]) == ("db.example", "5433", "bureau")
+    assert (env["PGSSLMODE"], env["PGAPPNAME"]) == ("require", "backup")
