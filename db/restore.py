@@ -71,6 +71,7 @@ def restore(settings: Settings, archive: Path, *, force: bool = False) -> dict[s
         raise RestoreRefused(f"不支援還原至此種資料庫：{backend}")
     private_dir(settings.data_dir)
     staging = settings.data_dir / f".restore-{os.getpid()}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)  # left by a crashed run under the same pid
     staging.mkdir(mode=DIR_MODE)
     staged_photos = staging / "photos"
     staged_photos.mkdir(mode=DIR_MODE)

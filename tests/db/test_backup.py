@@ -413,3 +413,10 @@ def test_pg_tools_get_the_password_from_the_environment_not_the_command_line():
     assert env["PGPASSWORD"] == "s3cret" and env["PGUSER"] == "clerk"
     assert (env["PGHOST"], env["PGPORT"], env["PGDATABASE"]) == ("db.example", "5433", "bureau")
     assert (env["PGSSLMODE"], env["PGAPPNAME"]) == ("require", "backup")
+
+
+def test_backups_read_the_folder_the_app_stores_photos_in(clean_caches: None):
+    from core.kernel.config import get_settings
+    from core.visitors.photos import photo_dir
+
+    assert backup.photos_dir(get_settings()) == photo_dir()
