@@ -7,6 +7,7 @@ from core.editing.pipeline import PermissionDenied
 from core.i18n.labels import enum_options, t
 from db.models import UserRole
 from ui import auth
+from ui.backup_status import backup_notice
 from ui.context import db_session, lang
 from ui.widgets import plain
 
@@ -16,6 +17,7 @@ st.title(t("page.users", lg))
 if actor.role != "admin":
     st.error(t("users.admin_only", lg))
     st.stop()
+backup_notice(lg)  # the records' only copy is here: when it was last backed up
 
 roles = enum_options(UserRole, lg)
 sections = users.section_options(lg)
