@@ -40,6 +40,7 @@ FUNCTIONS: tuple[str, ...] = ("calendar", "visitors", "gifts", "venues", "fleet"
 INTERNAL: dict[str, str] = {
     "app_user": "accounts, kept by 使用者管理 and python -m core.accounts",
     "auth_session": "server-side sign-ins (core.accounts.auth)",
+    "digest_delivery": "daily digests sent, one per user and day (core.notify)",
     "audit_log": "the audit log itself, read back by 異動紀錄",
     "table_stamp": "every table's change stamp (core.kernel.cache)",
     "calendar_month": "the months the rollups are kept for (db/rollups.py)",

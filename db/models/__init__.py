@@ -32,7 +32,7 @@ from db.models.staffing import (
     TempStaffReview,
     UnitType,
 )
-from db.models.users import AuthSession, User, UserRole
+from db.models.users import AuthSession, DigestDelivery, User, UserRole
 from db.models.venues import (
     BookingKind,
     BookingPurpose,
@@ -56,6 +56,7 @@ __all__ = [
     "CalendarMonth",
     "Centre",
     "DatePrecision",
+    "DigestDelivery",
     "Disposition",
     "Driver",
     "EventKind",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -21,6 +21,9 @@ class User(Tracked, table=True):
     """One account; `sections` is a comma-separated list of the sections a lead edits."""
 
     __tablename__ = "app_user"
+    # One workspace account per directory account (a unique index: SQLite adds no constraint
+    # to an existing table).
+    __table_args__ = (sa.Index("uq_app_user_directory_subject", "directory_subject", unique=True),)
     username: str = Field(max_length=40, unique=True)
     display_name: str = Field(default="", max_length=60)
     password_hash: str = Field(max_length=100)
@@ -37,6 +40,24 @@ class User(Tracked, table=True):
     # The language the pages are shown in (zh-TW or en), as the user last switched the sidebar's
     # box to; None until then (zh-TW). Used at sign-in, so a reload keeps it.
     language: str | None = Field(default=None, max_length=10)
+    # Where the daily digest (python -m core.notify) goes; None: no digest can reach them.
+    email: str | None = Field(default=None, max_length=254)
+    # The user's own choice on 帳號設定: the digest is sent unless they turned it off.
+    daily_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # The city directory's account (OpenID Connect `sub` of the configured provider) an
+    # administrator linked to this account; None: local sign-in only.
+    directory_subject: str | None = Field(default=None, max_length=255)
+
+
+class DigestDelivery(Tracked, table=True):
+    """One daily digest sent to one user for one Taipei day: a second run that day sends none."""
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (sa.UniqueConstraint("username", "day"),)
+    username: str = Field(max_length=40, index=True)
+    day: date
+    sent_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    items: int = Field(default=0, ge=0)
 
 
 class AuthSession(Tracked, table=True):
