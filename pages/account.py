@@ -1,5 +1,5 @@
-"""我的帳號 — every signed-in user changes their own password and chooses the period their pages
-open on (core.accounts.users)."""
+"""我的帳號 — every signed-in user changes their own password, chooses the period their pages
+open on, and sets the address of their daily digest e-mail or turns it off (core.accounts.users)."""
 
 from datetime import date
 
@@ -86,4 +86,33 @@ if chosen:
             "account.start_period_saved", lg, choice=t(f"ui.preset.{choice}", lg),
             period=format_period(period.start, period.end, lg),
         )  # fmt: skip
+        st.rerun()
+
+# The daily digest (python -m core.notify): the address it goes to and the user's own choice.
+with db_session() as session:
+    email, digest_on = users.own_digest(session, actor)
+
+with st.form("account.digest", border=True, width=640):
+    st.markdown(f"**{t('account.digest', lg)}**")
+    st.caption(t("account.digest_intro", lg))
+    new_email = st.text_input(
+        t("account.email", lg), value=email,
+        help=t("account.email_help", lg), placeholder="wang@kcg.gov.tw",
+    )  # fmt: skip
+    new_on = st.toggle(t("account.digest_on", lg), value=digest_on)
+    if digest_on and not email:
+        st.caption(t("account.digest_no_email", lg))
+    saved_digest = st.form_submit_button(t("account.digest_save", lg), icon=":material/mail:")
+
+if saved_digest:
+    try:
+        with db_session() as session:
+            users.set_own_digest(session, actor, new_email, new_on, lang=lg)
+            email, digest_on = users.own_digest(session, actor)
+    except ValueError as exc:
+        st.error(plain(str(exc)))
+    else:
+        on = digest_on and email
+        key = "account.digest_saved_on" if on else "account.digest_saved_off"
+        st.session_state[DONE] = t(key, lg, email=email)
         st.rerun()

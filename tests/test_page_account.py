@@ -206,3 +206,39 @@ def test_the_language_is_the_users_and_a_new_sign_in_opens_in_it(account_db):
     again.selectbox(key="lang.box").set_value("zh-TW").run()
     assert again.title[0].value == "總覽"
     assert _open(account_db, "p.viewer").title[0].value == "帳號設定"
+
+
+def test_the_digest_address_is_checked_saved_and_the_digest_turned_off(account_db):
+    at = _open(account_db, "p.lead")
+    [email] = [i for i in at.text_input if i.label == "電子郵件"]
+    [toggle] = [x for x in at.toggle if x.label == "寄給我每日摘要"]
+    assert email.value == "" and toggle.value is True
+    email.input("wang@kcg")
+    next(b for b in at.button if b.label == "儲存郵件設定").click().run()
+    assert not at.exception, at.exception
+    assert any("「wang@kcg」不是有效的電子郵件地址" in e.value for e in at.error)
+    engine = make_engine(account_db)
+
+    def saved() -> tuple[str | None, bool]:
+        with Session(engine) as session:
+            user = session.scalars(select(User).where(User.username == "p.lead")).one()
+            return user.email, user.daily_digest
+
+    assert saved() == (None, True)  # nothing saved
+    [email] = [i for i in at.text_input if i.label == "電子郵件"]
+    email.input("wang@kcg.gov.tw")
+    [toggle] = [x for x in at.toggle if x.label == "寄給我每日摘要"]
+    toggle.set_value(False)
+    next(b for b in at.button if b.label == "儲存郵件設定").click().run()
+    assert not at.exception, at.exception
+    assert any("不會寄每日摘要給您" in s.value for s in at.success)
+    assert saved() == ("wang@kcg.gov.tw", False)
+    with Session(engine) as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.table_name == "app_user").order_by(
+                AuditEntry.id.desc()).limit(1)
+        ).one()  # fmt: skip
+        assert entry.username == "p.lead"
+        assert (entry.before["email"], entry.after["email"]) == (None, "wang@kcg.gov.tw")
+        assert (entry.before["daily_digest"], entry.after["daily_digest"]) == (True, False)
+    engine.dispose()
