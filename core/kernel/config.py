@@ -38,16 +38,17 @@ class Settings(BaseSettings):
     # km × fuel_price ÷ the vehicle's km per litre + tolls + parking + cleaning (NT$ per litre).
     trip_km_max: float = 800.0
     fuel_price: float = 30.0
-    # The daily digest (python -m core.notify), sent through the bureau's SMTP relay. Checked by
-    # core.notify.smtp when the command runs (a zh-TW message naming what is missing or wrong),
-    # not here: a mistyped mail setting must not keep the pages from starting.
+    # The daily digest (python -m core.notify), sent through the bureau's SMTP relay. Read as
+    # text and checked by core.notify.smtp when the command runs (a zh-TW message naming what
+    # is missing or wrong), not here: a mistyped mail setting must not keep the pages from
+    # starting.
     smtp_host: str = ""
-    smtp_port: int = 0  # 0: the usual port of smtp_security (587, 465 or 25)
+    smtp_port: str = ""  # empty: the usual port of smtp_security (587, 465 or 25)
     smtp_security: str = "starttls"  # starttls, ssl (SMTPS) or none (a relay on the intranet)
     smtp_username: str = ""  # empty: the relay takes mail without signing in
     smtp_password: str = ""
     smtp_sender: str = ""  # From: of the digest, e.g. 行國處業務工作台 <workspace@kcg.gov.tw>
-    smtp_timeout: float = 30.0  # seconds per connection and command
+    smtp_timeout: str = "30"  # seconds per connection and command
     # The workspace's address as staff open it (https://workspace.kcg.gov.tw, with any base
     # path): the digest's links are this + the record's page and query.
     app_url: str = ""

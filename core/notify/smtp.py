@@ -34,6 +34,20 @@ class SmtpConfig:
     app_url: str
 
 
+def _number(text: str, kind: type[int] | type[float], low: float, high: float, key: str) -> float:
+    """A numeric setting typed as text; 0 when empty (the default applies)."""
+    text = text.strip()
+    if not text:
+        return 0
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise SmtpSettingsError(t(key, value=text))
+    return value
+
+
 def smtp_config(settings: Settings) -> SmtpConfig:
     """The relay's settings, or SmtpSettingsError naming every missing one, else the first
     wrong one. Nothing is sent without a host, a sender address and the workspace's address."""
@@ -47,8 +61,8 @@ def smtp_config(settings: Settings) -> SmtpConfig:
     security = settings.smtp_security.strip().lower()
     if security not in SECURITY_PORTS:
         raise SmtpSettingsError(t("digest.cli.bad_security", value=settings.smtp_security))
-    if not 0 <= settings.smtp_port <= 65535:
-        raise SmtpSettingsError(t("digest.cli.bad_port", value=settings.smtp_port))
+    port = _number(settings.smtp_port, int, 1, 65535, "digest.cli.bad_port")
+    timeout = _number(settings.smtp_timeout, float, 1, 600, "digest.cli.bad_timeout")
     if not _ADDRESS.match(parseaddr(settings.smtp_sender)[1]):
         raise SmtpSettingsError(t("digest.cli.bad_sender", value=settings.smtp_sender))
     url = urlsplit(settings.app_url.strip())
@@ -61,12 +75,12 @@ def smtp_config(settings: Settings) -> SmtpConfig:
         raise SmtpSettingsError(t("digest.cli.password_in_clear"))
     return SmtpConfig(
         host=settings.smtp_host.strip(),
-        port=settings.smtp_port or SECURITY_PORTS[security],
+        port=int(port or SECURITY_PORTS[security]),
         security=security,
         username=settings.smtp_username,
         password=settings.smtp_password,
         sender=settings.smtp_sender.strip(),
-        timeout=settings.smtp_timeout,
+        timeout=timeout or 30.0,
         app_url=settings.app_url.strip(),
     )
 

@@ -505,6 +505,9 @@ def test_the_command_itself_exits_non_zero_without_a_mail_server(db, monkeypatch
         ("SMTP_SECURITY", "tls13", "SMTP_SECURITY 設定有誤"),
         ("APP_URL", "workspace.example.gov.tw", "APP_URL 設定有誤"),
         ("SMTP_SENDER", "workspace", "SMTP_SENDER 設定有誤"),
+        ("SMTP_PORT", "twenty-five", "SMTP_PORT 設定有誤"),
+        ("SMTP_PORT", "70000", "SMTP_PORT 設定有誤"),
+        ("SMTP_TIMEOUT", "0", "SMTP_TIMEOUT 設定有誤"),
         ("SMTP_USERNAME", "relay-user", "SMTP_PASSWORD"),
     ],
 )
@@ -625,3 +628,28 @@ def test_a_lead_who_turns_it_off_gets_no_more_digests(db, configured):
     assert _run() == 0
     assert "gifts@example.gov.tw" not in configured.messages()
     assert "n.gifts" not in _deliveries(url)
+
+
+@pytest.mark.parametrize(("security", "port"), [("starttls", 587), ("ssl", 465), ("none", 25)])
+def test_the_usual_port_of_each_security_choice(security, port):
+    from core.kernel.config import Settings
+    from core.notify.smtp import smtp_config
+
+    settings = Settings(
+        smtp_host=" relay.kcg.gov.tw ", smtp_security=security.upper(), app_url=APP_URL,
+        smtp_sender="行國處業務工作台 <workspace@kcg.gov.tw>",
+    )  # fmt: skip
+    config = smtp_config(settings)
+    assert (config.host, config.port, config.security, config.timeout) == (
+        "relay.kcg.gov.tw", port, security, 30.0,
+    )  # fmt: skip
+
+
+def test_starttls_refused_by_the_relay_sends_nothing_in_the_clear(db, configured, monkeypatch,
+                                                                  capsys):  # fmt: skip
+    url, _added = db
+    monkeypatch.setenv("SMTP_SECURITY", "starttls")  # the loopback server offers no STARTTLS
+    get_settings.cache_clear()
+    assert _run() == 1
+    assert configured.received == [] and _deliveries(url) == {}
+    assert "STARTTLS" in capsys.readouterr().err
