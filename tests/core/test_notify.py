@@ -653,3 +653,13 @@ def test_starttls_refused_by_the_relay_sends_nothing_in_the_clear(db, configured
     assert _run() == 1
     assert configured.received == [] and _deliveries(url) == {}
     assert "STARTTLS" in capsys.readouterr().err
+
+
+def test_every_mail_setting_is_documented():
+    from core.kernel.config import Settings
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## 每日摘要 / Daily digest") :]
+    names = [n.upper() for n in Settings.model_fields if n.startswith("smtp_") or n == "app_url"]
+    assert len(names) == 8
+    assert [n for n in names if f"`{n}`" not in section] == []
