@@ -34,6 +34,7 @@ from core.notify.smtp import failure_text
 from db.models import DigestDelivery, utcnow
 
 SENT, FAILED, ALREADY = "sent", "failed", "already"
+STATUSES = (SENT, FAILED, ALREADY)
 
 
 @dataclass(frozen=True)

@@ -484,6 +484,10 @@ def test_without_a_mail_server_nothing_is_sent_and_the_setting_is_named(
     assert "未設定郵件伺服器，沒有寄出任何摘要" in err
     assert "SMTP_HOST" in err and "SMTP_SENDER" in err and "APP_URL" in err
     assert handler.received == [] and _deliveries(url) == {}
+    # A dry run still lists who would get what, and says what a real run would miss.
+    assert _run("--dry-run") == 0
+    out, err = capsys.readouterr()
+    assert "會寄出 7 封摘要" in out and "未設定郵件伺服器" in err
 
 
 def test_the_command_itself_exits_non_zero_without_a_mail_server(db, monkeypatch):
