@@ -94,11 +94,14 @@ def deliver_one(
     now: Callable[[], datetime] = utcnow,
 ) -> Outcome:
     person = digest.recipient
-    message = compose(digest)  # before the claim: a message that cannot be built claims nothing
 
     def outcome(status: str, detail: str = "", kept: bool = False) -> Outcome:
         return Outcome(person.username, person.email, digest.count, status, detail, kept)
 
+    try:  # before the claim: a message that cannot be built claims nothing
+        message = compose(digest)
+    except ValueError as exc:  # e.g. an address the e-mail library refuses in a header
+        return outcome(FAILED, failure_text(exc))
     row_id = _claim(engine, digest, now())
     if row_id is None:
         return outcome(ALREADY)

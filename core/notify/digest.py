@@ -120,7 +120,7 @@ def recipients(session: Session) -> list[Recipient]:
         email = (user.email or "").strip()
         if email and sections:
             lang = "en" if user.language == "en" else DEFAULT_LANG
-            name = user.display_name or user.username
+            name = " ".join((user.display_name or user.username).split())  # one header line
             admin = role == UserRole.ADMIN.value
             out.append(Recipient(user.username, name, email, lang, admin, sections))
     return out

@@ -667,3 +667,22 @@ def test_every_mail_setting_is_documented():
     names = [n.upper() for n in Settings.model_fields if n.startswith("smtp_") or n == "app_url"]
     assert len(names) == 8
     assert [n for n in names if f"`{n}`" not in section] == []
+
+
+def test_an_address_stored_around_the_check_fails_alone(db, configured, capsys):
+    """An address put in the table by hand with a line break cannot add a header: that digest
+    fails, the others go."""
+    url, _added = db
+    engine = make_engine(url)
+    with Session(engine) as session:
+        user = session.scalars(select(User).where(User.username == "n.calendar")).one()
+        user.email = "calendar@example.gov.tw\r\nBcc: everyone@example.gov.tw"
+        session.commit()
+    engine.dispose()
+    assert _run() == 1
+    sent = configured.messages()
+    assert set(sent) == {PEOPLE[u][2] for u in GETS_MAIL - {"n.calendar"}}
+    assert all("Bcc" not in m for m in sent.values())
+    assert set(_deliveries(url)) == GETS_MAIL - {"n.calendar"}
+    err = capsys.readouterr().err
+    assert "寄送失敗：n.calendar" in err and "ValueError" in err, err
