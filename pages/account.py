@@ -97,7 +97,7 @@ with st.form("account.digest", border=True, width=640):
     st.caption(t("account.digest_intro", lg))
     new_email = st.text_input(
         t("account.email", lg), value=email,
-        help=t("account.email_help", lg), placeholder="wang@kcg.gov.tw",
+        help=t("account.email_help", lg), placeholder=t("account.email_placeholder", lg),
     )  # fmt: skip
     new_on = st.toggle(t("account.digest_on", lg), value=digest_on)
     if digest_on and not email:

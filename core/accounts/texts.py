@@ -92,6 +92,7 @@ ZH: dict[str, str] = {
     "account.digest_saved_off": "已儲存：不會寄每日摘要給您。",
     "account.digest_no_email": "尚未填寫電子郵件，不會收到每日摘要。",
     "account.bad_email": "「{email}」不是有效的電子郵件地址（例如 wang@kcg.gov.tw），郵件設定未變更。",
+    "account.email_placeholder": "例如 wang@kcg.gov.tw",
     "account.long_email": "電子郵件地址不可超過 {n} 個字元，郵件設定未變更。",
     # history page (core.audit.history)
     "history.leads_only": "異動紀錄僅供業務主管（其業務範圍的資料表）與管理者查閱。",
@@ -219,6 +220,7 @@ EN: dict[str, str] = {
     "account.digest_saved_off": "Saved: no daily digest is sent to you.",
     "account.digest_no_email": "No e-mail address yet: no daily digest reaches you.",
     "account.bad_email": "“{email}” is not a valid e-mail address (e.g. wang@kcg.gov.tw); the e-mail settings were not changed.",
+    "account.email_placeholder": "e.g. wang@kcg.gov.tw",
     "account.long_email": "An e-mail address can have at most {n} characters; the e-mail settings were not changed.",
     "history.leads_only": "The change history is for section leads (their sections' tables) and administrators.",
     "history.changes": "Changed fields",
