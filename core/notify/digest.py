@@ -3,8 +3,9 @@
 Per section (core.editing.registry's names), on the digest's day D (Asia/Taipei):
 - visitors: follow-up actions of receptions not done and overdue (due before D);
 - gifts: gifts received whose ethics report is overdue or still due (core.gifts.ethics);
-- venues: bookings (requested or approved) running on D + 1, per centre;
-- fleet: trips (cars out) running on D + 1;
+- venues: bookings (requested or approved) running from D + 1 through the next working day,
+  per centre (a Friday's digest holds the weekend's and Monday's: nobody reads it on Saturday);
+- fleet: trips (cars out) running on those days;
 - calendar: tie anniversaries from D through D + ANNIVERSARY_DAYS.
 Staffing has nothing that falls due, so it has no part.
 
@@ -24,6 +25,7 @@ from sqlmodel import Session
 
 from core.editing import registry
 from core.i18n.labels import DEFAULT_LANG, enum_label
+from core.kernel.holidays import is_working_day
 from core.overview import today as overview
 from core.overview.today import Item
 from db.models import Centre, User, UserRole
@@ -41,17 +43,49 @@ def _gifts(session: Session, day: date, lang: str) -> list[Item]:
     return [i for i in overview.gifts_to_report(session, day, lang) if i.day <= day]
 
 
+# A digest looks ahead at most this far for the next working day (the Lunar New Year's days
+# off run to nine).
+MAX_AHEAD = 14
+
+
+def days_ahead(day: date) -> list[date]:
+    """The days a digest sent on `day` covers for bookings and cars: from tomorrow through the
+    next working day (Taiwan's days off and make-up workdays, core.kernel.holidays)."""
+    out = []
+    for n in range(1, MAX_AHEAD + 1):
+        out.append(day + timedelta(days=n))
+        if is_working_day(out[-1]):
+            break
+    return out
+
+
+def _once(items: list[Item]) -> list[Item]:
+    """Each record once: a booking or trip over several of the days is listed on its first."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for item in items:
+        key = (item.link.table, item.link.row_id) if item.link else None
+        if key is None or key not in seen:
+            out.append(item)
+            if key is not None:
+                seen.add(key)
+    return out
+
+
 def _venues(session: Session, day: date, lang: str) -> list[Item]:
-    per_centre = overview.bookings_today(session, day + timedelta(days=1), lang)
-    return [
-        replace(item, detail=f"{enum_label(Centre(centre), lang)} · {item.detail}")
-        for centre, items in per_centre.items()
-        for item in items
-    ]
+    found = []
+    for ahead in days_ahead(day):
+        per_centre = overview.bookings_today(session, ahead, lang)
+        found += [
+            replace(item, detail=f"{enum_label(Centre(centre), lang)} · {item.detail}")
+            for centre, items in per_centre.items()
+            for item in items
+        ]
+    return _once(found)
 
 
 def _fleet(session: Session, day: date, lang: str) -> list[Item]:
-    return overview.cars_out(session, day + timedelta(days=1), lang)
+    return _once([i for ahead in days_ahead(day) for i in overview.cars_out(session, ahead, lang)])
 
 
 def _calendar(session: Session, day: date, lang: str) -> list[Item]:

@@ -7,7 +7,7 @@ descriptions, donors) and every label goes through html.escape, links included.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from html import escape
@@ -16,7 +16,7 @@ from pathlib import Path
 from core.editing.links import RecordLink
 from core.i18n.labels import t, tn
 from core.kernel.roc_dates import format_date
-from core.notify.digest import ANNIVERSARY_DAYS, Digest
+from core.notify.digest import ANNIVERSARY_DAYS, Digest, days_ahead
 from core.overview.today import Item
 
 # The page where users turn the digest off (pages/account.py, served as /account).
@@ -29,10 +29,12 @@ def absolute(app_url: str, link: RecordLink) -> str:
 
 
 def _heading(section: str, items: tuple[Item, ...], day: date, lang: str) -> str:
-    """外賓接待：逾期未辦的後續事項（1 項）: the part's name, tomorrow's date where it is about
-    tomorrow, and how many items it has."""
-    tomorrow = format_date(day + timedelta(days=1), lang)
-    name = t(f"digest.part.{section}", lang, day=tomorrow, days=ANNIVERSARY_DAYS)
+    """外賓接待：逾期未辦的後續事項（1 項）: the part's name, the days it covers where it looks
+    ahead (tomorrow, or tomorrow through the next working day), and how many items it has."""
+    ahead = days_ahead(day)
+    first, last = format_date(ahead[0], lang), format_date(ahead[-1], lang)
+    key = f"digest.part.{section}" + ("_span" if len(ahead) > 1 else "")
+    name = t(key, lang, day=first, first=first, last=last, days=ANNIVERSARY_DAYS)
     return tn("digest.part_count", len(items), lang, part=name)
 
 
@@ -50,16 +52,16 @@ def subject(digest: Digest) -> str:
     return tn("digest.subject", digest.count, lang, day=format_date(digest.day, lang))
 
 
-def _when(item: Item, lang: str) -> str:
-    """The item's date, for the lists whose title does not already say when (bookings and
-    trips run on the heading's day: their title starts with the time)."""
-    if item.kind in ("booking", "trip") or item.day is None:
+def _when(item: Item, lang: str, span: bool) -> str:
+    """The item's date, unless the heading says it: bookings and trips of a part covering one
+    day (their title starts with the time) need none; over several days each says its own."""
+    if item.day is None or (item.kind in ("booking", "trip") and not span):
         return ""
     return format_date(item.day, lang)
 
 
-def _text_line(item: Item, app_url: str, lang: str) -> str:
-    head = " ".join(x for x in (_when(item, lang), item.title) if x)
+def _text_line(item: Item, app_url: str, lang: str, span: bool) -> str:
+    head = " ".join(x for x in (_when(item, lang, span), item.title) if x)
     late = f"⚠ {head}" if item.overdue else head
     lines = [f"- {late}"]
     if item.detail:
@@ -74,7 +76,8 @@ def plain_text(digest: Digest, app_url: str) -> str:
     out = [t("digest.greeting", lang, name=digest.recipient.display_name), "", _why(digest)]
     for section, items in digest.parts:
         out += ["", _heading(section, items, digest.day, lang), "-" * 20]
-        out += [_text_line(item, app_url, lang) for item in items]
+        span = len(days_ahead(digest.day)) > 1
+        out += [_text_line(item, app_url, lang, span) for item in items]
     out += ["", "--", _footer(app_url, lang), t("digest.automatic", lang)]
     return "\n".join(out) + "\n"
 
@@ -83,8 +86,8 @@ def _footer(app_url: str, lang: str) -> str:
     return t("digest.footer", lang, url=f"{app_url.rstrip('/')}/{ACCOUNT_PAGE}")
 
 
-def _html_item(item: Item, app_url: str, lang: str) -> str:
-    when = _when(item, lang)
+def _html_item(item: Item, app_url: str, lang: str, span: bool) -> str:
+    when = _when(item, lang, span)
     title = escape(item.title)
     if item.link is not None:
         title = f'<a href="{escape(absolute(app_url, item.link))}">{title}</a>'
@@ -105,7 +108,9 @@ def html_text(digest: Digest, app_url: str) -> str:
     for section, items in digest.parts:
         heading = escape(_heading(section, items, digest.day, lang))
         body.append(f'<h2 style="font-size:16px;margin:18px 0 6px">{heading}</h2>')
-        body.append("<ul>" + "".join(_html_item(i, app_url, lang) for i in items) + "</ul>")
+        span = len(days_ahead(digest.day)) > 1
+        listed = "".join(_html_item(i, app_url, lang, span) for i in items)
+        body.append(f"<ul>{listed}</ul>")
     account = f"{app_url.rstrip('/')}/{ACCOUNT_PAGE}"
     body.append(
         '<hr><p style="color:#555;font-size:13px">'

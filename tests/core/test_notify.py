@@ -27,6 +27,7 @@ from core.kernel.config import get_settings
 from core.kernel.roc_dates import format_roc
 from core.notify import cli, deliver
 from core.notify import digest as digests
+from core.notify.digest import days_ahead
 from core.notify.mail import compose
 from core.overview import today as overview
 from db.engine import make_engine
@@ -223,9 +224,14 @@ def _expected(session: Session, section: str) -> set[tuple[str, int]]:
     elif section == "gifts":
         items = [i for i in overview.gifts_to_report(session, DAY, lang) if i.day <= DAY]
     elif section == "venues":
-        items = [i for v in overview.bookings_today(session, TOMORROW, lang).values() for i in v]
+        items = [
+            i
+            for ahead in days_ahead(DAY)  # tomorrow, through the next working day
+            for v in overview.bookings_today(session, ahead, lang).values()
+            for i in v
+        ]
     elif section == "fleet":
-        items = overview.cars_out(session, TOMORROW, lang)
+        items = [i for ahead in days_ahead(DAY) for i in overview.cars_out(session, ahead, lang)]
     else:
         last = DAY + timedelta(days=30)
         items = [i for i in overview.anniversaries_ahead(session, DAY, lang) if i.day <= last]
@@ -371,7 +377,11 @@ def test_the_mail_is_in_english_for_an_english_reader(db, configured):
     assert message["Subject"] == f"Bureau Workspace daily digest {DAY.isoformat()} ({n} items)"
     text = message.get_body(("plain",)).get_content()
     assert f"daily digest for {DAY.isoformat()}: what needs attention in the sections" in text
-    assert f"Fleet: cars out tomorrow ({TOMORROW.isoformat()})" in text
+    ahead = days_ahead(DAY)
+    if len(ahead) == 1:
+        assert f"Fleet: cars out tomorrow ({TOMORROW.isoformat()})" in text
+    else:  # a Friday or the eve of days off
+        assert f"Fleet: cars out {TOMORROW.isoformat()} to {ahead[-1].isoformat()}" in text
     assert "09:00–10:00 TST-0001" in text and "Kaohsiung" not in text
     assert f"Account settings (帳號設定): {APP_URL}/account" in text
     assert format_roc(TOMORROW) not in text
@@ -686,3 +696,48 @@ def test_an_address_stored_around_the_check_fails_alone(db, configured, capsys):
     assert set(_deliveries(url)) == GETS_MAIL - {"n.calendar"}
     err = capsys.readouterr().err
     assert "寄送失敗：n.calendar" in err and "ValueError" in err, err
+
+
+def test_the_days_ahead_run_to_the_next_working_day():
+    monday, friday = date(2026, 12, 7), date(2026, 12, 11)
+    assert days_ahead(monday) == [date(2026, 12, 8)]
+    assert days_ahead(friday) == [date(2026, 12, 12), date(2026, 12, 13), date(2026, 12, 14)]
+    # New Year's Day 2027 is a Friday: Thursday's digest runs to Monday 4 January.
+    assert days_ahead(date(2026, 12, 31))[-1] == date(2027, 1, 4)
+
+
+def test_a_fridays_digest_holds_mondays_bookings_and_cars(db, configured):
+    """Nobody reads Saturday's digest at the office: Friday's holds the days up to Monday, each
+    booking and trip with its own date, a booking over two of them once."""
+    url, added = db
+    friday = date(2026, 12, 11)
+    monday = datetime.combine(date(2026, 12, 14), time(10))
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            venue_id = session.get(VenueBooking, added.booking).venue_id
+            vehicle_id = session.get(Trip, added.trip).vehicle_id
+            long = VenueBooking(
+                venue_id=venue_id, starts_at=datetime.combine(date(2026, 12, 13), time(9)),
+                ends_at=monday + timedelta(hours=1), title="週末佈展", organiser_agency="行國處",
+                purpose="meeting", kind="meeting",
+            )  # fmt: skip
+            trip = Trip(
+                vehicle_id=vehicle_id, starts_at=monday + timedelta(hours=3),
+                ends_at=monday + timedelta(hours=4), trip_type="dispatch",
+                requesting_agency="行國處", purpose="official", destination="小港機場",
+            )  # fmt: skip
+            session.add_all([long, trip])
+            session.commit()
+            long_id, trip_id = long.id, trip.id
+    finally:
+        engine.dispose()
+    assert cli.run(["--day", friday.isoformat()]) == 0
+    venues = configured.messages()["venues@example.gov.tw"].get_body(("plain",)).get_content()
+    assert "場地：115/12/12至115/12/14（至下一個上班日）的場地借用" in venues
+    assert venues.count(f"table=venue_booking&id={long_id}") == 1
+    assert "115/12/13 09:00" in venues  # the booking's own first day, not the heading's
+    fleet = configured.messages()["fleet@example.gov.tw"].get_body(("plain",)).get_content()
+    assert (
+        f"table=trip&id={trip_id}" in fleet and "Fleet: cars out 2026-12-12 to 2026-12-14" in fleet
+    )
