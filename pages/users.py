@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.accounts import users
+from core.accounts import directory, users
 from core.editing.pipeline import PermissionDenied
 from core.i18n.labels import enum_options, t
 from db.models import UserRole
@@ -102,6 +102,24 @@ with edit_tab:
             st.warning(users.state_label(current, lg))
             if st.button(t("users.unlock", lg), key="users.unlock"):
                 _act(users.unlock_user, "users.unlocked", username=target)
+        # The city account this account signs in with (core.accounts.directory).
+        st.subheader(t("directory.section", lg))
+        if not auth.directory_configured():
+            st.caption(t("directory.not_configured", lg))
+        claim = directory.claim_name()
+        with st.form(f"users.directory.{target}"):
+            subject = st.text_input(
+                t("directory.field", lg, claim=claim), current.directory_subject or "",
+                help=t("directory.help", lg, claim=claim), max_chars=directory.MAX_SUBJECT,
+            )  # fmt: skip
+            link_col, unlink_col = st.columns(2)
+            if link_col.form_submit_button(t("directory.link", lg), type="primary"):
+                _act(directory.link, "directory.linked", username=target, subject=subject)
+            unlinked = unlink_col.form_submit_button(
+                t("directory.unlink", lg), disabled=not current.directory_subject
+            )
+            if unlinked:
+                _act(directory.unlink, "directory.unlinked", username=target)
 
 with password_tab, st.form("users.password"):
     target = st.selectbox(t("col.username", lg), names, key="users.password.user")

@@ -10,6 +10,12 @@ safely is ours, in core.accounts.auth:
 - each sign-in is recorded server-side (auth_session) under an id derived from the cookie, and
   checked on every run, so sign-out, expiry or a disabled account ends it everywhere, and a
   copied cookie no longer signs anyone in after sign-out (the library's issue #91).
+
+Sign-in with the city's accounts ([auth.city] in secrets.toml) goes through st.login: once the
+provider has sent the browser back, st.user holds the directory identity, and
+core.accounts.directory maps it to a linked workspace account; that opens the same server-side
+session and cookie as a password sign-in, so every check above applies to it. A refused
+identity is signed out of Streamlit (st.logout) at once, so another can be tried.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import streamlit_authenticator as stauth
 from sqlalchemy import select
 from streamlit_authenticator.utilities import LoginError
 
-from core.accounts import auth
+from core.accounts import auth, directory
 from core.accounts.session_keys import cookie_signing_key, session_token_id, signin_cookie_claims
 from core.editing.pipeline import Actor
 from core.i18n.labels import enum_label, t
@@ -40,6 +46,13 @@ NOTICE = "auth.notice"
 MESSAGE = "auth.message"
 BUILT = "auth.authenticator"  # (run id, Authenticate) so a run builds it once
 RUN = "auth.run"
+PROVIDER = "city"  # [auth.city] of .streamlit/secrets.toml
+# Why the last directory sign-in was refused (directory.REASONS), for the sign-in page: kept in
+# this cookie across st.logout's round trip, which ends this browser session and starts another.
+REFUSED_COOKIE = "bureau_workspace_directory_refused"
+REFUSED = "auth.directory_refused"
+PENDING_REFUSAL = "auth.pending_refusal"  # ("set", reason) or ("delete",) for the browser
+LEAVING = "auth.directory_leaving"  # this session only signs a refused identity out
 
 
 def secret_key() -> str | None:
@@ -57,6 +70,72 @@ def signing_key() -> str:
 
 def _lifetime() -> timedelta:
     return timedelta(hours=get_settings().session_hours)
+
+
+def directory_configured() -> bool:
+    """True when secrets.toml has what st.login("city") needs: [auth] redirect_uri and
+    cookie_secret, [auth.city] client_id, client_secret and server_metadata_url."""
+    try:
+        section = st.secrets["auth"]
+        city = section[PROVIDER]
+        needed = (section["redirect_uri"], section["cookie_secret"], city["client_id"],
+                  city["client_secret"], city["server_metadata_url"])  # fmt: skip
+    except Exception:  # no secrets.toml, no [auth] or [auth.city], a key missing
+        return False
+    return all(needed)
+
+
+def _directory_identity() -> dict | None:
+    """The directory identity Streamlit holds for this browser session (st.user), if any."""
+    if not directory_configured():
+        return None
+    try:
+        claims = st.user.to_dict()
+    except Exception:  # outside a run, or no [auth] section after all
+        return None
+    return claims if claims.get("is_logged_in") else None
+
+
+def _directory_sign_in() -> None:
+    """Back from the provider: open the linked account's workspace session, or refuse.
+
+    Only a fresh identity counts (directory.FRESH_FOR): one left in Streamlit's cookie after
+    the workspace session expired or was ended does not sign anyone in again by itself; the
+    sign-in page's button asks the provider anew.
+
+    A refusal is shown at once and must outlive st.logout's round trip, which ends this
+    browser session: the refused run's script keeps the reason in REFUSED_COOKIE and then
+    reloads the page, and the next session, finding both the identity and the reason, calls
+    st.logout. (st.logout in the refused run itself would race the script: its redirect often
+    left before the cookie was set.)"""
+    claims = _directory_identity()
+    if claims is None:
+        return
+    if st.context.cookies.get(REFUSED_COOKIE) in directory.REASONS:
+        st.session_state[LEAVING] = True  # the sign-in page keeps the reason for after
+        st.logout()
+        return
+    if not directory.is_fresh(claims):
+        return
+    with db_session() as session:
+        outcome = directory.sign_in(session, claims)
+    if outcome.ok:
+        _start_session(outcome.username)
+        return
+    st.session_state[REFUSED] = outcome.reason
+    st.session_state[PENDING_REFUSAL] = ("set", outcome.reason)
+
+
+def _refusal_notice() -> str | None:
+    """The reason of a directory refusal to show on the sign-in page: this session's own, or
+    the one the refused session left in REFUSED_COOKIE (then the cookie goes)."""
+    reason = st.session_state.get(REFUSED)
+    if reason is None and not st.session_state.get(LEAVING):
+        carried = st.context.cookies.get(REFUSED_COOKIE)
+        if carried in directory.REASONS:
+            reason = st.session_state[REFUSED] = carried
+            st.session_state[PENDING_REFUSAL] = ("delete",)
+    return reason
 
 
 def _check_password(username: str, password: str) -> bool:
@@ -168,6 +247,9 @@ def current_actor() -> Actor | None:
         _adopt_cookie()
         signed = st.session_state.get(SIGNED_IN)
     if signed is None:
+        _directory_sign_in()
+        signed = st.session_state.get(SIGNED_IN)
+    if signed is None:
         return None
     loaded = _load_actor(signed["username"]) if _live(signed["token"]) else None
     if loaded is None:
@@ -202,6 +284,9 @@ def sign_in_page() -> None:
         st.info(t(notice, lg))
     st.title(t("app.title", lg))
     st.caption(t("app.bureau", lg))
+    refused = _refusal_notice()
+    if refused:
+        st.error(t(f"directory.refused.{refused}", lg), icon=":material/block:")
     authenticator = _authenticator()
     fields = {
         "Form name": t("auth.form_title", lg),
@@ -222,13 +307,18 @@ def sign_in_page() -> None:
     elif status is False:
         st.error(st.session_state.get(MESSAGE) or t("auth.failed", lg))
         st.session_state["authentication_status"] = None
+    if directory_configured():
+        st.caption(t("directory.or", lg))
+        if st.button(t("directory.button", lg), key="auth.directory", icon=":material/apartment:"):
+            st.login(PROVIDER)
     if get_settings().demo_data:
         st.caption(t("auth.demo_hint", lg))
 
 
-def _start_session() -> None:
-    """Record the sign-in server-side under the id its cookie will carry."""
-    username = st.session_state["username"]
+def _start_session(username: str | None = None) -> None:
+    """Record the sign-in server-side under the id its cookie will carry (the form's user, or
+    the account a directory sign-in found)."""
+    username = username or st.session_state["username"]
     exp_date = (datetime.now(UTC) + _lifetime()).timestamp()
     token = session_token_id(signing_key(), username, exp_date)
     expires_at = datetime.fromtimestamp(exp_date, UTC)
@@ -237,6 +327,7 @@ def _start_session() -> None:
     st.session_state[SIGNED_IN] = {"username": username, "token": token}
     st.session_state["logout"] = False
     st.session_state.pop(NOTICE, None)
+    st.session_state.pop(REFUSED, None)
     # Set by deliver_cookie's script, on every run until the browser has it (not by the
     # library's cookie component: _authenticator switches that off).
     cookie = jwt.encode({"username": username, "exp_date": exp_date}, signing_key(), "HS256")
@@ -270,9 +361,22 @@ def deliver_cookie() -> None:
     page before the browser ran it cannot lose the change; setting the same cookie is harmless.
     """
     pending = st.session_state.get(PENDING_COOKIE)
-    if pending is None:
-        return
-    st.sidebar.html(_cookie_script(pending), unsafe_allow_javascript=True)
+    if pending is not None:
+        st.sidebar.html(_cookie_script(pending), unsafe_allow_javascript=True)
+    refusal = st.session_state.get(PENDING_REFUSAL)
+    if refusal is not None:
+        st.sidebar.html(_refusal_script(refusal), unsafe_allow_javascript=True)
+
+
+def _refusal_script(pending: tuple) -> str:
+    """Sets REFUSED_COOKIE to a reason (one of directory.REASONS: no markup) for a few minutes
+    and reloads the page (see _directory_sign_in), or deletes it. SameSite=Lax: the page that
+    reads it is reached by a redirect from the provider."""
+    if pending[0] == "set" and pending[1] in directory.REASONS:
+        value = f"{REFUSED_COOKIE}={pending[1]}; max-age=300; path=/; SameSite=Lax"
+        return f"<script>document.cookie = {json.dumps(value)}; location.reload();</script>"
+    value = f"{REFUSED_COOKIE}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/; SameSite=Lax"
+    return f"<script>document.cookie = {json.dumps(value)};</script>"
 
 
 def sign_out() -> None:
@@ -282,6 +386,10 @@ def sign_out() -> None:
         with db_session() as session:
             auth.revoke_session(session, signed["token"], username=signed["username"])
     _end("auth.signed_out")
+    if _directory_identity() is not None:
+        # Streamlit's identity cookie goes too (and the provider's session, if it offers an
+        # end_session_endpoint): the next visit shows the sign-in page, not a directory sign-in.
+        st.logout()
 
 
 def user_badge(lg: str) -> None:

@@ -171,6 +171,7 @@ def _audit(
     *,
     table_name: str = "app_user",
     row_id: int | None = None,
+    after: dict | None = None,
 ) -> None:
     session.add(
         AuditEntry(
@@ -180,8 +181,13 @@ def _audit(
             row_id=row_id,
             action=action,
             batch_id=uuid.uuid4().hex,
+            after=after,
         )
     )
+
+
+# How a sign-in came (the `via` of its LOGIN_SUCCESS / LOGIN_FAILURE entry's `after`).
+VIA_PASSWORD = {"via": "password"}
 
 
 def _refused(
@@ -192,7 +198,10 @@ def _refused(
     message: str,
     locked_until: datetime | None = None,
 ) -> AuthOutcome:
-    _audit(session, username, AuditAction.LOGIN_FAILURE, now, row_id=user.id if user else None)
+    _audit(
+        session, username, AuditAction.LOGIN_FAILURE, now,
+        row_id=user.id if user else None, after=VIA_PASSWORD,
+    )  # fmt: skip
     session.commit()
     return AuthOutcome(False, None, message, locked_until)
 
@@ -260,7 +269,7 @@ def authenticate(
     user.locked_until = None
     user.last_login_at = now
     session.add(user)
-    _audit(session, username, AuditAction.LOGIN_SUCCESS, now, row_id=user.id)
+    _audit(session, username, AuditAction.LOGIN_SUCCESS, now, row_id=user.id, after=VIA_PASSWORD)
     session.commit()
     session.refresh(user)
     return AuthOutcome(True, user, t("auth.welcome", name=user.display_name or user.username))

@@ -47,6 +47,8 @@ class UserInfo:
     failed_attempts: int
     locked_until: datetime | None
     last_login_at: datetime | None
+    # The linked city directory account (core.accounts.directory); None: password only.
+    directory_subject: str | None = None
 
     def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or utcnow())
@@ -92,6 +94,7 @@ def _info(user: User) -> UserInfo:
         failed_attempts=user.failed_attempts,
         locked_until=_aware(user.locked_until),
         last_login_at=_aware(user.last_login_at),
+        directory_subject=user.directory_subject,
     )
 
 
@@ -433,7 +436,10 @@ def state_label(user: UserInfo, lang: str = DEFAULT_LANG, now: datetime | None =
 
 def users_frame(found: list[UserInfo], lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """The accounts as the users page lists them: labelled columns, labels, Taipei times."""
-    columns = ["username", "display_name", "role", "sections", "state", "last_login_at"]
+    columns = [
+        "username", "display_name", "role", "sections", "state", "last_login_at",
+        "directory_subject",
+    ]  # fmt: skip
     labels = [t("users.state" if c == "state" else f"col.{c}", lang) for c in columns]
     rows = [
         [
@@ -445,6 +451,7 @@ def users_frame(found: list[UserInfo], lang: str = DEFAULT_LANG) -> pd.DataFrame
             format_datetime(user.last_login_at.astimezone(auth.TAIPEI), lang)
             if user.last_login_at
             else "",
+            user.directory_subject or "",
         ]
         for user in found
     ]

@@ -270,6 +270,9 @@ def format_value(table: str, field: str, value: Any, lang: str = DEFAULT_LANG) -
         return format_date(date.fromisoformat(value), lang)
     if kind is time and isinstance(value, str):
         return format_time(time.fromisoformat(value))  # Asia/Taipei wall time
+    if table == "app_user" and field in ("via", "reason"):  # how a sign-in came, why refused
+        label = t(f"history.{field}.{value}", lang)
+        return str(value) if label == f"history.{field}.{value}" else label
     if table == "app_user" and field == "sections":
         return t("ui.list_sep", lang).join(
             t(f"section.{s}", lang) for s in str(value).split(",") if s
@@ -333,8 +336,16 @@ def _taipei(moment: datetime, lang: str) -> str:
     return format_datetime(moment.astimezone(TAIPEI), lang)
 
 
+SIGN_INS = (AuditAction.LOGIN_SUCCESS, AuditAction.LOGIN_FAILURE)
+
+
 def _changed_labels(entry: AuditEntry, lang: str) -> str:
-    """Labels of the fields an update or restore changed; an insert or delete changes all."""
+    """Labels of the fields an update or restore changed; an insert or delete changes all; a
+    sign-in, the way it came (登入方式：市府帳號)."""
+    via = (entry.after or {}).get("via")
+    if entry.action in SIGN_INS and via:
+        shown = format_value(entry.table_name, "via", via, lang)
+        return f"{t('history.field.via', lang)}{'：' if lang == 'zh-TW' else ': '}{shown}"
     if entry.action not in (AuditAction.UPDATE, AuditAction.RESTORE):
         return ""
     return "、".join(c.label for c in diff(entry, lang) if c.changed)

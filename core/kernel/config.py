@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     workspace_cookie_key: str = ""
     # How long a sign-in lasts before the password is asked again.
     session_hours: float = 10.0
+    # Which claim of the city directory's id_token names a directory account linked to a
+    # workspace account (User.directory_subject): "email" by default, "sub" for the strictest
+    # (never reassigned by the provider; an e-mail address can pass to someone else).
+    directory_claim: str = "email"
     # 公務員廉政倫理規範 (localities differ, so these are settings; NT$ and calendar days):
     # a gift from a party with interests above this value, not 公務禮儀, must be reported;
     gift_interest_limit: int = 500

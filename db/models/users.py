@@ -44,8 +44,8 @@ class User(Tracked, table=True):
     email: str | None = Field(default=None, max_length=254)
     # The user's own choice on 帳號設定: the digest is sent unless they turned it off.
     daily_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
-    # The city directory's account (OpenID Connect `sub` of the configured provider) an
-    # administrator linked to this account; None: local sign-in only.
+    # The city directory's account an administrator linked to this account: the value of the
+    # id_token claim DIRECTORY_CLAIM names (core.accounts.directory); None: local sign-in only.
     directory_subject: str | None = Field(default=None, max_length=255)
 
 

@@ -331,6 +331,7 @@ def test_users_frame_shows_labels_and_state(session, alice):
         "Sections",
         "Status",
         "Last sign-in",
+        "City account",
     ]
     alice_row = frame.iloc[0].tolist()
     assert alice_row[:4] == ["alice", "Alice", "Section lead", "Fleet"]

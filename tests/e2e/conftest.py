@@ -36,12 +36,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(env: dict[str, str | None]) -> Iterator[str]:
-    """Run streamlit_app.py on a free loopback port until the generator is closed."""
+def start_app(env: dict[str, str | None], args: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run streamlit_app.py on a free loopback port until the generator is closed (args: more
+    options for `streamlit run`, e.g. --secrets.files)."""
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
            "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true"]  # fmt: skip
+           "--server.headless", "true", *args]  # fmt: skip
     # Unset what the caller sets to None (e.g. LOAD_DEMO_DATA, to get the default).
     full = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full,
@@ -192,7 +193,7 @@ def sign_in(page, base: str, username: str, password: str, path: str = "") -> No
     page.get_by_label("帳號").fill(username)
     page.get_by_label("密碼").fill(password)
     with new_run(page):
-        page.get_by_role("button", name="登入").click()
+        page.get_by_role("button", name="登入", exact=True).click()
     if page.get_by_role("button", name="登出").count():  # signed in (not refused or locked)
         wait_for_signin_cookie(page)
 
