@@ -136,16 +136,33 @@ def link(session: Session, actor: Actor, username: str, subject: str) -> users.U
         if holder is not None:
             raise ValueError(t("directory.taken", subject=value, username=holder))
         try:
-            return users._write(session, actor, user, {"directory_subject": value})
+            marker = _sign_out_old_identity(session, actor, user, value)
+            return users._write(session, actor, user, {"directory_subject": value}, marker)
         except IntegrityError:  # linked to another account at the same moment
             session.rollback()
             raise ValueError(t("directory.taken_meanwhile", subject=value)) from None
 
 
 def unlink(session: Session, actor: Actor, username: str) -> users.UserInfo:
-    """An administrator removes the link: the account signs in with its password only.
-    Its workspace sessions stay as they are (they were opened by a check that held then)."""
+    """An administrator removes the link: the account signs in with its password only, and
+    whoever is signed in to it is signed out (see _sign_out_old_identity)."""
     users._require_admin(actor)
     with users._rollback_on_error(session):
         user = users._load(session, username)
-        return users._write(session, actor, user, {"directory_subject": None})
+        marker = _sign_out_old_identity(session, actor, user, None)
+        return users._write(session, actor, user, {"directory_subject": None}, marker)
+
+
+def _sign_out_old_identity(
+    session: Session, actor: Actor, user: User, new: str | None
+) -> dict | None:
+    """A link removed or changed to another city account: the account's sessions end in the
+    same transaction (marked in the audit), so a person linked by mistake loses the access
+    at once rather than when their session expires. Sessions are not told apart by how they
+    were opened, so a password session of the account ends too; an administrator changing
+    their own link stays signed in."""
+    if user.directory_subject is None or user.directory_subject == new:
+        return None
+    if actor.username == user.username:
+        return None
+    return {"sessions_ended": auth.end_sessions(session, user.username)}

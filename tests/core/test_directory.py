@@ -177,3 +177,27 @@ def test_the_session_is_the_callers(session: Session, accounts):
     """sign_in commits what it audited: nothing is left pending for the caller."""
     directory.sign_in(session, _claims("nobody@kcg.gov.tw"), now=NOW)
     assert not session.new and not session.dirty
+
+
+def test_unlinking_or_relinking_signs_the_account_out_everywhere(session, accounts):
+    """A city account linked by mistake loses the access at once, not when its session
+    expires: removing or changing the link ends the account's sessions (audited); linking an
+    account that had no link, or an administrator changing their own, ends none."""
+    directory.link(session, ROOT, "alice", "alice@kcg.gov.tw")
+    first = auth.open_session(session, "alice")
+    assert auth.session_is_live(session, first)
+    directory.link(session, ROOT, "alice", "alice.wang@kcg.gov.tw")  # another person's account
+    assert not auth.session_is_live(session, first)
+    second = auth.open_session(session, "alice")
+    directory.unlink(session, ROOT, "alice")
+    assert not auth.session_is_live(session, second)
+    markers = [e.after.get("sessions_ended") for e in _entries(session, AuditAction.UPDATE)
+               if e.after and "directory_subject" in e.after]  # fmt: skip
+    assert markers[-2:] == [1, 1]
+    third = auth.open_session(session, "alice")
+    directory.link(session, ROOT, "alice", "alice@kcg.gov.tw")  # none before: nobody to end
+    assert auth.session_is_live(session, third)
+    own = auth.open_session(session, "root")
+    directory.link(session, ROOT, "root", "root@kcg.gov.tw")
+    directory.unlink(session, ROOT, "root")
+    assert auth.session_is_live(session, own)
