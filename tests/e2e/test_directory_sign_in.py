@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     CHROMIUM,
     POLL_MS,
     app_engine,
+    click_tab,
     main_area,
     settle,
     shot,
@@ -211,4 +212,31 @@ def test_a_password_sign_in_still_works_and_is_audited_as_such(city_server, demo
                if e.username == "demo.viewer"]  # fmt: skip
     assert success[-1].after == {"via": "password"}
     assert auth.VIA_PASSWORD == {"via": "password"}
+    context.close()
+
+
+def test_uploads_still_work_with_the_city_sign_in_configured(city_server, browser, tmp_path):
+    """[auth] in secrets.toml turns Streamlit's XSRF protection on: a file import (an upload
+    the browser must send with the XSRF token) still reaches the app and is checked."""
+    context = browser.new_context(viewport=VIEW, accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, city_server, "demo.gifts", "demo-gifts-2023", "venue_usage")
+    expect(page.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
+    click_tab(page, "場地清單")
+    page.locator("button:visible", has_text="匯出").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    exported = tmp_path / "venues.csv"
+    download.value.save_as(exported)
+    header, first, *rest = exported.read_text(encoding="utf-8-sig").splitlines()
+    cells = first.split(",")
+    capacity = header.split(",").index("容納人數")
+    cells[capacity] = str(int(cells[capacity]) + 3)
+    edited = tmp_path / "venues_edited.csv"
+    edited.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8-sig")
+    panel = page.get_by_role("tabpanel", name="場地清單")
+    panel.get_by_text("匯入 CSV／Excel").click()
+    panel.locator("input[type='file']").set_input_files(str(edited))
+    page.get_by_role("button", name="確認匯入").wait_for(timeout=30_000)
+    assert "修改 1 筆" in main_area(page).inner_text()
     context.close()
