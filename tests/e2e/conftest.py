@@ -270,6 +270,27 @@ def cli_figures(data_dir: Path) -> dict:
     return json.loads(out)
 
 
+def export_venues_with_capacity_raised(
+    page, folder: Path, more: int
+) -> tuple[Path, list[str], int]:
+    """On 場地使用's 場地清單 tab: export the venues as CSV and raise the first venue's capacity
+    by `more`; (the edited file, that row's cells, the capacity column's index)."""
+    click_tab(page, "場地清單")
+    page.locator("button:visible", has_text="匯出").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    exported = folder / "venues.csv"
+    download.value.save_as(exported)
+    header, first, *rest = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert header.startswith("編號,") and header.endswith(",版本")
+    cells = first.split(",")
+    capacity = header.split(",").index("容納人數")
+    cells[capacity] = str(int(cells[capacity]) + more)
+    edited = folder / "venues_edited.csv"
+    edited.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8-sig")
+    return edited, cells, capacity
+
+
 def main_area(page):
     return page.locator("[data-testid='stMain']")
 

@@ -21,7 +21,7 @@ from tests.e2e.conftest import (
     CHROMIUM,
     POLL_MS,
     app_engine,
-    click_tab,
+    export_venues_with_capacity_raised,
     main_area,
     settle,
     shot,
@@ -222,18 +222,7 @@ def test_uploads_still_work_with_the_city_sign_in_configured(city_server, browse
     page = context.new_page()
     sign_in(page, city_server, "demo.gifts", "demo-gifts-2023", "venue_usage")
     expect(page.get_by_role("button", name="登出")).to_be_visible(timeout=30_000)
-    click_tab(page, "場地清單")
-    page.locator("button:visible", has_text="匯出").click()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="CSV", exact=True).click()
-    exported = tmp_path / "venues.csv"
-    download.value.save_as(exported)
-    header, first, *rest = exported.read_text(encoding="utf-8-sig").splitlines()
-    cells = first.split(",")
-    capacity = header.split(",").index("容納人數")
-    cells[capacity] = str(int(cells[capacity]) + 3)
-    edited = tmp_path / "venues_edited.csv"
-    edited.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8-sig")
+    edited, _cells, _capacity = export_venues_with_capacity_raised(page, tmp_path, 3)
     panel = page.get_by_role("tabpanel", name="場地清單")
     panel.get_by_text("匯入 CSV／Excel").click()
     panel.locator("input[type='file']").set_input_files(str(edited))

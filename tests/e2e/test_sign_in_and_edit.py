@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     SIGNIN_COOKIE,
     choose,
     click_tab,
+    export_venues_with_capacity_raised,
     main_area,
     new_run,
     settle,
@@ -268,20 +269,7 @@ def test_a_lead_exports_edits_and_imports_a_file(demo_server, browser, tmp_path)
     context = browser.new_context(viewport=VIEW, accept_downloads=True)
     page = context.new_page()
     sign_in(page, demo_server, "demo.gifts", ROLES["demo.gifts"][0], "venue_usage")
-    click_tab(page, "場地清單")
-    page.locator("button:visible", has_text="匯出").click()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="CSV", exact=True).click()
-    exported = tmp_path / "venues.csv"
-    download.value.save_as(exported)
-    text = exported.read_text(encoding="utf-8-sig")
-    header, first, *rest = text.splitlines()
-    assert header.startswith("編號,") and header.endswith(",版本")
-    cells = first.split(",")
-    capacity = header.split(",").index("容納人數")
-    cells[capacity] = str(int(cells[capacity]) + 7)
-    edited = tmp_path / "venues_edited.csv"
-    edited.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8-sig")
+    edited, cells, capacity = export_venues_with_capacity_raised(page, tmp_path, 7)
 
     page.get_by_role("tabpanel", name="場地清單").get_by_text("匯入 CSV／Excel").click()
     page.get_by_role("tabpanel", name="場地清單").locator("input[type='file']").set_input_files(
