@@ -120,6 +120,17 @@ with edit_tab:
             )
             if unlinked:
                 _act(directory.unlink, "directory.unlinked", username=target)
+        # Where the daily digest goes (core.notify); sending it stays the user's own choice.
+        st.subheader(t("users.email_section", lg))
+        if not current.daily_digest:
+            st.caption(t("users.digest_off", lg))
+        with st.form(f"users.email.{target}"):
+            address = st.text_input(
+                t("col.email", lg), current.email or "", help=t("users.email_help", lg),
+                placeholder=t("account.email_placeholder", lg), max_chars=users.MAX_EMAIL,
+            )  # fmt: skip
+            if st.form_submit_button(t("users.email_save", lg)):
+                _act(users.set_email, "users.email_saved", username=target, email=address, lang=lg)
 
 with password_tab, st.form("users.password"):
     target = st.selectbox(t("col.username", lg), names, key="users.password.user")

@@ -49,6 +49,8 @@ class UserInfo:
     last_login_at: datetime | None
     # The linked city directory account (core.accounts.directory); None: password only.
     directory_subject: str | None = None
+    email: str | None = None  # where the daily digest goes (core.notify)
+    daily_digest: bool = True  # the user's own choice on 帳號設定
 
     def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or utcnow())
@@ -95,6 +97,8 @@ def _info(user: User) -> UserInfo:
         locked_until=_aware(user.locked_until),
         last_login_at=_aware(user.last_login_at),
         directory_subject=user.directory_subject,
+        email=user.email,
+        daily_digest=bool(user.daily_digest),
     )
 
 
@@ -379,6 +383,17 @@ def set_own_digest(
         _write(session, actor, _load(session, actor.username), values)
 
 
+def set_email(
+    session: Session, actor: Actor, username: str, email: str, lang: str = DEFAULT_LANG
+) -> UserInfo:
+    """An administrator sets (or clears) a colleague's digest address, checked as on 帳號設定;
+    audited. Whether the digest is sent stays the user's own choice."""
+    _require_admin(actor)
+    address = check_email(email, lang)
+    with _rollback_on_error(session):
+        return _write(session, actor, _load(session, username), {"email": address})
+
+
 def unlock_user(session: Session, actor: Actor, username: str) -> UserInfo:
     """Lift the lock after repeated failed sign-ins and reset the counter."""
     _require_admin(actor)
@@ -438,7 +453,7 @@ def users_frame(found: list[UserInfo], lang: str = DEFAULT_LANG) -> pd.DataFrame
     """The accounts as the users page lists them: labelled columns, labels, Taipei times."""
     columns = [
         "username", "display_name", "role", "sections", "state", "last_login_at",
-        "directory_subject",
+        "directory_subject", "email",
     ]  # fmt: skip
     labels = [t("users.state" if c == "state" else f"col.{c}", lang) for c in columns]
     rows = [
@@ -452,6 +467,7 @@ def users_frame(found: list[UserInfo], lang: str = DEFAULT_LANG) -> pd.DataFrame
             if user.last_login_at
             else "",
             user.directory_subject or "",
+            user.email or "",
         ]
         for user in found
     ]

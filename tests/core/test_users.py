@@ -332,6 +332,7 @@ def test_users_frame_shows_labels_and_state(session, alice):
         "Status",
         "Last sign-in",
         "City account",
+        "E-mail",
     ]
     alice_row = frame.iloc[0].tolist()
     assert alice_row[:4] == ["alice", "Alice", "Section lead", "Fleet"]
