@@ -77,3 +77,12 @@ def show_tab(at: AppTest, key: str, label: str, lang: str = "zh-TW") -> AppTest:
 
     at.session_state[tab_key(key, lang)] = label
     return at
+
+
+def edit_account(app: AppTest, username: str) -> AppTest:
+    """使用者管理 as an administrator sees it, with `username` chosen in its 角色與業務範圍 tab."""
+    app.run()
+    app.switch_page("pages/users.py").run()
+    app.selectbox(key="users.edit.user").select(username).run()
+    assert not app.exception
+    return app

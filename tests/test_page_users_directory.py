@@ -9,14 +9,7 @@ from sqlmodel import Session
 from core.kernel.config import get_settings
 from db.engine import make_engine
 from db.models import User
-
-
-def _edit(app, username: str):
-    app.run()
-    app.switch_page("pages/users.py").run()
-    app.selectbox(key="users.edit.user").select(username).run()
-    assert not app.exception
-    return app
+from tests.apptest import edit_account
 
 
 def _subject(username: str) -> str | None:
@@ -34,7 +27,7 @@ def _submit(app, label: str):
 
 
 def test_an_admin_links_refuses_a_taken_one_and_unlinks(app):
-    page = _edit(app, "t.fleet")
+    page = edit_account(app, "t.fleet")
     assert "尚未設定市府帳號登入" in " ".join(c.value for c in page.caption)
     field = next(f for f in page.text_input if f.label.startswith("市府帳號"))
     field.input("Fleet.Lead@KCG.gov.tw")
@@ -42,14 +35,14 @@ def test_an_admin_links_refuses_a_taken_one_and_unlinks(app):
     assert "已將「t.fleet」連結到市府帳號" in page.success[0].value
     assert _subject("t.fleet") == "fleet.lead@kcg.gov.tw"
 
-    page = _edit(page, "t.viewer")
+    page = edit_account(page, "t.viewer")
     field = next(f for f in page.text_input if f.label.startswith("市府帳號"))
     field.input("fleet.lead@kcg.gov.tw")
     _submit(page, "儲存連結")
     assert "已連結到帳號「t.fleet」" in page.error[0].value
     assert _subject("t.viewer") is None
 
-    page = _edit(page, "t.fleet")
+    page = edit_account(page, "t.fleet")
     _submit(page, "解除連結")
     assert "已解除「t.fleet」的市府帳號連結" in page.success[0].value
     assert _subject("t.fleet") is None

@@ -12,16 +12,9 @@ from core.editing.pipeline import Actor, PermissionDenied
 from core.kernel.config import get_settings
 from db.engine import make_engine
 from db.models import AuditAction, AuditEntry, User
+from tests.apptest import edit_account
 
 UPDATE = AuditAction.UPDATE
-
-
-def _edit(app, username: str):
-    app.run()
-    app.switch_page("pages/users.py").run()
-    app.selectbox(key="users.edit.user").select(username).run()
-    assert not app.exception
-    return app
 
 
 def _row(username: str) -> tuple[str | None, bool]:
@@ -42,16 +35,16 @@ def _save(page, address: str):
 
 
 def test_an_admin_sets_checks_and_clears_a_colleagues_address(app):
-    page = _save(_edit(app, "t.fleet"), "Ｆｌｅｅｔ@kcg.gov.tw")  # typed through an IME
+    page = _save(edit_account(app, "t.fleet"), "Ｆｌｅｅｔ@kcg.gov.tw")  # typed through an IME
     assert "已更新「t.fleet」的電子郵件" in page.success[0].value
     assert _row("t.fleet") == ("Fleet@kcg.gov.tw", True)
     assert "Fleet@kcg.gov.tw" in page.dataframe[0].value.to_string()
 
-    page = _save(_edit(page, "t.fleet"), "not an address")
+    page = _save(edit_account(page, "t.fleet"), "not an address")
     assert "不是有效的電子郵件地址" in page.error[0].value
     assert _row("t.fleet") == ("Fleet@kcg.gov.tw", True)  # nothing saved
 
-    page = _save(_edit(page, "t.fleet"), "")
+    page = _save(edit_account(page, "t.fleet"), "")
     assert _row("t.fleet") == (None, True)
     engine = make_engine(get_settings().url)
     with Session(engine) as session:
@@ -71,7 +64,7 @@ def test_the_users_own_choice_to_turn_it_off_is_shown(app):
     try:
         with Session(engine) as session:
             users.set_own_digest(session, viewer, "v@kcg.gov.tw", False)
-        page = _edit(app, "t.viewer")
+        page = edit_account(app, "t.viewer")
         assert any("關閉每日摘要" in c.value for c in page.caption)
     finally:  # the accounts are shared by the other tests of this worker
         with Session(engine) as session:
