@@ -23,6 +23,7 @@ from core.accounts import auth, users
 from core.editing.pipeline import Actor
 from core.i18n.labels import t
 from core.kernel.config import get_settings
+from core.kernel.text_safety import control_name, first_control
 from db.models import AuditAction, User, utcnow
 
 MAX_SUBJECT = 255  # app_user.directory_subject
@@ -128,6 +129,9 @@ def link(session: Session, actor: Actor, username: str, subject: str) -> users.U
         raise ValueError(t("directory.empty"))
     if len(value) > MAX_SUBJECT:
         raise ValueError(t("directory.too_long", n=MAX_SUBJECT))
+    bad = first_control(value)  # a pasted tab or line break would never match a claim
+    if bad is not None:
+        raise ValueError(t("directory.control", char=control_name(bad)))
     with users._rollback_on_error(session):
         user = users._load(session, username)
         holder = session.scalar(

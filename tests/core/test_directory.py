@@ -201,3 +201,11 @@ def test_unlinking_or_relinking_signs_the_account_out_everywhere(session, accoun
     directory.link(session, ROOT, "root", "root@kcg.gov.tw")
     directory.unlink(session, ROOT, "root")
     assert auth.session_is_live(session, own)
+
+
+@pytest.mark.parametrize("typed", ["al\tice@kcg.gov.tw", "alice@kcg.gov.tw\u0000", "a\nb@kcg.tw"])
+def test_a_link_with_a_control_character_is_refused_and_changes_nothing(session, accounts, typed):
+    with pytest.raises(ValueError, match="市府帳號含有不可見的控制字元 U\\+00"):
+        directory.link(session, ROOT, "alice", typed)
+    session.rollback()
+    assert session.scalar(select(User.directory_subject).where(User.username == "alice")) is None
